@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "trailproof",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "TrailproofKit", targets: ["TrailproofKit"]),
+        .executable(name: "trailproof", targets: ["trailproof"]),
+        .executable(name: "trailproof-gen", targets: ["trailproof-gen"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The only C in the package: OpenSSL libcrypto, zlib and libcurl, with shims where
+        // Swift cannot call them directly (macros, variadic functions).
+        .target(
+            name: "CTrailproof",
+            linkerSettings: [
+                .linkedLibrary("crypto"),
+                .linkedLibrary("z"),
+                .linkedLibrary("curl"),
+            ]
+        ),
+        // The only Swift target that imports C: hashes, RSA, gzip, HTTP.
+        .target(name: "TrailproofNative", dependencies: ["CTrailproof"]),
+        // The verification engine.
+        .target(name: "TrailproofKit", dependencies: ["TrailproofNative"]),
+        // Writes realistic signed trails for tests, fixtures and benchmarks.
+        .target(name: "TrailproofTrailGen", dependencies: ["TrailproofKit", "TrailproofNative"]),
+        .executableTarget(
+            name: "trailproof",
+            dependencies: ["TrailproofKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(
+            name: "trailproof-gen",
+            dependencies: ["TrailproofTrailGen", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .testTarget(name: "TrailproofNativeTests", dependencies: ["TrailproofNative"]),
+        .testTarget(name: "TrailproofKitTests", dependencies: ["TrailproofKit", "TrailproofTrailGen", "TrailproofNative"]),
+        .testTarget(
+            name: "TrailproofCLITests",
+            dependencies: ["TrailproofKit", "TrailproofTrailGen", "TrailproofNative"]
+        ),
+    ]
+)

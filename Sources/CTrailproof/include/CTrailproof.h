@@ -1,0 +1,45 @@
+// The C surface trailproof uses: OpenSSL libcrypto, zlib and libcurl.
+// Only TrailproofNative imports this module. Shims exist only where Swift cannot call
+// the library directly: function-like macros (zlib's init calls) and variadic
+// functions (curl_easy_setopt, curl_easy_getinfo).
+#ifndef CTRAILPROOF_H
+#define CTRAILPROOF_H
+
+#include <openssl/evp.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/rsa.h>
+#include <openssl/bio.h>
+#include <zlib.h>
+#include <curl/curl.h>
+#include <sys/xattr.h>
+
+/// inflateInit2 is a macro; 15 + 32 would auto-detect zlib too, trailproof wants gzip only (15 + 16).
+static inline int CTrailproof_inflateInitGzip(z_stream *stream) {
+    return inflateInit2(stream, 15 + 16);
+}
+
+/// deflateInit2 is a macro; writes a gzip wrapper (15 + 16).
+static inline int CTrailproof_deflateInitGzip(z_stream *stream, int level) {
+    return deflateInit2(stream, level, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+}
+
+/// curl_easy_setopt is variadic: one typed entry point per argument kind.
+static inline CURLcode CTrailproof_curl_setopt_long(CURL *curl, CURLoption option, long value) {
+    return curl_easy_setopt(curl, option, value);
+}
+static inline CURLcode CTrailproof_curl_setopt_string(CURL *curl, CURLoption option, const char *value) {
+    return curl_easy_setopt(curl, option, value);
+}
+static inline CURLcode CTrailproof_curl_setopt_pointer(CURL *curl, CURLoption option, void *value) {
+    return curl_easy_setopt(curl, option, value);
+}
+typedef size_t (*CTrailproof_curl_data_callback)(char *data, size_t size, size_t count, void *context);
+static inline CURLcode CTrailproof_curl_setopt_callback(CURL *curl, CURLoption option, CTrailproof_curl_data_callback callback) {
+    return curl_easy_setopt(curl, option, callback);
+}
+static inline CURLcode CTrailproof_curl_getinfo_long(CURL *curl, CURLINFO info, long *value) {
+    return curl_easy_getinfo(curl, info, value);
+}
+
+#endif

@@ -1,0 +1,91 @@
+/// An S3 object key recognised as a CloudTrail digest or log file, with what its name tells.
+public enum TrailObjectKey: Hashable, Sendable {
+    /// `…/CloudTrail-Digest/REGION/YYYY/MM/DD/ACCOUNT_CloudTrail-Digest_REGION_TRAIL_HOME_YYYYMMDDTHHMMSSZ[_backfill].json.gz`
+    case digest(DigestKeyName)
+    /// `…/CloudTrail/REGION/YYYY/MM/DD/ACCOUNT_CloudTrail_REGION_YYYYMMDDTHHMMZ_UNIQUE.json.gz`
+    case logFile(LogFileKeyName)
+
+    /// Recognises `key`, or returns nil for any other object (Insights, Config, sidecars, junk).
+    public init?(_ key: String) {
+        let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count >= 8 else { return nil }
+        let count = parts.count
+        let fileName = parts[count - 1]
+        let (day, month, year) = (parts[count - 2], parts[count - 3], parts[count - 4])
+        let region = parts[count - 5]
+        let kindFolder = parts[count - 6]
+        let account = parts[count - 7]
+        guard kindFolder == "CloudTrail" || kindFolder == "CloudTrail-Digest",
+              TrailObjectKey.isAccountID(account), TrailObjectKey.isRegion(region),
+              let folderDate = UTCTime(parsing: "\(year)-\(month)-\(day)"), year.count == 4, month.count == 2, day.count == 2
+        else { return nil }
+        var index = count - 8
+        var organizationID: String?
+        if parts[index].hasPrefix("o-"), parts[index] != "AWSLogs" {
+            organizationID = parts[index]
+            index -= 1
+        }
+        guard index >= 0, parts[index] == "AWSLogs" else { return nil }
+        let prefix = parts[0..<index].joined(separator: "/")
+        let location = TrailLocation(keyPrefix: prefix, organizationID: organizationID, accountID: account, region: region)
+
+        guard fileName.hasSuffix(".json.gz") else { return nil }
+        let stem = String(fileName.dropLast(".json.gz".count))
+        var fields = stem.split(separator: "_", omittingEmptySubsequences: false).map(String.init)
+        if kindFolder == "CloudTrail-Digest" {
+            let isBackfill = fields.last == "backfill"
+            if isBackfill { fields.removeLast() }
+            // ACCOUNT, CloudTrail-Digest, REGION, TRAIL (may hold underscores), HOME, TIMESTAMP
+            guard fields.count >= 6, fields[0] == account, fields[1] == "CloudTrail-Digest", fields[2] == region,
+                  let endTime = UTCTime(parsing: fields[fields.count - 1]), fields[fields.count - 1].count == 16,
+                  TrailObjectKey.isRegion(fields[fields.count - 2]),
+                  endTime.keyDatePath == "\(year)/\(month)/\(day)"
+            else { return nil }
+            let trailName = fields[3..<(fields.count - 2)].joined(separator: "_")
+            guard !trailName.isEmpty else { return nil }
+            self = .digest(DigestKeyName(
+                key: key,
+                chain: ChainID(location: location, trailName: trailName, homeRegion: fields[fields.count - 2], isBackfill: isBackfill),
+                endTime: endTime))
+        } else {
+            // ACCOUNT, CloudTrail, REGION, YYYYMMDDTHHMMZ, UNIQUE
+            guard fields.count == 5, fields[0] == account, fields[1] == "CloudTrail", fields[2] == region,
+                  fields[3].count == 14, let time = UTCTime(parsing: fields[3]), !fields[4].isEmpty,
+                  time.keyDatePath == folderDate.keyDatePath
+            else { return nil }
+            self = .logFile(LogFileKeyName(key: key, location: location, deliveryMinute: time))
+        }
+    }
+
+    static func isAccountID(_ text: String) -> Bool {
+        text.utf8.count == 12 && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+
+    static func isRegion(_ text: String) -> Bool {
+        // us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-4 …
+        let pieces = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard pieces.count >= 3, let last = pieces.last, !last.isEmpty,
+              last.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
+        return pieces.dropLast().allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isLowercase } }
+    }
+}
+
+/// What a digest's object key says about it.
+public struct DigestKeyName: Hashable, Sendable {
+    /// The full object key.
+    public var key: String
+    /// The chain the name places the digest in.
+    public var chain: ChainID
+    /// The digestEndTime encoded in the name.
+    public var endTime: UTCTime
+}
+
+/// What a log file's object key says about it.
+public struct LogFileKeyName: Hashable, Sendable {
+    /// The full object key.
+    public var key: String
+    /// The bucket location of the log file.
+    public var location: TrailLocation
+    /// The delivery time in the name, to the minute.
+    public var deliveryMinute: UTCTime
+}

@@ -1,0 +1,95 @@
+/// The human report: a summary in the AWS CLI's spirit for stdout, one line per problem for stderr.
+public struct TextReport: Sendable {
+    /// Summary lines (stdout).
+    public var summary: [String] = []
+    /// Problem and notice lines (stderr), each starting with `trailproof: `.
+    public var problems: [String] = []
+
+    /// Renders `report`; with `verbose`, the summary also has a line for every file.
+    public init(_ report: VerificationReport, verbose: Bool) {
+        let totals = report.totals
+        let bucketOf = Dictionary(report.chains.map { ($0.id, $0.bucket) }, uniquingKeysWith: { first, _ in first })
+        func location(_ key: String?, bucket: String?, chain: String?) -> String {
+            guard let key else { return "(key unknown)" }
+            let name = bucket ?? chain.flatMap { bucketOf[$0] }
+            return name.map { "s3://\($0)/\(key)" } ?? key
+        }
+
+        for record in report.digests where record.verdict != .valid {
+            let span = record.span.map { " (\($0.text))" } ?? ""
+            let detail = record.problems.map(\.detail).joined(separator: "; ")
+            problems.append("trailproof: digest \(record.verdict.rawValue): \(location(record.key, bucket: record.bucket, chain: record.chain))\(span): \(detail)")
+        }
+        for record in report.logFiles where record.verdict != .valid {
+            let kind = record.verdict.isFinding ? "log-file" : "note: log-file"
+            problems.append("trailproof: \(kind) \(record.verdict.rawValue): \(location(record.key, bucket: record.bucket, chain: nil)): \(record.detail ?? "")")
+        }
+        for gap in report.gaps {
+            let kind = report.scope.gapsAllowed ? "note: gap" : "gap"
+            problems.append("trailproof: \(kind) \(gap.kind.rawValue): \(gap.chain) (\(gap.span.text)): \(gap.detail)")
+        }
+        for notice in report.notices { problems.append("trailproof: note: \(notice)") }
+
+        if let start = report.scope.start, let end = report.scope.end {
+            summary.append("Results requested for \(start.iso8601) to \(end.iso8601)")
+        } else if let start = report.scope.start {
+            summary.append("Results requested from \(start.iso8601)")
+        } else if let end = report.scope.end {
+            summary.append("Results requested up to \(end.iso8601)")
+        } else {
+            summary.append("Results requested for all digests")
+        }
+        if let covered = totals.coveredSpan {
+            summary.append("Results found for \(covered.text):")
+        } else {
+            summary.append("No verified digest in the requested range:")
+        }
+        summary.append("")
+        summary.append(TextReport.ratioLine(valid: totals.digestsValid, total: totals.digests, noun: "digest files",
+                                            failed: totals.digests - totals.digestsValid, failedWord: "INVALID"))
+        let unverified = totals.logFilesByVerdict[LogFileVerdict.unverified.rawValue] ?? 0
+        let invalid = totals.logFiles - totals.logFilesValid - unverified
+        var logLine = TextReport.ratioLine(valid: totals.logFilesValid, total: totals.logFiles, noun: "log files",
+                                           failed: invalid, failedWord: "INVALID")
+        if unverified > 0 { logLine += ", \(unverified)/\(totals.logFiles) log files UNVERIFIED" }
+        summary.append(logLine)
+        let count = { (verdict: LogFileVerdict) in totals.logFilesByVerdict[verdict.rawValue] ?? 0 }
+        if count(.unreferenced) > 0 {
+            summary.append("\(count(.unreferenced)) log files UNREFERENCED (present, listed by no digest)")
+        }
+        if count(.notYetCovered) > 0 { summary.append("\(count(.notYetCovered)) log files not yet covered by a digest") }
+        if count(.beforeFirstDigest) > 0 { summary.append("\(count(.beforeFirstDigest)) log files older than the first digest") }
+        if totals.gaps > 0 {
+            summary.append("\(totals.gaps) \(totals.gaps == 1 ? "gap" : "gaps") with no integrity coverage\(report.scope.gapsAllowed ? " (allowed)" : "")")
+        }
+        summary.append("")
+        summary.append("Chains (\(report.chains.count)):")
+        for chain in report.chains {
+            let spans = chain.coverage.isEmpty ? "nothing verified" : "covered " + chain.coverage.map(\.text).joined(separator: ", ")
+            summary.append("  \(chain.id): \(chain.validDigests)/\(chain.digests) digests valid, \(spans)")
+        }
+        var sources: [String: Int] = [:]
+        for record in report.digests { if let source = record.signatureSource { sources[source.rawValue, default: 0] += 1 } }
+        if !sources.isEmpty {
+            summary.append("Signatures from: " + sources.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+        }
+        summary.append(totals.exitStatus == 0 ? "Result: VERIFIED" : "Result: INTEGRITY PROBLEMS FOUND (\(totals.findings))")
+
+        if verbose {
+            summary.append("")
+            for record in report.digests {
+                let source = record.signatureSource.map { " [signature: \($0.rawValue)]" } ?? ""
+                summary.append("digest \(record.verdict.rawValue) \(location(record.key, bucket: record.bucket, chain: record.chain))\(source)")
+            }
+            for record in report.logFiles {
+                summary.append("log-file \(record.verdict.rawValue) \(location(record.key, bucket: record.bucket, chain: nil))")
+            }
+        }
+    }
+
+    static func ratioLine(valid: Int, total: Int, noun: String, failed: Int, failedWord: String) -> String {
+        var line = "\(valid)/\(total) \(noun) valid"
+        if failed > 0 { line += ", \(failed)/\(total) \(noun) \(failedWord)" }
+        return line
+    }
+}

@@ -1,0 +1,168 @@
+/// Everything one verification run established; the source of every output format.
+///
+/// Encoded as JSON it is the stable machine report (see docs/json-report.md); fields are only
+/// ever added within a schema version.
+public struct VerificationReport: Sendable, Codable {
+    /// Version of the JSON layout.
+    public static let currentSchemaVersion = 1
+
+    /// See `currentSchemaVersion`.
+    public var schemaVersion: Int = VerificationReport.currentSchemaVersion
+    /// The tool and version that wrote the report.
+    public var tool: ToolInfo
+    /// What was asked for.
+    public var scope: Scope
+    /// Every chain found, sorted.
+    public var chains: [ChainSummary]
+    /// Every digest in scope (and every missing one), by chain then time.
+    public var digests: [DigestRecord]
+    /// Every log file with a verdict, by key.
+    public var logFiles: [LogFileRecord]
+    /// Spans with no integrity coverage.
+    public var gaps: [GapRecord]
+    /// Things a reader should know that are not findings (assumptions, skipped links, ...).
+    public var notices: [String]
+    /// Counts.
+    public var totals: Totals
+
+    /// The tool that wrote a report.
+    public struct ToolInfo: Sendable, Codable {
+        /// "trailproof".
+        public var name: String
+        /// Its version.
+        public var version: String
+    }
+
+    /// The requested scope.
+    public struct Scope: Sendable, Codable {
+        /// The archive root or bucket URL.
+        public var source: String
+        /// The bucket the archive is taken to be a copy of; nil when each chain's own was assumed.
+        public var bucket: String?
+        /// True when the bucket came from the digests rather than from --bucket.
+        public var bucketAssumed: Bool
+        /// --start, if given.
+        public var start: UTCTime?
+        /// --end, if given.
+        public var end: UTCTime?
+        /// The digest end times considered: [start, end + 1 h].
+        public var digestEndTimeWindow: TimeSpan?
+        /// Fingerprints of the public keys available.
+        public var publicKeyFingerprints: [String]
+        /// Whether gaps were allowed (counted as notices) for the exit status.
+        public var gapsAllowed: Bool
+    }
+
+    /// Counts of everything in the report.
+    public struct Totals: Sendable, Codable {
+        public var chains = 0
+        public var digests = 0
+        public var digestsValid = 0
+        public var digestsByVerdict: [String: Int] = [:]
+        public var logFiles = 0
+        public var logFilesValid = 0
+        public var logFilesByVerdict: [String: Int] = [:]
+        public var logFileBytesHashed: Int64 = 0
+        public var gaps = 0
+        public var findings = 0
+        /// The span from the oldest to the newest verified digest, if any.
+        public var coveredSpan: TimeSpan?
+        /// 0 verified, 1 integrity problem found.
+        public var exitStatus = 0
+    }
+}
+
+/// One chain and what part of time it proves.
+public struct ChainSummary: Sendable, Codable {
+    /// Stable identifier used by digest and gap records.
+    public var id: String
+    /// The chain's identity fields.
+    public var chain: ChainID
+    /// The bucket the chain's digests name (or --bucket).
+    public var bucket: String
+    /// Digests in scope.
+    public var digests: Int
+    /// Valid digests in scope.
+    public var validDigests: Int
+    /// Newest digest key in scope.
+    public var newestDigest: String?
+    /// Oldest digest key in scope.
+    public var oldestDigest: String?
+    /// Verified spans, merged, oldest first.
+    public var coverage: [TimeSpan]
+}
+
+/// The verdict on one digest.
+public struct DigestRecord: Sendable, Codable {
+    /// The object key (where the file was found, or where a link expected it); nil for an
+    /// inferred missing digest whose key cannot be known.
+    public var key: String?
+    /// The bucket.
+    public var bucket: String?
+    /// The chain id (see `ChainSummary.id`).
+    public var chain: String
+    /// The span the digest covers (estimated for missing digests).
+    public var span: TimeSpan?
+    /// The verdict.
+    public var verdict: DigestVerdict
+    /// Every problem found, most basic first; empty when valid.
+    public var problems: [Problem]
+    /// Where the checked signature came from.
+    public var signatureSource: SignatureSource?
+    /// digestPublicKeyFingerprint.
+    public var publicKeyFingerprint: String?
+    /// Number of log files listed.
+    public var logFileCount: Int
+    /// For a moved digest: the key it names.
+    public var namedKey: String?
+    /// For a missing digest: the digest whose link names it.
+    public var referencedBy: String?
+    /// True for a missing digest inferred from an hour with no digest (its key is unknown).
+    public var inferred: Bool
+
+    /// One problem with a digest.
+    public struct Problem: Sendable, Codable {
+        /// The kind of problem.
+        public var kind: DigestVerdict
+        /// A sentence naming what differs.
+        public var detail: String
+    }
+}
+
+/// The verdict on one log file.
+public struct LogFileRecord: Sendable, Codable {
+    /// The object key.
+    public var key: String
+    /// The bucket.
+    public var bucket: String
+    /// The digest that lists it (nil for unreferenced files).
+    public var digest: String?
+    /// The verdict.
+    public var verdict: LogFileVerdict
+    /// Why, for every verdict but valid.
+    public var detail: String?
+    /// hashValue from the digest.
+    public var expectedSHA256: String?
+    /// SHA-256 of the uncompressed bytes, when they could be read.
+    public var actualSHA256: String?
+    /// Uncompressed size, when read.
+    public var uncompressedBytes: Int64?
+    /// Delivery time from the key name, or the listing digest's span.
+    public var time: UTCTime?
+}
+
+/// A span of time with no integrity coverage.
+public struct GapRecord: Sendable, Codable {
+    /// The chain (for restarts) or trail (for edges) concerned.
+    public var chain: String
+    /// What kind of gap.
+    public var kind: GapKind
+    /// The uncovered span.
+    public var span: TimeSpan
+    /// A sentence describing it.
+    public var detail: String
+    /// The last digest before the gap, if any.
+    public var digestBefore: String?
+    /// The first digest after the gap, if any.
+    public var digestAfter: String?
+}

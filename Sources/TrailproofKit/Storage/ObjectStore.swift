@@ -1,0 +1,67 @@
+/// A place holding a trail's objects by S3 key: a local copy of a bucket, or a bucket itself.
+public protocol ObjectStore: Sendable {
+    /// How to name the store to a person, e.g. a path or `s3://bucket/prefix`.
+    var displayName: String { get }
+
+    /// Every object key in the store, in no particular order.
+    func listKeys() throws -> [String]
+
+    /// The whole object, or nil when no object has that key.
+    /// - Throws: `StoreError` when the object exists but cannot be read, or is larger than `limit`.
+    func readObject(_ key: String, limit: Int) throws -> [UInt8]?
+
+    /// Streams the object to `body` in chunks; returns false when no object has that key.
+    func streamObject(_ key: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool
+
+    /// The signature saved with a digest object (S3 metadata, a sidecar file or extended attributes), if any.
+    func savedSignature(for key: String) throws -> SavedSignature?
+}
+
+/// A digest signature found stored with the digest object.
+public struct SavedSignature: Sendable, Equatable {
+    /// The hex signature text as stored.
+    public var signatureHex: String
+    /// The stored signature algorithm, if one was stored.
+    public var algorithm: String?
+    /// Where it was found.
+    public var source: SignatureSource
+
+    /// Creates a saved signature.
+    public init(signatureHex: String, algorithm: String?, source: SignatureSource) {
+        self.signatureHex = signatureHex
+        self.algorithm = algorithm
+        self.source = source
+    }
+}
+
+/// Where the signature that a digest was checked against came from.
+public enum SignatureSource: String, Sendable, Codable, CaseIterable {
+    /// `<key>.metadata.json` beside the digest file.
+    case metadataFile = "metadata-file"
+    /// `user.signature` extended attribute on the digest file.
+    case extendedAttribute = "extended-attribute"
+    /// S3 object metadata (`x-amz-meta-signature`).
+    case s3Metadata = "s3-metadata"
+    /// previousDigestSignature of the next digest in the chain.
+    case successorDigest = "successor-digest"
+    /// Given on the command line with --head-signature.
+    case headSignature = "head-signature"
+}
+
+/// Why an object could not be read. A missing object is not an error (it is a finding).
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The key cannot name a file inside the store (`..`, absolute, NUL, backslash, link out of the root).
+    case unsafeKey(key: String, reason: String)
+    /// The object exists but reading it failed.
+    case unreadable(key: String, detail: String)
+    /// The store itself cannot be used.
+    case storeUnusable(String)
+
+    public var description: String {
+        switch self {
+        case .unsafeKey(let key, let reason): return "unsafe object key \(key.debugDescription): \(reason)"
+        case .unreadable(let key, let detail): return "cannot read \(key): \(detail)"
+        case .storeUnusable(let detail): return detail
+        }
+    }
+}

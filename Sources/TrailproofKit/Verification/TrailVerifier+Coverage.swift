@@ -1,0 +1,52 @@
+extension TrailVerifier {
+    /// With --start/--end, a trail whose verified coverage stops more than an hour short of either
+    /// edge leaves that edge uncovered (deleting the newest digests with their logs is otherwise
+    /// invisible). Backfill chains are sparse by nature and exempt.
+    func findCoverageEdgeGaps(in run: inout RunState) {
+        guard options.start != nil || options.end != nil else { return }
+        for chain in run.inventory.digestsByChain.keys.sorted() where !chain.isBackfill {
+            let spans = coverage(of: chain, in: run)
+            let label = chainLabel(chain)
+            let names = run.inventory.digestsByChain[chain] ?? []
+            guard let first = spans.first, let last = spans.last else {
+                let start = options.start ?? names.first?.endTime ?? UTCTime(secondsSinceEpoch: 0)
+                let end = options.end ?? names.last?.endTime ?? start
+                run.gaps.append(GapRecord(
+                    chain: label, kind: options.end != nil ? .uncoveredEnd : .uncoveredStart,
+                    span: TimeSpan(start: start, end: max(start, end)),
+                    detail: "no verified digest of this trail covers any of the requested window (\(start.iso8601) to \(end.iso8601))",
+                    digestBefore: nil, digestAfter: nil))
+                continue
+            }
+            if let end = options.end, last.end < end.adding(seconds: -3600) {
+                run.gaps.append(GapRecord(
+                    chain: label, kind: .uncoveredEnd, span: TimeSpan(start: last.end, end: end),
+                    detail: "verified coverage ends at \(last.end.iso8601), more than an hour before the requested end \(end.iso8601): the newest digests are missing or failed",
+                    digestBefore: nil, digestAfter: nil))
+            }
+            if let start = options.start, first.start > start.adding(seconds: 3600) {
+                run.gaps.append(GapRecord(
+                    chain: label, kind: .uncoveredStart, span: TimeSpan(start: start, end: first.start),
+                    detail: "verified coverage starts at \(first.start.iso8601), more than an hour after the requested start \(start.iso8601)",
+                    digestBefore: nil, digestAfter: nil))
+            }
+        }
+    }
+
+    /// Merged spans of the valid in-scope digests of `chain`, oldest first.
+    func coverage(of chain: ChainID, in run: RunState) -> [TimeSpan] {
+        let spans = run.loaded.indices
+            .filter { run.loaded[$0].inScope && run.loaded[$0].name.chain == chain && run.checks[$0].verdict == .valid }
+            .compactMap { run.loaded[$0].digest?.span }
+            .sorted { $0.start < $1.start }
+        var merged: [TimeSpan] = []
+        for span in spans {
+            if let last = merged.last, span.start <= last.end.adding(seconds: 60) {
+                merged[merged.count - 1].end = max(last.end, span.end)
+            } else {
+                merged.append(span)
+            }
+        }
+        return merged
+    }
+}

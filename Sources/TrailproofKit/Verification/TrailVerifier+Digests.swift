@@ -1,0 +1,247 @@
+extension TrailVerifier {
+    /// Loads every digest in scope, the next newer one of each chain (whose previousDigestSignature
+    /// signs the newest in scope), and the predecessors that in-scope digests link to.
+    func loadDigests(into run: inout RunState, progress: (@Sendable (VerificationProgress) -> Void)?) throws {
+        var wanted: [(DigestKeyName, Bool)] = []
+        for chain in run.inventory.digestsByChain.keys.sorted() {
+            guard let names = run.inventory.digestsByChain[chain] else { continue }
+            let inScope = names.indices.filter { options.includesDigest(endingAt: names[$0].endTime) }
+            wanted += inScope.map { (names[$0], true) }
+            if let newest = inScope.last, newest + 1 < names.count { wanted.append((names[newest + 1], false)) }
+        }
+        try load(wanted, into: &run, progress: progress)
+
+        // Predecessors outside the scope, so that the links at the window's edge are checked too.
+        var edge: [(DigestKeyName, Bool)] = []
+        var seen = Set(run.indexByKey.keys)
+        for digest in run.loaded where digest.inScope {
+            guard let previous = digest.digest?.previous, !seen.contains(previous.object),
+                  run.inventory.allKeys.contains(previous.object),
+                  case .digest(let name)? = TrailObjectKey(previous.object) else { continue }
+            seen.insert(previous.object)
+            edge.append((name, false))
+        }
+        try load(edge, into: &run, progress: progress)
+
+        for (index, digest) in run.loaded.enumerated() {
+            guard let content = digest.digest else { continue }
+            run.indicesByNamedKey[content.object, default: []].append(index)
+            if let previous = content.previous {
+                run.successorsByPreviousKey[previous.object, default: []].append(index)
+            }
+        }
+        run.checks = Array(repeating: DigestCheck(), count: run.loaded.count)
+    }
+
+    private func load(_ names: [(DigestKeyName, Bool)], into run: inout RunState,
+                      progress: (@Sendable (VerificationProgress) -> Void)?) throws {
+        let store = self.store
+        let limit = options.digestSizeLimit
+        let total = names.count
+        let loaded = try parallelMap(count: names.count, workers: options.workers, makeState: { () }, job: { _, index in
+            let digest = LoadedDigest.load(names[index].0, inScope: names[index].1, from: store, sizeLimit: limit)
+            if index % 64 == 0 { progress?(.digests(done: index, total: total)) }
+            return digest
+        })
+        for digest in loaded where run.indexByKey[digest.name.key] == nil {
+            run.indexByKey[digest.name.key] = run.loaded.count
+            run.loaded.append(digest)
+        }
+    }
+
+    /// --bucket, or each chain's newest parsed digest's digestS3Bucket.
+    func decideBuckets(in run: inout RunState) {
+        for chain in run.inventory.digestsByChain.keys.sorted() {
+            if let bucket = options.bucket {
+                run.bucketByChain[chain] = bucket
+                continue
+            }
+            let newest = run.loaded.filter { $0.name.chain == chain && $0.digest != nil }
+                .max { $0.name.endTime < $1.name.endTime }
+            guard let newest, let content = newest.digest else { continue }
+            run.bucketByChain[chain] = content.bucket
+            run.notices.append("--bucket not given: assumed bucket \(content.bucket) for chain \(chainLabel(chain)), from its newest digest \(newest.name.key)")
+        }
+    }
+
+    /// Location, signature source, public key and RSA signature of every loaded digest.
+    func checkSignatures(in run: inout RunState) {
+        var unsigned: [Int] = []
+        for index in run.loaded.indices {
+            let loaded = run.loaded[index]
+            var check = DigestCheck()
+            guard case .success(let digest) = loaded.content else {
+                if case .failure(let error) = loaded.content { check.add(.malformed, "\(error)") }
+                run.checks[index] = check
+                continue
+            }
+            if digest.object != loaded.name.key {
+                check.add(.moved, "found at \(loaded.name.key) but names \(digest.object)")
+            }
+            if let bucket = run.bucketByChain[loaded.name.chain], digest.bucket != bucket {
+                check.add(.moved, "names bucket \(digest.bucket), but this is a copy of bucket \(bucket)")
+            }
+            if digest.signatureAlgorithm != DigestSignatureCheck.algorithm {
+                check.add(.malformed, "unsupported digestSignatureAlgorithm \(digest.signatureAlgorithm)")
+            }
+            if let saved = loaded.savedSignature {
+                check.signatureHex = saved.signatureHex
+                check.signatureSource = saved.source
+                if let algorithm = saved.algorithm, algorithm != DigestSignatureCheck.algorithm {
+                    check.add(.signatureInvalid, "saved signature algorithm is \(algorithm), not \(DigestSignatureCheck.algorithm)")
+                }
+            } else if let carrier = successor(of: digest, in: run) {
+                check.signatureHex = run.loaded[carrier].digest?.previous?.signature
+                check.signatureSource = .successorDigest
+                check.signatureCarrier = carrier
+            }
+            run.checks[index] = check
+            if check.signatureHex == nil { unsigned.append(index) }
+        }
+        assignHeadSignatures(to: unsigned, in: &run)
+        for index in run.loaded.indices {
+            guard let digest = run.loaded[index].digest, let hash = run.loaded[index].uncompressedSHA256 else { continue }
+            var check = run.checks[index]
+            if let signature = check.signatureHex, let source = check.signatureSource {
+                if let problem = DigestSignatureCheck.problem(digest: digest, uncompressedSHA256: hash, signatureHex: signature,
+                                                              source: source, keys: keys, isBackfill: run.loaded[index].name.chain.isBackfill) {
+                    check.problems.append(problem)
+                }
+            } else {
+                check.add(.signatureUnavailable,
+                          "no signature: no saved metadata, no later digest in the chain, and no matching --head-signature")
+            }
+            run.checks[index] = check
+        }
+    }
+
+    /// The loaded digest whose previous-digest link names `digest`, preferring one whose hash matches.
+    private func successor(of digest: Digest, in run: RunState) -> Int? {
+        guard let candidates = run.successorsByPreviousKey[digest.object] else { return nil }
+        return candidates.first { run.loaded[$0].digest?.previous?.bucket == digest.bucket } ?? candidates.first
+    }
+
+    /// Gives each --head-signature to the unsigned digest it verifies. With one signature and one
+    /// unsigned digest left, that digest is checked against it (and fails loudly if modified).
+    private func assignHeadSignatures(to unsigned: [Int], in run: inout RunState) {
+        guard !options.headSignatures.isEmpty else { return }
+        var remaining = options.headSignatures.map { $0.lowercased() }
+        var stillUnsigned: [Int] = []
+        for index in unsigned {
+            guard let digest = run.loaded[index].digest, let hash = run.loaded[index].uncompressedSHA256 else { continue }
+            if let match = remaining.firstIndex(where: {
+                DigestSignatureCheck.verifies(digest: digest, uncompressedSHA256: hash, signatureHex: $0, keys: keys)
+            }) {
+                run.checks[index].signatureHex = remaining.remove(at: match)
+                run.checks[index].signatureSource = .headSignature
+            } else {
+                stillUnsigned.append(index)
+            }
+        }
+        let inScopeUnsigned = stillUnsigned.filter { run.loaded[$0].inScope }
+        if remaining.count == 1, inScopeUnsigned.count == 1, let index = inScopeUnsigned.first {
+            run.checks[index].signatureHex = remaining.removeFirst()
+            run.checks[index].signatureSource = .headSignature
+        }
+        for signature in remaining {
+            run.notices.append("--head-signature \(signature.prefix(16))… matched no chain's newest digest")
+        }
+    }
+
+    /// Follows every in-scope digest's link to its predecessor: hash, signature, missing digests,
+    /// and chain restarts.
+    func checkLinks(in run: inout RunState) {
+        for index in run.loaded.indices where run.loaded[index].inScope {
+            let loaded = run.loaded[index]
+            guard let digest = loaded.digest else { continue }
+            guard let previous = digest.previous else {
+                recordRestartGap(at: index, digest: digest, in: &run)
+                continue
+            }
+            guard let predecessor = predecessor(named: previous.object, in: run) else {
+                recordMissing(previous.object, referencedBy: loaded, expectedEnd: digest.startTime, in: &run)
+                continue
+            }
+            // An authentic successor proves what its predecessor held, so a mismatch convicts the
+            // predecessor; an unauthenticated successor proves nothing and keeps the problem itself
+            // (as does one whose predecessor lies outside the scope, so the edge link is reported).
+            let blamed = run.checks[index].isAuthentic && run.loaded[predecessor].inScope ? predecessor : index
+            let predecessorKey = run.loaded[predecessor].name.key
+            if let actual = run.loaded[predecessor].uncompressedSHA256, actual != previous.hashValue {
+                run.checks[blamed].add(.hashLinkBroken,
+                    "\(loaded.name.key) records previousDigestHashValue \(previous.hashValue), but \(predecessorKey) hashes to \(actual)")
+            }
+            let predecessorCheck = run.checks[predecessor]
+            if let used = predecessorCheck.signatureHex, predecessorCheck.signatureCarrier != index,
+               used.lowercased() != previous.signature {
+                run.checks[blamed].add(.signatureLinkBroken,
+                    "\(loaded.name.key) records a previousDigestSignature that differs from the signature (from \(predecessorCheck.signatureSource?.rawValue ?? "?")) of \(predecessorKey)")
+            }
+        }
+    }
+
+    /// The loaded digest that is the predecessor named `key`: the one at that key naming it,
+    /// else one found elsewhere that names it (moved).
+    private func predecessor(named key: String, in run: RunState) -> Int? {
+        let candidates = run.indicesByNamedKey[key] ?? []
+        return candidates.first { run.loaded[$0].name.key == key } ?? candidates.first
+    }
+
+    /// Records the missing digest `key` and every further hour back to the next digest present.
+    private func recordMissing(_ key: String, referencedBy successor: LoadedDigest, expectedEnd: UTCTime, in run: inout RunState) {
+        guard !run.missingKeys.contains(key) else { return }
+        run.missingKeys.insert(key)
+        var chain = successor.name.chain
+        var end = expectedEnd
+        if case .digest(let name)? = TrailObjectKey(key) {
+            chain = name.chain
+            end = name.endTime
+        }
+        var detail = "\(successor.name.key) links to it, but it is absent"
+        do {
+            try DirectoryStore.checkKeyIsSafe(key)
+        } catch {
+            detail = "\(successor.name.key) links to an unusable key: \(error)"
+        }
+        guard let older = run.inventory.newestDigest(of: chain, before: end.adding(seconds: -60)) else {
+            run.missing.append(missingRecord(key: key, chain: chain, span: TimeSpan(start: end.adding(seconds: -3600), end: end),
+                                             referencedBy: successor.name.key, detail: detail, inferred: false))
+            return
+        }
+        // Digests are hourly: the hours between the next older digest present and this one
+        // had digests too, each missing in its own right.
+        let hours = max(1, Int((Double(end.secondsSinceEpoch - older.endTime.secondsSinceEpoch) / 3600).rounded()))
+        let slot = (end.secondsSinceEpoch - older.endTime.secondsSinceEpoch) / Int64(hours)
+        run.missing.append(missingRecord(key: key, chain: chain,
+                                         span: TimeSpan(start: end.adding(seconds: -slot), end: end),
+                                         referencedBy: successor.name.key, detail: detail, inferred: false))
+        guard options.includesDigest(endingAt: end), hours > 1 else { return }
+        for hour in 1..<hours {
+            let slotEnd = older.endTime.adding(seconds: slot * Int64(hour))
+            run.missing.append(missingRecord(
+                key: nil, chain: chain, span: TimeSpan(start: slotEnd.adding(seconds: -slot), end: slotEnd),
+                referencedBy: nil,
+                detail: "no digest covers this hour between \(older.key) and \(key): deleted, or logging was off",
+                inferred: true))
+        }
+    }
+
+    private func missingRecord(key: String?, chain: ChainID, span: TimeSpan, referencedBy: String?, detail: String,
+                               inferred: Bool) -> DigestRecord {
+        DigestRecord(key: key, bucket: nil, chain: chainLabel(chain), span: span, verdict: .missing,
+                     problems: [.init(kind: .missing, detail: detail)], signatureSource: nil, publicKeyFingerprint: nil,
+                     logFileCount: 0, namedKey: nil, referencedBy: referencedBy, inferred: inferred)
+    }
+
+    /// A regular chain that starts again while older digests of the trail exist leaves a gap.
+    private func recordRestartGap(at index: Int, digest: Digest, in run: inout RunState) {
+        let loaded = run.loaded[index]
+        guard !loaded.name.chain.isBackfill,
+              let older = run.inventory.newestDigest(of: loaded.name.chain, before: loaded.name.endTime) else { return }
+        let span = TimeSpan(start: older.endTime, end: max(older.endTime, digest.startTime))
+        run.gaps.append(GapRecord(
+            chain: chainLabel(loaded.name.chain), kind: .chainRestart, span: span,
+            detail: "the chain starts again at \(loaded.name.key) (previous-digest fields null) after \(older.key): no integrity coverage from \(span.text)",
+            digestBefore: older.key, digestAfter: loaded.name.key))
+    }
+}

@@ -1,0 +1,75 @@
+extension TrailVerifier {
+    /// Turns the run's state into the report, with totals and exit status.
+    func assembleReport(from run: RunState) -> VerificationReport {
+        var digests: [DigestRecord] = []
+        for index in run.loaded.indices where run.loaded[index].inScope {
+            let loaded = run.loaded[index]
+            let check = run.checks[index]
+            let content = loaded.digest
+            let problems = check.problems.sorted { $0.kind.precedence < $1.kind.precedence }
+            digests.append(DigestRecord(
+                key: loaded.name.key, bucket: content?.bucket, chain: chainLabel(loaded.name.chain),
+                span: content?.span ?? TimeSpan(start: loaded.name.endTime.adding(seconds: -3600), end: loaded.name.endTime),
+                verdict: check.verdict, problems: problems, signatureSource: check.signatureSource,
+                publicKeyFingerprint: content?.publicKeyFingerprint, logFileCount: content?.logFiles.count ?? 0,
+                namedKey: content.map(\.object).flatMap { $0 == loaded.name.key ? nil : $0 },
+                referencedBy: nil, inferred: false))
+        }
+        digests += run.missing
+        digests.sort { ($0.chain, $0.span?.end ?? UTCTime(secondsSinceEpoch: 0), $0.key ?? "") < ($1.chain, $1.span?.end ?? UTCTime(secondsSinceEpoch: 0), $1.key ?? "") }
+
+        let logFiles = run.logRecords.sorted { ($0.key, $0.digest ?? "") < ($1.key, $1.digest ?? "") }
+        let gaps = run.gaps.sorted { ($0.chain, $0.span.start) < ($1.chain, $1.span.start) }
+
+        var chains: [ChainSummary] = []
+        for chain in run.inventory.digestsByChain.keys.sorted() {
+            let label = chainLabel(chain)
+            let mine = digests.filter { $0.chain == label && !$0.inferred && $0.verdict != .missing }
+            chains.append(ChainSummary(
+                id: label, chain: chain, bucket: run.bucketByChain[chain] ?? "", digests: mine.count,
+                validDigests: mine.filter { $0.verdict == .valid }.count,
+                newestDigest: mine.last?.key, oldestDigest: mine.first?.key, coverage: coverage(of: chain, in: run)))
+        }
+
+        var totals = VerificationReport.Totals()
+        totals.chains = chains.count
+        totals.digests = digests.count
+        totals.digestsValid = digests.filter { $0.verdict == .valid }.count
+        for record in digests { totals.digestsByVerdict[record.verdict.rawValue, default: 0] += 1 }
+        let listedLogs = logFiles.filter { $0.digest != nil }
+        totals.logFiles = listedLogs.count
+        totals.logFilesValid = listedLogs.filter { $0.verdict == .valid }.count
+        for record in logFiles { totals.logFilesByVerdict[record.verdict.rawValue, default: 0] += 1 }
+        totals.logFileBytesHashed = logFiles.reduce(0) { $0 + ($1.uncompressedBytes ?? 0) }
+        totals.gaps = gaps.count
+        totals.findings = digests.filter { $0.verdict != .valid }.count + logFiles.filter { $0.verdict.isFinding }.count
+            + (options.allowGaps ? 0 : gaps.count)
+        let validSpans = chains.flatMap(\.coverage)
+        if let start = validSpans.map(\.start).min(), let end = validSpans.map(\.end).max() {
+            totals.coveredSpan = TimeSpan(start: start, end: end)
+        }
+        totals.exitStatus = totals.findings > 0 ? 1 : 0
+
+        var notices = run.notices
+        if run.inventory.otherObjects > 0 {
+            notices.append("\(run.inventory.otherObjects) objects that are not CloudTrail digests or log files were ignored")
+        }
+        let window = options.digestEndTimeWindow
+        let scope = VerificationReport.Scope(
+            source: store.displayName, bucket: options.bucket, bucketAssumed: options.bucket == nil,
+            start: options.start, end: options.end,
+            digestEndTimeWindow: (window.lower != nil || window.upper != nil)
+                ? TimeSpan(start: window.lower ?? UTCTime(secondsSinceEpoch: 0), end: window.upper ?? UTCTime(secondsSinceEpoch: 253_402_300_799))
+                : nil,
+            publicKeyFingerprints: keys.keys.map(\.fingerprint), gapsAllowed: options.allowGaps)
+        return VerificationReport(
+            tool: .init(name: "trailproof", version: TrailproofVersion.current), scope: scope, chains: chains,
+            digests: digests, logFiles: logFiles, gaps: gaps, notices: notices, totals: totals)
+    }
+}
+
+/// The version of trailproof.
+public enum TrailproofVersion {
+    /// Semantic version of this build.
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,144 @@
+internal import CTrailproof
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What a directory entry is, as `lstat` sees it (links are not followed).
+public enum FileKind: Sendable, Equatable {
+    case regular, directory, symlink, other
+}
+
+/// Thin, throwing wrappers over the POSIX file calls trailproof needs.
+public enum LocalFile {
+    /// Names and kinds of the entries of directory `path` (without "." and "..").
+    public static func listDirectory(_ path: String) throws -> [(name: String, kind: FileKind)] {
+        guard let dir = opendir(path) else { throw systemError("open directory \(path)") }
+        defer { closedir(dir) }
+        var entries: [(String, FileKind)] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name == "." || name == ".." { continue }
+            entries.append((name, try kind(of: path + "/" + name)))
+        }
+        return entries
+    }
+
+    /// The kind of `path` without following a final symlink.
+    public static func kind(of path: String) throws -> FileKind {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { throw systemError("stat \(path)") }
+        switch info.st_mode & S_IFMT {
+        case S_IFREG: return .regular
+        case S_IFDIR: return .directory
+        case S_IFLNK: return .symlink
+        default: return .other
+        }
+    }
+
+    /// True when something (of any kind) exists at `path`, without following a final symlink.
+    public static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
+    /// The canonical absolute path with every symlink resolved, or nil when it does not resolve.
+    public static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// Reads the whole file, refusing files larger than `limit` bytes.
+    public static func readAll(_ path: String, limit: Int) throws -> [UInt8] {
+        var out: [UInt8] = []
+        try stream(path, chunkSize: 64 * 1024) { chunk in
+            guard out.count + chunk.count <= limit else {
+                throw NativeError(.system, "read \(path)", detail: "larger than \(limit) bytes")
+            }
+            out.append(contentsOf: chunk)
+        }
+        return out
+    }
+
+    /// Reads `path` in chunks of at most `chunkSize` bytes, handing each to `body`.
+    public static func stream(_ path: String, chunkSize: Int = 1 << 20, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw systemError("open \(path)") }
+        defer { close(fd) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = read(fd, buffer.baseAddress, chunkSize)
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw systemError("read \(path)")
+            }
+            if count == 0 { return }
+            try body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: count))
+        }
+    }
+
+    /// Writes `bytes` to `path`, replacing it, creating parent directories as needed.
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        try makeDirectories(parentOf: path)
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw systemError("create \(path)") }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { raw in
+                Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+            }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw systemError("write \(path)")
+            }
+            offset += written
+        }
+    }
+
+    /// Creates every missing directory above `path`.
+    public static func makeDirectories(parentOf path: String) throws {
+        guard let slash = path.lastIndex(of: "/") else { return }
+        try makeDirectories(String(path[..<slash]))
+    }
+
+    /// Creates `path` and every missing directory above it.
+    public static func makeDirectories(_ path: String) throws {
+        if path.isEmpty || exists(path) { return }
+        if let slash = path.lastIndex(of: "/") { try makeDirectories(String(path[..<slash])) }
+        if mkdir(path, 0o755) != 0 && errno != EEXIST { throw systemError("create directory \(path)") }
+    }
+
+    /// Removes a file (not a directory); missing files are not an error.
+    public static func remove(_ path: String) throws {
+        if unlink(path) != 0 && errno != ENOENT { throw systemError("remove \(path)") }
+    }
+
+    /// Reads extended attribute `name` of `path`; nil when the file has no such attribute
+    /// or the file system has no extended attributes.
+    public static func extendedAttribute(_ name: String, of path: String) -> [UInt8]? {
+        let size = getxattr(path, name, nil, 0)
+        guard size > 0, size < 1 << 20 else { return nil }
+        var value = [UInt8](repeating: 0, count: size)
+        let read = getxattr(path, name, &value, size)
+        guard read >= 0 else { return nil }
+        return Array(value.prefix(read))
+    }
+
+    /// Sets extended attribute `name` on `path`.
+    public static func setExtendedAttribute(_ name: String, value: [UInt8], on path: String) throws {
+        guard setxattr(path, name, value, value.count, 0) == 0 else { throw systemError("set \(name) on \(path)") }
+    }
+
+    /// True when standard error is a terminal.
+    public static var standardErrorIsTerminal: Bool { isatty(2) == 1 }
+
+    private static func systemError(_ operation: String) -> NativeError {
+        NativeError(.system, operation, detail: String(cString: strerror(errno)))
+    }
+}

@@ -1,0 +1,74 @@
+internal import CTrailproof
+
+/// A streaming OpenSSL EVP message digest (SHA-256 or MD5).
+///
+/// One instance owns one `EVP_MD_CTX`; it is not thread-safe, make one per thread.
+public final class MessageDigest {
+    /// The digest algorithms trailproof needs.
+    public enum Algorithm: Sendable {
+        /// SHA-256: log file and digest hashes, signatures.
+        case sha256
+        /// MD5: public key fingerprints only.
+        case md5
+    }
+
+    private let context: OpaquePointer
+    private let algorithm: Algorithm
+
+    /// Creates a digest ready for `update`.
+    public init(_ algorithm: Algorithm) throws {
+        guard let context = EVP_MD_CTX_new() else {
+            throw NativeError(.openssl, "allocate digest context", detail: drainOpenSSLErrors())
+        }
+        self.context = context
+        self.algorithm = algorithm
+        try reset()
+    }
+
+    deinit { EVP_MD_CTX_free(context) }
+
+    /// Starts over, discarding what was hashed so far.
+    public func reset() throws {
+        let md = algorithm == .sha256 ? EVP_sha256() : EVP_md5()
+        try checkOpenSSL(EVP_DigestInit_ex(context, md, nil), "initialise digest")
+    }
+
+    /// Feeds `count` bytes at `bytes`.
+    public func update(_ bytes: UnsafeRawPointer, count: Int) throws {
+        guard count > 0 else { return }
+        try checkOpenSSL(EVP_DigestUpdate(context, bytes, count), "update digest")
+    }
+
+    /// Feeds a buffer of bytes.
+    public func update(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let base = bytes.baseAddress else { return }
+        try update(base, count: bytes.count)
+    }
+
+    /// Feeds an array of bytes.
+    public func update(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try update($0) }
+    }
+
+    /// Finishes and returns the digest bytes; call `reset` before reuse.
+    public func finish() throws -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
+        var length: UInt32 = 0
+        try checkOpenSSL(EVP_DigestFinal_ex(context, &out, &length), "finish digest")
+        return Array(out.prefix(Int(length)))
+    }
+
+    /// SHA-256 of `bytes`, as lower-case hex.
+    public static func sha256Hex(_ bytes: [UInt8]) throws -> String {
+        let digest = try MessageDigest(.sha256)
+        try digest.update(bytes)
+        return Hex.encode(try digest.finish())
+    }
+
+    /// MD5 of `bytes`, as lower-case hex (CloudTrail public key fingerprints).
+    public static func md5Hex(_ bytes: [UInt8]) throws -> String {
+        let digest = try MessageDigest(.md5)
+        try digest.update(bytes)
+        return Hex.encode(try digest.finish())
+    }
+}

@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import TrailproofKit
+import TrailproofNative
+
+/// `trailproof verify`: verifies a local copy of a trail bucket.
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Verify every digest chain and log file under ROOT.",
+        discussion: """
+            ROOT is a directory laid out like the bucket: it holds AWSLogs/ or the trail's key
+            prefix. Every chain under it (accounts, regions, trails, organization trails, backfill)
+            is found and verified in one run.
+
+            A digest's signature comes from, in order: <key>.metadata.json beside it (the JSON of
+            `aws s3api head-object`, or {"signature": …}); the user.signature extended attribute;
+            the previousDigestSignature of the next digest in the chain; --head-signature.
+
+            EXIT STATUS
+              0  everything in scope verified
+              1  an integrity problem was found: a digest or log file that is not valid, an
+                 unreferenced log file, or a gap in coverage (unless --allow-gaps)
+              2  usage or operational error (unreadable root, unusable key file, no digests)
+            """
+    )
+
+    @Argument(help: "Directory holding a copy of the trail bucket.")
+    var root: String
+
+    @Option(name: .customLong("public-keys"), help: ArgumentHelp(
+        "JSON printed by `aws cloudtrail list-public-keys` (repeatable).", valueName: "file"))
+    var publicKeys: [String] = []
+
+    @Option(help: "The bucket ROOT is a copy of (default: each chain's newest digest's bucket).")
+    var bucket: String?
+
+    @Option(name: .customLong("head-signature"), help: ArgumentHelp(
+        "Hex signature of a chain's newest digest, from its S3 metadata (repeatable).", valueName: "hex"))
+    var headSignatures: [String] = []
+
+    @Option(help: ArgumentHelp("Only digests ending at or after TIME (UTC ISO 8601 or a date).", valueName: "time"))
+    var start: String?
+
+    @Option(help: ArgumentHelp("Only digests ending before TIME + 1 h (UTC ISO 8601 or a date).", valueName: "time"))
+    var end: String?
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Flag(help: "Report gaps without failing: exit 0 when gaps are the only problem.")
+    var allowGaps = false
+
+    @Flag(name: .shortAndLong, help: "Print a line for every digest and log file.")
+    var verbose = false
+
+    @Option(help: "Threads hashing log files (default: one per core).")
+    var jobs: Int?
+
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    func validate() throws {
+        if let start, UTCTime(parsing: start) == nil {
+            throw ValidationError("--start \(start) is not a UTC time like 2026-01-08T05:21:42Z or 2026-01-08")
+        }
+        if let end, UTCTime(parsing: end) == nil {
+            throw ValidationError("--end \(end) is not a UTC time like 2026-01-08T05:21:42Z or 2026-01-08")
+        }
+        if let start = start.flatMap(UTCTime.init(parsing:)), let end = end.flatMap(UTCTime.init(parsing:)), end < start {
+            throw ValidationError("--end is before --start")
+        }
+        if publicKeys.isEmpty {
+            throw ValidationError("no public keys: give --public-keys FILE (save them with `aws cloudtrail list-public-keys --start-time … --end-time … > keys.json`)")
+        }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        for signature in headSignatures where Hex.decode(signature) == nil {
+            throw ValidationError("--head-signature \(signature.prefix(20))… is not hex")
+        }
+    }
+
+    func run() throws {
+        do {
+            var keys = PublicKeyRing()
+            for file in publicKeys {
+                let bytes: [UInt8]
+                do {
+                    bytes = try LocalFile.readAll(file, limit: 64 << 20)
+                } catch {
+                    throw KeyFileError(file: file, reason: .unreadable("\(error)"))
+                }
+                for key in try PublicKeyRing.parseListPublicKeys(bytes, name: file) { keys.add(key) }
+            }
+            var options = VerificationOptions()
+            options.bucket = bucket
+            options.headSignatures = headSignatures
+            options.start = start.flatMap(UTCTime.init(parsing:))
+            options.end = end.flatMap(UTCTime.init(parsing:))
+            options.allowGaps = allowGaps
+            if let jobs { options.workers = jobs }
+
+            let store = try DirectoryStore(root: root)
+            let progress = ProgressLine(enabled: LocalFile.standardErrorIsTerminal)
+            let report = try TrailVerifier(store: store, keys: keys, options: options).run(progress: progress.report)
+            progress.finish()
+            try Output.write(report, format: format, verbose: verbose)
+            if report.totals.exitStatus != 0 { throw ExitCode(Int32(report.totals.exitStatus)) }
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            Output.error("\(error)")
+            throw ExitCode(2)
+        }
+    }
+}

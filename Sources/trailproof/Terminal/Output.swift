@@ -1,0 +1,27 @@
+import Foundation
+import TrailproofKit
+
+/// Where results and diagnostics go: results on stdout, `trailproof:` lines on stderr.
+enum Output {
+    static func write(_ report: VerificationReport, format: VerifyCommand.OutputFormat, verbose: Bool) throws {
+        switch format {
+        case .json:
+            let text = TextReport(report, verbose: false)
+            writeStandardError(text.problems)
+            FileHandle.standardOutput.write(Data(try JSONReport.encode(report)))
+        case .text:
+            let text = TextReport(report, verbose: verbose)
+            writeStandardError(text.problems)
+            FileHandle.standardOutput.write(Data((text.summary.joined(separator: "\n") + "\n").utf8))
+        }
+    }
+
+    static func error(_ message: String) {
+        writeStandardError(["trailproof: error: \(message)"])
+    }
+
+    static func writeStandardError(_ lines: [String]) {
+        guard !lines.isEmpty else { return }
+        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+    }
+}
