@@ -96,8 +96,11 @@ struct TrailproofGen: ParsableCommand {
             for index in parts[0]..<(parts[0] + parts[1]) { try trail.deleteObject(try digest(index).key) }
         }
         for index in moveDigest {
-            let key = try digest(index).key
-            try trail.moveObject(key, to: key.replacingOccurrences(of: ".json.gz", with: "-moved.json.gz"))
+            // Within the same folder, under the name of a digest ending one second later.
+            let moved = try digest(index)
+            let oldName = moved.endTime.compact(withSeconds: true)
+            let newName = moved.endTime.adding(seconds: 1).compact(withSeconds: true)
+            try trail.moveObject(moved.key, to: moved.key.replacingOccurrences(of: oldName, with: newName))
         }
         for index in stripSignature { try trail.stripSignature(try digest(index).key) }
         for index in plantLog {

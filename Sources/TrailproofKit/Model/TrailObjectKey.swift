@@ -17,7 +17,8 @@ public enum TrailObjectKey: Hashable, Sendable {
         let account = parts[count - 7]
         guard kindFolder == "CloudTrail" || kindFolder == "CloudTrail-Digest",
               TrailObjectKey.isAccountID(account), TrailObjectKey.isRegion(region),
-              let folderDate = UTCTime(parsing: "\(year)-\(month)-\(day)"), year.count == 4, month.count == 2, day.count == 2
+              year.count == 4, month.count == 2, day.count == 2,
+              let folderDate = UTCTime(parsing: "\(year)-\(month)-\(day)")
         else { return nil }
         var index = count - 8
         var organizationID: String?
@@ -38,8 +39,7 @@ public enum TrailObjectKey: Hashable, Sendable {
             // ACCOUNT, CloudTrail-Digest, REGION, TRAIL (may hold underscores), HOME, TIMESTAMP
             guard fields.count >= 6, fields[0] == account, fields[1] == "CloudTrail-Digest", fields[2] == region,
                   let endTime = UTCTime(parsing: fields[fields.count - 1]), fields[fields.count - 1].count == 16,
-                  TrailObjectKey.isRegion(fields[fields.count - 2]),
-                  endTime.keyDatePath == "\(year)/\(month)/\(day)"
+                  TrailObjectKey.isRegion(fields[fields.count - 2])
             else { return nil }
             let trailName = fields[3..<(fields.count - 2)].joined(separator: "_")
             guard !trailName.isEmpty else { return nil }
