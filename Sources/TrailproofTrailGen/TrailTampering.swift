@@ -1,3 +1,4 @@
+import Foundation
 import TrailproofKit
 import TrailproofNative
 
@@ -79,5 +80,31 @@ extension String {
         var copy = self
         copy.replaceSubrange(range, with: replacement)
         return copy
+    }
+}
+
+extension GeneratedTrail {
+    /// Rewrites a digest's JSON with `transform` and signs the result with `signer`, updating its
+    /// sidecar: what an attacker holding a signing key (or CloudTrail itself) could produce.
+    /// The signature covers the digest's own previousDigestSignature, as CloudTrail's does.
+    /// - Returns: the new hex signature.
+    @discardableResult
+    public func rewriteDigest(_ key: String, signer: SigningAuthority.Key,
+                              transform: (inout [String: Any]) -> Void) throws -> String {
+        let json = try Gzip.decompress(try LocalFile.readAll(path(of: key), limit: 1 << 30), limit: 1 << 30)
+        guard var object = try JSONSerialization.jsonObject(with: Data(json)) as? [String: Any] else {
+            throw NativeError(.system, "rewrite digest \(key)", detail: "not a JSON object")
+        }
+        transform(&object)
+        object["digestPublicKeyFingerprint"] = signer.fingerprint
+        let bytes = Array(try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+        let hash = try MessageDigest.sha256Hex(bytes)
+        let previous = (object["previousDigestSignature"] as? String) ?? "null"
+        let signed = [object["digestEndTime"] as? String ?? "", "\(object["digestS3Bucket"] as? String ?? "")/\(object["digestS3Object"] as? String ?? "")",
+                      hash, previous].joined(separator: "\n")
+        let signature = Hex.encode(try signer.privateKey.signSHA256(Array(signed.utf8)))
+        try LocalFile.write(try Gzip.compress(bytes), to: path(of: key))
+        try ChainWriter.writeSidecar(for: path(of: key), signature: signature, length: bytes.count)
+        return signature
     }
 }

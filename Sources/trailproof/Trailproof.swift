@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `trailproof` command: proves CloudTrail log files are what CloudTrail delivered.
 @main
@@ -14,9 +15,27 @@ struct Trailproof: ParsableCommand {
             EXIT STATUS
               0  everything in scope verified
               1  an integrity problem was found (including gaps, unless --allow-gaps)
-              2  usage or operational error (unreadable root, unusable key file, no digests)
+              2  usage or operational error (bad arguments, unreadable root, unusable key file,
+                 no digests)
             """,
         version: "0.1.0",
         subcommands: [VerifyCommand.self]
     )
+
+    /// Runs the command, mapping every usage error to exit status 2 (ArgumentParser's default is 64).
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let exit as ExitCode {
+            Self.exit(withError: exit)
+        } catch {
+            if exitCode(for: error) == .success { Self.exit(withError: error) }
+            var message = fullMessage(for: error)
+            if !message.hasPrefix("Error:") && !message.hasPrefix("error:") { message = "error: " + message }
+            else { message = "error:" + message.dropFirst("Error:".count) }
+            FileHandle.standardError.write(Data("trailproof: \(message)\n".utf8))
+            Foundation.exit(2)
+        }
+    }
 }
