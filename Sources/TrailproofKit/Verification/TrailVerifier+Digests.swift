@@ -159,6 +159,13 @@ extension TrailVerifier {
                 continue
             }
             guard let predecessor = predecessor(named: previous.object, in: run) else {
+                // A malformed file at that key is already a finding of its own; it is not missing.
+                if let present = run.indexByKey[previous.object], case .failure(let error) = run.loaded[present].content {
+                    if !run.loaded[present].inScope {
+                        run.checks[index].add(.hashLinkBroken, "the previous digest \(previous.object), outside the scope, is malformed: \(error)")
+                    }
+                    continue
+                }
                 recordMissing(previous.object, referencedBy: loaded, expectedEnd: digest.startTime, in: &run)
                 continue
             }

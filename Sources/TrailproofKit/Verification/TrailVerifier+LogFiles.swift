@@ -52,6 +52,7 @@ extension TrailVerifier {
             let windowIsNewest = !(allEnds.contains { $0 > windowEnd })
             let windowIsOldest = !(allEnds.contains { $0 < windowStart })
             let gapSpans = run.gaps.map(\.span)
+            let unreadableDigests = self.unreadableDigestSpans(at: location, in: run)
             for logFile in logFiles where !listed.contains(logFile.key) {
                 let time = logFile.deliveryMinute
                 var verdict = LogFileVerdict.unreferenced
@@ -66,11 +67,29 @@ extension TrailVerifier {
                     detail = "delivered before the first digest (starting \(windowStart.iso8601)) of its location: never covered"
                 } else if let gap = gapSpans.first(where: { $0.contains(time) }) {
                     detail = "listed by no digest: delivered during a gap in integrity coverage (\(gap.text))"
+                } else if let digest = unreadableDigests.first(where: { $0.span.contains(time) }) {
+                    detail = "listed by no readable digest: the digest for its hour, \(digest.key), is \(digest.verdict.rawValue)"
                 }
                 run.logRecords.append(LogFileRecord(
                     key: logFile.key, bucket: run.bucketByChain[chains.keys.sorted()[0]] ?? "", digest: nil, verdict: verdict,
                     detail: detail, expectedSHA256: nil, actualSHA256: nil, uncompressedBytes: nil, time: time))
             }
         }
+    }
+
+    /// Spans of the digests at `location` whose log file lists cannot be read: missing or malformed.
+    private func unreadableDigestSpans(at location: TrailLocation, in run: RunState) -> [(span: TimeSpan, key: String, verdict: DigestVerdict)] {
+        var spans: [(TimeSpan, String, DigestVerdict)] = []
+        for record in run.missing {
+            guard let key = record.key, let span = record.span, case .digest(let name)? = TrailObjectKey(key),
+                  name.chain.location == location else { continue }
+            spans.append((span, key, .missing))
+        }
+        for index in run.loaded.indices where run.loaded[index].inScope && run.loaded[index].digest == nil {
+            let name = run.loaded[index].name
+            guard name.chain.location == location else { continue }
+            spans.append((TimeSpan(start: name.endTime.adding(seconds: -3600), end: name.endTime), name.key, .malformed))
+        }
+        return spans
     }
 }

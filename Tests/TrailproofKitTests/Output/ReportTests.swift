@@ -1,0 +1,47 @@
+import Testing
+@testable import TrailproofKit
+import TrailproofTrailGen
+
+@Suite struct ReportTests {
+    @Test func theJSONReportRoundTripsWithItsSchemaVersionAndTotals() throws {
+        let scenario = try TrailScenario("json")
+        defer { scenario.scratch.remove() }
+        try scenario.trail.modifyLogFile(scenario.trail.logFiles[0].key)
+        let report = try scenario.verify()
+        let bytes = try JSONReport.encode(report)
+        let decoded = try JSONReport.decode(bytes)
+        #expect(decoded.schemaVersion == 1)
+        #expect(decoded.totals.exitStatus == 1)
+        #expect(decoded.totals.logFilesByVerdict["modified"] == 1)
+        #expect(decoded.digests.count == report.digests.count)
+        #expect(decoded.chains.first?.coverage == report.chains.first?.coverage)
+        let text = String(decoding: bytes, as: UTF8.self)
+        for field in ["\"schemaVersion\"", "\"scope\"", "\"chains\"", "\"digests\"", "\"logFiles\"", "\"gaps\"", "\"totals\"", "\"verdict\" : \"modified\""] {
+            #expect(text.contains(field), "\(field)")
+        }
+        #expect(try JSONReport.encode(report) == bytes, "stable output")
+    }
+
+    @Test func theTextSummarySpeaksLikeTheAWSCLI() throws {
+        let scenario = try TrailScenario("text") { $0.hours = 4 }
+        defer { scenario.scratch.remove() }
+        try scenario.trail.modifyLogFile(scenario.trail.logFiles[0].key)
+        let report = try scenario.verify()
+        let text = TextReport(report, verbose: false)
+        let logs = report.totals.logFiles
+        #expect(text.summary.contains("4/4 digest files valid"))
+        #expect(text.summary.contains("\(logs - 1)/\(logs) log files valid, 1/\(logs) log files INVALID"))
+        #expect(text.summary.contains { $0.hasPrefix("Results found for ") })
+        #expect(text.problems.contains { $0.hasPrefix("trailproof: log-file modified: s3://\(scenario.spec.bucket)/\(scenario.trail.logFiles[0].key)") })
+        #expect(text.summary.last?.hasPrefix("Result: INTEGRITY PROBLEMS FOUND") == true)
+    }
+
+    @Test func verboseTextHasALineForEveryFile() throws {
+        let scenario = try TrailScenario("verbose") { $0.hours = 3 }
+        defer { scenario.scratch.remove() }
+        let report = try scenario.verify()
+        let lines = TextReport(report, verbose: true).summary
+        #expect(lines.filter { $0.hasPrefix("digest valid ") }.count == 3)
+        #expect(lines.filter { $0.hasPrefix("log-file valid ") }.count == scenario.trail.logFiles.count)
+    }
+}

@@ -1,0 +1,90 @@
+import Testing
+@testable import TrailproofKit
+import TrailproofTrailGen
+
+@Suite struct CoverageTests {
+    @Test(arguments: [(2, 3), (5, 1)])
+    func aChainRestartLeavesAGapCoveringTheStoppedHours(afterHour: Int, hours: Int) throws {
+        let scenario = try TrailScenario("restart") { $0.hours = 9; $0.stopLogging = (afterHour, hours) }
+        defer { scenario.scratch.remove() }
+        let report = try scenario.verify()
+        let gap = try #require(report.gaps.first)
+        #expect(report.gaps.count == 1)
+        #expect(gap.kind == .chainRestart)
+        #expect(gap.span.start == scenario.digests[afterHour].endTime)
+        #expect(gap.span.end == scenario.digests[afterHour + 1].startTime)
+        #expect(gap.span.seconds >= Int64(hours) * 3600)
+        #expect(report.failingDigests.isEmpty)
+        #expect(report.totals.exitStatus == 1)
+        #expect(try scenario.verify { $0.allowGaps = true }.totals.exitStatus == 0)
+    }
+
+    @Test func deletingTheNewestDigestsWithTheirLogsIsAnUncoveredEnd() throws {
+        let scenario = try TrailScenario("truncated-end") { $0.hours = 10 }
+        defer { scenario.scratch.remove() }
+        for digest in scenario.digests.suffix(3) {
+            try scenario.trail.deleteObject(digest.key)
+            for key in digest.logKeys { try scenario.trail.deleteObject(key) }
+        }
+        let end = scenario.digests[9].endTime
+        let report = try scenario.verify { $0.start = scenario.digests[0].startTime; $0.end = end }
+        let gap = try #require(report.gaps.first { $0.kind == .uncoveredEnd })
+        #expect(gap.span.start == scenario.digests[6].endTime)
+        #expect(gap.span.end == end)
+        #expect(report.totals.exitStatus == 1)
+    }
+
+    @Test func coverageStartingLateIsAnUncoveredStart() throws {
+        let scenario = try TrailScenario("late-start") { $0.hours = 4 }
+        defer { scenario.scratch.remove() }
+        let start = scenario.digests[0].startTime.adding(seconds: -5 * 3600)
+        let report = try scenario.verify { $0.start = start; $0.end = scenario.digests[3].endTime }
+        let gap = try #require(report.gaps.first { $0.kind == .uncoveredStart })
+        #expect(gap.span == TimeSpan(start: start, end: scenario.digests[0].startTime))
+    }
+
+    @Test func theScopeTakesDigestsEndingFromStartToEndPlusAnHour() throws {
+        let scenario = try TrailScenario("scope") { $0.hours = 12; $0.metadataSidecars = .none }
+        defer { scenario.scratch.remove() }
+        let start = scenario.digests[3].endTime.adding(seconds: -10)
+        let end = scenario.digests[6].endTime.adding(seconds: -3600)
+        let report = try scenario.verify { $0.start = start; $0.end = end }
+        #expect(report.digests.compactMap(\.key) == scenario.digests[3...6].map(\.key))
+        // The newest in scope is signed by its successor outside the scope: still valid.
+        #expect(report.totals.exitStatus == 0)
+        #expect(report.digests.allSatisfy { $0.signatureSource == .successorDigest })
+        let scopedLogs = Set(scenario.digests[3...6].flatMap(\.logKeys))
+        #expect(Set(report.logFiles.filter { $0.digest != nil }.map(\.key)) == scopedLogs)
+    }
+
+    @Test func theLinkAtTheScopesEdgeIsStillChecked() throws {
+        let scenario = try TrailScenario("edge-link") { $0.hours = 8 }
+        defer { scenario.scratch.remove() }
+        try scenario.trail.deleteObject(scenario.digests[2].key)
+        let report = try scenario.verify { $0.start = scenario.digests[3].endTime; $0.end = scenario.digests[6].endTime }
+        let missing = report.digests.filter { $0.verdict == .missing }
+        #expect(missing.compactMap(\.key) == [scenario.digests[2].key])
+    }
+
+    @Test func aTrailWithNothingInTheWindowIsOneUncoveredGap() throws {
+        let scenario = try TrailScenario("empty-window") { $0.hours = 3 }
+        defer { scenario.scratch.remove() }
+        let start = scenario.digests[2].endTime.adding(seconds: 10 * 86_400)
+        let report = try scenario.verify { $0.start = start; $0.end = start.adding(seconds: 86_400) }
+        #expect(report.totals.digests == 0)
+        #expect(report.gaps.count == 1)
+        #expect(report.totals.exitStatus == 1)
+    }
+}
+
+extension CoverageTests {
+    @Test func aMalformedPredecessorJustOutsideTheScopeBreaksTheEdgeLink() throws {
+        let scenario = try TrailScenario("edge-malformed") { $0.hours = 8 }
+        defer { scenario.scratch.remove() }
+        try scenario.trail.overwriteObject(scenario.digests[2].key, with: Array("garbage".utf8))
+        let report = try scenario.verify { $0.start = scenario.digests[3].endTime; $0.end = scenario.digests[6].endTime }
+        let record = try #require(scenario.digest(key: scenario.digests[3].key, in: report))
+        #expect(record.verdict == .hashLinkBroken)
+        #expect(report.totals.exitStatus == 1)
+    }
+}

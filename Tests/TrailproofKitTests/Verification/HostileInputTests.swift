@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+@testable import TrailproofKit
+import TrailproofNative
+import TrailproofTrailGen
+
+@Suite struct HostileInputTests {
+    static let hostileKeys = ["../../../../etc/passwd", "/etc/passwd", "AWSLogs/../../outside.json.gz",
+                              "AWSLogs/a\u{0}b.json.gz", "AWSLogs\\..\\..\\x.json.gz", "AWSLogs//double.json.gz", "./AWSLogs/x.json.gz"]
+
+    @Test func keysListedByASignedDigestNeverResolveOutsideTheRoot() throws {
+        let scenario = try TrailScenario("hostile-keys") { $0.hours = 3 }
+        defer { scenario.scratch.remove() }
+        // A file the hostile keys aim at, just outside the root.
+        try LocalFile.write(try Gzip.compress(Array("{}".utf8)), to: scenario.scratch.path + "/outside.json.gz")
+        let target = scenario.digests[2]
+        try scenario.trail.rewriteDigest(target.key, signer: try SigningAuthority.key(0)) { json in
+            json["logFiles"] = Self.hostileKeys.map { key in
+                ["s3Bucket": scenario.spec.bucket, "s3Object": key, "hashValue": String(repeating: "a", count: 64), "hashAlgorithm": "SHA-256"]
+            }
+        }
+        let report = try scenario.verify { $0.headSignatures = [] }
+        for key in Self.hostileKeys {
+            let record = try #require(scenario.logFile(key, in: report), "\(key.debugDescription)")
+            #expect(record.verdict == .unreadable)
+            #expect(record.detail?.contains("unsafe object key") == true)
+        }
+    }
+
+    @Test func aHostilePreviousDigestKeyIsReportedMissingNotFollowed() throws {
+        let scenario = try TrailScenario("hostile-previous") { $0.hours = 3 }
+        defer { scenario.scratch.remove() }
+        try scenario.trail.rewriteDigest(scenario.digests[2].key, signer: try SigningAuthority.key(0)) { json in
+            json["previousDigestS3Object"] = "../../../etc/passwd"
+        }
+        let report = try scenario.verify()
+        let record = try #require(report.digests.first { $0.key == "../../../etc/passwd" })
+        #expect(record.verdict == .missing)
+        #expect(record.problems.first?.detail.contains("unusable key") == true)
+    }
+
+    @Test func aLogFileThatIsASymlinkOutOfTheRootIsUnreadable() throws {
+        let scenario = try TrailScenario("symlink-file") { $0.hours = 2 }
+        defer { scenario.scratch.remove() }
+        let log = scenario.trail.logFiles[0]
+        let outside = scenario.scratch.path + "/outside.json.gz"
+        try LocalFile.write(try LocalFile.readAll(scenario.trail.path(of: log.key), limit: 1 << 26), to: outside)
+        try LocalFile.remove(scenario.trail.path(of: log.key))
+        try FileManager.default.createSymbolicLink(atPath: scenario.trail.path(of: log.key), withDestinationPath: outside)
+        let record = try #require(scenario.logFile(log.key, in: try scenario.verify()))
+        #expect(record.verdict == .unreadable)
+        #expect(record.detail?.contains("outside") == true)
+    }
+
+    @Test func aSymlinkInsideTheRootIsFollowed() throws {
+        let scenario = try TrailScenario("symlink-inside") { $0.hours = 2 }
+        defer { scenario.scratch.remove() }
+        let log = scenario.trail.logFiles[0]
+        let elsewhere = scenario.trail.root + "/stash/copy.json.gz"
+        try LocalFile.write(try LocalFile.readAll(scenario.trail.path(of: log.key), limit: 1 << 26), to: elsewhere)
+        try LocalFile.remove(scenario.trail.path(of: log.key))
+        try FileManager.default.createSymbolicLink(atPath: scenario.trail.path(of: log.key), withDestinationPath: elsewhere)
+        #expect(scenario.logFile(log.key, in: try scenario.verify())?.verdict == .valid)
+    }
+
+    @Test func aSymlinkedDirectoryOutsideTheRootIsNotListed() throws {
+        let scenario = try TrailScenario("symlink-dir") { $0.hours = 2 }
+        defer { scenario.scratch.remove() }
+        // A second trail outside the root, linked in under another account: it must not be walked.
+        let other = try TrailScenario("symlink-target") { $0.hours = 2; $0.accounts = ["999988887777"] }
+        defer { other.scratch.remove() }
+        try FileManager.default.createSymbolicLink(atPath: scenario.trail.root + "/AWSLogs/999988887777",
+                                                   withDestinationPath: other.trail.root + "/AWSLogs/999988887777")
+        let report = try scenario.verify()
+        #expect(report.chains.count == 1)
+        #expect(try DirectoryStore(root: scenario.trail.root).listKeys().allSatisfy { !$0.contains("999988887777") })
+    }
+
+    @Test(arguments: ["[]", "{}", "{\"PublicKeyList\": [{\"Value\": 3}]}", "not json",
+                      "{\"PublicKeyList\": [{\"Value\": \"%%%\", \"Fingerprint\": \"x\"}]}"])
+    func anUnusableKeyFileIsAnError(_ text: String) {
+        #expect(throws: KeyFileError.self) { try PublicKeyRing.parseListPublicKeys(Array(text.utf8), name: "keys.json") }
+    }
+}
