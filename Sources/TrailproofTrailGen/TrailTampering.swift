@@ -108,3 +108,10 @@ extension GeneratedTrail {
         return signature
     }
 }
+
+extension GeneratedTrail {
+    /// The raw bytes of an object.
+    public func readObject(_ key: String) throws -> [UInt8] {
+        try LocalFile.readAll(path(of: key), limit: 1 << 30)
+    }
+}
