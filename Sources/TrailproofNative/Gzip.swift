@@ -94,10 +94,10 @@ public final class GzipDecoder {
             let produced = output.count - Int(stream.avail_out)
             if produced > 0 { try sink(UnsafeRawBufferPointer(start: output.baseAddress, count: produced)) }
             if status == Z_STREAM_END { atMemberEnd = true; break }
-            if status == Z_BUF_ERROR || produced == 0 { break }
-            if status != Z_OK {
+            if status != Z_OK && status != Z_BUF_ERROR {
                 throw GzipError.corrupt(detail: stream.msg.map { String(cString: $0) } ?? "zlib status \(status)")
             }
+            if status == Z_BUF_ERROR || produced == 0 { break }
         }
     }
 

@@ -91,7 +91,7 @@ public enum LocalFile {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { raw in
-                Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                systemWrite(fd, raw.baseAddress.map { $0 + offset }, raw.count - offset)
             }
             if written < 0 {
                 if errno == EINTR { continue }
@@ -122,17 +122,17 @@ public enum LocalFile {
     /// Reads extended attribute `name` of `path`; nil when the file has no such attribute
     /// or the file system has no extended attributes.
     public static func extendedAttribute(_ name: String, of path: String) -> [UInt8]? {
-        let size = getxattr(path, name, nil, 0)
+        let size = systemGetxattr(path, name, nil, 0)
         guard size > 0, size < 1 << 20 else { return nil }
         var value = [UInt8](repeating: 0, count: size)
-        let read = getxattr(path, name, &value, size)
+        let read = systemGetxattr(path, name, &value, size)
         guard read >= 0 else { return nil }
         return Array(value.prefix(read))
     }
 
     /// Sets extended attribute `name` on `path`.
     public static func setExtendedAttribute(_ name: String, value: [UInt8], on path: String) throws {
-        guard setxattr(path, name, value, value.count, 0) == 0 else { throw systemError("set \(name) on \(path)") }
+        guard systemSetxattr(path, name, value, value.count) == 0 else { throw systemError("set \(name) on \(path)") }
     }
 
     /// True when standard error is a terminal.
@@ -142,3 +142,22 @@ public enum LocalFile {
         NativeError(.system, operation, detail: String(cString: strerror(errno)))
     }
 }
+
+// The platform calls whose names or signatures differ between Linux and Darwin.
+#if canImport(Glibc)
+private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int { Glibc.write(fd, bytes, count) }
+private func systemGetxattr(_ path: String, _ name: String, _ value: UnsafeMutableRawPointer?, _ size: Int) -> Int {
+    getxattr(path, name, value, size)
+}
+private func systemSetxattr(_ path: String, _ name: String, _ value: [UInt8], _ size: Int) -> Int32 {
+    setxattr(path, name, value, size, 0)
+}
+#else
+private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int { Darwin.write(fd, bytes, count) }
+private func systemGetxattr(_ path: String, _ name: String, _ value: UnsafeMutableRawPointer?, _ size: Int) -> Int {
+    getxattr(path, name, value, size, 0, 0)
+}
+private func systemSetxattr(_ path: String, _ name: String, _ value: [UInt8], _ size: Int) -> Int32 {
+    setxattr(path, name, value, size, 0, 0)
+}
+#endif

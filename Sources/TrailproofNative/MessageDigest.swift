@@ -50,11 +50,12 @@ public final class MessageDigest {
         try bytes.withUnsafeBytes { try update($0) }
     }
 
-    /// Finishes and returns the digest bytes; call `reset` before reuse.
+    /// Finishes and returns the digest bytes; the digest is then ready for a new message.
     public func finish() throws -> [UInt8] {
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         try checkOpenSSL(EVP_DigestFinal_ex(context, &out, &length), "finish digest")
+        try reset()
         return Array(out.prefix(Int(length)))
     }
 

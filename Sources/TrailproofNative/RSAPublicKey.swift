@@ -9,12 +9,20 @@ public final class RSAPublicKey: @unchecked Sendable {
     /// CloudTrail's ListPublicKeys returns (base64-decoded).
     public init(pkcs1DER der: [UInt8]) throws {
         guard !der.isEmpty else { throw NativeError(.openssl, "parse RSA public key", detail: "empty key") }
+        var consumed = 0
         let parsed: OpaquePointer? = der.withUnsafeBufferPointer { buffer in
-            var cursor: UnsafePointer<UInt8>? = buffer.baseAddress
-            return d2i_PublicKey(EVP_PKEY_RSA, nil, &cursor, buffer.count)
+            guard let base = buffer.baseAddress else { return nil }
+            var cursor: UnsafePointer<UInt8>? = base
+            let key = d2i_PublicKey(EVP_PKEY_RSA, nil, &cursor, buffer.count)
+            consumed = cursor.map { $0 - base } ?? 0
+            return key
         }
         guard let parsed else {
             throw NativeError(.openssl, "parse RSA public key", detail: drainOpenSSLErrors())
+        }
+        guard consumed == der.count else {
+            EVP_PKEY_free(parsed)
+            throw NativeError(.openssl, "parse RSA public key", detail: "\(der.count - consumed) bytes after the key")
         }
         self.key = parsed
     }

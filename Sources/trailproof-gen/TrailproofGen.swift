@@ -10,9 +10,9 @@ struct TrailproofGen: ParsableCommand {
         commandName: "trailproof-gen",
         abstract: "Write a realistic signed CloudTrail trail (bucket layout + public key file).",
         discussion: """
-            Writes OUT/<bucket>/… (digests, log files, <key>.metadata.json sidecars) and
-            OUT/public-keys.json, then applies the requested tampering. Digest and log indices
-            refer to the first account and region's regular chain, oldest first.
+            Writes OUT/<bucket>/… (digests, log files, <key>.metadata.json sidecars) and \
+            OUT/public-keys.json, then applies the requested tampering. Digest and log \
+            indices refer to the first account and region's regular chain, oldest first.
             """
     )
 

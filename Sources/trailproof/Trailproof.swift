@@ -8,15 +8,15 @@ struct Trailproof: ParsableCommand {
         commandName: "trailproof",
         abstract: "Prove that AWS CloudTrail log files are exactly what CloudTrail delivered.",
         discussion: """
-            trailproof walks CloudTrail digest chains, checks every RSA signature and every log
-            file's SHA-256, and reports what was modified, deleted, moved, planted, or never
-            covered.
+            trailproof walks CloudTrail digest chains, checks every RSA signature and every \
+            log file's SHA-256, and reports what was modified, deleted, moved, planted, or \
+            never covered.
 
             EXIT STATUS
               0  everything in scope verified
               1  an integrity problem was found (including gaps, unless --allow-gaps)
-              2  usage or operational error (bad arguments, unreadable root, unusable key file,
-                 no digests)
+              2  usage or operational error (bad arguments, unreadable root,
+                 unusable key file, no digests)
             """,
         version: "0.1.0",
         subcommands: [VerifyCommand.self]
@@ -24,6 +24,10 @@ struct Trailproof: ParsableCommand {
 
     /// Runs the command, mapping every usage error to exit status 2 (ArgumentParser's default is 64).
     static func main() {
+        if CommandLine.arguments.count == 1 {
+            FileHandle.standardError.write(Data((helpMessage() + "\n").utf8))
+            Foundation.exit(2)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -99,11 +99,19 @@ public struct PublicKeyRing: Sendable {
 public struct KeyFileError: Error, Sendable, CustomStringConvertible {
     /// What is wrong with a key file.
     public enum Reason: Error, Sendable, CustomStringConvertible {
+        /// The file could not be read.
         case unreadable(String)
+        /// The file is not a JSON object.
         case notJSON
+        /// The object has no PublicKeyList array.
         case noPublicKeyList
+        /// The PublicKeyList array is empty.
+        case emptyPublicKeyList
+        /// One entry is ill-formed.
         case badEntry(index: Int, detail: String)
+        /// A Value does not hash (MD5) to its Fingerprint.
         case fingerprintMismatch(stated: String, actual: String)
+        /// A Value is not a DER PKCS#1 RSA public key.
         case notAnRSAKey(fingerprint: String)
 
         public var description: String {
@@ -111,6 +119,7 @@ public struct KeyFileError: Error, Sendable, CustomStringConvertible {
             case .unreadable(let detail): return "cannot read: \(detail)"
             case .notJSON: return "not a JSON object"
             case .noPublicKeyList: return "no PublicKeyList array (expected the output of `aws cloudtrail list-public-keys`)"
+            case .emptyPublicKeyList: return "PublicKeyList is empty: no key to check signatures with (was the time range or region right?)"
             case .badEntry(let index, let detail): return "PublicKeyList[\(index)]: \(detail)"
             case .fingerprintMismatch(let stated, let actual):
                 return "key with Fingerprint \(stated) hashes to \(actual): the Value does not match its Fingerprint"

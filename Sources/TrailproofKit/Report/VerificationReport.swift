@@ -55,15 +55,25 @@ public struct VerificationReport: Sendable, Codable {
 
     /// Counts of everything in the report.
     public struct Totals: Sendable, Codable {
+        /// Chains found.
         public var chains = 0
+        /// Digest records (in scope, plus missing ones).
         public var digests = 0
+        /// Digest records with verdict valid.
         public var digestsValid = 0
+        /// Digest records per verdict.
         public var digestsByVerdict: [String: Int] = [:]
+        /// Log files listed by digests in scope.
         public var logFiles = 0
+        /// Listed log files with verdict valid.
         public var logFilesValid = 0
+        /// Log file records per verdict, including unreferenced and notices.
         public var logFilesByVerdict: [String: Int] = [:]
+        /// Uncompressed bytes hashed.
         public var logFileBytesHashed: Int64 = 0
+        /// Gap records.
         public var gaps = 0
+        /// Integrity findings counted for the exit status.
         public var findings = 0
         /// The span from the oldest to the newest verified digest, if any.
         public var coveredSpan: TimeSpan?

@@ -24,7 +24,7 @@ public struct TrailVerifier: Sendable {
         progress?(.listing)
         let inventory = TrailInventory(keys: try store.listKeys())
         guard inventory.digestCount > 0 else {
-            throw VerifierError.noDigests(source: store.displayName, otherObjects: inventory.otherObjects)
+            throw VerifierError.noDigests(source: store.displayName, objects: inventory.allKeys.count)
         }
         var run = RunState(inventory: inventory)
         try loadDigests(into: &run, progress: progress)

@@ -9,19 +9,21 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Verify every digest chain and log file under ROOT.",
         discussion: """
-            ROOT is a directory laid out like the bucket: it holds AWSLogs/ or the trail's key
-            prefix. Every chain under it (accounts, regions, trails, organization trails, backfill)
-            is found and verified in one run.
+            ROOT is a directory laid out like the bucket: it holds AWSLogs/ or the trail's key \
+            prefix. Every chain under it (accounts, regions, trails, organization trails, \
+            backfill) is found and verified in one run.
 
-            A digest's signature comes from, in order: <key>.metadata.json beside it (the JSON of
-            `aws s3api head-object`, or {"signature": …}); the user.signature extended attribute;
-            the previousDigestSignature of the next digest in the chain; --head-signature.
+            A digest's signature comes from, in order: <key>.metadata.json beside it (the JSON \
+            of `aws s3api head-object`, or {"signature": …}); the user.signature extended \
+            attribute; the previousDigestSignature of the next digest in the chain; \
+            --head-signature.
 
             EXIT STATUS
               0  everything in scope verified
-              1  an integrity problem was found: a digest or log file that is not valid, an
-                 unreferenced log file, or a gap in coverage (unless --allow-gaps)
-              2  usage or operational error (unreadable root, unusable key file, no digests)
+              1  an integrity problem: a digest or log file not valid, an unreferenced
+                 log file, or a gap in coverage (unless --allow-gaps)
+              2  usage or operational error (unreadable root, unusable key file,
+                 no digests)
             """
     )
 
@@ -42,7 +44,7 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only digests ending at or after TIME (UTC ISO 8601 or a date).", valueName: "time"))
     var start: String?
 
-    @Option(help: ArgumentHelp("Only digests ending before TIME + 1 h (UTC ISO 8601 or a date).", valueName: "time"))
+    @Option(help: ArgumentHelp("Only digests ending at or before TIME + 1 h (UTC ISO 8601 or a date).", valueName: "time"))
     var end: String?
 
     @Option(help: "Output format: text or json.")
@@ -75,7 +77,7 @@ struct VerifyCommand: ParsableCommand {
             throw ValidationError("no public keys: give --public-keys FILE (save them with `aws cloudtrail list-public-keys --start-time … --end-time … > keys.json`)")
         }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        for signature in headSignatures where Hex.decode(signature) == nil {
+        for signature in headSignatures where Hex.decode(signature)?.isEmpty ?? true {
             throw ValidationError("--head-signature \(signature.prefix(20))… is not hex")
         }
     }
@@ -90,7 +92,9 @@ struct VerifyCommand: ParsableCommand {
                 } catch {
                     throw KeyFileError(file: file, reason: .unreadable("\(error)"))
                 }
-                for key in try PublicKeyRing.parseListPublicKeys(bytes, name: file) { keys.add(key) }
+                let parsed = try PublicKeyRing.parseListPublicKeys(bytes, name: file)
+                guard !parsed.isEmpty else { throw KeyFileError(file: file, reason: .emptyPublicKeyList) }
+                for key in parsed { keys.add(key) }
             }
             var options = VerificationOptions()
             options.bucket = bucket

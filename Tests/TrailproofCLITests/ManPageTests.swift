@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+/// The man pages in man/ stay in step with the built binary's help.
+@Suite struct ManPageTests {
+    static let manFolder = BuiltBinary.packageRoot + "/man"
+
+    static func page(_ name: String) throws -> String {
+        try String(contentsOfFile: manFolder + "/" + name, encoding: .utf8)
+    }
+
+    /// Long and short option names in a help text's OPTIONS section, e.g. ["--public-keys", "-v"].
+    static func optionNames(inHelp help: String) -> Set<String> {
+        guard let start = help.range(of: "\nOPTIONS:\n") else { return [] }
+        var names = Set<String>()
+        for line in help[start.upperBound...].split(separator: "\n") {
+            let trimmed = line.drop { $0 == " " }
+            guard trimmed.hasPrefix("-"), line.hasPrefix("  ") && !line.hasPrefix("            ") else { continue }
+            for word in trimmed.split(separator: " ").prefix(2) {
+                let name = word.trimmingCharacters(in: CharacterSet(charactersIn: ","))
+                if name.hasPrefix("-") { names.insert(name) }
+            }
+        }
+        return names
+    }
+
+    /// How roff source spells an option: every hyphen escaped.
+    static func roff(_ option: String) -> String { option.replacingOccurrences(of: "-", with: "\\-") }
+
+    @Test func everyOptionOfVerifyHelpIsDocumentedInTheManPage() throws {
+        let help = try BuiltBinary.run(["verify", "--help"])
+        #expect(help.status == 0, "\(help)")
+        let options = Self.optionNames(inHelp: help.stdout)
+        // Sanity: the parse found the options it must find.
+        #expect(options.isSuperset(of: ["--public-keys", "--head-signature", "--allow-gaps", "-v", "--verbose", "-h", "--help"]),
+                "\(options.sorted())")
+        let page = try Self.page("trailproof-verify.1")
+        let optionsSection = try #require(page.components(separatedBy: ".SH OPTIONS").dropFirst().first?
+            .components(separatedBy: "\n.SH ").first)
+        for option in options.sorted() {
+            #expect(optionsSection.contains(Self.roff(option)), "\(option) is in `trailproof verify --help` but not in OPTIONS of man/trailproof-verify.1")
+        }
+    }
+
+    @Test func everyOptionOfTheRootHelpIsDocumentedInTheManPage() throws {
+        let help = try BuiltBinary.run(["--help"])
+        #expect(help.status == 0, "\(help)")
+        let options = Self.optionNames(inHelp: help.stdout)
+        #expect(options.contains("--version"), "\(options.sorted())")
+        let page = try Self.page("trailproof.1")
+        for option in options.sorted() {
+            #expect(page.contains(Self.roff(option)), "\(option) is in `trailproof --help` but not in man/trailproof.1")
+        }
+    }
+
+    @Test(arguments: ["trailproof.1", "trailproof-verify.1"])
+    func aManPageHasTheStandardSections(_ name: String) throws {
+        let page = try Self.page(name)
+        for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXIT STATUS", "FILES", "EXAMPLES", "SEE ALSO"] {
+            #expect(page.contains("\n.SH \(section)\n") || page.contains("\n.SH \"\(section)\"\n"), "\(name) has no \(section) section")
+        }
+        let exitStatus = try #require(page.components(separatedBy: ".SH EXIT STATUS").dropFirst().first?
+            .components(separatedBy: "\n.SH ").first)
+        for code in ["0", "1", "2"] {
+            #expect(exitStatus.contains(".B \(code)\n"), "\(name): EXIT STATUS does not describe \(code)")
+        }
+        #expect(page.contains(".metadata.json"))
+        #expect(page.contains("user.signature"))
+    }
+
+    @Test(.enabled(if: ExternalGroff.path != nil, "groff is not installed"),
+          arguments: ["trailproof.1", "trailproof-verify.1"])
+    func aManPageRendersWithoutTroffWarnings(_ name: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(ExternalGroff.path))
+        process.arguments = ["-man", "-ww", "-z", "-rLL=78n", Self.manFolder + "/" + name]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let warnings = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(warnings.isEmpty, "\(warnings)")
+    }
+}
+
+enum ExternalGroff {
+    static let path: String? = ["/usr/bin/groff", "/usr/local/bin/groff", "/opt/homebrew/bin/groff"]
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+
+/// Finds and runs the `trailproof` executable that the build put next to the test bundle.
+enum BuiltBinary {
+    /// The package root, from this file's place in it (Tests/TrailproofCLITests/Support/).
+    static let packageRoot: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    /// Where `trailproof` is, or why it could not be found.
+    static let location: Result<String, LocateError> = locate("trailproof")
+
+    struct LocateError: Error, CustomStringConvertible {
+        let searched: [String]
+        var description: String {
+            "the built trailproof executable was not found; build it first (swift build) — looked in:\n  "
+                + searched.joined(separator: "\n  ")
+        }
+    }
+
+    /// Looks for `name` in the folder of the running test executable first (the build's products
+    /// folder on Linux, or the folder holding the .xctest bundle on macOS), then in every
+    /// `.build*/debug` folder of the package, newest first.
+    static func locate(_ name: String) -> Result<String, LocateError> {
+        var folders: [URL] = []
+        if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
+            folders.append(URL(fileURLWithPath: executable).deletingLastPathComponent())
+        }
+        if let first = CommandLine.arguments.first {
+            folders.append(URL(fileURLWithPath: first).resolvingSymlinksInPath().deletingLastPathComponent())
+        }
+        folders.append(Bundle.main.bundleURL)
+        folders.append(Bundle.main.bundleURL.deletingLastPathComponent())
+        // Inside a macOS bundle: …/debug/trailproofPackageTests.xctest/Contents/MacOS/
+        for folder in folders where folder.path.contains(".xctest/") {
+            var url = folder
+            while url.pathExtension != "xctest" && url.path != "/" { url.deleteLastPathComponent() }
+            folders.append(url.deletingLastPathComponent())
+        }
+        var searched: [String] = []
+        for folder in folders {
+            let candidate = folder.appendingPathComponent(name).path
+            searched.append(candidate)
+            if FileManager.default.isExecutableFile(atPath: candidate) { return .success(candidate) }
+        }
+        let scratchFolders = ((try? FileManager.default.contentsOfDirectory(atPath: packageRoot)) ?? [])
+            .filter { $0.hasPrefix(".build") }
+        var found: [(path: String, modified: Date)] = []
+        for scratch in scratchFolders {
+            let candidate = "\(packageRoot)/\(scratch)/debug/\(name)"
+            searched.append(candidate)
+            guard FileManager.default.isExecutableFile(atPath: candidate),
+                  let modified = (try? FileManager.default.attributesOfItem(atPath: candidate))?[.modificationDate] as? Date
+            else { continue }
+            found.append((candidate, modified))
+        }
+        if let newest = found.max(by: { $0.modified < $1.modified }) { return .success(newest.path) }
+        return .failure(LocateError(searched: searched))
+    }
+
+    /// What one run of the binary produced.
+    struct Run: CustomStringConvertible {
+        let arguments: [String]
+        let status: Int32
+        let stdout: String
+        let stderr: String
+
+        var stdoutLines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
+        var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
+
+        var description: String {
+            "trailproof \(arguments.joined(separator: " "))\nexit status \(status)\n--- stdout\n\(stdout)--- stderr\n\(stderr)"
+        }
+    }
+
+    /// Runs `trailproof arguments…` and waits for it (at most `timeout` seconds, then kills it).
+    static func run(_ arguments: [String], timeout: TimeInterval = 120,
+                    sourceLocation: SourceLocation = #_sourceLocation) throws -> Run {
+        let executable: String
+        switch location {
+        case .success(let path): executable = path
+        case .failure(let error):
+            Issue.record("\(error)", sourceLocation: sourceLocation)
+            throw error
+        }
+        let outputs = FileManager.default.temporaryDirectory.path + "/trailproof-cli-run-\(UUID().uuidString.prefix(8))"
+        try FileManager.default.createDirectory(atPath: outputs, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: outputs) }
+        let stdoutPath = outputs + "/stdout", stderrPath = outputs + "/stderr"
+        _ = FileManager.default.createFile(atPath: stdoutPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        let stdoutHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: stdoutPath))
+        let stderrHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: stderrPath))
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = stdoutHandle
+        process.standardError = stderrHandle
+        var environment = ProcessInfo.processInfo.environment
+        environment["LC_ALL"] = "C.UTF-8"
+        process.environment = environment
+        try process.run()
+        let watchdog = Watchdog(process)
+        DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { watchdog.fire() }
+        process.waitUntilExit()
+        watchdog.disarm()
+        try stdoutHandle.close()
+        try stderrHandle.close()
+        if watchdog.fired {
+            Issue.record("trailproof \(arguments.joined(separator: " ")) did not finish within \(Int(timeout)) s", sourceLocation: sourceLocation)
+        }
+        return Run(arguments: arguments, status: process.terminationStatus,
+                   stdout: String(decoding: try Data(contentsOf: URL(fileURLWithPath: stdoutPath)), as: UTF8.self),
+                   stderr: String(decoding: try Data(contentsOf: URL(fileURLWithPath: stderrPath)), as: UTF8.self))
+    }
+
+    /// Kills a process that runs too long; the lock makes `fire` and `disarm` safe across threads.
+    private final class Watchdog: @unchecked Sendable {
+        private let process: Process
+        private let lock = NSLock()
+        private var armed = true
+        private(set) var fired = false
+
+        init(_ process: Process) { self.process = process }
+
+        func fire() {
+            lock.lock()
+            defer { lock.unlock() }
+            guard armed else { return }
+            fired = true
+            process.terminate()
+        }
+
+        func disarm() {
+            lock.lock()
+            armed = false
+            lock.unlock()
+        }
+    }
+}
