@@ -3,13 +3,17 @@ import Synchronization
 import TrailproofKit
 
 /// A single self-overwriting progress line on stderr, shown only on a terminal and only once a
-/// run has lasted a second.
+/// run has lasted a second (TRAILPROOF_PROGRESS_DELAY seconds, for tests).
 final class ProgressLine: Sendable {
     private let enabled: Bool
+    private let delay: TimeInterval
     private let started = Date()
-    private let state = Mutex<(lastDraw: TimeInterval, drawn: Bool)>((0, false))
+    private let state = Mutex<(lastDraw: TimeInterval, drawn: Bool, phase: Int)>((0, false, -1))
 
-    init(enabled: Bool) { self.enabled = enabled }
+    init(enabled: Bool) {
+        self.enabled = enabled
+        delay = ProcessInfo.processInfo.environment["TRAILPROOF_PROGRESS_DELAY"].flatMap(TimeInterval.init) ?? 1
+    }
 
     var report: @Sendable (VerificationProgress) -> Void {
         { [self] progress in draw(progress) }
@@ -18,17 +22,23 @@ final class ProgressLine: Sendable {
     private func draw(_ progress: VerificationProgress) {
         guard enabled else { return }
         let elapsed = Date().timeIntervalSince(started)
-        guard elapsed > 1 else { return }
+        guard elapsed >= delay else { return }
         let text: String
+        let phase: Int
         switch progress {
-        case .listing: text = "listing objects…"
-        case .digests(let done, let total): text = "reading digests \(done)/\(total)"
+        case .listing:
+            (text, phase) = ("listing objects…", 0)
+        case .digests(let done, let total):
+            (text, phase) = ("reading digests \(done)/\(total)", 1)
         case .logFiles(let done, let total, let bytes):
+            phase = 2
             let rate = Double(bytes) / 1_000_000 / max(elapsed, 0.001)
             text = "hashing log files \(done)/\(total), \(bytes / 1_000_000) MB uncompressed, \(Int(rate)) MB/s"
         }
         let shouldDraw = state.withLock { value -> Bool in
-            guard elapsed - value.lastDraw >= 0.1 else { return false }
+            // A new phase is always shown; within a phase, at most ten lines a second.
+            guard phase != value.phase || elapsed - value.lastDraw >= 0.1 else { return false }
+            value.phase = phase
             value.lastDraw = elapsed
             value.drawn = true
             return true

@@ -45,3 +45,18 @@ import TrailproofTrailGen
         #expect(lines.filter { $0.hasPrefix("log-file valid ") }.count == scenario.trail.logFiles.count)
     }
 }
+
+extension ReportTests {
+    @Test func theReportSaysWhenTheBucketWasAssumed() throws {
+        let scenario = try TrailScenario("assumed") { $0.hours = 2; $0.bucket = "assumed-bucket-name" }
+        defer { scenario.scratch.remove() }
+        let assumed = try scenario.verify()
+        #expect(assumed.scope.bucketAssumed)
+        #expect(assumed.notices.contains { $0.contains("assumed bucket assumed-bucket-name") })
+        let given = try scenario.verify { $0.bucket = "assumed-bucket-name" }
+        #expect(!given.scope.bucketAssumed)
+        #expect(given.scope.bucket == "assumed-bucket-name")
+        #expect(!given.notices.contains { $0.contains("assumed bucket") })
+        #expect(given.totals.exitStatus == 0)
+    }
+}
