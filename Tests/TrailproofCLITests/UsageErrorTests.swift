@@ -116,8 +116,8 @@ import TrailproofTrailGen
         (["--start", "2026-13-45"], "--start"),
         (["--end", "soon"], "--end"),
         (["--start", "2026-01-09", "--end", "2026-01-08"], "--end is before --start"),
-        (["--jobs", "0"], "--jobs"),
-        (["--jobs", "many"], "--jobs"),
+        (["--concurrency", "0"], "--concurrency"),
+        (["--concurrency", "many"], "--concurrency"),
         (["--head-signature", "not-hex"], "--head-signature"),
         (["--head-signature", "abc"], "--head-signature"),
         (["--head-signature", ""], "--head-signature"),
@@ -145,7 +145,7 @@ import TrailproofTrailGen
     @Test func helpAndVersionExit0OnStandardOutput() throws {
         let help = try BuiltBinary.run(["verify", "--help"])
         #expect(help.status == 0, "\(help)")
-        #expect(help.stdout.contains("USAGE: trailproof verify <root>"), "\(help)")
+        #expect(help.stdout.contains("USAGE: trailproof verify") && help.stdout.contains("<root>"), "\(help)")
         #expect(help.stderr.isEmpty, "\(help)")
         let version = try BuiltBinary.run(["--version"])
         #expect(version.status == 0, "\(version)")

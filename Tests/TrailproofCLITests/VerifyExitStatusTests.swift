@@ -23,7 +23,7 @@ import TrailproofTrailGen
     @Test func oneHashingThreadGivesTheSameResult() throws {
         let trail = try CLITrail("jobs")
         defer { trail.remove() }
-        let run = try trail.verify(["--jobs", "1"])
+        let run = try trail.verify(["--concurrency", "1"])
         #expect(run.status == 0, "\(run)")
         #expect(run.stdoutLines.contains("Result: VERIFIED"), "\(run)")
     }

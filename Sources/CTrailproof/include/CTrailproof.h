@@ -10,6 +10,7 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 #include <openssl/bio.h>
+#include <openssl/hmac.h>
 #include <zlib.h>
 #include <curl/curl.h>
 #include <sys/xattr.h>

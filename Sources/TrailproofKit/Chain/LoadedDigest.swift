@@ -26,6 +26,8 @@ struct LoadedDigest: Sendable {
         do {
             guard let bytes = try store.readObject(name.key, limit: sizeLimit) else { return failed(.absent) }
             compressed = bytes
+        } catch StoreError.fetchFailed(let detail) {
+            return failed(.fetchFailed(detail))
         } catch {
             return failed(.unreadable("\(error)"))
         }
@@ -45,6 +47,8 @@ struct LoadedDigest: Sendable {
         let saved: SavedSignature?
         do {
             saved = try store.savedSignature(for: name.key)
+        } catch StoreError.fetchFailed(let detail) {
+            return failed(.fetchFailed(detail))
         } catch {
             saved = nil
         }
@@ -58,6 +62,8 @@ enum DigestLoadError: Error, Sendable, CustomStringConvertible {
     case unreadable(String)
     case notGzip(String)
     case badJSON(String)
+    /// The store could not deliver it (access denied, retries exhausted): not a finding, an error.
+    case fetchFailed(String)
 
     var description: String {
         switch self {
@@ -65,6 +71,7 @@ enum DigestLoadError: Error, Sendable, CustomStringConvertible {
         case .unreadable(let detail): return "unreadable: \(detail)"
         case .notGzip(let detail): return "not a gzip file: \(detail)"
         case .badJSON(let detail): return "not a digest: \(detail)"
+        case .fetchFailed(let detail): return detail
         }
     }
 }

@@ -16,7 +16,7 @@ public struct TrailInventory: Sendable {
             switch TrailObjectKey(key) {
             case .digest(let name): digestsByChain[name.chain, default: []].append(name)
             case .logFile(let name): logFilesByLocation[name.location, default: []].append(name)
-            case nil where key.hasSuffix(".metadata.json"): continue
+            case nil where key.hasSuffix(".metadata.json") || ArchiveManifest.isArchiveFile(key): continue
             case nil: otherObjects += 1
             }
         }

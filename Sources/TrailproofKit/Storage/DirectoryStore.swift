@@ -104,8 +104,9 @@ public struct DirectoryStore: ObjectStore {
         }
     }
 
-    public func streamObject(_ key: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
+    public func streamObject(_ key: String, restart: () throws -> Void, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
         guard let path = try path(for: key) else { return false }
+        try restart()
         try LocalFile.stream(path, chunkSize: 256 * 1024, body)
         return true
     }

@@ -11,7 +11,9 @@ public protocol ObjectStore: Sendable {
     func readObject(_ key: String, limit: Int) throws -> [UInt8]?
 
     /// Streams the object to `body` in chunks; returns false when no object has that key.
-    func streamObject(_ key: String, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool
+    /// `restart` runs before every attempt (a network store retries a broken transfer from the
+    /// start), so the consumer can discard what it received.
+    func streamObject(_ key: String, restart: () throws -> Void, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool
 
     /// The signature saved with a digest object (S3 metadata, a sidecar file or extended attributes), if any.
     func savedSignature(for key: String) throws -> SavedSignature?
@@ -56,12 +58,14 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreadable(key: String, detail: String)
     /// The store itself cannot be used.
     case storeUnusable(String)
+    /// The object could not be fetched (access denied, retries exhausted): the run cannot go on.
+    case fetchFailed(String)
 
     public var description: String {
         switch self {
         case .unsafeKey(let key, let reason): return "unsafe object key \(key.debugDescription): \(reason)"
         case .unreadable(let key, let detail): return "cannot read \(key): \(detail)"
-        case .storeUnusable(let detail): return detail
+        case .storeUnusable(let detail), .fetchFailed(let detail): return detail
         }
     }
 }

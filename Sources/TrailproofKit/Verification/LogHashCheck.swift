@@ -20,36 +20,40 @@ struct LogHashCheck {
     }
 
     /// Runs every job and returns one record per job, in job order.
+    /// - Throws: `StoreError.fetchFailed` when a log file could not be fetched at all.
     func run(_ jobs: [Job], progress: (@Sendable (VerificationProgress) -> Void)?) throws -> [LogFileRecord] {
         let counters = Counters()
         let total = jobs.count
         let store = self.store
-        return try parallelMap(count: jobs.count, workers: workers, makeState: {
+        let results = try parallelMap(count: jobs.count, workers: workers, makeState: {
             WorkerState(decoder: try GzipDecoder(), digest: try MessageDigest(.sha256))
         }, job: { state, index in
-            let record = LogHashCheck.check(jobs[index], store: store, state: &state)
-            let (done, bytes) = counters.add(bytes: record.uncompressedBytes ?? 0)
+            let result = LogHashCheck.check(jobs[index], store: store, state: &state)
+            let (done, bytes) = counters.add(bytes: (try? result.get().uncompressedBytes ?? 0) ?? 0)
             progress?(.logFiles(done: done, total: total, bytes: bytes))
-            return record
+            return result
         })
+        return try results.map { try $0.get() }
     }
 
-    static func check(_ job: Job, store: ObjectStore, state: inout WorkerState) -> LogFileRecord {
+    static func check(_ job: Job, store: ObjectStore, state: inout WorkerState) -> Result<LogFileRecord, StoreError> {
         var record = LogFileRecord(key: job.entry.object, bucket: job.entry.bucket, digest: job.digestKey, verdict: .valid,
                                    detail: nil, expectedSHA256: job.entry.hashValue, actualSHA256: nil,
                                    uncompressedBytes: nil, time: job.time)
-        func fail(_ verdict: LogFileVerdict, _ detail: String) -> LogFileRecord {
+        func fail(_ verdict: LogFileVerdict, _ detail: String) -> Result<LogFileRecord, StoreError> {
             record.verdict = verdict
             record.detail = detail
-            return record
+            return .success(record)
         }
-        state.decoder.reset()
         var uncompressed: Int64 = 0
         do {
-            try state.digest.reset()
             let decoder = state.decoder
             let digest = state.digest
-            let found = try store.streamObject(job.entry.object) { chunk in
+            let found = try store.streamObject(job.entry.object, restart: {
+                decoder.reset()
+                try digest.reset()
+                uncompressed = 0
+            }) { chunk in
                 try decoder.feed(chunk) { output in
                     uncompressed += Int64(output.count)
                     try digest.update(output)
@@ -63,9 +67,11 @@ struct LogHashCheck {
             guard actual == job.entry.hashValue else {
                 return fail(.modified, "SHA-256 of the uncompressed content is \(actual), the digest lists \(job.entry.hashValue)")
             }
-            return record
+            return .success(record)
         } catch let error as GzipError {
             return fail(.unreadable, "\(error) after \(uncompressed) uncompressed bytes")
+        } catch StoreError.fetchFailed(let detail) {
+            return .failure(.fetchFailed(detail))
         } catch let error as StoreError {
             return fail(.unreadable, "\(error)")
         } catch {

@@ -43,6 +43,9 @@ extension TrailVerifier {
             if index % 64 == 0 { progress?(.digests(done: index, total: total)) }
             return digest
         })
+        for digest in loaded {
+            if case .failure(.fetchFailed(let detail)) = digest.content { throw StoreError.fetchFailed(detail) }
+        }
         for digest in loaded where run.indexByKey[digest.name.key] == nil {
             run.indexByKey[digest.name.key] = run.loaded.count
             run.loaded.append(digest)

@@ -3,20 +3,24 @@ import Foundation
 import TrailproofKit
 import TrailproofNative
 
-/// `trailproof verify`: verifies a local copy of a trail bucket.
+/// `trailproof verify`: verifies a trail bucket in place in S3, or a local copy of one.
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Verify every digest chain and log file under ROOT.",
+        abstract: "Verify every digest chain and log file under ROOT (a directory or s3://BUCKET[/PREFIX]).",
         discussion: """
-            ROOT is a directory laid out like the bucket: it holds AWSLogs/ or the trail's key \
-            prefix. Every chain under it (accounts, regions, trails, organization trails, \
-            backfill) is found and verified in one run.
+            ROOT is s3://BUCKET[/PREFIX], verified in place, or a directory laid out like the \
+            bucket: it holds AWSLogs/ or the trail's key prefix. Every chain under it (accounts, \
+            regions, trails, organization trails, backfill) is found and verified in one run.
 
-            A digest's signature comes from, in order: <key>.metadata.json beside it (the JSON \
-            of `aws s3api head-object`, or {"signature": …}); the user.signature extended \
-            attribute; the previousDigestSignature of the next digest in the chain; \
-            --head-signature.
+            Public keys: --public-keys files; else, for a directory, the \
+            trailproof-public-keys.json that `trailproof archive` writes into it; else, for S3, \
+            CloudTrail's ListPublicKeys in each chain's own region.
+
+            A digest's signature comes from, in order: its S3 metadata (x-amz-meta-signature) or \
+            <key>.metadata.json beside it (the JSON of `aws s3api head-object`, or \
+            {"signature": …}); the user.signature extended attribute; the \
+            previousDigestSignature of the next digest in the chain; --head-signature.
 
             EXIT STATUS
               0  everything in scope verified
@@ -27,8 +31,13 @@ struct VerifyCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Directory holding a copy of the trail bucket.")
+    @Argument(help: "s3://BUCKET[/PREFIX], or a directory holding a copy of the trail bucket.")
     var root: String
+
+    @OptionGroup var aws: AWSOptions
+
+    @Option(help: "Transfers in flight for S3 (default 32); threads hashing log files for a directory (default: one per core).")
+    var concurrency: Int?
 
     @Option(name: .customLong("public-keys"), help: ArgumentHelp(
         "JSON printed by `aws cloudtrail list-public-keys` (repeatable).", valueName: "file"))
@@ -56,8 +65,6 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print a line for every digest and log file.")
     var verbose = false
 
-    @Option(help: "Threads hashing log files (default: one per core).")
-    var jobs: Int?
 
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json
@@ -73,10 +80,7 @@ struct VerifyCommand: ParsableCommand {
         if let start = start.flatMap(UTCTime.init(parsing:)), let end = end.flatMap(UTCTime.init(parsing:)), end < start {
             throw ValidationError("--end is before --start")
         }
-        if publicKeys.isEmpty {
-            throw ValidationError("no public keys: give --public-keys FILE (save them with `aws cloudtrail list-public-keys --start-time … --end-time … > keys.json`)")
-        }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         for signature in headSignatures where Hex.decode(signature)?.isEmpty ?? true {
             throw ValidationError("--head-signature \(signature.prefix(20))… is not hex")
         }
@@ -84,27 +88,41 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         do {
-            var keys = PublicKeyRing()
-            for file in publicKeys {
-                let bytes: [UInt8]
-                do {
-                    bytes = try LocalFile.readAll(file, limit: 64 << 20)
-                } catch {
-                    throw KeyFileError(file: file, reason: .unreadable("\(error)"))
-                }
-                let parsed = try PublicKeyRing.parseListPublicKeys(bytes, name: file)
-                guard !parsed.isEmpty else { throw KeyFileError(file: file, reason: .emptyPublicKeyList) }
-                for key in parsed { keys.add(key) }
-            }
             var options = VerificationOptions()
             options.bucket = bucket
             options.headSignatures = headSignatures
             options.start = start.flatMap(UTCTime.init(parsing:))
             options.end = end.flatMap(UTCTime.init(parsing:))
             options.allowGaps = allowGaps
-            if let jobs { options.workers = jobs }
 
-            let store = try DirectoryStore(root: root)
+            let store: ObjectStore
+            var keys = try KeyFiles.load(publicKeys)
+            if let location = S3Store.parse(url: root) {
+                let http = try aws.client()
+                let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: S3Client(http: http))
+                options.bucket = options.bucket ?? location.bucket
+                options.workers = concurrency ?? 32
+                if publicKeys.isEmpty {
+                    let windows = PublicKeyFetch.windows(for: try s3.listKeys(), options: options)
+                    keys = try PublicKeyFetch(api: CloudTrailPublicKeys(http: http)).fetch(windows)
+                }
+                store = s3
+            } else {
+                let directory = try DirectoryStore(root: root)
+                if let concurrency { options.workers = concurrency }
+                if publicKeys.isEmpty {
+                    guard let archived = try ArchiveManifest.keys(in: directory) else {
+                        throw ValidationError("no public keys: give --public-keys FILE (save them with `trailproof keys` or `aws cloudtrail list-public-keys … > keys.json`)")
+                    }
+                    keys = archived
+                }
+                if let manifest = try ArchiveManifest.read(in: directory) {
+                    // An archive verifies by default over the window it was made for.
+                    options.bucket = options.bucket ?? manifest.bucket
+                    if options.start == nil && options.end == nil { (options.start, options.end) = (manifest.start, manifest.end) }
+                }
+                store = directory
+            }
             let progress = ProgressLine(enabled: LocalFile.standardErrorIsTerminal)
             let report = try TrailVerifier(store: store, keys: keys, options: options).run(progress: progress.report)
             progress.finish()
@@ -112,9 +130,30 @@ struct VerifyCommand: ParsableCommand {
             if report.totals.exitStatus != 0 { throw ExitCode(Int32(report.totals.exitStatus)) }
         } catch let exit as ExitCode {
             throw exit
+        } catch let usage as ValidationError {
+            throw usage
         } catch {
             Output.error("\(error)")
             throw ExitCode(2)
         }
+    }
+}
+
+/// Reads --public-keys files into one ring.
+enum KeyFiles {
+    static func load(_ files: [String]) throws -> PublicKeyRing {
+        var keys = PublicKeyRing()
+        for file in files {
+            let bytes: [UInt8]
+            do {
+                bytes = try LocalFile.readAll(file, limit: 64 << 20)
+            } catch {
+                throw KeyFileError(file: file, reason: .unreadable("\(error)"))
+            }
+            let parsed = try PublicKeyRing.parseListPublicKeys(bytes, name: file)
+            guard !parsed.isEmpty else { throw KeyFileError(file: file, reason: .emptyPublicKeyList) }
+            for key in parsed { keys.add(key) }
+        }
+        return keys
     }
 }

@@ -1,0 +1,86 @@
+/// Where requests go and who signs them, resolved the way the AWS CLI does.
+public struct AWSEnvironment: Sendable {
+    /// The signing credentials.
+    public var credentials: AWSCredentials
+    /// The default region (for API calls that have no region of their own).
+    public var region: String?
+    /// --endpoint-url / AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL: an S3-compatible store (path-style).
+    public var s3Endpoint: String?
+    /// AWS_ENDPOINT_URL_CLOUDTRAIL / AWS_ENDPOINT_URL: where ListPublicKeys goes.
+    public var cloudTrailEndpoint: String?
+    /// The profile used, if any.
+    public var profile: String?
+
+    /// Creates an environment from explicit parts.
+    public init(credentials: AWSCredentials, region: String?, s3Endpoint: String?, cloudTrailEndpoint: String?, profile: String? = nil) {
+        self.credentials = credentials
+        self.region = region
+        self.s3Endpoint = s3Endpoint
+        self.cloudTrailEndpoint = cloudTrailEndpoint
+        self.profile = profile
+    }
+
+    /// Resolves credentials, region and endpoints from flags, the process environment and the
+    /// AWS CLI's files.
+    /// - Parameters:
+    ///   - profile: --profile, else AWS_PROFILE, else `default`.
+    ///   - region: --region, else AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`.
+    ///   - endpointURL: --endpoint-url (S3 and CloudTrail alike).
+    ///   - environment: the process environment.
+    /// - Throws: `AWSConfigurationError` when no credentials can be found.
+    public static func resolve(profile: String?, region: String?, endpointURL: String?,
+                               environment: [String: String]) throws -> AWSEnvironment {
+        let home = environment["HOME"] ?? "/root"
+        let files = AWSProfileFiles(
+            credentialsPath: environment["AWS_SHARED_CREDENTIALS_FILE"] ?? "\(home)/.aws/credentials",
+            configPath: environment["AWS_CONFIG_FILE"] ?? "\(home)/.aws/config")
+        let explicitProfile = profile ?? environment["AWS_PROFILE"] ?? environment["AWS_DEFAULT_PROFILE"]
+        let profileName = explicitProfile ?? "default"
+        let profileConfig = files.config[profileName] ?? [:]
+        let profileCredentials = files.credentials[profileName] ?? [:]
+
+        var credentials: AWSCredentials?
+        // As in the AWS CLI: --profile ignores the environment's keys; AWS_PROFILE does not.
+        if profile == nil, let id = environment["AWS_ACCESS_KEY_ID"], let secret = environment["AWS_SECRET_ACCESS_KEY"],
+           !id.isEmpty, !secret.isEmpty {
+            credentials = AWSCredentials(accessKeyID: id, secretAccessKey: secret, sessionToken: environment["AWS_SESSION_TOKEN"],
+                                         source: "environment")
+        }
+        if credentials == nil {
+            for (settings, file) in [(profileCredentials, "credentials file"), (profileConfig, "config file")] {
+                if let id = settings["aws_access_key_id"], let secret = settings["aws_secret_access_key"] {
+                    credentials = AWSCredentials(accessKeyID: id, secretAccessKey: secret, sessionToken: settings["aws_session_token"],
+                                                 source: "profile \(profileName) in the \(file)")
+                    break
+                }
+            }
+        }
+        guard let credentials else {
+            throw AWSConfigurationError.noCredentials(profile: profileName)
+        }
+        let resolvedRegion = region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? profileConfig["region"]
+        let generalEndpoint = endpointURL ?? environment["AWS_ENDPOINT_URL"] ?? profileConfig["endpoint_url"]
+        return AWSEnvironment(
+            credentials: credentials, region: resolvedRegion,
+            s3Endpoint: endpointURL ?? environment["AWS_ENDPOINT_URL_S3"] ?? generalEndpoint,
+            cloudTrailEndpoint: endpointURL ?? environment["AWS_ENDPOINT_URL_CLOUDTRAIL"] ?? generalEndpoint,
+            profile: explicitProfile)
+    }
+}
+
+/// AWS settings that cannot be used.
+public enum AWSConfigurationError: Error, Sendable, CustomStringConvertible {
+    /// No access key in the environment or the profile.
+    case noCredentials(profile: String)
+    /// A request needs a region and none is configured.
+    case noRegion(String)
+
+    public var description: String {
+        switch self {
+        case .noCredentials(let profile):
+            return "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give --profile (tried profile \(profile) in ~/.aws/credentials and ~/.aws/config)"
+        case .noRegion(let what):
+            return "no AWS region for \(what): give --region or set AWS_REGION"
+        }
+    }
+}

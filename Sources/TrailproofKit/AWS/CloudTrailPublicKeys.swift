@@ -1,0 +1,46 @@
+import Foundation
+import TrailproofNative
+
+/// CloudTrail's ListPublicKeys (JSON 1.1 protocol), in one region, following NextToken.
+public struct CloudTrailPublicKeys: Sendable {
+    /// The HTTP client.
+    public let http: AWSHTTPClient
+
+    /// Creates a caller.
+    public init(http: AWSHTTPClient) { self.http = http }
+
+    /// The raw `PublicKeyList` entries (JSON objects) whose validity overlaps [start, end] in `region`.
+    public func listEntries(region: String, start: UTCTime, end: UTCTime) throws -> [[String: Any]] {
+        let endpoint = http.environment.cloudTrailEndpoint.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
+            ?? "https://cloudtrail.\(region).amazonaws.com/"
+        let signer = SigV4Signer(credentials: http.environment.credentials, region: region, service: "cloudtrail")
+        var entries: [[String: Any]] = []
+        var token: String?
+        repeat {
+            var body: [String: Any] = ["StartTime": start.secondsSinceEpoch, "EndTime": end.secondsSinceEpoch]
+            if let token { body["NextToken"] = token }
+            let request = HTTPRequest(method: "POST", url: endpoint, headers: [
+                ("Content-Type", "application/x-amz-json-1.1"),
+                ("X-Amz-Target", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.ListPublicKeys"),
+            ], body: Array(try JSONSerialization.data(withJSONObject: body)))
+            let object = "ListPublicKeys in \(region)"
+            let (head, response) = try http.sendCollecting(request, signer: signer, object: object)
+            guard head.status == 200 else {
+                throw AWSRequestError(object: object, status: head.status, code: AWSRequestError.errorCode(head.errorBody),
+                                      message: String(decoding: head.errorBody.prefix(300), as: UTF8.self), attempts: 1)
+            }
+            guard let json = try? JSONSerialization.jsonObject(with: Data(response)) as? [String: Any] else {
+                throw AWSRequestError(object: object, status: 200, code: nil, message: "response is not JSON", attempts: 1)
+            }
+            entries += (json["PublicKeyList"] as? [[String: Any]]) ?? []
+            token = json["NextToken"] as? String
+        } while token != nil
+        return entries
+    }
+
+    /// The keys of `region` for [start, end], as a file in the shape `aws cloudtrail list-public-keys` prints.
+    public func listPublicKeysJSON(region: String, start: UTCTime, end: UTCTime) throws -> [UInt8] {
+        let entries = try listEntries(region: region, start: start, end: end)
+        return Array(try JSONSerialization.data(withJSONObject: ["PublicKeyList": entries], options: [.prettyPrinted, .sortedKeys]))
+    }
+}

@@ -1,0 +1,157 @@
+import Synchronization
+import TrailproofNative
+
+/// The S3 calls trailproof makes: ListObjectsV2, GetObject (streamed), HeadObject, and the
+/// bucket's region (HeadBucket's x-amz-bucket-region), cached per bucket.
+public final class S3Client: Sendable {
+    /// The HTTP client.
+    public let http: AWSHTTPClient
+    private let regions = Mutex<[String: String]>([:])
+
+    /// Creates a client over `http`.
+    public init(http: AWSHTTPClient) { self.http = http }
+
+    private var environment: AWSEnvironment { http.environment }
+
+    /// The region of `bucket`: asked of S3 once (an S3-compatible endpoint uses the configured
+    /// region, or us-east-1).
+    public func region(of bucket: String) throws -> String {
+        if let known = regions.withLock({ $0[bucket] }) { return known }
+        var region = environment.region ?? "us-east-1"
+        if environment.s3Endpoint == nil {
+            let signer = SigV4Signer(credentials: environment.credentials, region: "us-east-1", service: "s3")
+            let request = HTTPRequest(method: "HEAD", url: "https://\(bucket).s3.amazonaws.com/")
+            if let head = try? http.send(request, signer: signer, object: "s3://\(bucket)", sink: { _ in }),
+               let discovered = head.headers["x-amz-bucket-region"] {
+                region = discovered
+            }
+        }
+        regions.withLock { $0[bucket] = region }
+        return region
+    }
+
+    /// The URL of `key` in `bucket` (path-style on a custom endpoint, virtual-hosted on AWS).
+    public func url(bucket: String, key: String = "", query: String = "") throws -> String {
+        let path = key.isEmpty ? "" : key.split(separator: "/", omittingEmptySubsequences: false)
+            .map { SigV4Signer.uriEncode(String($0)) }.joined(separator: "/")
+        let suffix = query.isEmpty ? "" : "?" + query
+        if var endpoint = environment.s3Endpoint {
+            while endpoint.hasSuffix("/") { endpoint.removeLast() }
+            return "\(endpoint)/\(bucket)/\(path)\(suffix)"
+        }
+        let region = try self.region(of: bucket)
+        if bucket.contains(".") {
+            return "https://s3.\(region).amazonaws.com/\(bucket)/\(path)\(suffix)"
+        }
+        return "https://\(bucket).s3.\(region).amazonaws.com/\(path)\(suffix)"
+    }
+
+    private func signer(for bucket: String) throws -> SigV4Signer {
+        SigV4Signer(credentials: environment.credentials, region: try region(of: bucket), service: "s3")
+    }
+
+    /// Every key under `prefix` (after `startAfter`, if given), following continuation tokens.
+    public func listKeys(bucket: String, prefix: String, startAfter: String? = nil) throws -> [String] {
+        var keys: [String] = []
+        var token: String?
+        repeat {
+            var query = "list-type=2&encoding-type=url&max-keys=1000&prefix=\(SigV4Signer.uriEncode(prefix))"
+            if let token { query += "&continuation-token=\(SigV4Signer.uriEncode(token))" }
+            else if let startAfter { query += "&start-after=\(SigV4Signer.uriEncode(startAfter))" }
+            let request = HTTPRequest(method: "GET", url: try url(bucket: bucket, query: query))
+            let (head, body) = try http.sendCollecting(request, signer: try signer(for: bucket), object: "s3://\(bucket)/\(prefix)")
+            guard head.status == 200 else {
+                throw AWSRequestError(object: "s3://\(bucket)/\(prefix)", status: head.status,
+                                      code: AWSRequestError.errorCode(head.errorBody), message: "cannot list objects", attempts: 1)
+            }
+            let page = S3ListPage(xml: body)
+            keys += page.keys
+            token = page.nextContinuationToken
+        } while token != nil
+        return keys
+    }
+
+    /// Streams the object to `sink`; returns false when it does not exist (404).
+    public func getObject(bucket: String, key: String, restart: () throws -> Void,
+                          sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
+        let request = HTTPRequest(method: "GET", url: try url(bucket: bucket, key: key))
+        let head = try http.send(request, signer: try signer(for: bucket), object: "s3://\(bucket)/\(key)", restart: restart, sink: sink)
+        switch head.status {
+        case 200: return true
+        case 404: return false
+        default:
+            throw AWSRequestError(object: "s3://\(bucket)/\(key)", status: head.status,
+                                  code: AWSRequestError.errorCode(head.errorBody), message: "cannot get object", attempts: 1)
+        }
+    }
+
+    /// The object's response headers (lower-cased names), or nil when it does not exist.
+    public func headObject(bucket: String, key: String) throws -> [String: String]? {
+        let request = HTTPRequest(method: "HEAD", url: try url(bucket: bucket, key: key))
+        let head = try http.send(request, signer: try signer(for: bucket), object: "s3://\(bucket)/\(key)", sink: { _ in })
+        switch head.status {
+        case 200: return head.headers
+        case 404: return nil
+        default:
+            throw AWSRequestError(object: "s3://\(bucket)/\(key)", status: head.status, code: nil,
+                                  message: "cannot read object metadata", attempts: 1)
+        }
+    }
+}
+
+/// One page of a ListObjectsV2 response (`encoding-type=url`).
+struct S3ListPage {
+    var keys: [String] = []
+    var nextContinuationToken: String?
+
+    init(xml bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        var searchFrom = text.startIndex
+        while let contents = text.range(of: "<Contents>", range: searchFrom..<text.endIndex),
+              let end = text.range(of: "</Contents>", range: contents.upperBound..<text.endIndex) {
+            let block = text[contents.upperBound..<end.lowerBound]
+            if let key = S3ListPage.element("Key", in: block) { keys.append(S3ListPage.urlDecode(key)) }
+            searchFrom = end.upperBound
+        }
+        if S3ListPage.element("IsTruncated", in: text[...]) == "true" {
+            nextContinuationToken = S3ListPage.element("NextContinuationToken", in: text[...])
+        }
+    }
+
+    static func element(_ name: String, in text: Substring) -> String? {
+        guard let start = text.range(of: "<\(name)>"), let end = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex)
+        else { return nil }
+        return xmlUnescape(String(text[start.upperBound..<end.lowerBound]))
+    }
+
+    static func xmlUnescape(_ text: String) -> String {
+        guard text.contains("&") else { return text }
+        var out = text
+        for (entity, value) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&apos;", "'"), ("&#13;", "\r"), ("&#10;", "\n")] {
+            out = out.replacingAll(entity, with: value)
+        }
+        return out.replacingAll("&amp;", with: "&")
+    }
+
+    /// `encoding-type=url` keys: percent-encoded, with `+` for a space.
+    static func urlDecode(_ text: String) -> String {
+        SigV4Signer.percentDecode(text.replacingAll("+", with: " "))
+    }
+}
+
+extension String {
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        components(separatedBy: target).joined(separator: replacement)
+    }
+
+    private func components(separatedBy separator: String) -> [String] {
+        var parts: [String] = []
+        var rest = self[...]
+        while let range = rest.range(of: separator) {
+            parts.append(String(rest[..<range.lowerBound]))
+            rest = rest[range.upperBound...]
+        }
+        parts.append(String(rest))
+        return parts
+    }
+}
