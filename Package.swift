@@ -43,5 +43,10 @@ let package = Package(
             name: "TrailproofCLITests",
             dependencies: ["TrailproofKit", "TrailproofTrailGen", "TrailproofNative"]
         ),
+        // Against real servers started by scripts/test: moto's S3, a CloudTrail stand-in, the AWS CLI.
+        .testTarget(
+            name: "TrailproofS3Tests",
+            dependencies: ["TrailproofKit", "TrailproofTrailGen", "TrailproofNative"]
+        ),
     ]
 )

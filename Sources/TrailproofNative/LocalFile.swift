@@ -146,6 +146,8 @@ public enum LocalFile {
 // The platform calls whose names or signatures differ between Linux and Darwin.
 #if canImport(Glibc)
 private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int { Glibc.write(fd, bytes, count) }
+private func systemClose(_ fd: Int32) -> Int32 { Glibc.close(fd) }
+private func systemRename(_ from: String, _ to: String) -> Int32 { Glibc.rename(from, to) }
 private func systemGetxattr(_ path: String, _ name: String, _ value: UnsafeMutableRawPointer?, _ size: Int) -> Int {
     getxattr(path, name, value, size)
 }
@@ -154,6 +156,8 @@ private func systemSetxattr(_ path: String, _ name: String, _ value: [UInt8], _ 
 }
 #else
 private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int { Darwin.write(fd, bytes, count) }
+private func systemClose(_ fd: Int32) -> Int32 { Darwin.close(fd) }
+private func systemRename(_ from: String, _ to: String) -> Int32 { Darwin.rename(from, to) }
 private func systemGetxattr(_ path: String, _ name: String, _ value: UnsafeMutableRawPointer?, _ size: Int) -> Int {
     getxattr(path, name, value, size, 0, 0)
 }
@@ -161,3 +165,37 @@ private func systemSetxattr(_ path: String, _ name: String, _ value: [UInt8], _ 
     setxattr(path, name, value, size, 0, 0)
 }
 #endif
+
+extension LocalFile {
+    /// Opens (creating or truncating) `path` for writing; close it with `close(_:)`.
+    public static func openForWriting(_ path: String) throws -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw NativeError(.system, "create \(path)", detail: String(cString: strerror(errno))) }
+        return fd
+    }
+
+    /// Writes all of `bytes` to an open descriptor.
+    public static func write(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = systemWrite(descriptor, bytes.baseAddress.map { $0 + offset }, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw NativeError(.system, "write", detail: String(cString: strerror(errno)))
+            }
+            offset += written
+        }
+    }
+
+    /// Closes a descriptor from `openForWriting`.
+    public static func close(_ descriptor: Int32) {
+        _ = systemClose(descriptor)
+    }
+
+    /// Renames `from` to `to` atomically (same file system).
+    public static func rename(_ from: String, to: String) throws {
+        guard systemRename(from, to) == 0 else {
+            throw NativeError(.system, "rename \(from)", detail: String(cString: strerror(errno)))
+        }
+    }
+}

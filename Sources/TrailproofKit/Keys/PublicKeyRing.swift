@@ -49,6 +49,20 @@ public struct PublicKeyRing: Sendable {
         return .notValidThen(first)
     }
 
+    /// The ring as the JSON `aws cloudtrail list-public-keys` prints (ISO times).
+    public func listPublicKeysJSON() throws -> [UInt8] {
+        var entries: [[String: Any]] = []
+        for fingerprint in keysByFingerprint.keys.sorted() {
+            for key in keysByFingerprint[fingerprint] ?? [] {
+                var entry: [String: Any] = ["Fingerprint": key.fingerprint, "Value": Data(key.der).base64EncodedString()]
+                if let start = key.validityStart { entry["ValidityStartTime"] = start.iso8601 }
+                if let end = key.validityEnd { entry["ValidityEndTime"] = end.iso8601 }
+                entries.append(entry)
+            }
+        }
+        return Array(try JSONSerialization.data(withJSONObject: ["PublicKeyList": entries], options: [.prettyPrinted, .sortedKeys]))
+    }
+
     /// Reads the JSON that `aws cloudtrail list-public-keys` prints (or the raw API response).
     /// Times may be epoch numbers or ISO 8601 strings.
     /// - Parameter name: the file name, for error messages.

@@ -15,6 +15,10 @@ struct AWSOptions: ParsableArguments {
         valueName: "url"))
     var endpointURL: String?
 
+    @Option(help: ArgumentHelp("Abandon a transfer that stalls (no data) for this many seconds, then retry (default 30).",
+                               valueName: "seconds"))
+    var timeout: Int = 30
+
     /// The resolved environment, or an error naming what is missing.
     func environment() throws -> AWSEnvironment {
         try AWSEnvironment.resolve(profile: profile, region: region, endpointURL: endpointURL,
@@ -22,5 +26,10 @@ struct AWSOptions: ParsableArguments {
     }
 
     /// An HTTP client for that environment.
-    func client() throws -> AWSHTTPClient { AWSHTTPClient(environment: try environment()) }
+    func client() throws -> AWSHTTPClient {
+        var retry = AWSHTTPClient.RetryPolicy()
+        retry.timeouts.stall = max(1, timeout)
+        retry.timeouts.connect = max(1, min(timeout, 10))
+        return AWSHTTPClient(environment: try environment(), retry: retry)
+    }
 }

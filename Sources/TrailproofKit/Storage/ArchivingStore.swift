@@ -1,0 +1,120 @@
+import Foundation
+import Synchronization
+import TrailproofNative
+
+/// Copies a remote store into a directory while the verifier reads it: every object read is
+/// written to `directory/<key>` (through a temporary file renamed when complete), every
+/// signature read is saved as `<key>.metadata.json`, and objects already copied are read from
+/// disk instead of fetched again, so an interrupted archive resumes where it stopped.
+public final class ArchivingStore: ObjectStore {
+    /// Where objects come from.
+    public let source: ObjectStore
+    /// The archive's directory (the copy's bucket root).
+    public let directory: String
+    private let counters = Mutex<(fetched: Int, reused: Int, bytes: Int64)>((0, 0, 0))
+
+    /// Archives `source` into `directory` (created if needed).
+    public init(source: ObjectStore, directory: String) throws {
+        self.source = source
+        self.directory = directory
+        try LocalFile.makeDirectories(directory)
+    }
+
+    /// Objects fetched, objects found already copied, and bytes written.
+    public var statistics: (fetched: Int, reused: Int, bytes: Int64) { counters.withLock { $0 } }
+
+    public var displayName: String { source.displayName }
+
+    public func listKeys() throws -> [String] { try source.listKeys() }
+
+    private func localPath(_ key: String) throws -> String {
+        try DirectoryStore.checkKeyIsSafe(key)
+        return directory + "/" + key
+    }
+
+    public func readObject(_ key: String, limit: Int) throws -> [UInt8]? {
+        var bytes: [UInt8] = []
+        let found = try streamObject(key, restart: { bytes.removeAll(keepingCapacity: true) }) { chunk in
+            guard bytes.count + chunk.count <= limit else {
+                throw StoreError.unreadable(key: key, detail: "larger than \(limit) bytes")
+            }
+            bytes.append(contentsOf: chunk)
+        }
+        return found ? bytes : nil
+    }
+
+    public func streamObject(_ key: String, restart: () throws -> Void, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
+        let path = try localPath(key)
+        if (try? LocalFile.kind(of: path)) == .regular {
+            counters.withLock { $0.reused += 1 }
+            try restart()
+            try LocalFile.stream(path, chunkSize: 256 * 1024, body)
+            return true
+        }
+        let partial = path + ".partial-\(UUID().uuidString.prefix(8))"
+        try LocalFile.makeDirectories(parentOf: path)
+        var file: FileOutput?
+        defer {
+            file?.close()
+            try? LocalFile.remove(partial)
+        }
+        var written: Int64 = 0
+        // The copy is kept even when the reader rejects the content (a corrupt log file is evidence).
+        var readerError: Error?
+        let found = try source.streamObject(key, restart: {
+            file?.close()
+            file = try FileOutput(path: partial)
+            written = 0
+            readerError = nil
+            try restart()
+        }) { chunk in
+            try file?.write(chunk)
+            written += Int64(chunk.count)
+            guard readerError == nil else { return }
+            do { try body(chunk) } catch { readerError = error }
+        }
+        guard found else { return false }
+        file?.close()
+        file = nil
+        try LocalFile.rename(partial, to: path)
+        counters.withLock { $0.fetched += 1; $0.bytes += written }
+        if let readerError { throw readerError }
+        return true
+    }
+
+    public func savedSignature(for key: String) throws -> SavedSignature? {
+        let sidecar = try localPath(key) + ".metadata.json"
+        if let bytes = try? LocalFile.readAll(sidecar, limit: 1 << 20), let saved = SavedSignature(metadataJSON: bytes) {
+            return saved
+        }
+        guard let saved = try source.savedSignature(for: key) else { return nil }
+        var metadata = ["signature": saved.signatureHex]
+        if let algorithm = saved.algorithm { metadata["signature-algorithm"] = algorithm }
+        let json = try JSONSerialization.data(withJSONObject: ["Metadata": metadata], options: [.prettyPrinted, .sortedKeys])
+        try LocalFile.write(Array(json), to: sidecar)
+        return saved
+    }
+
+    /// Copies `key` without reading it for verification (unreferenced log files, for the record).
+    public func copy(_ key: String) throws {
+        _ = try streamObject(key, restart: {}) { _ in }
+    }
+}
+
+/// A file being written, closed exactly once.
+private final class FileOutput {
+    private var descriptor: Int32
+
+    init(path: String) throws { descriptor = try LocalFile.openForWriting(path) }
+
+    func write(_ chunk: UnsafeRawBufferPointer) throws {
+        try LocalFile.write(chunk, to: descriptor)
+    }
+
+    func close() {
+        if descriptor >= 0 { LocalFile.close(descriptor) }
+        descriptor = -1
+    }
+
+    deinit { close() }
+}

@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import TrailproofKit
+import TrailproofNative
+
+/// `trailproof keys`: saves CloudTrail's public keys for offline verification.
+struct KeysCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys",
+        abstract: "Save CloudTrail's public keys for a region and time range (list-public-keys shape).",
+        discussion: """
+            Calls CloudTrail's ListPublicKeys in --region for [--start, --end] and writes the \\
+            keys in the shape `aws cloudtrail list-public-keys` prints, for `trailproof verify \\
+            --public-keys`. Keys differ per region: save one file per region your trails \\
+            deliver from.
+            """
+    )
+
+    @OptionGroup var aws: AWSOptions
+
+    @Option(help: ArgumentHelp("Start of the range (UTC ISO 8601 or a date).", valueName: "time"))
+    var start: String
+
+    @Option(help: ArgumentHelp("End of the range (UTC ISO 8601 or a date).", valueName: "time"))
+    var end: String
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write to FILE instead of standard output.", valueName: "file"))
+    var output: String?
+
+    func validate() throws {
+        guard let start = UTCTime(parsing: start) else { throw ValidationError("--start \(start) is not a UTC time") }
+        guard let end = UTCTime(parsing: end) else { throw ValidationError("--end \(end) is not a UTC time") }
+        if end < start { throw ValidationError("--end is before --start") }
+        if aws.region == nil && ProcessInfo.processInfo.environment["AWS_REGION"] == nil
+            && ProcessInfo.processInfo.environment["AWS_DEFAULT_REGION"] == nil {
+            throw ValidationError("--region is required: CloudTrail signs each region's digests with that region's keys")
+        }
+    }
+
+    func run() throws {
+        do {
+            let http = try aws.client()
+            guard let region = http.environment.region, let start = UTCTime(parsing: start), let end = UTCTime(parsing: end) else {
+                throw ValidationError("--region, --start and --end are required")
+            }
+            let json = try CloudTrailPublicKeys(http: http).listPublicKeysJSON(region: region, start: start, end: end)
+            if let output {
+                try LocalFile.write(json + [UInt8(ascii: "\n")], to: output)
+            } else {
+                FileHandle.standardOutput.write(Data(json + [UInt8(ascii: "\n")]))
+            }
+        } catch let usage as ValidationError {
+            throw usage
+        } catch {
+            Output.error("\(error)")
+            throw ExitCode(2)
+        }
+    }
+}
