@@ -1,0 +1,58 @@
+import Testing
+@testable import TrailproofKit
+
+@Suite struct S3ParsingTests {
+    @Test func aListPageYieldsDecodedKeysAndTheContinuationToken() {
+        let xml = """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name><Prefix>AWSLogs%2F</Prefix>
+            <KeyCount>2</KeyCount><MaxKeys>1000</MaxKeys><EncodingType>url</EncodingType><IsTruncated>true</IsTruncated>
+            <Contents><Key>AWSLogs/a%20b%2Bc.json.gz</Key><Size>10</Size></Contents>
+            <Contents><Key>AWSLogs/x+y%26z.json.gz</Key><Size>11</Size></Contents>
+            <NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</NextContinuationToken></ListBucketResult>
+            """
+        let page = S3ListPage(xml: Array(xml.utf8))
+        #expect(page.keys == ["AWSLogs/a b+c.json.gz", "AWSLogs/x y&z.json.gz"])
+        #expect(page.nextContinuationToken == "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=")
+    }
+
+    @Test func theLastPageHasNoToken() {
+        let page = S3ListPage(xml: Array("<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>".utf8))
+        #expect(page.keys.isEmpty)
+        #expect(page.nextContinuationToken == nil)
+    }
+
+    @Test func errorCodesAreReadFromXMLAndJSON() {
+        #expect(AWSRequestError.errorCode(Array("<Error><Code>SlowDown</Code><Message>x</Message></Error>".utf8)) == "SlowDown")
+        #expect(AWSRequestError.errorCode(Array(#"{"__type":"com.amazon#UnrecognizedClientException","message":"x"}"#.utf8)) == "UnrecognizedClientException")
+        #expect(AWSRequestError.errorCode([]) == nil)
+    }
+
+    @Test(arguments: [("s3://bucket", "bucket", ""), ("s3://bucket/", "bucket", ""), ("s3://bucket/logs/ct", "bucket", "logs/ct/"),
+                      ("s3://bucket/logs/ct/", "bucket", "logs/ct/")])
+    func s3URLsParse(url: String, bucket: String, prefix: String) {
+        let parsed = S3Store.parse(url: url)
+        #expect(parsed?.bucket == bucket)
+        #expect(parsed?.prefix == prefix)
+    }
+
+    @Test(arguments: ["bucket", "s3://", "s3:///key", "/tmp/x", "https://bucket"])
+    func otherRootsAreNotS3(url: String) {
+        #expect(S3Store.parse(url: url) == nil)
+    }
+
+    @Test func keysAreFetchedPerRegionPaddedByTwoHours() throws {
+        let keys = [
+            "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/01/08/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20260108T052142Z.json.gz",
+            "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/01/08/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20260108T092142Z.json.gz",
+            "AWSLogs/111122223333/CloudTrail-Digest/eu-west-2/2026/01/08/111122223333_CloudTrail-Digest_eu-west-2_t_us-east-1_20260108T062142Z.json.gz",
+        ]
+        let windows = PublicKeyFetch.windows(for: keys, options: VerificationOptions())
+        #expect(windows.keys.sorted() == ["eu-west-2", "us-east-1"])
+        #expect(windows["us-east-1"]?.start.iso8601 == "2026-01-08T02:21:42Z")
+        #expect(windows["us-east-1"]?.end.iso8601 == "2026-01-08T11:21:42Z")
+        var scoped = VerificationOptions()
+        scoped.start = UTCTime(parsing: "2026-01-08T08:00:00Z")
+        #expect(PublicKeyFetch.windows(for: keys, options: scoped).keys.sorted() == ["us-east-1"])
+    }
+}
