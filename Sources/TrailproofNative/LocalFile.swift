@@ -22,7 +22,16 @@ public enum LocalFile {
                 String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
             }
             if name == "." || name == ".." { continue }
-            entries.append((name, try kind(of: path + "/" + name)))
+            // d_type saves an lstat per entry; file systems that do not fill it in get the lstat.
+            let kind: FileKind
+            switch Int(entry.pointee.d_type) {
+            case Int(DT_REG): kind = .regular
+            case Int(DT_DIR): kind = .directory
+            case Int(DT_LNK): kind = .symlink
+            case Int(DT_UNKNOWN): kind = try self.kind(of: path + "/" + name)
+            default: kind = .other
+            }
+            entries.append((name, kind))
         }
         return entries
     }

@@ -7,7 +7,7 @@ public enum TrailObjectKey: Hashable, Sendable {
 
     /// Recognises `key`, or returns nil for any other object (Insights, Config, sidecars, junk).
     public init?(_ key: String) {
-        let parts = key.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        let parts = TrailObjectKey.split(key, on: UInt8(ascii: "/"))
         guard parts.count >= 8 else { return nil }
         let count = parts.count
         let fileName = parts[count - 1]
@@ -32,7 +32,7 @@ public enum TrailObjectKey: Hashable, Sendable {
 
         guard fileName.hasSuffix(".json.gz") else { return nil }
         let stem = String(fileName.dropLast(".json.gz".count))
-        var fields = stem.split(separator: "_", omittingEmptySubsequences: false).map(String.init)
+        var fields = TrailObjectKey.split(stem, on: UInt8(ascii: "_"))
         if kindFolder == "CloudTrail-Digest" {
             let isBackfill = fields.last == "backfill"
             if isBackfill { fields.removeLast() }
@@ -63,10 +63,15 @@ public enum TrailObjectKey: Hashable, Sendable {
 
     static func isRegion(_ text: String) -> Bool {
         // us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-4 …
-        let pieces = text.split(separator: "-", omittingEmptySubsequences: false)
+        let pieces = text.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
         guard pieces.count >= 3, let last = pieces.last, !last.isEmpty,
-              last.allSatisfy({ $0.isASCII && $0.isNumber }) else { return false }
-        return pieces.dropLast().allSatisfy { !$0.isEmpty && $0.allSatisfy { $0.isASCII && $0.isLowercase } }
+              last.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return false }
+        return pieces.dropLast().allSatisfy { !$0.isEmpty && $0.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } }
+    }
+
+    /// Splits on one ASCII byte, keeping empty pieces (byte-wise: much faster than Character-wise).
+    static func split(_ text: String, on separator: UInt8) -> [String] {
+        text.utf8.split(separator: separator, omittingEmptySubsequences: false).map { String(Substring($0)) }
     }
 }
 

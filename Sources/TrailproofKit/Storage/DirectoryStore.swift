@@ -1,3 +1,4 @@
+import Synchronization
 import TrailproofNative
 
 /// A local copy of a bucket: the directory `root` holds the bucket's keys as relative paths.
@@ -9,6 +10,8 @@ public struct DirectoryStore: ObjectStore {
     public let root: String
     /// The directory with every link resolved.
     public let resolvedRoot: String
+    /// Resolved directories by key prefix, so that a file costs one lstat rather than a realpath.
+    private let resolvedDirectories = ResolvedDirectoryCache()
 
     /// Opens `root`.
     /// - Throws: `StoreError.storeUnusable` when it is not a readable directory.
@@ -69,6 +72,35 @@ public struct DirectoryStore: ObjectStore {
     /// - Throws: `StoreError.unsafeKey` when the key cannot name a file inside the root.
     public func path(for key: String) throws -> String? {
         try DirectoryStore.checkKeyIsSafe(key)
+        // Fast path: the key's directory resolved once (cached), then one lstat of the leaf.
+        // Anything unusual (a symlinked leaf, a directory that does not resolve) takes the slow path.
+        if let slash = key.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            let directoryKey = String(key[..<slash])
+            let leaf = String(key[key.utf8.index(after: slash)...])
+            if let directory = resolvedDirectory(directoryKey) {
+                let candidate = directory + "/" + leaf
+                switch try? LocalFile.kind(of: candidate) {
+                case nil: return nil
+                case .regular?:
+                    guard isInsideRoot(directory) else {
+                        throw StoreError.unsafeKey(key: key, reason: "resolves outside the archive root")
+                    }
+                    return candidate
+                default: break
+                }
+            }
+        }
+        return try slowPath(for: key)
+    }
+
+    private func resolvedDirectory(_ directoryKey: String) -> String? {
+        if let cached = resolvedDirectories.get(directoryKey) { return cached }
+        guard let resolved = LocalFile.realPath(root + "/" + directoryKey) else { return nil }
+        resolvedDirectories.set(directoryKey, resolved)
+        return resolved
+    }
+
+    private func slowPath(for key: String) throws -> String? {
         let path = root + "/" + key
         guard LocalFile.exists(path) else { return nil }
         guard let resolved = LocalFile.realPath(path) else { return nil }
@@ -84,15 +116,29 @@ public struct DirectoryStore: ObjectStore {
     /// Refuses keys that could escape the root or name something other than one file below it.
     static func checkKeyIsSafe(_ key: String) throws {
         func refuse(_ reason: String) -> StoreError { .unsafeKey(key: key, reason: reason) }
-        guard !key.isEmpty else { throw refuse("empty key") }
-        guard !key.utf8.contains(0) else { throw refuse("contains a NUL byte") }
-        guard !key.contains("\\") else { throw refuse("contains a backslash") }
-        guard !key.hasPrefix("/") else { throw refuse("is an absolute path") }
-        for component in key.split(separator: "/", omittingEmptySubsequences: false) {
-            if component == ".." { throw refuse("contains a .. component") }
-            if component == "." || component.isEmpty { throw refuse("contains an empty or . component") }
+        // Byte-wise, as the file system splits paths: Character-wise checks are slow and miss a
+        // ".." component whose following "/" carries a combining mark ("../\u{301}x").
+        let bytes = key.utf8
+        guard !bytes.isEmpty else { throw refuse("empty key") }
+        guard !bytes.contains(0) else { throw refuse("contains a NUL byte") }
+        guard !bytes.contains(UInt8(ascii: "\\")) else { throw refuse("contains a backslash") }
+        guard bytes.first != UInt8(ascii: "/") else { throw refuse("is an absolute path") }
+        var length = 0, dots = 0
+        func checkComponent() throws {
+            if length == 2 && dots == 2 { throw refuse("contains a .. component") }
+            if length == 0 || (length == 1 && dots == 1) { throw refuse("contains an empty or . component") }
         }
-        guard key.utf8.count <= 4096 else { throw refuse("longer than 4096 bytes") }
+        for byte in bytes {
+            if byte == UInt8(ascii: "/") {
+                try checkComponent()
+                (length, dots) = (0, 0)
+            } else {
+                length += 1
+                if byte == UInt8(ascii: ".") { dots += 1 }
+            }
+        }
+        try checkComponent()
+        guard bytes.count <= 4096 else { throw refuse("longer than 4096 bytes") }
     }
 
     public func readObject(_ key: String, limit: Int) throws -> [UInt8]? {
@@ -135,4 +181,11 @@ extension String {
         while let last = scalars.last, last.isWhitespace { scalars.removeLast() }
         return String(scalars)
     }
+}
+
+/// Thread-safe memo of resolved directories (shared by the copies of one store).
+private final class ResolvedDirectoryCache: Sendable {
+    private let map = Mutex<[String: String]>([:])
+    func get(_ key: String) -> String? { map.withLock { $0[key] } }
+    func set(_ key: String, _ value: String) { map.withLock { $0[key] = value } }
 }

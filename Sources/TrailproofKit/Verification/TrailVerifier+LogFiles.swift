@@ -4,6 +4,11 @@ extension TrailVerifier {
     func checkLogFiles(in run: inout RunState, progress: (@Sendable (VerificationProgress) -> Void)?) throws -> Set<String> {
         var jobs: [LogHashCheck.Job] = []
         var listed: Set<String> = []
+        // Delivery minutes the inventory already parsed, so listed keys are not parsed again.
+        var minutes: [String: UTCTime] = [:]
+        for names in run.inventory.logFilesByLocation.values {
+            for name in names { minutes[name.key] = name.deliveryMinute }
+        }
         for index in run.loaded.indices {
             let loaded = run.loaded[index]
             guard let digest = loaded.digest else { continue }
@@ -13,7 +18,7 @@ extension TrailVerifier {
             let bucket = run.bucketByChain[loaded.name.chain] ?? digest.bucket
             let time = logTime(entry: nil, digest: digest)
             for entry in digest.logFiles {
-                let entryTime = logTime(entry: entry, digest: digest) ?? time
+                let entryTime = minutes[entry.object] ?? logTime(entry: entry, digest: digest) ?? time
                 var reason: String?
                 if !verdict.vouchesForLogFiles {
                     reason = "listed by digest \(loaded.name.key), which failed verification (\(verdict.rawValue))"

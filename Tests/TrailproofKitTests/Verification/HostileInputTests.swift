@@ -6,7 +6,7 @@ import TrailproofTrailGen
 
 @Suite struct HostileInputTests {
     static let hostileKeys = ["../../../../etc/passwd", "/etc/passwd", "AWSLogs/../../outside.json.gz",
-                              "AWSLogs/a\u{0}b.json.gz", "AWSLogs\\..\\..\\x.json.gz", "AWSLogs//double.json.gz", "./AWSLogs/x.json.gz"]
+                              "AWSLogs/a\u{0}b.json.gz", "AWSLogs\\..\\..\\x.json.gz", "AWSLogs//double.json.gz", "./AWSLogs/x.json.gz", "../\u{301}etc/passwd"]
 
     @Test func keysListedByASignedDigestNeverResolveOutsideTheRoot() throws {
         let scenario = try TrailScenario("hostile-keys") { $0.hours = 3 }
