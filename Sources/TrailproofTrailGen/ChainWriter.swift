@@ -7,7 +7,7 @@ struct ChainWriter {
     let root: String
     let chain: ChainID
     private var previous: (key: String, hash: String, signature: String)?
-    private var newest: (key: String, signature: String)?
+    private var newest: (key: String, signature: String, backfillGeneratedAt: UTCTime?)?
 
     init(spec: TrailSpec, root: String, chain: ChainID) {
         self.spec = spec
@@ -61,7 +61,11 @@ struct ChainWriter {
         let signature = Hex.encode(try signer.privateKey.signSHA256(Array(signed.utf8)))
         let path = root + "/" + key
         try LocalFile.write(try Gzip.compress(json), to: path)
-        if spec.metadataSidecars == .all { try ChainWriter.writeSidecar(for: path, signature: signature, length: json.count) }
+        // CloudTrail marks backfill digests with the time they were generated (after their end).
+        let generated = chain.isBackfill ? span.end.adding(seconds: 600) : nil
+        if spec.metadataSidecars == .all {
+            try ChainWriter.writeSidecar(for: path, signature: signature, length: json.count, backfillGeneratedAt: generated)
+        }
         if spec.extendedAttributes {
             try LocalFile.setExtendedAttribute("user.signature", value: Array(signature.utf8), on: path)
             try LocalFile.setExtendedAttribute("user.signature-algorithm", value: Array("SHA256withRSA".utf8), on: path)
@@ -69,26 +73,29 @@ struct ChainWriter {
         let digest = GeneratedDigest(key: key, chain: chain, startTime: span.start, endTime: span.end, signatureHex: signature,
                                      logKeys: logs.map(\.key), isChainStart: previous == nil)
         previous = (key, hash, signature)
-        newest = (key, signature)
+        newest = (key, signature, generated)
         return digest
     }
 
     /// Writes what only the chain's end decides (the newest digest's sidecar under `.newest`).
     func finish() throws {
         if spec.metadataSidecars == .newest, let newest {
-            try ChainWriter.writeSidecar(for: root + "/" + newest.key, signature: newest.signature, length: 0)
+            try ChainWriter.writeSidecar(for: root + "/" + newest.key, signature: newest.signature, length: 0,
+                                         backfillGeneratedAt: newest.backfillGeneratedAt)
         }
     }
 
     /// Writes `<path>.metadata.json` in the shape `aws s3api head-object` prints.
-    static func writeSidecar(for path: String, signature: String, length: Int) throws {
+    static func writeSidecar(for path: String, signature: String, length: Int, backfillGeneratedAt: UTCTime? = nil) throws {
+        var metadata: [(String, JSONWriter.Value)] = [("signature-algorithm", .string("SHA256withRSA")), ("signature", .string(signature))]
+        if let backfillGeneratedAt { metadata.append(("backfill-generation-timestamp", .string(backfillGeneratedAt.iso8601))) }
         let json = JSONWriter.encode(.object([
             ("AcceptRanges", .string("bytes")),
             ("ContentLength", .number(Int64(length))),
             ("ContentType", .string("application/json")),
             ("ContentEncoding", .string("gzip")),
             ("ServerSideEncryption", .string("AES256")),
-            ("Metadata", .object([("signature-algorithm", .string("SHA256withRSA")), ("signature", .string(signature))])),
+            ("Metadata", .object(metadata)),
         ]))
         try LocalFile.write(json, to: path + ".metadata.json")
     }

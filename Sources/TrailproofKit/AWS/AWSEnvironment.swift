@@ -25,10 +25,11 @@ public struct AWSEnvironment: Sendable {
     /// - Parameters:
     ///   - profile: --profile, else AWS_PROFILE, else `default`.
     ///   - region: --region, else AWS_REGION, AWS_DEFAULT_REGION, the profile's `region`.
-    ///   - endpointURL: --endpoint-url (S3 and CloudTrail alike).
+    ///   - endpointURL: --endpoint-url, for the service `endpointService` only (the other one
+    ///     keeps its AWS_ENDPOINT_URL_* variable, so an S3 store and a CloudTrail stand-in can differ).
     ///   - environment: the process environment.
     /// - Throws: `AWSConfigurationError` when no credentials can be found.
-    public static func resolve(profile: String?, region: String?, endpointURL: String?,
+    public static func resolve(profile: String?, region: String?, endpointURL: String?, endpointService: Service = .s3,
                                environment: [String: String]) throws -> AWSEnvironment {
         let home = environment["HOME"] ?? "/root"
         let files = AWSProfileFiles(
@@ -59,12 +60,22 @@ public struct AWSEnvironment: Sendable {
             throw AWSConfigurationError.noCredentials(profile: profileName)
         }
         let resolvedRegion = region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? profileConfig["region"]
-        let generalEndpoint = endpointURL ?? environment["AWS_ENDPOINT_URL"] ?? profileConfig["endpoint_url"]
+        let generalEndpoint = environment["AWS_ENDPOINT_URL"] ?? profileConfig["endpoint_url"]
+        let s3Flag = endpointService == .s3 ? endpointURL : nil
+        let cloudTrailFlag = endpointService == .cloudTrail ? endpointURL : nil
         return AWSEnvironment(
             credentials: credentials, region: resolvedRegion,
-            s3Endpoint: endpointURL ?? environment["AWS_ENDPOINT_URL_S3"] ?? generalEndpoint,
-            cloudTrailEndpoint: endpointURL ?? environment["AWS_ENDPOINT_URL_CLOUDTRAIL"] ?? generalEndpoint,
+            s3Endpoint: s3Flag ?? environment["AWS_ENDPOINT_URL_S3"] ?? generalEndpoint,
+            cloudTrailEndpoint: cloudTrailFlag ?? environment["AWS_ENDPOINT_URL_CLOUDTRAIL"] ?? generalEndpoint,
             profile: explicitProfile)
+    }
+
+    /// The AWS services trailproof calls.
+    public enum Service: Sendable {
+        /// S3 (objects).
+        case s3
+        /// CloudTrail (ListPublicKeys).
+        case cloudTrail
     }
 }
 

@@ -61,7 +61,7 @@ public final class AWSHTTPClient: Sendable {
                 }
                 guard AWSHTTPClient.isRetryable(status: head.status) else { return head }
                 failure = AWSRequestError(object: object, status: head.status, code: AWSRequestError.errorCode(head.errorBody),
-                                          message: "HTTP \(head.status)", attempts: attempt)
+                                          message: "server error", attempts: attempt)
             } catch let error as HTTPTransportError where error.isTransient {
                 failure = AWSRequestError(object: object, status: nil, code: nil, message: error.description, attempts: attempt)
             } catch let error as HTTPTransportError {

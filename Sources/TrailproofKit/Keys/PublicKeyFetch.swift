@@ -28,13 +28,19 @@ public struct PublicKeyFetch: Sendable {
         return windows
     }
 
-    /// Every key of every region in `windows`, in one ring.
+    /// Every key of every region in `windows`, in one ring. A region that returns no key leaves
+    /// its digests `public-key-not-found`; no key at all is an error (nothing could be checked).
     public func fetch(_ windows: [String: TimeSpan]) throws -> PublicKeyRing {
         var ring = PublicKeyRing()
+        var asked: [String] = []
         for region in windows.keys.sorted() {
             guard let span = windows[region] else { continue }
             let json = try api.listPublicKeysJSON(region: region, start: span.start, end: span.end)
             for key in try PublicKeyRing.parseListPublicKeys(json, name: "ListPublicKeys in \(region)") { ring.add(key) }
+            asked.append("\(region) for \(span.text)")
+        }
+        guard ring.count > 0 || asked.isEmpty else {
+            throw KeyFileError(file: "ListPublicKeys in " + asked.joined(separator: ", "), reason: .emptyPublicKeyList)
         }
         return ring
     }

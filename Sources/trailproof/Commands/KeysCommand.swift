@@ -39,7 +39,7 @@ struct KeysCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let http = try aws.client()
+            let http = try aws.client(endpointService: .cloudTrail)
             guard let region = http.environment.region, let start = UTCTime(parsing: start), let end = UTCTime(parsing: end) else {
                 throw ValidationError("--region, --start and --end are required")
             }

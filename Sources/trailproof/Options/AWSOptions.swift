@@ -11,7 +11,7 @@ struct AWSOptions: ParsableArguments {
     var profile: String?
 
     @Option(name: .customLong("endpoint-url"), help: ArgumentHelp(
-        "S3-compatible and CloudTrail endpoint, e.g. http://127.0.0.1:9000 (also AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_CLOUDTRAIL).",
+        "Endpoint of the service the command reads (S3 for verify and archive, CloudTrail for keys), e.g. http://127.0.0.1:9000; AWS_ENDPOINT_URL_S3 and AWS_ENDPOINT_URL_CLOUDTRAIL set each.",
         valueName: "url"))
     var endpointURL: String?
 
@@ -19,17 +19,17 @@ struct AWSOptions: ParsableArguments {
                                valueName: "seconds"))
     var timeout: Int = 30
 
-    /// The resolved environment, or an error naming what is missing.
-    func environment() throws -> AWSEnvironment {
-        try AWSEnvironment.resolve(profile: profile, region: region, endpointURL: endpointURL,
+    /// The resolved environment, or an error naming what is missing; --endpoint-url applies to `service`.
+    func environment(endpointService: AWSEnvironment.Service = .s3) throws -> AWSEnvironment {
+        try AWSEnvironment.resolve(profile: profile, region: region, endpointURL: endpointURL, endpointService: endpointService,
                                    environment: ProcessInfo.processInfo.environment)
     }
 
     /// An HTTP client for that environment.
-    func client() throws -> AWSHTTPClient {
+    func client(endpointService: AWSEnvironment.Service = .s3) throws -> AWSHTTPClient {
         var retry = AWSHTTPClient.RetryPolicy()
         retry.timeouts.stall = max(1, timeout)
         retry.timeouts.connect = max(1, min(timeout, 10))
-        return AWSHTTPClient(environment: try environment(), retry: retry)
+        return AWSHTTPClient(environment: try environment(endpointService: endpointService), retry: retry)
     }
 }

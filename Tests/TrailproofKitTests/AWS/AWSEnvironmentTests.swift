@@ -89,7 +89,10 @@ import TrailproofTrailGen
         resolved = try AWSEnvironment.resolve(profile: nil, region: nil, endpointURL: nil, environment: environment)
         #expect(resolved.cloudTrailEndpoint == "http://ct-only")
         resolved = try AWSEnvironment.resolve(profile: nil, region: nil, endpointURL: "http://flag", environment: environment)
-        #expect(resolved.s3Endpoint == "http://flag" && resolved.cloudTrailEndpoint == "http://flag")
+        #expect(resolved.s3Endpoint == "http://flag" && resolved.cloudTrailEndpoint == "http://ct-only")
+        resolved = try AWSEnvironment.resolve(profile: nil, region: nil, endpointURL: "http://flag", endpointService: .cloudTrail,
+                                              environment: environment)
+        #expect(resolved.s3Endpoint == "http://s3-only" && resolved.cloudTrailEndpoint == "http://flag")
     }
 
     @Test func noCredentialsIsAnErrorNamingTheProfile() throws {

@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+import TrailproofKit
+import TrailproofNative
+import TrailproofTrailGen
+
+/// The built `trailproof` binary against the test servers: exit status, output, and keys
+/// fetched from the CloudTrail stand-in when no --public-keys is given.
+@Suite(.enabled(if: S3TestServers.available, "run through scripts/test, which starts moto and the CloudTrail stand-in"))
+struct CLIOverS3Tests {
+    @Test func verifyInPlaceFetchesEachRegionsKeysFromListPublicKeys() throws {
+        let trail = try TrailCase.multiAccountRegion.prepare()
+        defer { trail.remove() }
+        let run = try trail.trailproof(["verify", "s3://\(trail.bucket)"])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("Result: VERIFIED"), "\(run)")
+        #expect(run.stdout.contains("Chains (4)"), "\(run)")
+        let calls = try trail.cloudTrailRequests().filter { $0.operation == "ListPublicKeys" }
+        #expect(calls.map(\.region).sorted() == ["eu-west-2", "us-east-1"])
+    }
+
+    @Test func aTamperedBucketExitsOneAndNamesTheObject() throws {
+        let trail = try TrailCase.modifiedLog.prepare()
+        defer { trail.remove() }
+        let run = try trail.trailproof(["verify", "s3://\(trail.bucket)"])
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr.contains("trailproof: log-file modified: \(trail.url(trail.trail.logFiles[1].key))"), "\(run)")
+        #expect(run.stdout.contains("Result: INTEGRITY PROBLEMS FOUND"), "\(run)")
+    }
+
+    @Test func theBinarysJSONReportMatchesTheInProcessReport() throws {
+        let trail = try TrailCase.twoConsecutiveDeletedDigests.prepare()
+        defer { trail.remove() }
+        let run = try trail.trailproof(["verify", "s3://\(trail.bucket)", "--format", "json"])
+        #expect(run.status == 1, "\(run)")
+        let decoded = try JSONDecoder().decode(VerificationReport.self, from: Data(run.stdout.utf8))
+        #expect(ReportSnapshot(decoded) == ReportSnapshot(try trail.verifyInS3()))
+        #expect(decoded.scope.source == "s3://\(trail.bucket)/")
+    }
+
+    @Test func aKeyPrefixURLIsVerifiedInPlace() throws {
+        let trail = try TrailCase.organizationPrefix.prepare()
+        defer { trail.remove() }
+        let run = try trail.trailproof(["verify", "s3://\(trail.bucket)/\(trail.spec.keyPrefix)"])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("Chains (4)"), "\(run)")
+        let elsewhere = try trail.trailproof(["verify", "s3://\(trail.bucket)/elsewhere"])
+        #expect(elsewhere.status == 2, "no digests is an error, never a pass: \(elsewhere)")
+    }
+
+    @Test func keysSavesOneRegionsKeysForOfflineVerification() throws {
+        let trail = try TrailCase.multiAccountRegion.prepare()
+        defer { trail.remove() }
+        let window = TrailCase.multiAccountRegion.window(trail)
+        var files: [String: String] = [:]
+        for region in trail.spec.regions {
+            let file = trail.scratch.path + "/keys-\(region).json"
+            let run = try trail.trailproof(["keys", "--region", region, "--start", window.start.iso8601, "--end", window.end.iso8601,
+                                            "--output", file])
+            #expect(run.status == 0, "\(run)")
+            let saved = try PublicKeyRing.parseListPublicKeys(try LocalFile.readAll(file, limit: 1 << 20), name: file)
+            #expect(Set(saved.map(\.fingerprint)) == trail.fingerprintsByRegion[region], "only \(region)'s keys")
+            files[region] = file
+        }
+        let both = try trail.trailproof(["verify", "s3://\(trail.bucket)", "--public-keys", files["us-east-1"] ?? "",
+                                         "--public-keys", files["eu-west-2"] ?? ""],
+                                        environment: ["AWS_ENDPOINT_URL_CLOUDTRAIL": "http://127.0.0.1:9"])
+        #expect(both.status == 0, "key files alone suffice, CloudTrail is not called: \(both)")
+        let oneRegion = try trail.trailproof(["verify", "s3://\(trail.bucket)", "--public-keys", files["us-east-1"] ?? ""])
+        #expect(oneRegion.status == 1, "\(oneRegion)")
+        #expect(oneRegion.stderr.contains("trailproof: digest public-key-not-found"), "\(oneRegion)")
+    }
+
+    @Test func endpointURLWithAKeyFileNeedsNoOtherEndpoint() throws {
+        let trail = try TrailCase.valid.prepare()
+        defer { trail.remove() }
+        let run = try trail.trailproof(["verify", "s3://\(trail.bucket)", "--endpoint-url", trail.s3Endpoint,
+                                        "--public-keys", trail.trail.publicKeysFile],
+                                       environment: ["AWS_ENDPOINT_URL_S3": nil, "AWS_ENDPOINT_URL_CLOUDTRAIL": nil])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("s3-metadata"), "\(run)")
+    }
+
+    @Test func aMissingBucketOrRejectedCredentialsExitTwo() throws {
+        let trail = try TrailCase.valid.prepare()
+        defer { trail.remove() }
+        let missing = try trail.trailproof(["verify", "s3://\(trail.bucket)-absent"])
+        #expect(missing.status == 2, "\(missing)")
+        #expect(missing.stderr.contains("trailproof: error:"), "\(missing)")
+
+        // moto accepts any signature; the CloudTrail stand-in checks it, as AWS does.
+        let rejected = try trail.trailproof(["verify", "s3://\(trail.bucket)"], environment: ["AWS_SECRET_ACCESS_KEY": "wrong"])
+        #expect(rejected.status == 2, "\(rejected)")
+        #expect(rejected.stderr.contains("ListPublicKeys"), "\(rejected)")
+    }
+}

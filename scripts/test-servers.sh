@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# Runs a command with an S3-compatible server (moto) and a CloudTrail stand-in
+# (scripts/fake-cloudtrail.py) listening on free loopback ports, then stops both.
+#
+# usage: scripts/test-servers.sh COMMAND [ARG...]
+#   e.g. scripts/test-servers.sh swift test --skip-build --filter TrailproofS3Tests
+#
+# The command sees TRAILPROOF_TEST_S3_ENDPOINT and TRAILPROOF_TEST_CLOUDTRAIL_ENDPOINT
+# (http://127.0.0.1:PORT) and exits with its own status. Installs what is missing first:
+# python3 and pip (apt-get, Debian 12), then moto[server], boto3 and awscli (pip).
+set -euo pipefail
+scripts="$(cd "$(dirname "$0")" && pwd)"
+
+if (($# == 0)); then
+    echo "usage: scripts/test-servers.sh COMMAND [ARG...]" >&2
+    exit 2
+fi
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# pip puts console scripts (aws) here when it installs for the user.
+user_bin="$(python3 -m site --user-base 2>/dev/null || echo "$HOME/.local")/bin"
+case ":$PATH:" in *":$user_bin:"*) ;; *) export PATH="$PATH:$user_bin" ;; esac
+
+if ! command -v python3 >/dev/null 2>&1; then
+    echo "trailproof: installing python3" >&2
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3 python3-pip >/dev/null
+fi
+if ! python3 -c 'import moto.server, flask, flask_cors, boto3, awscli' >/dev/null 2>&1 || ! command -v aws >/dev/null 2>&1; then
+    if ! python3 -m pip --version >/dev/null 2>&1; then
+        echo "trailproof: installing python3-pip" >&2
+        as_root apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-pip >/dev/null
+    fi
+    echo "trailproof: installing moto[server], boto3 and awscli with pip" >&2
+    pip_flags=(--quiet --disable-pip-version-check)
+    # Debian 12's python3 is "externally managed" (PEP 668): install beside it, for this user
+    # unless root or inside a virtual environment.
+    if python3 -c 'import sys; sys.exit(0 if sys.prefix == sys.base_prefix else 1)' && [ "$(id -u)" -ne 0 ]; then
+        pip_flags+=(--user)
+    fi
+    PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install "${pip_flags[@]}" "moto[server]" boto3 awscli
+    hash -r
+fi
+
+work="$(mktemp -d "${TMPDIR:-/tmp}/trailproof-servers.XXXXXX")"
+moto_pid=""
+cloudtrail_pid=""
+stop_servers() {
+    local status=$?
+    for pid in $moto_pid $cloudtrail_pid; do
+        kill "$pid" 2>/dev/null || true
+    done
+    for pid in $moto_pid $cloudtrail_pid; do
+        wait "$pid" 2>/dev/null || true
+    done
+    rm -rf "$work"
+    return $status
+}
+trap stop_servers EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Waits until URL answers HTTP (any status), or fails after 30 s showing LOG.
+wait_for() {
+    local url="$1" log="$2" pid="$3"
+    if ! python3 - "$url" "$pid" <<'EOF'; then
+import os, sys, time, urllib.error, urllib.request
+url, pid = sys.argv[1], int(sys.argv[2])
+deadline = time.time() + 30
+while time.time() < deadline:
+    try:
+        os.kill(pid, 0)
+    except OSError:
+        sys.exit(1)
+    try:
+        urllib.request.urlopen(url, timeout=2).read()
+        sys.exit(0)
+    except urllib.error.HTTPError:
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.1)
+sys.exit(1)
+EOF
+        echo "trailproof: server for $url did not start; its log:" >&2
+        tail -n 30 "$log" >&2 || true
+        exit 1
+    fi
+}
+
+moto_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+python3 -m moto.server -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
+moto_pid=$!
+
+python3 "$scripts/fake-cloudtrail.py" --quiet >"$work/fake-cloudtrail.port" 2>"$work/fake-cloudtrail.log" &
+cloudtrail_pid=$!
+for _ in $(seq 1 300); do
+    [ -s "$work/fake-cloudtrail.port" ] && break
+    kill -0 "$cloudtrail_pid" 2>/dev/null || break
+    sleep 0.1
+done
+cloudtrail_port="$(head -n 1 "$work/fake-cloudtrail.port" 2>/dev/null || true)"
+if ! [[ "$cloudtrail_port" =~ ^[0-9]+$ ]]; then
+    echo "trailproof: fake-cloudtrail did not start; its log:" >&2
+    tail -n 30 "$work/fake-cloudtrail.log" >&2 || true
+    exit 1
+fi
+
+wait_for "http://127.0.0.1:$moto_port/" "$work/moto.log" "$moto_pid"
+wait_for "http://127.0.0.1:$cloudtrail_port/_trailproof/health" "$work/fake-cloudtrail.log" "$cloudtrail_pid"
+
+export TRAILPROOF_TEST_S3_ENDPOINT="http://127.0.0.1:$moto_port"
+export TRAILPROOF_TEST_CLOUDTRAIL_ENDPOINT="http://127.0.0.1:$cloudtrail_port"
+echo "trailproof: S3 (moto) at $TRAILPROOF_TEST_S3_ENDPOINT, CloudTrail stand-in at $TRAILPROOF_TEST_CLOUDTRAIL_ENDPOINT" >&2
+
+set +e
+"$@"
+status=$?
+set -e
+exit $status
