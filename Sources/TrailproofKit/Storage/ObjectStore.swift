@@ -19,6 +19,20 @@ public protocol ObjectStore: Sendable {
     func savedSignature(for key: String) throws -> SavedSignature?
 }
 
+extension ObjectStore {
+    /// Reads a whole object through `streamObject`, refusing more than `limit` bytes; nil when absent.
+    public func collectObject(_ key: String, limit: Int) throws -> [UInt8]? {
+        var bytes: [UInt8] = []
+        let found = try streamObject(key, restart: { bytes.removeAll(keepingCapacity: true) }) { chunk in
+            guard bytes.count + chunk.count <= limit else {
+                throw StoreError.unreadable(key: key, detail: "larger than \(limit) bytes")
+            }
+            bytes.append(contentsOf: chunk)
+        }
+        return found ? bytes : nil
+    }
+}
+
 /// A digest signature found stored with the digest object.
 public struct SavedSignature: Sendable, Equatable {
     /// The hex signature text as stored.

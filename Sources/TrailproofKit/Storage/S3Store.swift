@@ -39,14 +39,7 @@ public final class S3Store: ObjectStore {
     }
 
     public func readObject(_ key: String, limit: Int) throws -> [UInt8]? {
-        var bytes: [UInt8] = []
-        let found = try streamObject(key, restart: { bytes.removeAll(keepingCapacity: true) }) { chunk in
-            guard bytes.count + chunk.count <= limit else {
-                throw StoreError.unreadable(key: key, detail: "larger than \(limit) bytes")
-            }
-            bytes.append(contentsOf: chunk)
-        }
-        return found ? bytes : nil
+        try collectObject(key, limit: limit)
     }
 
     public func streamObject(_ key: String, restart: () throws -> Void, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {

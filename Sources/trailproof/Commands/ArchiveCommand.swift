@@ -27,50 +27,22 @@ struct ArchiveCommand: ParsableCommand {
 
     @OptionGroup var aws: AWSOptions
 
-    @Option(name: .customLong("public-keys"), help: ArgumentHelp(
-        "Key files to use instead of ListPublicKeys (repeatable).", valueName: "file"))
-    var publicKeys: [String] = []
-
-    @Option(help: ArgumentHelp("Only digests ending at or after TIME.", valueName: "time"))
-    var start: String?
-
-    @Option(help: ArgumentHelp("Only digests ending at or before TIME + 1 h.", valueName: "time"))
-    var end: String?
-
-    @Option(help: "Transfers in flight (default 32).")
-    var concurrency: Int?
-
-    @Option(help: "Output format: text or json.")
-    var format: VerifyCommand.OutputFormat = .text
-
-    @Flag(help: "Report gaps without failing.")
-    var allowGaps = false
-
-    @Flag(name: .shortAndLong, help: "Print a line for every digest and log file.")
-    var verbose = false
+    @OptionGroup var common: RunOptions
 
     func validate() throws {
         guard S3Store.parse(url: source) != nil else { throw ValidationError("\(source) is not s3://BUCKET[/PREFIX]") }
-        for (name, value) in [("--start", start), ("--end", end)] {
-            if let value, UTCTime(parsing: value) == nil { throw ValidationError("\(name) \(value) is not a UTC time") }
-        }
-        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
     }
 
     func run() throws {
         do {
             guard let location = S3Store.parse(url: source) else { throw ValidationError("\(source) is not s3://BUCKET[/PREFIX]") }
-            var options = VerificationOptions()
+            var options = common.verificationOptions(defaultWorkers: 32)
             options.bucket = location.bucket
-            options.start = start.flatMap(UTCTime.init(parsing:))
-            options.end = end.flatMap(UTCTime.init(parsing:))
-            options.allowGaps = allowGaps
-            options.workers = concurrency ?? 32
 
             let http = try aws.client()
             let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: S3Client(http: http))
-            var keys = try KeyFiles.load(publicKeys)
-            if publicKeys.isEmpty {
+            var keys = try KeyFiles.load(common.publicKeys)
+            if common.publicKeys.isEmpty {
                 let windows = PublicKeyFetch.windows(for: try s3.listKeys(), options: options)
                 keys = try PublicKeyFetch(api: CloudTrailPublicKeys(http: http)).fetch(windows)
             }
@@ -87,7 +59,7 @@ struct ArchiveCommand: ParsableCommand {
 
             let stats = archive.statistics
             Output.writeStandardError(["trailproof: archived \(stats.fetched) objects (\(stats.bytes / 1_000_000) MB) into \(out), \(stats.reused) already there"])
-            try Output.write(report, format: format, verbose: verbose)
+            try Output.write(report, format: common.format, verbose: common.verbose)
             if report.totals.exitStatus != 0 { throw ExitCode(Int32(report.totals.exitStatus)) }
         } catch let exit as ExitCode {
             throw exit

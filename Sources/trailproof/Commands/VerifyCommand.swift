@@ -36,12 +36,7 @@ struct VerifyCommand: ParsableCommand {
 
     @OptionGroup var aws: AWSOptions
 
-    @Option(help: "Transfers in flight for S3 (default 32); threads hashing log files for a directory (default: one per core).")
-    var concurrency: Int?
-
-    @Option(name: .customLong("public-keys"), help: ArgumentHelp(
-        "JSON printed by `aws cloudtrail list-public-keys` (repeatable).", valueName: "file"))
-    var publicKeys: [String] = []
+    @OptionGroup var common: RunOptions
 
     @Option(help: "The bucket ROOT is a copy of (default: each chain's newest digest's bucket).")
     var bucket: String?
@@ -50,37 +45,7 @@ struct VerifyCommand: ParsableCommand {
         "Hex signature of a chain's newest digest, from its S3 metadata (repeatable).", valueName: "hex"))
     var headSignatures: [String] = []
 
-    @Option(help: ArgumentHelp("Only digests ending at or after TIME (UTC ISO 8601 or a date).", valueName: "time"))
-    var start: String?
-
-    @Option(help: ArgumentHelp("Only digests ending at or before TIME + 1 h (UTC ISO 8601 or a date).", valueName: "time"))
-    var end: String?
-
-    @Option(help: "Output format: text or json.")
-    var format: OutputFormat = .text
-
-    @Flag(help: "Report gaps without failing: exit 0 when gaps are the only problem.")
-    var allowGaps = false
-
-    @Flag(name: .shortAndLong, help: "Print a line for every digest and log file.")
-    var verbose = false
-
-
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case text, json
-    }
-
     func validate() throws {
-        if let start, UTCTime(parsing: start) == nil {
-            throw ValidationError("--start \(start) is not a UTC time like 2026-01-08T05:21:42Z or 2026-01-08")
-        }
-        if let end, UTCTime(parsing: end) == nil {
-            throw ValidationError("--end \(end) is not a UTC time like 2026-01-08T05:21:42Z or 2026-01-08")
-        }
-        if let start = start.flatMap(UTCTime.init(parsing:)), let end = end.flatMap(UTCTime.init(parsing:)), end < start {
-            throw ValidationError("--end is before --start")
-        }
-        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
         for signature in headSignatures where Hex.decode(signature)?.isEmpty ?? true {
             throw ValidationError("--head-signature \(signature.prefix(20))… is not hex")
         }
@@ -88,29 +53,25 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         do {
-            var options = VerificationOptions()
+            let isS3 = S3Store.parse(url: root) != nil
+            var options = common.verificationOptions(defaultWorkers: isS3 ? 32 : VerificationOptions.defaultWorkers)
             options.bucket = bucket
             options.headSignatures = headSignatures
-            options.start = start.flatMap(UTCTime.init(parsing:))
-            options.end = end.flatMap(UTCTime.init(parsing:))
-            options.allowGaps = allowGaps
 
             let store: ObjectStore
-            var keys = try KeyFiles.load(publicKeys)
+            var keys = try KeyFiles.load(common.publicKeys)
             if let location = S3Store.parse(url: root) {
                 let http = try aws.client()
                 let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: S3Client(http: http))
                 options.bucket = options.bucket ?? location.bucket
-                options.workers = concurrency ?? 32
-                if publicKeys.isEmpty {
+                if common.publicKeys.isEmpty {
                     let windows = PublicKeyFetch.windows(for: try s3.listKeys(), options: options)
                     keys = try PublicKeyFetch(api: CloudTrailPublicKeys(http: http)).fetch(windows)
                 }
                 store = s3
             } else {
                 let directory = try DirectoryStore(root: root)
-                if let concurrency { options.workers = concurrency }
-                if publicKeys.isEmpty {
+                if common.publicKeys.isEmpty {
                     guard let archived = try ArchiveManifest.keys(in: directory) else {
                         throw ValidationError("no public keys: give --public-keys FILE (save them with `trailproof keys` or `aws cloudtrail list-public-keys … > keys.json`)")
                     }
@@ -126,7 +87,7 @@ struct VerifyCommand: ParsableCommand {
             let progress = ProgressLine(enabled: LocalFile.standardErrorIsTerminal)
             let report = try TrailVerifier(store: store, keys: keys, options: options).run(progress: progress.report)
             progress.finish()
-            try Output.write(report, format: format, verbose: verbose)
+            try Output.write(report, format: common.format, verbose: common.verbose)
             if report.totals.exitStatus != 0 { throw ExitCode(Int32(report.totals.exitStatus)) }
         } catch let exit as ExitCode {
             throw exit

@@ -3,7 +3,7 @@ import TrailproofKit
 
 /// Where results and diagnostics go: results on stdout, `trailproof:` lines on stderr.
 enum Output {
-    static func write(_ report: VerificationReport, format: VerifyCommand.OutputFormat, verbose: Bool) throws {
+    static func write(_ report: VerificationReport, format: RunOptions.OutputFormat, verbose: Bool) throws {
         switch format {
         case .json:
             let text = TextReport(report, verbose: false)

@@ -1,0 +1,55 @@
+import ArgumentParser
+import TrailproofKit
+
+/// The options `verify` and `archive` share: scope, policy, output and parallelism.
+struct RunOptions: ParsableArguments {
+    @Option(name: .customLong("public-keys"), help: ArgumentHelp(
+        "JSON printed by `aws cloudtrail list-public-keys` or `trailproof keys` (repeatable).", valueName: "file"))
+    var publicKeys: [String] = []
+
+    @Option(help: ArgumentHelp("Only digests ending at or after TIME (UTC ISO 8601 or a date).", valueName: "time"))
+    var start: String?
+
+    @Option(help: ArgumentHelp("Only digests ending at or before TIME + 1 h (UTC ISO 8601 or a date).", valueName: "time"))
+    var end: String?
+
+    @Option(help: "Transfers in flight for S3 (default 32); threads hashing log files for a directory (default: one per core).")
+    var concurrency: Int?
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Flag(help: "Report gaps without failing: exit 0 when gaps are the only problem.")
+    var allowGaps = false
+
+    @Flag(name: .shortAndLong, help: "Print a line for every digest and log file.")
+    var verbose = false
+
+    /// Report formats.
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    func validate() throws {
+        if let start, UTCTime(parsing: start) == nil {
+            throw ValidationError("--start \(start) is not a UTC time like 2026-01-08T05:21:42Z or 2026-01-08")
+        }
+        if let end, UTCTime(parsing: end) == nil {
+            throw ValidationError("--end \(end) is not a UTC time like 2026-01-08T05:21:42Z or 2026-01-08")
+        }
+        if let start = start.flatMap(UTCTime.init(parsing:)), let end = end.flatMap(UTCTime.init(parsing:)), end < start {
+            throw ValidationError("--end is before --start")
+        }
+        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+    }
+
+    /// Engine options for these flags; `workers` is --concurrency or `defaultWorkers`.
+    func verificationOptions(defaultWorkers: Int) -> VerificationOptions {
+        var options = VerificationOptions()
+        options.start = start.flatMap(UTCTime.init(parsing:))
+        options.end = end.flatMap(UTCTime.init(parsing:))
+        options.allowGaps = allowGaps
+        options.workers = concurrency ?? defaultWorkers
+        return options
+    }
+}
