@@ -15,7 +15,7 @@ struct AWSOptions: ParsableArguments {
         valueName: "url"))
     var endpointURL: String?
 
-    @Option(help: ArgumentHelp("Abandon a transfer that stalls (no data) for this many seconds, then retry (default 30).",
+    @Option(help: ArgumentHelp("Abandon a transfer that stalls (no data) for this many seconds, then retry.",
                                valueName: "seconds"))
     var timeout: Int = 30
 
