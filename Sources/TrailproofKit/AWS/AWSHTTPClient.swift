@@ -59,7 +59,9 @@ public final class AWSHTTPClient: Sendable {
                     throw AWSRequestError(object: object, status: 403, code: AWSRequestError.errorCode(head.errorBody) ?? "AccessDenied",
                                           message: "access denied", attempts: attempt)
                 }
-                guard AWSHTTPClient.isRetryable(status: head.status) else { return head }
+                guard AWSHTTPClient.isRetryable(status: head.status, code: AWSRequestError.errorCode(head.errorBody)) else {
+                    return head
+                }
                 failure = AWSRequestError(object: object, status: head.status, code: AWSRequestError.errorCode(head.errorBody),
                                           message: "server error", attempts: attempt)
             } catch let error as HTTPTransportError where error.isTransient {
@@ -87,8 +89,12 @@ public final class AWSHTTPClient: Sendable {
         return (head, body)
     }
 
-    static func isRetryable(status: Int) -> Bool {
-        status == 429 || status == 500 || status == 502 || status == 503 || status == 504
+    /// 429 and 5xx, and the throttling and timeout codes AWS returns with a 400.
+    static func isRetryable(status: Int, code: String? = nil) -> Bool {
+        if status == 429 || status == 500 || status == 502 || status == 503 || status == 504 { return true }
+        guard status == 400, let code else { return false }
+        return code.hasPrefix("Throttling") || ["TooManyRequestsException", "RequestLimitExceeded", "RequestTimeout",
+                                                 "SlowDown", "RequestThrottled", "PriorRequestNotComplete"].contains(code)
     }
 
     private func checkOut() throws -> TransferBox {

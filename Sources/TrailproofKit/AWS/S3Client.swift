@@ -71,14 +71,15 @@ public final class S3Client: Sendable {
         return keys
     }
 
-    /// Streams the object to `sink`; returns false when it does not exist (404).
+    /// Streams the object to `sink`; returns its response headers (lower-cased names, user
+    /// metadata included), or nil when it does not exist (404).
     public func getObject(bucket: String, key: String, restart: () throws -> Void,
-                          sink: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
+                          sink: (UnsafeRawBufferPointer) throws -> Void) throws -> [String: String]? {
         let request = HTTPRequest(method: "GET", url: try url(bucket: bucket, key: key))
         let head = try http.send(request, signer: try signer(for: bucket), object: "s3://\(bucket)/\(key)", restart: restart, sink: sink)
         switch head.status {
-        case 200: return true
-        case 404: return false
+        case 200: return head.headers
+        case 404: return nil
         default:
             throw AWSRequestError(object: "s3://\(bucket)/\(key)", status: head.status,
                                   code: AWSRequestError.errorCode(head.errorBody), message: "cannot get object", attempts: 1)

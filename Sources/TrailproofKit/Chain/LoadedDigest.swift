@@ -19,8 +19,10 @@ struct LoadedDigest: Sendable {
     /// Reads, gunzips, hashes and parses the digest at `name.key`.
     static func load(_ name: DigestKeyName, inScope: Bool, from store: ObjectStore, sizeLimit: Int) -> LoadedDigest {
         func failed(_ error: DigestLoadError, hash: String? = nil) -> LoadedDigest {
-            LoadedDigest(name: name, inScope: inScope, uncompressedSHA256: hash, content: .failure(error),
-                         savedSignature: try? store.savedSignature(for: name.key))
+            // A digest that could not be fetched needs no signature: the run stops on it.
+            var saved: SavedSignature?
+            if case .fetchFailed = error {} else { saved = try? store.savedSignature(for: name.key) }
+            return LoadedDigest(name: name, inScope: inScope, uncompressedSHA256: hash, content: .failure(error), savedSignature: saved)
         }
         let compressed: [UInt8]
         do {

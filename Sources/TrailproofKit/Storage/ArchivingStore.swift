@@ -44,7 +44,8 @@ public final class ArchivingStore: ObjectStore {
             try LocalFile.stream(path, chunkSize: 256 * 1024, body)
             return true
         }
-        let partial = path + ".partial-\(UUID().uuidString.prefix(8))"
+        // One name per key: a transfer killed mid-way leaves at most this file, replaced next time.
+        let partial = path + ".partial"
         try LocalFile.makeDirectories(parentOf: path)
         var file: FileOutput?
         defer {

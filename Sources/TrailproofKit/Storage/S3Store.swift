@@ -9,6 +9,8 @@ public final class S3Store: ObjectStore {
     /// The S3 client.
     public let client: S3Client
     private let listing = Mutex<[String]?>(nil)
+    /// Signatures seen in GetObject responses, so a digest read costs no extra HeadObject.
+    private let signaturesSeen = Mutex<[String: SavedSignature]>([:])
 
     /// Opens `s3://bucket/prefix` through `client`.
     public init(bucket: String, prefix: String, client: S3Client) {
@@ -44,12 +46,21 @@ public final class S3Store: ObjectStore {
 
     public func streamObject(_ key: String, restart: () throws -> Void, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
         try DirectoryStore.checkKeyIsSafe(key)
-        return try fetch { try client.getObject(bucket: bucket, key: key, restart: restart, sink: body) }
+        guard let headers = try fetch({ try client.getObject(bucket: bucket, key: key, restart: restart, sink: body) }) else {
+            return false
+        }
+        if let saved = S3Store.signature(in: headers) { signaturesSeen.withLock { $0[key] = saved } }
+        return true
     }
 
     public func savedSignature(for key: String) throws -> SavedSignature? {
-        guard let headers = try fetch({ try client.headObject(bucket: bucket, key: key) }),
-              let signature = headers["x-amz-meta-signature"] else { return nil }
+        if let seen = signaturesSeen.withLock({ $0[key] }) { return seen }
+        guard let headers = try fetch({ try client.headObject(bucket: bucket, key: key) }) else { return nil }
+        return S3Store.signature(in: headers)
+    }
+
+    private static func signature(in headers: [String: String]) -> SavedSignature? {
+        guard let signature = headers["x-amz-meta-signature"] else { return nil }
         return SavedSignature(signatureHex: signature.trimmingWhitespace, algorithm: headers["x-amz-meta-signature-algorithm"],
                               source: .s3Metadata)
     }

@@ -1,5 +1,5 @@
-import Dispatch
 import Synchronization
+import TrailproofNative
 
 /// Runs `count` independent jobs on up to `workers` threads and returns their results in order.
 ///
@@ -15,7 +15,7 @@ func parallelMap<State, Result: Sendable>(
     let nextJob = Atomic<Int>(0)
     let firstError = Mutex<Error?>(nil)
     let threads = max(1, min(workers, count))
-    DispatchQueue.concurrentPerform(iterations: threads) { _ in
+    WorkerThreads.run(threads) {
         var state: State
         do {
             state = try makeState()

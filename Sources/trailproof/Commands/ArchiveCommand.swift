@@ -47,6 +47,14 @@ struct ArchiveCommand: ParsableCommand {
                 keys = try PublicKeyFetch(api: CloudTrailPublicKeys(http: http)).fetch(windows)
             }
             let archive = try ArchivingStore(source: s3, directory: out)
+            // Resuming is only for the same source: never mix two buckets in one copy.
+            if let existing = try ArchiveManifest.read(in: DirectoryStore(root: out)),
+               existing.bucket != location.bucket || existing.prefix != location.prefix {
+                throw ValidationError("\(out) holds a copy of s3://\(existing.bucket)/\(existing.prefix), not of \(source): choose another --out")
+            }
+            let manifest = ArchiveManifest(bucket: location.bucket, prefix: location.prefix, start: options.start, end: options.end,
+                                           createdAt: UTCTime.now)
+            try manifest.write(into: out)
             try LocalFile.write(try keys.listPublicKeysJSON(), to: out + "/" + ArchiveManifest.keysFileName)
 
             let progress = ProgressLine(enabled: LocalFile.standardErrorIsTerminal)
@@ -54,8 +62,6 @@ struct ArchiveCommand: ParsableCommand {
             progress.finish()
             // Keep the evidence of what no digest vouches for, too.
             for record in report.logFiles where record.digest == nil { try archive.copy(record.key) }
-            try ArchiveManifest(bucket: location.bucket, prefix: location.prefix, start: options.start, end: options.end,
-                                createdAt: UTCTime.now).write(into: out)
 
             let stats = archive.statistics
             Output.writeStandardError(["trailproof: archived \(stats.fetched) objects (\(stats.bytes / 1_000_000) MB) into \(out), \(stats.reused) already there"])

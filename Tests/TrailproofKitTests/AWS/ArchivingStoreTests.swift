@@ -45,7 +45,7 @@ import TrailproofTrailGen
         }
         // The reader failed but the bytes were complete: the copy is kept (it is evidence).
         #expect(LocalFile.exists(out.path + "/" + key))
-        let leftovers = try DirectoryStore(root: out.path).listKeys().filter { $0.contains(".partial-") }
+        let leftovers = try DirectoryStore(root: out.path).listKeys().filter { $0.hasSuffix(".partial") }
         #expect(leftovers.isEmpty)
     }
 }

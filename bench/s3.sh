@@ -1,0 +1,302 @@
+#!/usr/bin/env bash
+# S3 benchmark: `trailproof verify s3://…` against `aws cloudtrail validate-logs` on the same
+# generated trail (≥ 2,000 log files) in a local S3 server (moto), at loopback and with ~20 ms of
+# round trip added by a delaying proxy (this kernel has no netem), in the same run.
+#
+# Everything listens on 127.0.0.1 only:
+#   moto_server                       S3, holding the trail (digest signatures as S3 metadata);
+#                                     or bench/static-s3.py with BENCH_S3_SERVER=static
+#   scripts/fake-cloudtrail.py        ListPublicKeys for both tools (the generator's keys registered)
+#   scripts/fault-proxy.py --delay-ms two delaying proxies, one in front of each server, adding
+#                                     BENCH_S3_DELAY_MS in each direction (one round trip per request,
+#                                     one more per new connection; client connections kept alive)
+# Both tools get the same endpoints through AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_CLOUDTRAIL and
+# fetch the public keys from the CloudTrail stand-in; both must report every digest and log file valid.
+#
+# Prints a table: wall time of each tool at loopback and through the delay, and the ratio
+# (AWS CLI time / trailproof time) against the target of 20x at 20 ms.
+#
+# Usage: bench/s3.sh
+# Environment (all optional):
+#   BENCH_S3_HOURS=200            hourly digests
+#   BENCH_S3_FILES_PER_HOUR=10-11 log files per hour (200 x 10.5 ≈ 2,100 log files)
+#   BENCH_S3_EVENTS_PER_FILE=1-4  events per log file (small files: the test is about requests)
+#   BENCH_S3_DELAY_MS=10          latency added in each direction (10 -> 20 ms round trip)
+#   BENCH_S3_RUNS=3               timed runs of trailproof per condition (median reported)
+#   BENCH_S3_CLI_RUNS=1           timed runs of the AWS CLI per condition (median reported)
+#   BENCH_S3_SERVER=moto          moto: the trail uploaded to moto_server (a few ms of Python per
+#                                 request: the server is then the bottleneck of trailproof's run);
+#                                 static: bench/static-s3.py serves the trail from memory (~0.1 ms
+#                                 per request), to measure the client rather than the server
+#   BENCH_SEED=7                  generator seed
+#   BENCH_IDLE_WAIT=30            seconds to wait, before each measurement, for other load to go away
+#   BENCH_KEEP=1                  keep the work directory (outputs of every run)
+#   BENCH_SKIP_BUILD=1            reuse the release binaries in $REPO/.build-bench
+#   BENCH_TRAILPROOF=PATH         measure this trailproof binary instead (e.g. another build)
+# Exit status: 0 when every run completed with every object valid (whether or not the target is
+# met); non-zero on any error.
+set -euo pipefail
+
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SCRATCH="$REPO/.build-bench"
+HOURS="${BENCH_S3_HOURS:-200}"
+FILES_PER_HOUR="${BENCH_S3_FILES_PER_HOUR:-10-11}"
+EVENTS_PER_FILE="${BENCH_S3_EVENTS_PER_FILE:-1-4}"
+DELAY_MS="${BENCH_S3_DELAY_MS:-10}"
+RUNS="${BENCH_S3_RUNS:-3}"
+CLI_RUNS="${BENCH_S3_CLI_RUNS:-1}"
+SEED="${BENCH_SEED:-7}"
+SERVER="${BENCH_S3_SERVER:-moto}"
+case "$SERVER" in moto|static) ;; *) echo "BENCH_S3_SERVER must be moto or static" >&2; exit 2 ;; esac
+IDLE_WAIT="${BENCH_IDLE_WAIT:-30}"
+TARGET=20
+BUCKET=trailproof-bench-s3
+ACCOUNT=111122223333
+REGION=us-east-1
+TRAIL=management-events
+
+log() { printf '[bench-s3] %s\n' "$*" >&2; }
+
+[ -x /opt/swift/usr/bin/swift ] && export PATH="/opt/swift/usr/bin:$PATH"
+command -v python3 >/dev/null || { echo "python3 is required" >&2; exit 2; }
+python3 -c 'import moto.server, boto3' 2>/dev/null || { echo "moto[server] and boto3 are required (pip install 'moto[server]' boto3 awscli)" >&2; exit 2; }
+command -v aws >/dev/null || { echo "the AWS CLI (aws) is required" >&2; exit 2; }
+[ -f "$REPO/scripts/fake-cloudtrail.py" ] || { echo "scripts/fake-cloudtrail.py is missing" >&2; exit 2; }
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/trailproof-bench-s3.XXXXXX")"
+PIDS=()
+cleanup() {
+    local status=$?
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    if [[ "${BENCH_KEEP:-0}" == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
+    return $status
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# --- build -----------------------------------------------------------------------------------
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+    log "building release binaries in $SCRATCH"
+    (cd "$REPO" && swift build -c release --scratch-path "$SCRATCH" --product trailproof >&2)
+    (cd "$REPO" && swift build -c release --scratch-path "$SCRATCH" --product trailproof-gen >&2)
+fi
+BIN="$(cd "$REPO" && swift build -c release --scratch-path "$SCRATCH" --show-bin-path)"
+TRAILPROOF="${BENCH_TRAILPROOF:-$BIN/trailproof}"
+GEN="$BIN/trailproof-gen"
+[[ -x "$TRAILPROOF" && -x "$GEN" ]] || { echo "missing $TRAILPROOF or $GEN" >&2; exit 2; }
+
+# --- generate --------------------------------------------------------------------------------
+log "generating: --hours $HOURS --files-per-hour $FILES_PER_HOUR --events-per-file $EVENTS_PER_FILE --seed $SEED"
+"$GEN" --out "$WORK/trail" --bucket "$BUCKET" --accounts "$ACCOUNT" --regions "$REGION" --trail-name "$TRAIL" \
+    --hours "$HOURS" --files-per-hour "$FILES_PER_HOUR" --events-per-file "$EVENTS_PER_FILE" --seed "$SEED" >"$WORK/gen.txt"
+ROOT="$WORK/trail/$BUCKET"
+KEYS="$WORK/trail/public-keys.json"
+LOG_COUNT=$(find "$ROOT" -type f -name '*.json.gz' -path '*/CloudTrail/*' | wc -l)
+DIGEST_COUNT=$(find "$ROOT" -type f -name '*.json.gz' -path '*/CloudTrail-Digest/*' | wc -l)
+log "$LOG_COUNT log files, $DIGEST_COUNT digests"
+if (( LOG_COUNT < ${BENCH_S3_MIN_LOGS:-2000} )); then echo "only $LOG_COUNT log files: raise BENCH_S3_HOURS or BENCH_S3_FILES_PER_HOUR" >&2; exit 2; fi
+
+# --- servers (loopback only) -----------------------------------------------------------------
+# start_server NAME COMMAND...: starts COMMAND, which prints its port as the first line of stdout,
+# and sets PORT once it does.
+start_server() {
+    local name="$1"; shift
+    "$@" >"$WORK/$name.port" 2>"$WORK/$name.log" &
+    local pid=$!
+    PIDS+=("$pid")
+    PORT=""
+    for _ in $(seq 1 300); do
+        PORT="$(head -n 1 "$WORK/$name.port" 2>/dev/null | tr -dc 0-9)" || true
+        [[ -n "$PORT" ]] && return 0
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    echo "$name did not start; its log:" >&2
+    tail -n 20 "$WORK/$name.log" >&2 || true
+    exit 1
+}
+
+if [[ "$SERVER" == moto ]]; then
+    # moto prints no port: give it a free one and wait until it answers.
+    S3_PORT="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+    python3 -m moto.server -H 127.0.0.1 -p "$S3_PORT" >"$WORK/moto.log" 2>&1 &
+    PIDS+=($!)
+    for _ in $(seq 1 300); do
+        curl -s -o /dev/null "http://127.0.0.1:$S3_PORT/" && break
+        kill -0 "${PIDS[0]}" 2>/dev/null || { echo "moto did not start:" >&2; tail -n 20 "$WORK/moto.log" >&2; exit 1; }
+        sleep 0.1
+    done
+else
+    start_server static-s3 python3 "$REPO/bench/static-s3.py" "$ROOT" "$BUCKET"
+    S3_PORT=$PORT
+fi
+S3="http://127.0.0.1:$S3_PORT"
+start_server cloudtrail python3 "$REPO/scripts/fake-cloudtrail.py" --quiet
+CT="http://127.0.0.1:$PORT"
+start_server s3-delay python3 "$REPO/scripts/fault-proxy.py" "$S3" --delay-ms "$DELAY_MS" --parent-pid $$
+S3_DELAYED="http://127.0.0.1:$PORT"
+start_server ct-delay python3 "$REPO/scripts/fault-proxy.py" "$CT" --delay-ms "$DELAY_MS" --parent-pid $$
+CT_DELAYED="http://127.0.0.1:$PORT"
+log "S3 ($SERVER) at $S3, CloudTrail stand-in at $CT; delayed: $S3_DELAYED, $CT_DELAYED"
+
+export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION="$REGION" AWS_REGION="$REGION"
+export AWS_CONFIG_FILE="$WORK/aws-config" AWS_SHARED_CREDENTIALS_FILE="$WORK/aws-credentials"
+printf '[default]\nregion = %s\ns3 =\n    addressing_style = path\n' "$REGION" >"$AWS_CONFIG_FILE"
+: >"$AWS_SHARED_CREDENTIALS_FILE"
+unset AWS_PROFILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3 AWS_ENDPOINT_URL_CLOUDTRAIL
+
+# --- upload and register the keys -------------------------------------------------------------
+if [[ "$SERVER" == moto ]]; then
+log "uploading to moto"
+python3 - "$S3" "$ROOT" "$BUCKET" <<'PY' >&2
+import json, os, sys, concurrent.futures, boto3
+from botocore.config import Config
+endpoint, root, bucket = sys.argv[1:4]
+s3 = boto3.client("s3", endpoint_url=endpoint, config=Config(s3={"addressing_style": "path"}, max_pool_connections=16,
+                                                               retries={"max_attempts": 10}))
+s3.create_bucket(Bucket=bucket)
+jobs = []
+for folder, _, names in os.walk(root):
+    for name in names:
+        if not name.endswith(".metadata.json"):
+            jobs.append(os.path.join(folder, name))
+def put(path):
+    extra = {}
+    if os.path.exists(path + ".metadata.json"):
+        extra["Metadata"] = json.load(open(path + ".metadata.json")).get("Metadata", {})
+    with open(path, "rb") as handle:
+        s3.put_object(Bucket=bucket, Key=os.path.relpath(path, root), Body=handle.read(), **extra)
+with concurrent.futures.ThreadPoolExecutor(16) as pool:
+    list(pool.map(put, jobs))
+print(f"uploaded {len(jobs)} objects to s3://{bucket}")
+PY
+fi
+curl -sf -X PUT --data-binary @"$KEYS" "$CT/_trailproof/keys?region=$REGION&namespace=bench" >/dev/null
+
+# The window the AWS CLI is asked for: the whole trail, and a little more.
+read -r START END < <(python3 - "$ROOT" <<'PY'
+import gzip, json, os, sys
+times = []
+for folder, _, names in os.walk(sys.argv[1]):
+    for name in names:
+        if name.endswith(".json.gz") and "CloudTrail-Digest" in folder:
+            digest = json.load(gzip.open(os.path.join(folder, name)))
+            times += [digest["digestStartTime"], digest["digestEndTime"]]
+import datetime
+parse = lambda t: datetime.datetime.strptime(t, "%Y-%m-%dT%H:%M:%SZ")
+start = min(map(parse, times)) - datetime.timedelta(hours=1)
+end = max(map(parse, times)) + datetime.timedelta(hours=1)
+print(start.strftime("%Y-%m-%dT%H:%M:%SZ"), end.strftime("%Y-%m-%dT%H:%M:%SZ"))
+PY
+)
+
+# --- measure -------------------------------------------------------------------------------------
+busy_percent() {
+    local a b busy=0 total=0 k d
+    read -r -a a < <(grep '^cpu ' /proc/stat)
+    sleep 1
+    read -r -a b < <(grep '^cpu ' /proc/stat)
+    for k in 1 2 3 4 5 6 7 8; do
+        d=$(( b[k] - a[k] )); total=$(( total + d ))
+        [[ $k -ne 4 && $k -ne 5 ]] && busy=$(( busy + d ))
+    done
+    echo $(( total > 0 ? 100 * busy / total : 0 ))
+}
+wait_idle() {
+    local waited=0 busy
+    while busy=$(busy_percent); [[ $busy -gt 15 ]]; do
+        waited=$(( waited + 1 ))
+        if (( waited >= IDLE_WAIT )); then log "warning: the machine is ${busy}% busy with other work; measuring anyway"; break; fi
+    done
+    echo "$busy" >>"$WORK/busy.txt"
+}
+
+# run NAME S3_ENDPOINT CLOUDTRAIL_ENDPOINT COMMAND... : times one run, checks its result, prints seconds.
+run_timed() {
+    local name="$1" s3="$2" ct="$3"; shift 3
+    wait_idle
+    local start end status=0
+    start=$(date +%s%N)
+    AWS_ENDPOINT_URL_S3="$s3" AWS_ENDPOINT_URL_CLOUDTRAIL="$ct" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || status=$?
+    end=$(date +%s%N)
+    if [[ $status -ne 0 ]]; then
+        echo "$name exited with status $status:" >&2
+        tail -n 20 "$WORK/$name.out" "$WORK/$name.err" >&2
+        exit 1
+    fi
+    awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f\n", (e - s) / 1e9 }'
+}
+
+check_trailproof() {
+    grep -q "^$DIGEST_COUNT/$DIGEST_COUNT digest files valid" "$WORK/$1.out" && grep -q "^$LOG_COUNT/$LOG_COUNT log files valid" "$WORK/$1.out" \
+        || { echo "$1: not every object verified:" >&2; cat "$WORK/$1.out" >&2; exit 1; }
+}
+check_cli() {
+    grep -q "$DIGEST_COUNT/$DIGEST_COUNT digest files valid" "$WORK/$1.out" && grep -q "$LOG_COUNT/$LOG_COUNT log files valid" "$WORK/$1.out" \
+        || { echo "$1: not every object verified:" >&2; cat "$WORK/$1.out" "$WORK/$1.err" >&2; exit 1; }
+}
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+# Round trip of a trivial request (HEAD of a bucket that does not exist: moto answers 404 at
+# once), measured: the median of 20 requests on one kept-alive connection.
+measure_rtt() {
+    local url="$1" args=()
+    for _ in $(seq 1 21); do args+=(-o /dev/null -I "$url/no-such-bucket-rtt-probe"); done
+    curl -s -w '%{time_total}\n' "${args[@]}" | tail -n 20 | median | awk '{ printf "%.1f", $1 * 1000 }'
+}
+RTT_LOOPBACK=$(measure_rtt "$S3")
+RTT_DELAYED=$(measure_rtt "$S3_DELAYED")
+log "request round trip (HEAD of a missing bucket): loopback ${RTT_LOOPBACK} ms, delayed ${RTT_DELAYED} ms"
+
+TRAILPROOF_CMD=("$TRAILPROOF" verify "s3://$BUCKET")
+CLI_CMD=(aws cloudtrail validate-logs --trail-arn "arn:aws:cloudtrail:$REGION:$ACCOUNT:trail/$TRAIL"
+         --s3-bucket "$BUCKET" --start-time "$START" --end-time "$END" --region "$REGION")
+
+declare -A RESULT
+for condition in loopback delayed; do
+    if [[ $condition == loopback ]]; then s3="$S3" ct="$CT"; else s3="$S3_DELAYED" ct="$CT_DELAYED"; fi
+    # Warm-up (untimed): moto's and Python's caches, the page cache.
+    AWS_ENDPOINT_URL_S3="$s3" AWS_ENDPOINT_URL_CLOUDTRAIL="$ct" "${TRAILPROOF_CMD[@]}" >/dev/null 2>&1 || true
+    : >"$WORK/tp-$condition.times"
+    for i in $(seq 1 "$RUNS"); do
+        seconds=$(run_timed "tp-$condition-$i" "$s3" "$ct" "${TRAILPROOF_CMD[@]}")
+        check_trailproof "tp-$condition-$i"
+        log "$condition: trailproof run $i: $seconds s"
+        echo "$seconds" >>"$WORK/tp-$condition.times"
+    done
+    : >"$WORK/cli-$condition.times"
+    for i in $(seq 1 "$CLI_RUNS"); do
+        seconds=$(run_timed "cli-$condition-$i" "$s3" "$ct" "${CLI_CMD[@]}")
+        check_cli "cli-$condition-$i"
+        log "$condition: aws cloudtrail validate-logs run $i: $seconds s"
+        echo "$seconds" >>"$WORK/cli-$condition.times"
+    done
+    RESULT[tp-$condition]=$(median <"$WORK/tp-$condition.times")
+    RESULT[cli-$condition]=$(median <"$WORK/cli-$condition.times")
+done
+
+# --- report ------------------------------------------------------------------------------------
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+R_LOOP=$(ratio "${RESULT[cli-loopback]}" "${RESULT[tp-loopback]}")
+R_DELAY=$(ratio "${RESULT[cli-delayed]}" "${RESULT[tp-delayed]}")
+VERDICT=$(awk -v r="$R_DELAY" -v t="$TARGET" 'BEGIN { print (r >= t) ? "PASS" : "BELOW" }')
+RTT_NOMINAL=$(awk -v d="$DELAY_MS" 'BEGIN { printf "%g", 2 * d }')
+cat <<EOF
+
+trailproof S3 benchmark ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))
+trail: $LOG_COUNT log files, $DIGEST_COUNT digests, 1 chain (trailproof-gen --hours $HOURS --files-per-hour $FILES_PER_HOUR --events-per-file $EVENTS_PER_FILE --seed $SEED)
+S3: $([[ $SERVER == moto ]] && echo "moto_server $(python3 -c 'import moto; print(moto.__version__)')" || echo "bench/static-s3.py (read-only, in memory)"); AWS CLI $(aws --version 2>&1 | cut -d' ' -f1 | cut -d/ -f2)
+request round trip: loopback $RTT_LOOPBACK ms; delayed $RTT_DELAYED ms (fault-proxy.py --delay-ms $DELAY_MS: +$RTT_NOMINAL ms per request)
+trailproof: median of $RUNS runs; AWS CLI: median of $CLI_RUNS run(s); both fetch keys with ListPublicKeys
+commands: trailproof verify s3://$BUCKET
+          aws cloudtrail validate-logs --trail-arn arn:aws:cloudtrail:$REGION:$ACCOUNT:trail/$TRAIL --s3-bucket $BUCKET --start-time $START --end-time $END
+
+| network                  | trailproof | aws cloudtrail validate-logs | ratio  | target      |
+|--------------------------|-----------:|-----------------------------:|-------:|-------------|
+EOF
+row() { printf '| %-24s | %8.2f s | %26.2f s | %5.1fx | %-11s |\n' "$1" "$2" "$3" "$4" "$5"; }
+row loopback "${RESULT[tp-loopback]}" "${RESULT[cli-loopback]}" "$R_LOOP" "-"
+row "+$RTT_NOMINAL ms round trip" "${RESULT[tp-delayed]}" "${RESULT[cli-delayed]}" "$R_DELAY" ">= ${TARGET}x $VERDICT"
