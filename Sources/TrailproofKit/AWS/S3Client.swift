@@ -52,10 +52,22 @@ public final class S3Client: Sendable {
 
     /// Every key under `prefix` (after `startAfter`, if given), following continuation tokens.
     public func listKeys(bucket: String, prefix: String, startAfter: String? = nil) throws -> [String] {
+        try list(bucket: bucket, prefix: prefix, startAfter: startAfter, delimiter: nil).keys
+    }
+
+    /// The "folders" directly under `prefix` (common prefixes for the delimiter `/`).
+    public func listFolders(bucket: String, prefix: String) throws -> [String] {
+        try list(bucket: bucket, prefix: prefix, startAfter: nil, delimiter: "/").folders
+    }
+
+    private func list(bucket: String, prefix: String, startAfter: String?, delimiter: String?) throws
+        -> (keys: [String], folders: [String]) {
         var keys: [String] = []
+        var folders: [String] = []
         var token: String?
         repeat {
             var query = "list-type=2&encoding-type=url&max-keys=1000&prefix=\(SigV4Signer.uriEncode(prefix))"
+            if let delimiter { query += "&delimiter=\(SigV4Signer.uriEncode(delimiter))" }
             if let token { query += "&continuation-token=\(SigV4Signer.uriEncode(token))" }
             else if let startAfter { query += "&start-after=\(SigV4Signer.uriEncode(startAfter))" }
             let request = HTTPRequest(method: "GET", url: try url(bucket: bucket, query: query))
@@ -66,9 +78,10 @@ public final class S3Client: Sendable {
             }
             let page = S3ListPage(xml: body)
             keys += page.keys
+            folders += page.folders
             token = page.nextContinuationToken
         } while token != nil
-        return keys
+        return (keys, folders)
     }
 
     /// Streams the object to `sink`; returns its response headers (lower-cased names, user
@@ -103,6 +116,7 @@ public final class S3Client: Sendable {
 /// One page of a ListObjectsV2 response (`encoding-type=url`).
 struct S3ListPage {
     var keys: [String] = []
+    var folders: [String] = []
     var nextContinuationToken: String?
 
     init(xml bytes: [UInt8]) {
@@ -112,6 +126,14 @@ struct S3ListPage {
               let end = text.range(of: "</Contents>", range: contents.upperBound..<text.endIndex) {
             let block = text[contents.upperBound..<end.lowerBound]
             if let key = S3ListPage.element("Key", in: block) { keys.append(S3ListPage.urlDecode(key)) }
+            searchFrom = end.upperBound
+        }
+        searchFrom = text.startIndex
+        while let common = text.range(of: "<CommonPrefixes>", range: searchFrom..<text.endIndex),
+              let end = text.range(of: "</CommonPrefixes>", range: common.upperBound..<text.endIndex) {
+            if let folder = S3ListPage.element("Prefix", in: text[common.upperBound..<end.lowerBound]) {
+                folders.append(S3ListPage.urlDecode(folder))
+            }
             searchFrom = end.upperBound
         }
         if S3ListPage.element("IsTruncated", in: text[...]) == "true" {

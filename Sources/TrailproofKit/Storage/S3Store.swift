@@ -12,11 +12,20 @@ public final class S3Store: ObjectStore {
     /// Signatures seen in GetObject responses, so a digest read costs no extra HeadObject.
     private let signaturesSeen = Mutex<[String: SavedSignature]>([:])
 
-    /// Opens `s3://bucket/prefix` through `client`.
-    public init(bucket: String, prefix: String, client: S3Client) {
+    /// How far before --start the listing begins: the predecessor of the oldest digest in scope,
+    /// and older digests that show a chain restart, must be seen.
+    public static let listingMargin: Int64 = 86_400
+
+    /// With a time window, the listing skips (with start-after) the dates before this day in
+    /// every trail folder; nil lists everything.
+    public let listFrom: UTCTime?
+
+    /// Opens `s3://bucket/prefix` through `client`; `listFrom` skips older date folders.
+    public init(bucket: String, prefix: String, client: S3Client, listFrom: UTCTime? = nil) {
         self.bucket = bucket
         self.prefix = prefix
         self.client = client
+        self.listFrom = listFrom
     }
 
     /// Parses `s3://BUCKET[/PREFIX]`; nil for anything else.
@@ -35,7 +44,10 @@ public final class S3Store: ObjectStore {
     /// Lists once and remembers the listing for the rest of the run.
     public func listKeys() throws -> [String] {
         if let cached = listing.withLock({ $0 }) { return cached }
-        let keys = try fetch { try client.listKeys(bucket: bucket, prefix: prefix) }
+        let keys = try fetch { () -> [String] in
+            if let listFrom, let windowed = try windowedListing(from: listFrom) { return windowed }
+            return try client.listKeys(bucket: bucket, prefix: prefix)
+        }
         listing.withLock { $0 = keys }
         return keys
     }
@@ -63,6 +75,38 @@ public final class S3Store: ObjectStore {
         guard let signature = headers["x-amz-meta-signature"] else { return nil }
         return SavedSignature(signatureHex: signature.trimmingWhitespace, algorithm: headers["x-amz-meta-signature-algorithm"],
                               source: .s3Metadata)
+    }
+
+    /// Finds the trail folders (`…/AWSLogs/[o-id/]ACCOUNT/{CloudTrail,CloudTrail-Digest}/REGION/`)
+    /// by listing folder by folder, then lists each from `day` on with start-after. Nil when no
+    /// trail folder is found within a few levels (the caller then lists everything).
+    private func windowedListing(from day: UTCTime) throws -> [String]? {
+        var regionFolders: [String] = []
+        var pending: [(folder: String, depth: Int, underAWSLogs: Int?)] = [(prefix, 0, nil)]
+        while let (folder, depth, below) = pending.popLast() {
+            for child in try client.listFolders(bucket: bucket, prefix: folder) {
+                let name = String(child.dropFirst(folder.count).dropLast())
+                if let below {
+                    // Under AWSLogs/: [o-id/] ACCOUNT/ {CloudTrail, CloudTrail-Digest}/ REGION/
+                    if name == "CloudTrail" || name == "CloudTrail-Digest" {
+                        regionFolders += try client.listFolders(bucket: bucket, prefix: child)
+                    } else if below < 2 {
+                        pending.append((child, depth + 1, below + 1))
+                    }
+                } else if name == "AWSLogs" {
+                    pending.append((child, depth + 1, 0))
+                } else if depth < 4 {
+                    pending.append((child, depth + 1, nil))
+                }
+            }
+        }
+        guard !regionFolders.isEmpty else { return nil }
+        let startAfterDay = day.keyDatePath
+        var keys: [String] = []
+        for folder in regionFolders.sorted() {
+            keys += try client.listKeys(bucket: bucket, prefix: folder, startAfter: folder + startAfterDay)
+        }
+        return keys
     }
 
     /// Runs an S3 call, turning a failed request into `StoreError.fetchFailed` (an operational error).

@@ -40,7 +40,8 @@ struct ArchiveCommand: ParsableCommand {
             options.bucket = location.bucket
 
             let http = try aws.client()
-            let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: S3Client(http: http))
+            let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: S3Client(http: http),
+                             listFrom: options.start?.adding(seconds: -S3Store.listingMargin))
             var keys = try KeyFiles.load(common.publicKeys)
             if common.publicKeys.isEmpty {
                 let windows = PublicKeyFetch.windows(for: try s3.listKeys(), options: options)

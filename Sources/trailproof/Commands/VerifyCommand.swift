@@ -62,7 +62,8 @@ struct VerifyCommand: ParsableCommand {
             var keys = try KeyFiles.load(common.publicKeys)
             if let location = S3Store.parse(url: root) {
                 let http = try aws.client()
-                let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: S3Client(http: http))
+                let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: S3Client(http: http),
+                             listFrom: options.start?.adding(seconds: -S3Store.listingMargin))
                 options.bucket = options.bucket ?? location.bucket
                 if common.publicKeys.isEmpty {
                     let windows = PublicKeyFetch.windows(for: try s3.listKeys(), options: options)

@@ -171,11 +171,13 @@ struct S3Trail {
     func verifyInS3(prefix: String = "", keys: KeySource = .listPublicKeys,
                     _ configure: (inout VerificationOptions) -> Void = { _ in }) throws -> VerificationReport {
         let http = AWSHTTPClient(environment: awsEnvironment())
-        let store = S3Store(bucket: bucket, prefix: prefix, client: S3Client(http: http))
         var options = VerificationOptions()
         options.bucket = bucket
         options.workers = 8
         configure(&options)
+        // As the CLI does: with --start, the listing skips older date folders.
+        let store = S3Store(bucket: bucket, prefix: prefix, client: S3Client(http: http),
+                            listFrom: options.start?.adding(seconds: -S3Store.listingMargin))
         let ring: PublicKeyRing
         switch keys {
         case .keyFile:

@@ -1,0 +1,47 @@
+import Testing
+@testable import TrailproofKit
+import TrailproofTrailGen
+
+/// With --start, the S3 listing starts each trail folder at the window's day (start-after) and
+/// the verdicts are those of a full local run with the same window.
+@Suite struct WindowedListingTests {
+    @Test(.enabled(if: S3TestServers.available, "run through scripts/test, which starts the servers"))
+    func aWindowSkipsOlderDateFoldersAndKeepsEveryVerdict() throws {
+        let trail = try S3Trail("window") { spec in
+            spec.hours = 80
+            spec.logFilesPerHour = 1...2
+            spec.accounts = ["111122223333", "444455556666"]
+            spec.regions = ["us-east-1", "eu-west-2"]
+            spec.organizationID = "o-window1234"
+            spec.keyPrefix = "security/ct"
+            spec.stopLogging = (afterHour: 60, hours: 2)
+        }
+        defer { trail.remove() }
+        try trail.trail.deleteObject(trail.digests[50].key)
+        try trail.upload()
+        try trail.registerKeys()
+        let start = trail.digests[48].endTime
+        let end = trail.digests[70].endTime
+        let local = try trail.verifyLocally { $0.start = start; $0.end = end }
+        let remote = try trail.verifyInS3 { $0.start = start; $0.end = end }
+        #expect(remote.digests.map { "\($0.key ?? "-") \($0.verdict)" } == local.digests.map { "\($0.key ?? "-") \($0.verdict)" })
+        #expect(remote.logFiles.map { "\($0.key) \($0.verdict)" } == local.logFiles.map { "\($0.key) \($0.verdict)" })
+        #expect(remote.gaps.map(\.span) == local.gaps.map(\.span))
+        #expect(remote.digests.contains { $0.verdict == .missing && $0.key == trail.digests[50].key })
+
+        let store = S3Store(bucket: trail.bucket, prefix: "", client: S3Client(http: AWSHTTPClient(environment: trail.awsEnvironment())),
+                            listFrom: start.adding(seconds: -S3Store.listingMargin))
+        let listed = try store.listKeys()
+        let firstDay = start.adding(seconds: -S3Store.listingMargin).keyDatePath
+        let days = Set(listed.compactMap { key -> String? in
+            switch TrailObjectKey(key) {
+            case .digest(let name): return name.endTime.keyDatePath
+            case .logFile(let name): return name.deliveryMinute.keyDatePath
+            case nil: return nil
+            }
+        })
+        #expect(!listed.isEmpty)
+        #expect(days.allSatisfy { $0 >= firstDay }, "\(days.sorted())")
+        #expect(days.count < Set(trail.trail.digests.map(\.endTime.keyDatePath)).count)
+    }
+}
