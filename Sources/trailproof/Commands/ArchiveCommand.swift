@@ -34,14 +34,14 @@ struct ArchiveCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        try Output.mappingOperationalErrors {
             guard let location = S3Store.parse(url: source) else { throw ValidationError("\(source) is not s3://BUCKET[/PREFIX]") }
             var options = common.verificationOptions(defaultWorkers: 32)
             options.bucket = location.bucket
 
             let http = try aws.client()
             let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: S3Client(http: http),
-                             listFrom: options.start?.adding(seconds: -S3Store.listingMargin))
+                                 listFrom: options.start?.adding(seconds: -S3Store.listingMargin))
             var keys = try KeyFiles.load(common.publicKeys)
             if common.publicKeys.isEmpty {
                 let windows = PublicKeyFetch.windows(for: try s3.listKeys(), options: options)
@@ -58,23 +58,13 @@ struct ArchiveCommand: ParsableCommand {
             try manifest.write(into: out)
             try LocalFile.write(try keys.listPublicKeysJSON(), to: out + "/" + ArchiveManifest.keysFileName)
 
-            let progress = ProgressLine(enabled: LocalFile.standardErrorIsTerminal)
-            let report = try TrailVerifier(store: archive, keys: keys, options: options).run(progress: progress.report)
-            progress.finish()
+            let report = try common.verify(archive, keys: keys, options: options)
             // Keep the evidence of what no digest vouches for, too.
             for record in report.logFiles where record.digest == nil { try archive.copy(record.key) }
 
             let stats = archive.statistics
             Output.writeStandardError(["trailproof: archived \(stats.fetched) objects (\(stats.bytes / 1_000_000) MB) into \(out), \(stats.reused) already there"])
-            try Output.write(report, format: common.format, verbose: common.verbose)
-            if report.totals.exitStatus != 0 { throw ExitCode(Int32(report.totals.exitStatus)) }
-        } catch let exit as ExitCode {
-            throw exit
-        } catch let usage as ValidationError {
-            throw usage
-        } catch {
-            Output.error("\(error)")
-            throw ExitCode(2)
+            try common.finish(with: report)
         }
     }
 }

@@ -38,7 +38,7 @@ struct KeysCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
+        try Output.mappingOperationalErrors {
             let http = try aws.client(endpointService: .cloudTrail)
             guard let region = http.environment.region, let start = UTCTime(parsing: start), let end = UTCTime(parsing: end) else {
                 throw ValidationError("--region, --start and --end are required")
@@ -49,11 +49,6 @@ struct KeysCommand: ParsableCommand {
             } else {
                 FileHandle.standardOutput.write(Data(json + [UInt8(ascii: "\n")]))
             }
-        } catch let usage as ValidationError {
-            throw usage
-        } catch {
-            Output.error("\(error)")
-            throw ExitCode(2)
         }
     }
 }

@@ -52,18 +52,18 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
-        do {
-            let isS3 = S3Store.parse(url: root) != nil
-            var options = common.verificationOptions(defaultWorkers: isS3 ? 32 : VerificationOptions.defaultWorkers)
+        try Output.mappingOperationalErrors {
+            let s3Location = S3Store.parse(url: root)
+            var options = common.verificationOptions(defaultWorkers: s3Location != nil ? 32 : VerificationOptions.defaultWorkers)
             options.bucket = bucket
             options.headSignatures = headSignatures
 
             let store: ObjectStore
             var keys = try KeyFiles.load(common.publicKeys)
-            if let location = S3Store.parse(url: root) {
+            if let location = s3Location {
                 let http = try aws.client()
                 let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: S3Client(http: http),
-                             listFrom: options.start?.adding(seconds: -S3Store.listingMargin))
+                                 listFrom: options.start?.adding(seconds: -S3Store.listingMargin))
                 options.bucket = options.bucket ?? location.bucket
                 if common.publicKeys.isEmpty {
                     let windows = PublicKeyFetch.windows(for: try s3.listKeys(), options: options)
@@ -85,18 +85,7 @@ struct VerifyCommand: ParsableCommand {
                 }
                 store = directory
             }
-            let progress = ProgressLine(enabled: LocalFile.standardErrorIsTerminal)
-            let report = try TrailVerifier(store: store, keys: keys, options: options).run(progress: progress.report)
-            progress.finish()
-            try Output.write(report, format: common.format, verbose: common.verbose)
-            if report.totals.exitStatus != 0 { throw ExitCode(Int32(report.totals.exitStatus)) }
-        } catch let exit as ExitCode {
-            throw exit
-        } catch let usage as ValidationError {
-            throw usage
-        } catch {
-            Output.error("\(error)")
-            throw ExitCode(2)
+            try common.finish(with: try common.verify(store, keys: keys, options: options))
         }
     }
 }

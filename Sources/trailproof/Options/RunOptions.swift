@@ -1,5 +1,6 @@
 import ArgumentParser
 import TrailproofKit
+import TrailproofNative
 
 /// The options `verify` and `archive` share: scope, policy, output and parallelism.
 struct RunOptions: ParsableArguments {
@@ -51,5 +52,19 @@ struct RunOptions: ParsableArguments {
         options.allowGaps = allowGaps
         options.workers = concurrency ?? defaultWorkers
         return options
+    }
+
+    /// Verifies `store`, with a progress line on a terminal.
+    func verify(_ store: ObjectStore, keys: PublicKeyRing, options: VerificationOptions) throws -> VerificationReport {
+        let progress = ProgressLine(enabled: LocalFile.standardErrorIsTerminal)
+        let report = try TrailVerifier(store: store, keys: keys, options: options).run(progress: progress.report)
+        progress.finish()
+        return report
+    }
+
+    /// Prints `report` in the chosen format and ends with its exit status.
+    func finish(with report: VerificationReport) throws {
+        try Output.write(report, format: format, verbose: verbose)
+        if report.totals.exitStatus != 0 { throw ExitCode(Int32(report.totals.exitStatus)) }
     }
 }

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import TrailproofKit
 
@@ -13,6 +14,21 @@ enum Output {
             let text = TextReport(report, verbose: verbose)
             writeStandardError(text.problems)
             FileHandle.standardOutput.write(Data((text.summary.joined(separator: "\n") + "\n").utf8))
+        }
+    }
+
+    /// Runs a command's work: exit statuses and usage errors pass through; any other error is
+    /// printed as `trailproof: error: …` and becomes exit status 2.
+    static func mappingOperationalErrors(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch let usage as ValidationError {
+            throw usage
+        } catch {
+            Output.error("\(error)")
+            throw ExitCode(2)
         }
     }
 
