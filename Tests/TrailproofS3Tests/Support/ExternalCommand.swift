@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrailproofTrailGen
 
 /// Runs a program (python3, aws, the built trailproof) and collects what it printed.
 enum ExternalCommand {
@@ -96,38 +97,9 @@ struct ExternalCommandFailed: Error, CustomStringConvertible {
 /// Finds the built `trailproof` executable next to the running test bundle (or in a
 /// `.build*/debug` folder of the package, newest first).
 enum TrailproofBinary {
-    /// The package root, from this file's place in it (Tests/TrailproofS3Tests/Support/).
-    static let packageRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+    /// The package root.
+    static var packageRoot: String { BuiltExecutable.packageRoot }
 
     /// The path of `trailproof`, or nil when it was not built.
-    static let path: String? = {
-        var folders: [URL] = []
-        if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            folders.append(URL(fileURLWithPath: executable).deletingLastPathComponent())
-        }
-        if let first = CommandLine.arguments.first {
-            folders.append(URL(fileURLWithPath: first).resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        folders.append(Bundle.main.bundleURL.deletingLastPathComponent())
-        for folder in folders where folder.path.contains(".xctest/") {
-            var url = folder
-            while url.pathExtension != "xctest" && url.path != "/" { url.deleteLastPathComponent() }
-            folders.append(url.deletingLastPathComponent())
-        }
-        for folder in folders {
-            let candidate = folder.appendingPathComponent("trailproof").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        let scratch = ((try? FileManager.default.contentsOfDirectory(atPath: packageRoot)) ?? []).filter { $0.hasPrefix(".build") }
-        let built = scratch.map { "\(packageRoot)/\($0)/debug/trailproof" }.filter { FileManager.default.isExecutableFile(atPath: $0) }
-        return built.max { modified($0) < modified($1) }
-    }()
-
-    private static func modified(_ path: String) -> Date {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date) ?? .distantPast
-    }
+    static let path: String? = try? BuiltExecutable.locate("trailproof").get()
 }

@@ -1,64 +1,16 @@
 import Foundation
 import Testing
+import TrailproofTrailGen
 
 /// Finds and runs the built `trailproof` executable for the fault-injection and archive tests
-/// (the same search as Tests/TrailproofCLITests/Support/BuiltBinary.swift), with AWS settings that
+/// (located by BuiltExecutable, as in the CLI tests), with AWS settings that
 /// point nowhere but where the test says.
 enum FaultTestCLI {
-    /// The package root, from this file's place in it (Tests/TrailproofS3Tests/Support/).
-    static let packageRoot: String = {
-        var url = URL(fileURLWithPath: #filePath)
-        for _ in 0..<4 { url.deleteLastPathComponent() }
-        return url.path
-    }()
+    /// The package root.
+    static var packageRoot: String { BuiltExecutable.packageRoot }
 
     /// Where `trailproof` is, or why it could not be found.
-    static let location: Result<String, LocateError> = locate("trailproof")
-
-    struct LocateError: Error, CustomStringConvertible {
-        let searched: [String]
-        var description: String {
-            "the built trailproof executable was not found; build it first (swift build) — looked in:\n  "
-                + searched.joined(separator: "\n  ")
-        }
-    }
-
-    /// The folder of the running test executable first, then every `.build*/debug` of the package, newest first.
-    static func locate(_ name: String) -> Result<String, LocateError> {
-        var folders: [URL] = []
-        if let executable = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            folders.append(URL(fileURLWithPath: executable).deletingLastPathComponent())
-        }
-        if let first = CommandLine.arguments.first {
-            folders.append(URL(fileURLWithPath: first).resolvingSymlinksInPath().deletingLastPathComponent())
-        }
-        folders.append(Bundle.main.bundleURL)
-        folders.append(Bundle.main.bundleURL.deletingLastPathComponent())
-        for folder in folders where folder.path.contains(".xctest/") {
-            var url = folder
-            while url.pathExtension != "xctest" && url.path != "/" { url.deleteLastPathComponent() }
-            folders.append(url.deletingLastPathComponent())
-        }
-        var searched: [String] = []
-        for folder in folders {
-            let candidate = folder.appendingPathComponent(name).path
-            searched.append(candidate)
-            if FileManager.default.isExecutableFile(atPath: candidate) { return .success(candidate) }
-        }
-        let scratchFolders = ((try? FileManager.default.contentsOfDirectory(atPath: packageRoot)) ?? [])
-            .filter { $0.hasPrefix(".build") }
-        var found: [(path: String, modified: Date)] = []
-        for scratch in scratchFolders {
-            let candidate = "\(packageRoot)/\(scratch)/debug/\(name)"
-            searched.append(candidate)
-            guard FileManager.default.isExecutableFile(atPath: candidate),
-                  let modified = (try? FileManager.default.attributesOfItem(atPath: candidate))?[.modificationDate] as? Date
-            else { continue }
-            found.append((candidate, modified))
-        }
-        if let newest = found.max(by: { $0.modified < $1.modified }) { return .success(newest.path) }
-        return .failure(LocateError(searched: searched))
-    }
+    static let location = BuiltExecutable.locate("trailproof")
 
     /// Credentials moto accepts (it checks none), a region, and no endpoint or profile from the
     /// developer's environment: every endpoint comes from --endpoint-url.
