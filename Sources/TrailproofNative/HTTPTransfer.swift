@@ -190,7 +190,8 @@ private let transferHeaderCallback: CTrailproof_curl_data_callback = { data, siz
     } else if let colon = line.firstIndex(of: ":") {
         let name = line[..<colon].lowercased()
         let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t\r\n")
-        transfer.headers[name] = value
+        // A repeated header is joined as HTTP defines (RFC 9110 5.3), never silently replaced.
+        transfer.headers[name] = transfer.headers[name].map { $0 + ", " + value } ?? value
     }
     return length
 }

@@ -70,9 +70,14 @@ struct ArchiveResumeTests {
             #expect(headedAgain.isEmpty, "signatures asked again: \(headedAgain.map(\.path))", sourceLocation: sourceLocation)
             #expect(archivedKeys() == Set(bucket.objectKeys), sourceLocation: sourceLocation)
 
-            let offline = try FaultTestCLI.run(["verify", out], sourceLocation: sourceLocation)
+            // Keys inside the archive are used only when asked for, and the report says so.
+            let unanchored = try FaultTestCLI.run(["verify", out], sourceLocation: sourceLocation)
+            #expect(unanchored.status == 2, "\(unanchored)", sourceLocation: sourceLocation)
+            #expect(unanchored.stderr.contains("--keys-from-archive"), "\(unanchored)", sourceLocation: sourceLocation)
+            let offline = try FaultTestCLI.run(["verify", out, "--keys-from-archive"], sourceLocation: sourceLocation)
             #expect(offline.status == 0, "\(offline)", sourceLocation: sourceLocation)
             #expect(offline.stdout.contains("Result: VERIFIED"), "\(offline)", sourceLocation: sourceLocation)
+            #expect(offline.stdout.contains("Public keys from: the archive itself"), "\(offline)", sourceLocation: sourceLocation)
         }
 
         func remove() { bucket.remove() }

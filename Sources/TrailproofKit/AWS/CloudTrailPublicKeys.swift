@@ -9,6 +9,9 @@ public struct CloudTrailPublicKeys: Sendable {
     /// Creates a caller.
     public init(http: AWSHTTPClient) { self.http = http }
 
+    /// Most ListPublicKeys pages read in one call (a region has a handful of keys a year).
+    public static let maximumPages = 1000
+
     /// The raw `PublicKeyList` entries (JSON objects) whose validity overlaps [start, end] in `region`.
     public func listEntries(region: String, start: UTCTime, end: UTCTime) throws -> [[String: Any]] {
         let endpoint = http.environment.cloudTrailEndpoint.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
@@ -16,6 +19,7 @@ public struct CloudTrailPublicKeys: Sendable {
         let signer = SigV4Signer(credentials: http.environment.credentials, region: region, service: "cloudtrail")
         var entries: [[String: Any]] = []
         var token: String?
+        var pages = 0
         repeat {
             var body: [String: Any] = ["StartTime": start.secondsSinceEpoch, "EndTime": end.secondsSinceEpoch]
             if let token { body["NextToken"] = token }
@@ -33,7 +37,14 @@ public struct CloudTrailPublicKeys: Sendable {
                 throw AWSRequestError(object: object, status: 200, code: nil, message: "response is not JSON", attempts: 1)
             }
             entries += (json["PublicKeyList"] as? [[String: Any]]) ?? []
-            token = json["NextToken"] as? String
+            let next = json["NextToken"] as? String
+            pages += 1
+            // A service that never stops paging (or repeats itself) ends the run, not the machine.
+            if let next, next == token || pages >= CloudTrailPublicKeys.maximumPages {
+                throw AWSRequestError(object: object, status: 200, code: nil,
+                                      message: "ListPublicKeys kept paging (\(pages) pages, NextToken repeated or never ending)", attempts: 1)
+            }
+            token = next
         } while token != nil
         return entries
     }

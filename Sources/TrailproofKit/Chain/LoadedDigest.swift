@@ -1,6 +1,9 @@
 import TrailproofNative
 
 /// A digest file as read from the store: its bytes' hash, parsed content or why it could not be parsed.
+///
+/// The log file list is built only for a digest whose signature has verified: what an
+/// unauthenticated digest lists costs no memory (see `LoadedDigest.load`).
 struct LoadedDigest: Sendable {
     /// Where the file was found.
     let name: DigestKeyName
@@ -10,51 +13,124 @@ struct LoadedDigest: Sendable {
     /// SHA-256 of the uncompressed bytes, when they could be read.
     let uncompressedSHA256: String?
     /// The parsed digest, or the reason it is malformed.
-    let content: Result<Digest, DigestLoadError>
+    var content: Result<Digest, DigestLoadError>
     /// A signature saved beside the object, if any.
     let savedSignature: SavedSignature?
+    /// True when `content`'s logFiles were built.
+    var logFilesParsed = false
 
     var digest: Digest? { try? content.get() }
 
-    /// Reads, gunzips, hashes and parses the digest at `name.key`.
-    static func load(_ name: DigestKeyName, inScope: Bool, from store: ObjectStore, sizeLimit: Int) -> LoadedDigest {
+    /// What loading needs besides the key.
+    struct Context: Sendable {
+        let store: ObjectStore
+        let keys: PublicKeyRing
+        let sizeLimit: Int
+        let gate: LargeObjectGate
+    }
+
+    /// Reads, gunzips, hashes and parses the digest at `name.key`. Its log file list is built only
+    /// when a signature saved with it verifies; otherwise `parseLogFiles(_:)` builds it later, once
+    /// the chain has proven the digest authentic.
+    static func load(_ name: DigestKeyName, inScope: Bool, context: Context) -> LoadedDigest {
         func failed(_ error: DigestLoadError, hash: String? = nil) -> LoadedDigest {
             // A digest that could not be fetched needs no signature: the run stops on it.
             var saved: SavedSignature?
-            if case .fetchFailed = error {} else { saved = try? store.savedSignature(for: name.key) }
+            if case .fetchFailed = error {} else { saved = try? context.store.savedSignature(for: name.key) }
             return LoadedDigest(name: name, inScope: inScope, uncompressedSHA256: hash, content: .failure(error), savedSignature: saved)
         }
-        let compressed: [UInt8]
-        do {
-            guard let bytes = try store.readObject(name.key, limit: sizeLimit) else { return failed(.absent) }
-            compressed = bytes
-        } catch StoreError.fetchFailed(let detail) {
-            return failed(.fetchFailed(detail))
-        } catch {
-            return failed(.unreadable("\(error)"))
+        let buffer = GatedBuffer(gate: context.gate, limit: context.sizeLimit)
+        defer { buffer.release() }
+        let hash: String
+        switch read(name.key, into: buffer, context: context) {
+        case .failure(let error): return failed(error)
+        case .success(let value): hash = value
         }
-        let json: [UInt8]
+        var content: Result<Digest, DigestLoadError>
         do {
-            json = try Gzip.decompress(compressed, limit: sizeLimit)
-        } catch {
-            return failed(.notGzip("\(error)"))
-        }
-        let hash = (try? MessageDigest.sha256Hex(json)) ?? ""
-        let content: Result<Digest, DigestLoadError>
-        do {
-            content = .success(try Digest(json: json))
+            content = .success(try Digest(json: buffer.bytes, parsingLogFiles: false))
         } catch {
             content = .failure(.badJSON("\(error)"))
         }
         let saved: SavedSignature?
         do {
-            saved = try store.savedSignature(for: name.key)
+            saved = try context.store.savedSignature(for: name.key)
         } catch StoreError.fetchFailed(let detail) {
             return failed(.fetchFailed(detail))
         } catch {
             saved = nil
         }
-        return LoadedDigest(name: name, inScope: inScope, uncompressedSHA256: hash, content: content, savedSignature: saved)
+        var loaded = LoadedDigest(name: name, inScope: inScope, uncompressedSHA256: hash, content: content, savedSignature: saved)
+        if case .success(let digest) = content, let saved, saved.conflict == nil,
+           DigestSignatureCheck.problem(digest: digest, uncompressedSHA256: hash, signatureHex: saved.signatureHex,
+                                        source: saved.source, keys: context.keys, isBackfill: name.chain.isBackfill) == nil {
+            loaded.buildLogFiles(from: buffer.bytes)
+        }
+        return loaded
+    }
+
+    /// Builds the log file list of a digest proven authentic after loading (its signature came
+    /// from the chain), reading it again. A file that changed in between is malformed.
+    mutating func parseLogFiles(_ context: Context) {
+        guard !logFilesParsed, case .success = content else { return }
+        let buffer = GatedBuffer(gate: context.gate, limit: context.sizeLimit)
+        defer { buffer.release() }
+        switch LoadedDigest.read(name.key, into: buffer, context: context) {
+        case .failure(let error):
+            content = .failure(error)
+        case .success(let hash):
+            guard hash == uncompressedSHA256 else {
+                content = .failure(.unreadable("the file changed while it was being verified"))
+                return
+            }
+            buildLogFiles(from: buffer.bytes)
+        }
+    }
+
+    private mutating func buildLogFiles(from bytes: [UInt8]) {
+        guard case .success(var digest) = content else { return }
+        do {
+            try digest.parseLogFiles(from: bytes)
+            content = .success(digest)
+            logFilesParsed = true
+        } catch {
+            content = .failure(.badJSON("\(error)"))
+        }
+    }
+
+    /// Streams the object through gunzip into `buffer`; returns the SHA-256 of the uncompressed bytes.
+    private static func read(_ key: String, into buffer: GatedBuffer, context: Context) -> Result<String, DigestLoadError> {
+        do {
+            let decoder = try GzipDecoder()
+            let sha256 = try MessageDigest(.sha256)
+            var compressed = 0
+            let found = try context.store.streamObject(key, restart: {
+                decoder.reset()
+                try sha256.reset()
+                buffer.reset()
+                compressed = 0
+            }) { chunk in
+                compressed += chunk.count
+                // A gzip stream inflates at most about 1032:1; more compressed bytes than that
+                // allows cannot fit the limit, so stop reading them.
+                guard compressed <= context.sizeLimit else { throw DigestLoadError.tooLarge(limit: context.sizeLimit) }
+                try decoder.feed(chunk) { output in
+                    try buffer.append(output)
+                    try sha256.update(output)
+                }
+            }
+            guard found else { return .failure(.absent) }
+            try decoder.finish()
+            return .success(Hex.encode(try sha256.finish()))
+        } catch let error as DigestLoadError {
+            return .failure(error)
+        } catch let error as GzipError {
+            return .failure(.notGzip("\(error)"))
+        } catch StoreError.fetchFailed(let detail) {
+            return .failure(.fetchFailed(detail))
+        } catch {
+            return .failure(.unreadable("\(error)"))
+        }
     }
 }
 
@@ -64,6 +140,7 @@ enum DigestLoadError: Error, Sendable, CustomStringConvertible {
     case unreadable(String)
     case notGzip(String)
     case badJSON(String)
+    case tooLarge(limit: Int)
     /// The store could not deliver it (access denied, retries exhausted): not a finding, an error.
     case fetchFailed(String)
 
@@ -73,6 +150,7 @@ enum DigestLoadError: Error, Sendable, CustomStringConvertible {
         case .unreadable(let detail): return "unreadable: \(detail)"
         case .notGzip(let detail): return "not a gzip file: \(detail)"
         case .badJSON(let detail): return "not a digest: \(detail)"
+        case .tooLarge(let limit): return "uncompressed size exceeds the limit of \(limit) bytes"
         case .fetchFailed(let detail): return detail
         }
     }

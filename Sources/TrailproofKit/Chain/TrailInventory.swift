@@ -6,20 +6,39 @@ public struct TrailInventory: Sendable {
     public var logFilesByLocation: [TrailLocation: [LogFileKeyName]] = [:]
     /// Every key in the listing.
     public var allKeys: Set<String> = []
-    /// Number of keys that are not trail objects (ignored).
+    /// Keys inside a CloudTrail/ or CloudTrail-Digest/ folder that are not named as CloudTrail
+    /// names its objects, with why: CloudTrail writes nothing else there, so each is a finding.
+    public var unexpected: [(key: String, reason: String)] = []
+    /// Counts of ignored objects (other services, other files) by folder.
+    public var ignoredByFolder: [String: Int] = [:]
+    /// Number of keys that are not trail objects and not in a trail folder (ignored).
     public var otherObjects = 0
+
+    /// Most folders named one by one in `ignoredByFolder`; the rest are counted together.
+    static let ignoredFolderLimit = 100
+    static let otherFolders = "(other folders)"
 
     /// Classifies every key of a listing.
     public init(keys: [String]) {
+        var sidecars: [String] = []
         for key in keys {
             allKeys.insert(key)
             switch TrailObjectKey(key) {
             case .digest(let name): digestsByChain[name.chain, default: []].append(name)
             case .logFile(let name): logFilesByLocation[name.location, default: []].append(name)
-            case nil where key.hasSuffix(".metadata.json") || ArchiveManifest.isArchiveFile(key): continue
-            case nil: otherObjects += 1
+            case nil where key.hasSuffix(TrailInventory.sidecarSuffix): sidecars.append(key)
+            case nil where ArchiveManifest.isArchiveFile(key): continue
+            case nil: classifyOther(key)
             }
         }
+        for sidecar in sidecars {
+            let digestKey = String(sidecar.dropLast(TrailInventory.sidecarSuffix.count))
+            guard case .digest? = TrailObjectKey(digestKey) else { classifyOther(sidecar); continue }
+            if !allKeys.contains(digestKey) {
+                unexpected.append((sidecar, "a saved signature for a digest that is not here"))
+            }
+        }
+        unexpected.sort { $0.key < $1.key }
         for (chain, names) in digestsByChain {
             digestsByChain[chain] = names.sorted { ($0.endTime, $0.key) < ($1.endTime, $1.key) }
         }
@@ -28,8 +47,54 @@ public struct TrailInventory: Sendable {
         }
     }
 
+    /// The suffix of a signature sidecar beside a digest.
+    static let sidecarSuffix = ".metadata.json"
+
+    private mutating func classifyOther(_ key: String) {
+        if let reason = TrailInventory.trailFolderReason(key) {
+            unexpected.append((key, reason))
+            return
+        }
+        otherObjects += 1
+        var folder = TrailInventory.folder(of: key)
+        if ignoredByFolder[folder] == nil && ignoredByFolder.count >= TrailInventory.ignoredFolderLimit {
+            folder = TrailInventory.otherFolders
+        }
+        ignoredByFolder[folder, default: 0] += 1
+    }
+
+    /// Why `key`, which is not a trail object, sits where only CloudTrail writes: nil when it is
+    /// not inside a `CloudTrail/` or `CloudTrail-Digest/` folder (any case) below `AWSLogs/`.
+    static func trailFolderReason(_ key: String) -> String? {
+        let parts = TrailObjectKey.split(key, on: UInt8(ascii: "/"))
+        guard let logs = parts.firstIndex(of: "AWSLogs") else { return nil }
+        for part in parts[(logs + 1)..<max(logs + 1, parts.count - 1)] {
+            let lower = part.lowercased()
+            guard lower == "cloudtrail" || lower == "cloudtrail-digest" else { continue }
+            if part != "CloudTrail" && part != "CloudTrail-Digest" { return "in a folder named \(part), a case CloudTrail never writes" }
+            return "CloudTrail writes nothing but its digest and log files into \(part)/, and this is not named as either"
+        }
+        return nil
+    }
+
+    /// The folder an ignored object is counted under: up to the service folder below the account
+    /// (`AWSLogs/111122223333/Config/`), else the first folder.
+    static func folder(of key: String) -> String {
+        let parts = TrailObjectKey.split(key, on: UInt8(ascii: "/"))
+        if let logs = parts.firstIndex(of: "AWSLogs") {
+            var end = logs + 1
+            if end < parts.count - 1, parts[end].hasPrefix("o-") { end += 1 }
+            end = min(end + 2, parts.count - 1)
+            return parts[0..<end].joined(separator: "/") + "/"
+        }
+        return parts.count > 1 ? parts[0] + "/" : "(top level)"
+    }
+
     /// Number of digest keys in all chains.
     public var digestCount: Int { digestsByChain.values.reduce(0) { $0 + $1.count } }
+
+    /// Number of log file keys in all locations.
+    public var logFileCount: Int { logFilesByLocation.values.reduce(0) { $0 + $1.count } }
 
     /// The newest digest of `chain` whose name's end time is before `time`.
     func newestDigest(of chain: ChainID, before time: UTCTime) -> DigestKeyName? {

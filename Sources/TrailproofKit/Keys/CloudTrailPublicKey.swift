@@ -25,10 +25,29 @@ public struct CloudTrailPublicKey: Sendable {
         } catch {
             throw KeyFileError.Reason.notAnRSAKey(fingerprint: fingerprint)
         }
+        guard rsa.bits >= CloudTrailPublicKey.minimumBits else {
+            throw KeyFileError.Reason.weakKey(fingerprint: actual, bits: rsa.bits)
+        }
         self.fingerprint = actual
         self.validityStart = validityStart
         self.validityEnd = validityEnd
         self.der = der
+    }
+
+    /// Shortest RSA modulus accepted: CloudTrail's keys are 2048-bit.
+    public static let minimumBits = 2048
+
+    private init(copying key: CloudTrailPublicKey, start: UTCTime?, end: UTCTime?) {
+        fingerprint = key.fingerprint
+        validityStart = start
+        validityEnd = end
+        der = key.der
+        rsa = key.rsa
+    }
+
+    /// The same key with another validity window.
+    func withValidity(start: UTCTime?, end: UTCTime?) -> CloudTrailPublicKey {
+        CloudTrailPublicKey(copying: self, start: start, end: end)
     }
 
     /// How long after a digest's end time CloudTrail may still sign it: the key in use at

@@ -36,7 +36,9 @@ public struct PublicKeyFetch: Sendable {
         for region in windows.keys.sorted() {
             guard let span = windows[region] else { continue }
             let json = try api.listPublicKeysJSON(region: region, start: span.start, end: span.end)
-            for key in try PublicKeyRing.parseListPublicKeys(json, name: "ListPublicKeys in \(region)") { ring.add(key) }
+            for key in try PublicKeyRing.parseListPublicKeys(json, name: "ListPublicKeys in \(region)") where !ring.add(key) {
+                throw KeyFileError(file: "ListPublicKeys in \(region)", reason: .fingerprintCollision(fingerprint: key.fingerprint))
+            }
             asked.append("\(region) for \(span.text)")
         }
         guard ring.count > 0 || asked.isEmpty else {

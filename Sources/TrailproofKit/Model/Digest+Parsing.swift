@@ -1,5 +1,3 @@
-import Foundation
-
 /// Why a digest's JSON is not a usable digest.
 public struct DigestFormatError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What is wrong, naming the field.
@@ -12,31 +10,57 @@ public struct DigestFormatError: Error, Sendable, Equatable, CustomStringConvert
 }
 
 extension Digest {
-    /// Parses the uncompressed JSON of a digest file.
+    /// Longest text accepted in any single field of a digest (S3 keys are at most 1,024 bytes,
+    /// signatures 1,024 hex digits): a longer one is malformed, so a hostile field costs nothing.
+    public static let fieldLengthLimit = 4096
+
+    /// Parses the uncompressed JSON of a digest file, with its log file list.
     /// - Throws: `DigestFormatError` naming the first missing or ill-typed field.
     public init(json bytes: [UInt8]) throws {
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(bytes), options: [])
-        } catch {
-            throw DigestFormatError("not valid JSON")
-        }
-        guard let root = object as? [String: Any] else { throw DigestFormatError("JSON is not an object") }
-        let fields = JSONFields(root, path: "")
+        try self.init(json: bytes, parsingLogFiles: true)
+    }
 
-        let endText = try fields.string("digestEndTime")
+    /// Parses the uncompressed JSON of a digest file. Without `parsingLogFiles`, the logFiles
+    /// array is validated and counted but not built (`logFiles` is empty): what an unverified
+    /// digest lists is not worth any memory.
+    /// - Throws: `DigestFormatError` naming the first missing or ill-typed field.
+    public init(json bytes: [UInt8], parsingLogFiles: Bool) throws {
+        let parsed: (members: [String: JSONValue], skipped: [String: StrictJSON.SkippedMember])
+        do {
+            parsed = try StrictJSON.parseObject(bytes, skipping: ["logFiles"])
+        } catch let error as JSONSyntaxError {
+            throw DigestFormatError("not valid JSON: \(error)")
+        }
+        let fields = JSONFields(parsed.members, path: "")
+        guard let logFiles = parsed.skipped["logFiles"], let count = logFiles.arrayCount else {
+            throw DigestFormatError("logFiles is missing or not an array")
+        }
         self.init(
             accountID: try fields.string("awsAccountId"),
             startTime: try fields.time("digestStartTime"),
             endTime: try fields.time("digestEndTime"),
-            endTimeText: endText,
+            endTimeText: try fields.string("digestEndTime"),
             bucket: try fields.string("digestS3Bucket"),
             object: try fields.string("digestS3Object"),
             publicKeyFingerprint: try fields.string("digestPublicKeyFingerprint").lowercased(),
             signatureAlgorithm: try fields.string("digestSignatureAlgorithm"),
             previous: try Digest.parsePrevious(fields),
-            logFiles: try Digest.parseLogFiles(fields))
+            logFiles: parsingLogFiles ? try Digest.parseLogFiles(Array(bytes[logFiles.range])) : [])
+        logFileCount = count
         guard startTime <= endTime else { throw DigestFormatError("digestStartTime is after digestEndTime") }
+    }
+
+    /// Parses the log file list of a digest whose header was parsed without it, from the same bytes.
+    public mutating func parseLogFiles(from bytes: [UInt8]) throws {
+        let parsed: [String: StrictJSON.SkippedMember]
+        do {
+            parsed = try StrictJSON.parseObject(bytes, skipping: ["logFiles"]).skipped
+        } catch let error as JSONSyntaxError {
+            throw DigestFormatError("not valid JSON: \(error)")
+        }
+        guard let range = parsed["logFiles"]?.range else { throw DigestFormatError("logFiles is missing or not an array") }
+        logFiles = try Digest.parseLogFiles(Array(bytes[range]))
+        logFileCount = logFiles.count
     }
 
     private static func parsePrevious(_ fields: JSONFields) throws -> PreviousDigestLink? {
@@ -54,51 +78,61 @@ extension Digest {
             signature: try fields.string("previousDigestSignature").lowercased())
     }
 
-    private static func parseLogFiles(_ fields: JSONFields) throws -> [LogFileEntry] {
-        guard let array = fields.raw["logFiles"] as? [Any] else {
-            throw DigestFormatError("logFiles is missing or not an array")
+    private static func parseLogFiles(_ arrayBytes: [UInt8]) throws -> [LogFileEntry] {
+        let value: JSONValue
+        do {
+            value = try StrictJSON.parse(arrayBytes)
+        } catch let error as JSONSyntaxError {
+            throw DigestFormatError("logFiles is not valid JSON: \(error)")
         }
-        return try array.enumerated().map { index, element in
-            guard let entry = element as? [String: Any] else { throw DigestFormatError("logFiles[\(index)] is not an object") }
+        guard let array = value.arrayValue else { throw DigestFormatError("logFiles is missing or not an array") }
+        var entries: [LogFileEntry] = []
+        entries.reserveCapacity(array.count)
+        for (index, element) in array.enumerated() {
+            guard let entry = element.objectValue else { throw DigestFormatError("logFiles[\(index)] is not an object") }
             let item = JSONFields(entry, path: "logFiles[\(index)].")
             var span: TimeSpan?
             if let oldest = try? item.time("oldestEventTime"), let newest = try? item.time("newestEventTime") {
                 span = TimeSpan(start: oldest, end: newest)
             }
-            return LogFileEntry(
+            entries.append(LogFileEntry(
                 bucket: try item.string("s3Bucket"),
                 object: try item.string("s3Object"),
                 hashValue: try item.string("hashValue").lowercased(),
                 hashAlgorithm: item.isNullOrAbsent("hashAlgorithm") ? "SHA-256" : try item.string("hashAlgorithm"),
-                eventSpan: span)
+                eventSpan: span))
         }
+        return entries
     }
 }
 
 /// Typed access to the fields of a JSON object, with errors that name the field.
 struct JSONFields {
-    let raw: [String: Any]
+    let raw: [String: JSONValue]
     let path: String
 
-    init(_ raw: [String: Any], path: String) {
+    init(_ raw: [String: JSONValue], path: String) {
         self.raw = raw
         self.path = path
     }
 
     func isNullOrAbsent(_ name: String) -> Bool {
         guard let value = raw[name] else { return true }
-        return value is NSNull
+        return value.isNull
     }
 
     func string(_ name: String) throws -> String {
         guard let value = raw[name] else { throw DigestFormatError("field \(path)\(name) is missing") }
-        guard let text = value as? String, !(value is NSNumber) else { throw DigestFormatError("field \(path)\(name) is not a string") }
+        guard let text = value.stringValue else { throw DigestFormatError("field \(path)\(name) is not a string") }
+        guard text.utf8.count <= Digest.fieldLengthLimit else {
+            throw DigestFormatError("field \(path)\(name) is longer than \(Digest.fieldLengthLimit) bytes")
+        }
         return text
     }
 
     func time(_ name: String) throws -> UTCTime {
         let text = try string(name)
-        guard let time = UTCTime(parsing: text) else { throw DigestFormatError("field \(path)\(name) is not a UTC time: \(text)") }
+        guard let time = UTCTime(parsing: text) else { throw DigestFormatError("field \(path)\(name) is not a UTC time: \(text.prefix(64))") }
         return time
     }
 }

@@ -18,8 +18,10 @@ public struct Digest: Sendable {
     public var signatureAlgorithm: String
     /// The link to the previous digest, or nil for the first digest of a chain.
     public var previous: PreviousDigestLink?
-    /// The log files the digest covers.
+    /// The log files the digest covers (empty when they were not parsed: see `logFileCount`).
     public var logFiles: [LogFileEntry]
+    /// The number of entries in the digest's logFiles array, parsed or not.
+    public var logFileCount: Int
 
     /// Creates a digest from its fields.
     public init(accountID: String, startTime: UTCTime, endTime: UTCTime, endTimeText: String, bucket: String, object: String,
@@ -34,6 +36,7 @@ public struct Digest: Sendable {
         self.signatureAlgorithm = signatureAlgorithm
         self.previous = previous
         self.logFiles = logFiles
+        self.logFileCount = logFiles.count
     }
 
     /// The span the digest covers.

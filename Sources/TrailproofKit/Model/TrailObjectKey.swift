@@ -42,7 +42,7 @@ public enum TrailObjectKey: Hashable, Sendable {
                   TrailObjectKey.isRegion(fields[fields.count - 2])
             else { return nil }
             let trailName = fields[3..<(fields.count - 2)].joined(separator: "_")
-            guard !trailName.isEmpty else { return nil }
+            guard TrailObjectKey.isTrailName(trailName) else { return nil }
             self = .digest(DigestKeyName(
                 key: key,
                 chain: ChainID(location: location, trailName: trailName, homeRegion: fields[fields.count - 2], isBackfill: isBackfill),
@@ -50,7 +50,7 @@ public enum TrailObjectKey: Hashable, Sendable {
         } else {
             // ACCOUNT, CloudTrail, REGION, YYYYMMDDTHHMMZ, UNIQUE
             guard fields.count == 5, fields[0] == account, fields[1] == "CloudTrail", fields[2] == region,
-                  fields[3].count == 14, let time = UTCTime(parsing: fields[3]), !fields[4].isEmpty,
+                  fields[3].count == 14, let time = UTCTime(parsing: fields[3]), TrailObjectKey.isUniquePart(fields[4]),
                   time.keyDatePath == folderDate.keyDatePath
             else { return nil }
             self = .logFile(LogFileKeyName(key: key, location: location, deliveryMinute: time))
@@ -59,6 +59,23 @@ public enum TrailObjectKey: Hashable, Sendable {
 
     static func isAccountID(_ text: String) -> Bool {
         text.utf8.count == 12 && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+
+    /// CloudTrail trail names: up to 128 letters, digits, periods, underscores and dashes.
+    static func isTrailName(_ text: String) -> Bool {
+        (1...128).contains(text.utf8.count) && text.utf8.allSatisfy { byte in
+            isAlphanumeric(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        }
+    }
+
+    /// The unique part CloudTrail gives a log file name: letters and digits (16 of them today).
+    static func isUniquePart(_ text: String) -> Bool {
+        (1...64).contains(text.utf8.count) && text.utf8.allSatisfy(isAlphanumeric)
+    }
+
+    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 
     static func isRegion(_ text: String) -> Bool {

@@ -24,6 +24,9 @@ public struct TextReport: Sendable {
             let kind = record.verdict.isFinding ? "log-file" : "note: log-file"
             problems.append("trailproof: \(kind) \(record.verdict.rawValue): \(location(record.key, bucket: record.bucket, chain: nil)): \(record.detail ?? "")")
         }
+        for record in report.objects {
+            problems.append("trailproof: object \(record.verdict.rawValue): \(location(record.key, bucket: report.scope.bucket ?? report.chains.first?.bucket, chain: nil)): \(record.detail)")
+        }
         for gap in report.gaps {
             let kind = report.scope.gapsAllowed ? "note: gap" : "gap"
             problems.append("trailproof: \(kind) \(gap.kind.rawValue): \(gap.chain) (\(gap.span.text)): \(gap.detail)")
@@ -59,6 +62,12 @@ public struct TextReport: Sendable {
         }
         if count(.notYetCovered) > 0 { summary.append("\(count(.notYetCovered)) log files not yet covered by a digest") }
         if count(.beforeFirstDigest) > 0 { summary.append("\(count(.beforeFirstDigest)) log files older than the first digest") }
+        if totals.objectFindings > 0 {
+            summary.append("\(totals.objectFindings) other \(totals.objectFindings == 1 ? "object" : "objects") UNEXPECTED or mismatched (see the object lines)")
+        }
+        if totals.logFilesOutOfScope > 0 {
+            summary.append("\(totals.logFilesOutOfScope) log files outside the requested window, not checked")
+        }
         if totals.gaps > 0 {
             summary.append("\(totals.gaps) \(totals.gaps == 1 ? "gap" : "gaps") with no integrity coverage\(report.scope.gapsAllowed ? " (allowed)" : "")")
         }
@@ -73,6 +82,9 @@ public struct TextReport: Sendable {
         if !sources.isEmpty {
             summary.append("Signatures from: " + sources.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         }
+        if !report.scope.publicKeySources.isEmpty {
+            summary.append("Public keys from: " + report.scope.publicKeySources.joined(separator: "; "))
+        }
         summary.append(totals.exitStatus == 0 ? "Result: VERIFIED" : "Result: INTEGRITY PROBLEMS FOUND (\(totals.findings))")
 
         if verbose {
@@ -85,6 +97,9 @@ public struct TextReport: Sendable {
                 summary.append("log-file \(record.verdict.rawValue) \(location(record.key, bucket: record.bucket, chain: nil))")
             }
         }
+        // Keys, names and details are chosen by whoever can write to the bucket.
+        summary = summary.map(TerminalText.escaped)
+        problems = problems.map(TerminalText.escaped)
     }
 
     static func ratioLine(valid: Int, total: Int, noun: String, failed: Int, failedWord: String) -> String {

@@ -20,6 +20,8 @@ public struct VerificationReport: Sendable, Codable {
     public var logFiles: [LogFileRecord]
     /// Spans with no integrity coverage.
     public var gaps: [GapRecord]
+    /// Findings about other objects: unexpected files in trail folders, archive manifest mismatches.
+    public var objects: [ObjectRecord]
     /// Things a reader should know that are not findings (assumptions, skipped links, ...).
     public var notices: [String]
     /// Counts.
@@ -49,6 +51,14 @@ public struct VerificationReport: Sendable, Codable {
         public var digestEndTimeWindow: TimeSpan?
         /// Fingerprints of the public keys available.
         public var publicKeyFingerprints: [String]
+        /// Where the public keys came from, one line per source (file and its SHA-256, the
+        /// ListPublicKeys calls, or the archive itself).
+        public var publicKeySources: [String]
+        /// True when the keys came from inside the evidence (an archive's own key file): whoever
+        /// could alter the archive could have replaced them.
+        public var publicKeysFromEvidence: Bool
+        /// The time log files were judged against (waiting for their digest, or overdue).
+        public var referenceTime: UTCTime?
         /// Whether gaps were allowed (counted as notices) for the exit status.
         public var gapsAllowed: Bool
     }
@@ -71,6 +81,12 @@ public struct VerificationReport: Sendable, Codable {
         public var logFilesByVerdict: [String: Int] = [:]
         /// Uncompressed bytes hashed.
         public var logFileBytesHashed: Int64 = 0
+        /// Hours without a digest in all missing records (a record can span many hours).
+        public var missingDigestHours = 0
+        /// Unlisted log files outside the requested window, counted and not checked.
+        public var logFilesOutOfScope = 0
+        /// Object records (every one a finding).
+        public var objectFindings = 0
         /// Gap records.
         public var gaps = 0
         /// Integrity findings counted for the exit status.
@@ -129,6 +145,8 @@ public struct DigestRecord: Sendable, Codable {
     public var referencedBy: String?
     /// True for a missing digest inferred from an hour with no digest (its key is unknown).
     public var inferred: Bool
+    /// For an inferred record: how many hourly digests its span is missing (absent means 1).
+    public var hours: Int? = nil
 
     /// One problem with a digest.
     public struct Problem: Sendable, Codable {

@@ -43,17 +43,37 @@ public struct ArchiveManifest: Codable, Sendable {
     }
 
     /// The manifest of the archive in `store`, if it is one.
+    /// - Throws: when it is present but not a strict-JSON manifest.
     public static func read(in store: DirectoryStore) throws -> ArchiveManifest? {
         guard let bytes = try store.readObject(fileName, limit: 1 << 20) else { return nil }
+        _ = try StrictJSON.parse(bytes)
         return try JSONDecoder().decode(ArchiveManifest.self, from: Data(bytes))
     }
 
-    /// The bucket recorded in the archive in `store`, if it is one.
-    public static func bucket(in store: DirectoryStore) throws -> String? { try read(in: store)?.bucket }
-
-    /// The public keys saved in the archive in `store`, if any.
-    public static func keys(in store: DirectoryStore) throws -> PublicKeyRing? {
-        guard let bytes = try store.readObject(keysFileName, limit: 64 << 20) else { return nil }
-        return PublicKeyRing(keys: try PublicKeyRing.parseListPublicKeys(bytes, name: store.root + "/" + keysFileName))
+    /// What the archive in `store` claims about itself, to be checked against what it holds, and
+    /// findings about its manifest and saved key file. Nothing here is trusted: an unreadable
+    /// manifest is a finding, and a saved key that differs from a given key under the same
+    /// fingerprint is one too.
+    public static func claim(in store: DirectoryStore, givenKeys: PublicKeyRing) -> (claim: ArchiveClaim?, findings: [ObjectRecord]) {
+        var findings: [ObjectRecord] = []
+        var claim: ArchiveClaim?
+        do {
+            if let manifest = try read(in: store) { claim = ArchiveClaim(key: fileName, manifest: manifest) }
+        } catch {
+            findings.append(ObjectRecord(key: fileName, verdict: .manifestMismatch, detail: "the archive's manifest cannot be read: \(error)"))
+        }
+        do {
+            if let bytes = try store.readObject(keysFileName, limit: KeyFiles.sizeLimit) {
+                for key in try PublicKeyRing.parseListPublicKeys(bytes, name: keysFileName) {
+                    if let given = givenKeys.keys.first(where: { $0.fingerprint == key.fingerprint }), given.der != key.der {
+                        findings.append(ObjectRecord(key: keysFileName, verdict: .manifestMismatch,
+                            detail: "the archive's saved key \(key.fingerprint) differs from the key given under that fingerprint"))
+                    }
+                }
+            }
+        } catch {
+            findings.append(ObjectRecord(key: keysFileName, verdict: .manifestMismatch, detail: "the archive's saved key file cannot be read: \(error)"))
+        }
+        return (claim, findings)
     }
 }

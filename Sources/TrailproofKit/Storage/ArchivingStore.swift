@@ -25,7 +25,12 @@ public final class ArchivingStore: ObjectStore {
 
     public var displayName: String { source.displayName }
 
-    public func listKeys() throws -> [String] { try source.listKeys() }
+    public func listKeys() throws -> [String] {
+        let keys = try source.listKeys()
+        listed.withLock { $0 = Set(keys) }
+        return keys
+    }
+    private let listed = Mutex<Set<String>>([])
 
     private func localPath(_ key: String) throws -> String {
         try DirectoryStore.checkKeyIsSafe(key)
@@ -92,6 +97,29 @@ public final class ArchivingStore: ObjectStore {
     /// Copies `key` without reading it for verification (unreferenced log files, for the record).
     public func copy(_ key: String) throws {
         _ = try streamObject(key, restart: {}) { _ in }
+    }
+
+    /// Copies the log files listed by the digests the archive holds outside `options`' window
+    /// (the neighbours read for the links at its edges), so that the archive verifies whole
+    /// with nothing narrowing it. Only keys present in the source's listing are fetched.
+    /// - Returns: the number of log files copied or already there.
+    public func completeEdgeDigests(options: VerificationOptions) throws -> Int {
+        guard options.start != nil || options.end != nil else { return 0 }
+        let copy = try DirectoryStore(root: directory)
+        let present = listed.withLock { $0 }
+        var count = 0
+        for names in TrailInventory(keys: try copy.listKeys()).digestsByChain.values {
+            for name in names where !options.includesDigest(endingAt: name.endTime) {
+                guard let compressed = try copy.readObject(name.key, limit: options.digestSizeLimit),
+                      let json = try? Gzip.decompress(compressed, limit: options.digestSizeLimit),
+                      let digest = try? Digest(json: json) else { continue }
+                for entry in digest.logFiles where present.contains(entry.object) {
+                    try self.copy(entry.object)
+                    count += 1
+                }
+            }
+        }
+        return count
     }
 }
 

@@ -157,20 +157,32 @@ public struct DirectoryStore: ObjectStore {
         return true
     }
 
+    /// The sidecar `<key>.metadata.json` first, then the `user.signature` extended attribute; when
+    /// both exist they must agree, else the result carries a conflict.
     public func savedSignature(for key: String) throws -> SavedSignature? {
         guard let path = try path(for: key) else { return nil }
-        if let sidecar = try? self.path(for: key + ".metadata.json"),
-           let bytes = try? LocalFile.readAll(sidecar, limit: 1 << 20) {
-            if let saved = SavedSignature(metadataJSON: bytes) { return saved }
+        var fromSidecar: SavedSignature?
+        if let sidecar = try? self.path(for: key + ".metadata.json") {
+            do {
+                fromSidecar = SavedSignature(metadataJSON: try LocalFile.readAll(sidecar, limit: 1 << 20))
+            } catch {
+                fromSidecar = SavedSignature(conflict: "the sidecar cannot be read: \(error)")
+            }
         }
+        var fromAttribute: SavedSignature?
         if let value = LocalFile.extendedAttribute("user.signature", of: path) {
             let algorithm = LocalFile.extendedAttribute("user.signature-algorithm", of: path)
-            return SavedSignature(
-                signatureHex: String(decoding: value, as: UTF8.self).trimmingWhitespace,
+            fromAttribute = SavedSignature(
+                signatureHex: String(decoding: value, as: UTF8.self).trimmingWhitespace.lowercased(),
                 algorithm: algorithm.map { String(decoding: $0, as: UTF8.self).trimmingWhitespace },
                 source: .extendedAttribute)
         }
-        return nil
+        if var sidecar = fromSidecar, let attribute = fromAttribute, sidecar.conflict == nil,
+           sidecar.signatureHex != attribute.signatureHex {
+            sidecar.conflict = "the sidecar and the user.signature extended attribute hold different signatures"
+            return sidecar
+        }
+        return fromSidecar ?? fromAttribute
     }
 }
 

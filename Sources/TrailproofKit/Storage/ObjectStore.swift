@@ -41,6 +41,9 @@ public struct SavedSignature: Sendable, Equatable {
     public var algorithm: String?
     /// Where it was found.
     public var source: SignatureSource
+    /// Why the saved metadata cannot be trusted (fields or sources that disagree, a sidecar that
+    /// is not JSON); such a signature never verifies and the digest is `signature-invalid`.
+    public var conflict: String?
 
     /// Creates a saved signature.
     public init(signatureHex: String, algorithm: String?, source: SignatureSource) {

@@ -73,7 +73,7 @@ public final class S3Store: ObjectStore {
 
     private static func signature(in headers: [String: String]) -> SavedSignature? {
         guard let signature = headers["x-amz-meta-signature"] else { return nil }
-        return SavedSignature(signatureHex: signature.trimmingWhitespace, algorithm: headers["x-amz-meta-signature-algorithm"],
+        return SavedSignature(signatureHex: signature.trimmingWhitespace.lowercased(), algorithm: headers["x-amz-meta-signature-algorithm"],
                               source: .s3Metadata)
     }
 

@@ -1,23 +1,66 @@
-import Foundation
-
 extension SavedSignature {
-    /// Reads a `<key>.metadata.json` sidecar: either what `aws s3api head-object` prints (a
-    /// "Metadata" map) or a bare map; keys `signature` / `x-amz-meta-signature`, any case.
-    /// Returns nil when the JSON holds no signature.
+    /// Member names that carry a signature in a sidecar, compared without case.
+    static let signatureNames: Set<String> = ["signature", "x-amz-meta-signature"]
+    /// Member names that carry the signature algorithm, compared without case.
+    static let algorithmNames: Set<String> = ["signature-algorithm", "x-amz-meta-signature-algorithm"]
+
+    /// Reads a `<key>.metadata.json` sidecar: what `aws s3api head-object` prints (a "Metadata"
+    /// map) or a bare map, with the names `signature` / `x-amz-meta-signature` in any case.
+    ///
+    /// Every signature field is read, at the top level and in every metadata map; when they do not
+    /// all hold the same value (ignoring case and surrounding white space), or the file is not
+    /// strict JSON (duplicate names included), the result carries a `conflict` and never verifies.
+    /// Returns nil when the JSON holds no signature field at all.
     public init?(metadataJSON bytes: [UInt8]) {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return nil }
-        var map = object
-        for (name, value) in object where name.lowercased() == "metadata" {
-            if let inner = value as? [String: Any] { map = inner }
-        }
-        func value(_ name: String) -> String? {
-            for (key, value) in map {
-                let lower = key.lowercased()
-                if lower == name || lower == "x-amz-meta-" + name { return value as? String }
+        let root: [String: JSONValue]
+        do {
+            guard let object = try StrictJSON.parse(bytes).objectValue else {
+                self.init(conflict: "the sidecar is not a JSON object")
+                return
             }
-            return nil
+            root = object
+        } catch {
+            self.init(conflict: "the sidecar is not valid JSON (\(error))")
+            return
         }
-        guard let signature = value("signature") else { return nil }
-        self.init(signatureHex: signature.trimmingWhitespace, algorithm: value("signature-algorithm"), source: .metadataFile)
+        var maps = [root]
+        for name in root.keys.sorted() where name.lowercased() == "metadata" {
+            guard let inner = root[name]?.objectValue else { continue }
+            maps.append(inner)
+        }
+        func values(named names: Set<String>) -> (values: [String], invalid: Bool) {
+            var found: [String] = []
+            var invalid = false
+            for map in maps {
+                for name in map.keys.sorted() where names.contains(name.lowercased()) {
+                    guard let text = map[name]?.stringValue else { invalid = true; continue }
+                    found.append(text.trimmingWhitespace.lowercased())
+                }
+            }
+            return (found, invalid)
+        }
+        let signatures = values(named: SavedSignature.signatureNames)
+        let algorithms = values(named: SavedSignature.algorithmNames)
+        guard let first = signatures.values.first else {
+            if signatures.invalid { self.init(conflict: "the sidecar's signature field is not a string") } else { return nil }
+            return
+        }
+        if signatures.invalid || Set(signatures.values).count > 1 {
+            self.init(conflict: "the sidecar holds \(signatures.values.count) signature fields that disagree")
+            return
+        }
+        if algorithms.invalid || Set(algorithms.values).count > 1 {
+            self.init(conflict: "the sidecar holds signature-algorithm fields that disagree")
+            return
+        }
+        // Algorithm names are compared as CloudTrail writes them.
+        let algorithm = algorithms.values.first.map { $0 == "sha256withrsa" ? "SHA256withRSA" : $0 }
+        self.init(signatureHex: first, algorithm: algorithm, source: .metadataFile)
+    }
+
+    /// A saved signature that cannot be used because its sources disagree.
+    init(conflict: String, source: SignatureSource = .metadataFile) {
+        self.init(signatureHex: "", algorithm: nil, source: source)
+        self.conflict = conflict
     }
 }

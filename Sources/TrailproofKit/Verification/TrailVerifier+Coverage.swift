@@ -1,9 +1,14 @@
 extension TrailVerifier {
-    /// With --start/--end, a trail whose verified coverage stops more than an hour short of either
-    /// edge leaves that edge uncovered (deleting the newest digests with their logs is otherwise
-    /// invisible). Backfill chains are sparse by nature and exempt.
+    /// With --start/--end, a trail whose verified coverage does not reach either edge leaves that
+    /// edge uncovered (deleting the newest digests with their logs is otherwise invisible). For a
+    /// live source the end need only be reached up to the digest delivery deadline before the
+    /// run's own time. Backfill chains are sparse by nature and exempt.
     func findCoverageEdgeGaps(in run: inout RunState) {
         guard options.start != nil || options.end != nil else { return }
+        var requiredEnd = options.end
+        if let end = options.end, let observed = options.observedAt, observed.isLive {
+            requiredEnd = min(end, observed.time.adding(seconds: -VerificationOptions.digestDeliveryDeadline))
+        }
         for chain in run.inventory.digestsByChain.keys.sorted() where !chain.isBackfill {
             let spans = coverage(of: chain, in: run)
             let label = chainLabel(chain)
@@ -18,16 +23,16 @@ extension TrailVerifier {
                     digestBefore: nil, digestAfter: nil))
                 continue
             }
-            if let end = options.end, last.end < end.adding(seconds: -3600) {
+            if let end = requiredEnd, last.end < end {
                 run.gaps.append(GapRecord(
                     chain: label, kind: .uncoveredEnd, span: TimeSpan(start: last.end, end: end),
-                    detail: "verified coverage ends at \(last.end.iso8601), more than an hour before the requested end \(end.iso8601): the newest digests are missing or failed",
+                    detail: "verified coverage ends at \(last.end.iso8601), before the requested end \(end.iso8601): the newest digests are missing or failed",
                     digestBefore: nil, digestAfter: nil))
             }
-            if let start = options.start, first.start > start.adding(seconds: 3600) {
+            if let start = options.start, first.start > start {
                 run.gaps.append(GapRecord(
                     chain: label, kind: .uncoveredStart, span: TimeSpan(start: start, end: first.start),
-                    detail: "verified coverage starts at \(first.start.iso8601), more than an hour after the requested start \(start.iso8601)",
+                    detail: "verified coverage starts at \(first.start.iso8601), after the requested start \(start.iso8601)",
                     digestBefore: nil, digestAfter: nil))
             }
         }

@@ -35,11 +35,10 @@ extension TrailVerifier {
 
     private func load(_ names: [(DigestKeyName, Bool)], into run: inout RunState,
                       progress: (@Sendable (VerificationProgress) -> Void)?) throws {
-        let store = self.store
-        let limit = options.digestSizeLimit
+        let context = run.loadContext
         let total = names.count
         let loaded = try parallelMap(count: names.count, workers: options.workers, makeState: { () }, job: { _, index in
-            let digest = LoadedDigest.load(names[index].0, inScope: names[index].1, from: store, sizeLimit: limit)
+            let digest = LoadedDigest.load(names[index].0, inScope: names[index].1, context: context)
             if index % 64 == 0 { progress?(.digests(done: index, total: total)) }
             return digest
         })
@@ -54,6 +53,9 @@ extension TrailVerifier {
 
     /// --bucket, or each chain's newest parsed digest's digestS3Bucket.
     func decideBuckets(in run: inout RunState) {
+        if let bucket = options.bucket, options.bucketFromManifest {
+            run.notices.append("--bucket not given: bucket \(bucket) taken from the archive's manifest; a digest naming another bucket is reported as moved")
+        }
         for chain in run.inventory.digestsByChain.keys.sorted() {
             if let bucket = options.bucket {
                 run.bucketByChain[chain] = bucket
@@ -87,7 +89,11 @@ extension TrailVerifier {
             if digest.signatureAlgorithm != DigestSignatureCheck.algorithm {
                 check.add(.malformed, "unsupported digestSignatureAlgorithm \(digest.signatureAlgorithm)")
             }
-            if let saved = loaded.savedSignature {
+            if let saved = loaded.savedSignature, let conflict = saved.conflict {
+                check.signatureSource = saved.source
+                check.signatureRejected = true
+                check.add(.signatureInvalid, "the signature saved with it (\(saved.source.rawValue)) cannot be trusted: \(conflict)")
+            } else if let saved = loaded.savedSignature {
                 check.signatureHex = saved.signatureHex
                 check.signatureSource = saved.source
                 if let algorithm = saved.algorithm, algorithm != DigestSignatureCheck.algorithm {
@@ -99,7 +105,7 @@ extension TrailVerifier {
                 check.signatureCarrier = carrier
             }
             run.checks[index] = check
-            if check.signatureHex == nil { unsigned.append(index) }
+            if check.signatureHex == nil && !check.signatureRejected { unsigned.append(index) }
         }
         assignHeadSignatures(to: unsigned, in: &run)
         for index in run.loaded.indices {
@@ -110,7 +116,7 @@ extension TrailVerifier {
                                                               source: source, keys: keys, isBackfill: run.loaded[index].name.chain.isBackfill) {
                     check.problems.append(problem)
                 }
-            } else {
+            } else if !check.signatureRejected {
                 check.add(.signatureUnavailable,
                           "no signature: no saved metadata, no later digest in the chain, and no matching --head-signature")
             }
@@ -126,6 +132,7 @@ extension TrailVerifier {
 
     /// Gives each --head-signature to the unsigned digest it verifies. With one signature and one
     /// unsigned digest left, that digest is checked against it (and fails loudly if modified).
+    /// A head signature that signs no digest present is a finding: the digest it signs is missing.
     private func assignHeadSignatures(to unsigned: [Int], in run: inout RunState) {
         guard !options.headSignatures.isEmpty else { return }
         var remaining = options.headSignatures.map { $0.lowercased() }
@@ -146,8 +153,14 @@ extension TrailVerifier {
             run.checks[index].signatureHex = remaining.removeFirst()
             run.checks[index].signatureSource = .headSignature
         }
-        for signature in remaining {
-            run.notices.append("--head-signature \(signature.prefix(16))… matched no chain's newest digest")
+        // A value that is already the established signature of a digest present is no news.
+        let established = Set(run.checks.compactMap { $0.signatureHex?.lowercased() })
+        for signature in Set(remaining).sorted() where !established.contains(signature) {
+            run.missing.append(DigestRecord(
+                key: nil, bucket: nil, chain: "(unknown chain)", span: nil, verdict: .missing,
+                problems: [.init(kind: .missing, detail: "--head-signature \(signature.prefix(16))… signs no digest present: the digest it signs was deleted or replaced")],
+                signatureSource: .headSignature, publicKeyFingerprint: nil, logFileCount: 0, namedKey: nil, referencedBy: nil,
+                inferred: false))
         }
     }
 
@@ -167,6 +180,10 @@ extension TrailVerifier {
                     if !run.loaded[present].inScope {
                         run.checks[index].add(.hashLinkBroken, "the previous digest \(previous.object), outside the scope, is malformed: \(error)")
                     }
+                    continue
+                }
+                if isBeforeClaimedStart(previous.object) {
+                    run.notices.append("the link from \(loaded.name.key) to \(previous.object) is not followed: the archive's manifest says its window starts after that digest (give --start to assert where coverage must begin)")
                     continue
                 }
                 recordMissing(previous.object, referencedBy: loaded, expectedEnd: digest.startTime, in: &run)
@@ -218,22 +235,23 @@ extension TrailVerifier {
                                              referencedBy: successor.name.key, detail: detail, inferred: false))
             return
         }
-        // Digests are hourly: the hours between the next older digest present and this one
-        // had digests too, each missing in its own right.
-        let hours = max(1, Int((Double(end.secondsSinceEpoch - older.endTime.secondsSinceEpoch) / 3600).rounded()))
-        let slot = (end.secondsSinceEpoch - older.endTime.secondsSinceEpoch) / Int64(hours)
+        // Digests are hourly: the hours between the next older digest present and this one had
+        // digests too. The named one is a record; the hours before it are one record for the span
+        // (its edges and its count of hours), whatever its length.
+        let elapsed = end.secondsSinceEpoch - older.endTime.secondsSinceEpoch
+        let hours = max(1, (elapsed + 1800) / 3600)
+        let slot = elapsed / hours
         run.missing.append(missingRecord(key: key, chain: chain,
                                          span: TimeSpan(start: end.adding(seconds: -slot), end: end),
                                          referencedBy: successor.name.key, detail: detail, inferred: false))
         guard options.includesDigest(endingAt: end), hours > 1 else { return }
-        for hour in 1..<hours {
-            let slotEnd = older.endTime.adding(seconds: slot * Int64(hour))
-            run.missing.append(missingRecord(
-                key: nil, chain: chain, span: TimeSpan(start: slotEnd.adding(seconds: -slot), end: slotEnd),
-                referencedBy: nil,
-                detail: "no digest covers this hour between \(older.key) and \(key): deleted, or logging was off",
-                inferred: true))
-        }
+        var inferred = missingRecord(
+            key: nil, chain: chain, span: TimeSpan(start: older.endTime, end: end.adding(seconds: -slot)),
+            referencedBy: nil,
+            detail: "no digest covers these \(hours - 1) hours between \(older.key) and \(key): deleted, or logging was off",
+            inferred: true)
+        inferred.hours = Int(hours - 1)
+        run.missing.append(inferred)
     }
 
     private func missingRecord(key: String?, chain: ChainID, span: TimeSpan, referencedBy: String?, detail: String,

@@ -1,6 +1,24 @@
 extension TrailVerifier {
-    /// Hashes every log file listed by an in-scope digest that proved authentic; lists the others
-    /// as unverified. Returns every key listed by any loaded digest.
+    /// Builds the log file lists of the digests that proved authentic after loading (signed by
+    /// their successor or a --head-signature); unauthenticated digests' lists are never built.
+    func buildLogFileLists(in run: inout RunState) throws {
+        let pending = run.loaded.indices.filter { run.checks[$0].isAuthentic && !run.loaded[$0].logFilesParsed && run.loaded[$0].digest != nil }
+        let context = run.loadContext
+        let snapshot = pending.map { run.loaded[$0] }
+        let rebuilt = try parallelMap(count: snapshot.count, workers: options.workers, makeState: { () }, job: { _, index in
+            var digest = snapshot[index]
+            digest.parseLogFiles(context)
+            return digest
+        })
+        for (offset, index) in pending.enumerated() {
+            if case .failure(.fetchFailed(let detail)) = rebuilt[offset].content { throw StoreError.fetchFailed(detail) }
+            run.loaded[index] = rebuilt[offset]
+            if case .failure(let error) = rebuilt[offset].content { run.checks[index].add(.malformed, "\(error)") }
+        }
+    }
+
+    /// Hashes every log file listed by an in-scope digest that proved authentic and vouches for
+    /// its log files; lists the others as unverified. Returns every key listed by an authentic digest.
     func checkLogFiles(in run: inout RunState, progress: (@Sendable (VerificationProgress) -> Void)?) throws -> Set<String> {
         var jobs: [LogHashCheck.Job] = []
         var listed: Set<String> = []
@@ -11,14 +29,13 @@ extension TrailVerifier {
         }
         for index in run.loaded.indices {
             let loaded = run.loaded[index]
-            guard let digest = loaded.digest else { continue }
+            guard let digest = loaded.digest, loaded.logFilesParsed else { continue }
             for entry in digest.logFiles { listed.insert(entry.object) }
             guard loaded.inScope else { continue }
             let verdict = run.checks[index].verdict
             let bucket = run.bucketByChain[loaded.name.chain] ?? digest.bucket
-            let time = logTime(entry: nil, digest: digest)
             for entry in digest.logFiles {
-                let entryTime = minutes[entry.object] ?? logTime(entry: entry, digest: digest) ?? time
+                let entryTime = minutes[entry.object] ?? logTime(entry: entry) ?? digest.endTime
                 var reason: String?
                 if !verdict.vouchesForLogFiles {
                     reason = "listed by digest \(loaded.name.key), which failed verification (\(verdict.rawValue))"
@@ -40,60 +57,111 @@ extension TrailVerifier {
         return listed
     }
 
-    private func logTime(entry: LogFileEntry?, digest: Digest) -> UTCTime? {
-        if let entry, case .logFile(let name)? = TrailObjectKey(entry.object) { return name.deliveryMinute }
-        return entry == nil ? digest.endTime : nil
+    private func logTime(entry: LogFileEntry) -> UTCTime? {
+        if case .logFile(let name)? = TrailObjectKey(entry.object) { return name.deliveryMinute }
+        return nil
     }
 
-    /// Log files under a chain's CloudTrail/ folder, in a covered hour, that no digest lists.
+    /// Accounts for every log file present that no authentic digest lists: each one is a finding,
+    /// a notice (it may still be waiting for its digest, or predates validation), or out of the
+    /// requested scope (counted).
     func findUnreferencedLogFiles(in run: inout RunState, listed: Set<String>) {
         let tolerance = options.deliveryTolerance
-        for (location, logFiles) in run.inventory.logFilesByLocation {
-            let chains = run.inventory.digestsByChain.filter { $0.key.location == location }
-            guard !chains.isEmpty else { continue }
-            let inScope = run.loaded.filter { $0.inScope && $0.name.chain.location == location }.compactMap(\.digest)
-            guard let windowStart = inScope.map(\.startTime).min(), let windowEnd = inScope.map(\.endTime).max() else { continue }
-            let allEnds = chains.values.flatMap { $0.map(\.endTime) }
-            let windowIsNewest = !(allEnds.contains { $0 > windowEnd })
-            let windowIsOldest = !(allEnds.contains { $0 < windowStart })
-            let gapSpans = run.gaps.map(\.span)
-            let unreadableDigests = self.unreadableDigestSpans(at: location, in: run)
+        let reference = referenceTime(in: run)
+        let waitingSince = reference.adding(seconds: -VerificationOptions.digestDeliveryDeadline)
+        let failedSpans = unprovenDigestSpans(in: run)
+        let gapSpans = run.gaps.map(\.span)
+        var digestEnds: [TrailLocation: [UTCTime]] = [:]
+        var firstStarts: [TrailLocation: UTCTime] = [:]
+        for (chain, names) in run.inventory.digestsByChain {
+            digestEnds[chain.location, default: []] += names.map(\.endTime)
+        }
+        for index in run.loaded.indices {
+            guard let start = run.loaded[index].digest?.startTime else { continue }
+            let location = run.loaded[index].name.chain.location
+            firstStarts[location] = min(firstStarts[location] ?? start, start)
+        }
+        for location in run.inventory.logFilesByLocation.keys.sorted() {
+            let logFiles = run.inventory.logFilesByLocation[location] ?? []
+            let ends = (digestEnds[location] ?? []).sorted()
+            let bucket = run.bucketByChain.first { $0.key.location == location }?.value ?? options.bucket ?? ""
             for logFile in logFiles where !listed.contains(logFile.key) {
                 let time = logFile.deliveryMinute
-                var verdict = LogFileVerdict.unreferenced
-                var detail = "listed by no digest in this run: planted, or listed by a digest that is missing"
-                if time > windowEnd.adding(seconds: -tolerance) {
-                    guard windowIsNewest else { continue }
-                    verdict = .notYetCovered
-                    detail = "delivered after the newest digest (ending \(windowEnd.iso8601)) of its location: not covered yet"
-                } else if time < windowStart.adding(seconds: tolerance) {
-                    guard windowIsOldest else { continue }
-                    verdict = .beforeFirstDigest
-                    detail = "delivered before the first digest (starting \(windowStart.iso8601)) of its location: never covered"
-                } else if let gap = gapSpans.first(where: { $0.contains(time) }) {
-                    detail = "listed by no digest: delivered during a gap in integrity coverage (\(gap.text))"
-                } else if let digest = unreadableDigests.first(where: { $0.span.contains(time) }) {
-                    detail = "listed by no readable digest: the digest for its hour, \(digest.key), is \(digest.verdict.rawValue)"
+                func record(_ verdict: LogFileVerdict, _ detail: String) {
+                    run.logRecords.append(LogFileRecord(
+                        key: logFile.key, bucket: bucket, digest: nil, verdict: verdict, detail: detail,
+                        expectedSHA256: nil, actualSHA256: nil, uncompressedBytes: nil, time: time))
                 }
-                run.logRecords.append(LogFileRecord(
-                    key: logFile.key, bucket: run.bucketByChain[chains.keys.sorted()[0]] ?? "", digest: nil, verdict: verdict,
-                    detail: detail, expectedSHA256: nil, actualSHA256: nil, uncompressedBytes: nil, time: time))
+                guard let newest = ends.last, let oldest = ends.first else {
+                    guard options.includesLogFile(deliveredAt: time) else { run.logFilesOutOfScope += 1; continue }
+                    record(.unreferenced, "no digest at all under \(location.accountFolder)CloudTrail-Digest/\(location.region)/: nothing vouches for this log file")
+                    continue
+                }
+                if time > newest.adding(seconds: -tolerance) {
+                    // After the newest digest present: waiting for its digest, or its digest is gone.
+                    guard options.includesLogFile(deliveredAt: time) else { run.logFilesOutOfScope += 1; continue }
+                    if time < waitingSince {
+                        record(.unreferenced, "delivered after the newest digest of its location (ending \(newest.iso8601)), and more than \(VerificationOptions.digestDeliveryDeadline / 3600) h before the reference time \(reference.iso8601): its digest should be here and is not")
+                    } else {
+                        record(.notYetCovered, "delivered after the newest digest (ending \(newest.iso8601)) of its location, within \(VerificationOptions.digestDeliveryDeadline / 3600) h of the reference time \(reference.iso8601): not covered yet")
+                    }
+                    continue
+                }
+                // The digest that would list it: the first one ending at or after its delivery.
+                let covering = ends[Self.firstIndex(in: ends, notBefore: time)]
+                guard options.includesDigest(endingAt: covering) else { run.logFilesOutOfScope += 1; continue }
+                let firstStart = firstStarts[location] ?? oldest.adding(seconds: -3600)
+                if time < firstStart.adding(seconds: tolerance) && covering == oldest {
+                    record(.beforeFirstDigest, "delivered before the first digest (starting \(firstStart.iso8601)) of its location: never covered")
+                } else if let gap = gapSpans.first(where: { $0.contains(time) }) {
+                    record(.unreferenced, "listed by no digest: delivered during a gap in integrity coverage (\(gap.text))")
+                } else if let failed = failedSpans.first(where: { $0.location == location && $0.span.contains(time) }) {
+                    if failed.verdict == .missing || failed.verdict == .malformed {
+                        record(.unreferenced, "listed by no readable digest: the digest for its hour, \(failed.key), is \(failed.verdict.rawValue)")
+                    } else {
+                        record(.unverified, "its hour's digest \(failed.key) failed verification (\(failed.verdict.rawValue)): nothing proves its content")
+                    }
+                } else {
+                    record(.unreferenced, "listed by no digest in this run: planted, or listed by a digest that is missing")
+                }
             }
         }
     }
 
-    /// Spans of the digests at `location` whose log file lists cannot be read: missing or malformed.
-    private func unreadableDigestSpans(at location: TrailLocation, in run: RunState) -> [(span: TimeSpan, key: String, verdict: DigestVerdict)] {
-        var spans: [(TimeSpan, String, DigestVerdict)] = []
-        for record in run.missing {
-            guard let key = record.key, let span = record.span, case .digest(let name)? = TrailObjectKey(key),
-                  name.chain.location == location else { continue }
-            spans.append((span, key, .missing))
+    /// The time the source is known to have been observed at: --end when given (capped at the
+    /// run's own time for a live source), else the live run's time or the archive's stated
+    /// creation time, and never earlier than the newest object present.
+    func referenceTime(in run: RunState) -> UTCTime {
+        if let end = options.end {
+            if let observed = options.observedAt, observed.isLive { return min(end, observed.time) }
+            return end
         }
-        for index in run.loaded.indices where run.loaded[index].inScope && run.loaded[index].digest == nil {
+        var time = options.observedAt?.time ?? UTCTime(secondsSinceEpoch: 0)
+        for names in run.inventory.digestsByChain.values { if let last = names.last { time = max(time, last.endTime) } }
+        for names in run.inventory.logFilesByLocation.values { if let last = names.last { time = max(time, last.deliveryMinute) } }
+        return time
+    }
+
+    private static func firstIndex(in sorted: [UTCTime], notBefore time: UTCTime) -> Int {
+        var low = 0, high = sorted.count - 1
+        while low < high {
+            let middle = (low + high) / 2
+            if sorted[middle] < time { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// Spans of in-scope digests whose log file lists prove nothing: missing, malformed or unauthenticated.
+    private func unprovenDigestSpans(in run: RunState) -> [(location: TrailLocation, span: TimeSpan, key: String, verdict: DigestVerdict)] {
+        var spans: [(TrailLocation, TimeSpan, String, DigestVerdict)] = []
+        for record in run.missing {
+            guard let key = record.key, let span = record.span, case .digest(let name)? = TrailObjectKey(key) else { continue }
+            spans.append((name.chain.location, span, key, .missing))
+        }
+        for index in run.loaded.indices where run.loaded[index].inScope && !run.checks[index].isAuthentic {
             let name = run.loaded[index].name
-            guard name.chain.location == location else { continue }
-            spans.append((TimeSpan(start: name.endTime.adding(seconds: -3600), end: name.endTime), name.key, .malformed))
+            let span = run.loaded[index].digest?.span ?? TimeSpan(start: name.endTime.adding(seconds: -3600), end: name.endTime)
+            spans.append((name.chain.location, span, name.key, run.checks[index].verdict))
         }
         return spans
     }

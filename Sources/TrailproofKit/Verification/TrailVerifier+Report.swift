@@ -11,7 +11,7 @@ extension TrailVerifier {
                 key: loaded.name.key, bucket: content?.bucket, chain: chainLabel(loaded.name.chain),
                 span: content?.span ?? TimeSpan(start: loaded.name.endTime.adding(seconds: -3600), end: loaded.name.endTime),
                 verdict: check.verdict, problems: problems, signatureSource: check.signatureSource,
-                publicKeyFingerprint: content?.publicKeyFingerprint, logFileCount: content?.logFiles.count ?? 0,
+                publicKeyFingerprint: content?.publicKeyFingerprint, logFileCount: content?.logFileCount ?? 0,
                 namedKey: content.map(\.object).flatMap { $0 == loaded.name.key ? nil : $0 },
                 referencedBy: nil, inferred: false))
         }
@@ -46,8 +46,12 @@ extension TrailVerifier {
         for record in logFiles { totals.logFilesByVerdict[record.verdict.rawValue, default: 0] += 1 }
         totals.logFileBytesHashed = logFiles.reduce(0) { $0 + ($1.uncompressedBytes ?? 0) }
         totals.gaps = gaps.count
+        totals.missingDigestHours = digests.filter { $0.verdict == .missing }.reduce(0) { $0 + ($1.hours ?? 1) }
+        totals.logFilesOutOfScope = run.logFilesOutOfScope
+        let objects = run.objects.sorted { ($0.key, $0.verdict.rawValue, $0.detail) < ($1.key, $1.verdict.rawValue, $1.detail) }
+        totals.objectFindings = objects.count
         totals.findings = digests.filter { $0.verdict != .valid }.count + logFiles.filter { $0.verdict.isFinding }.count
-            + (options.allowGaps ? 0 : gaps.count)
+            + (options.allowGaps ? 0 : gaps.count) + objects.count
         let validSpans = chains.flatMap(\.coverage)
         if let start = validSpans.map(\.start).min(), let end = validSpans.map(\.end).max() {
             totals.coveredSpan = TimeSpan(start: start, end: end)
@@ -56,7 +60,13 @@ extension TrailVerifier {
 
         var notices = run.notices
         if run.inventory.otherObjects > 0 {
-            notices.append("\(run.inventory.otherObjects) objects that are not CloudTrail digests or log files were ignored")
+            notices.append("\(run.inventory.otherObjects) objects outside CloudTrail's trail folders were ignored")
+            for folder in run.inventory.ignoredByFolder.keys.sorted() {
+                notices.append("ignored \(run.inventory.ignoredByFolder[folder] ?? 0) objects under \(folder)")
+            }
+        }
+        if run.logFilesOutOfScope > 0 {
+            notices.append("\(run.logFilesOutOfScope) log files listed by no digest in scope lie outside the requested window and were not checked")
         }
         let window = options.digestEndTimeWindow
         let scope = VerificationReport.Scope(
@@ -65,10 +75,12 @@ extension TrailVerifier {
             digestEndTimeWindow: (window.lower != nil || window.upper != nil)
                 ? TimeSpan(start: window.lower ?? UTCTime(secondsSinceEpoch: 0), end: window.upper ?? UTCTime(secondsSinceEpoch: 253_402_300_799))
                 : nil,
-            publicKeyFingerprints: keys.keys.map(\.fingerprint), gapsAllowed: options.allowGaps)
+            publicKeyFingerprints: keys.keys.map(\.fingerprint), publicKeySources: options.publicKeySources.map(\.description),
+            publicKeysFromEvidence: options.publicKeySources.contains { $0.isInsideEvidence },
+            referenceTime: referenceTime(in: run), gapsAllowed: options.allowGaps)
         return VerificationReport(
             tool: .init(name: "trailproof", version: TrailproofVersion.current), scope: scope, chains: chains,
-            digests: digests, logFiles: logFiles, gaps: gaps, notices: notices, totals: totals)
+            digests: digests, logFiles: logFiles, gaps: gaps, objects: objects, notices: notices, totals: totals)
     }
 }
 

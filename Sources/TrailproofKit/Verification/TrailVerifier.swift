@@ -26,14 +26,19 @@ public struct TrailVerifier: Sendable {
         guard inventory.digestCount > 0 else {
             throw VerifierError.noDigests(source: store.displayName, objects: inventory.allKeys.count)
         }
-        var run = RunState(inventory: inventory)
+        var run = RunState(inventory: inventory, loadContext: LoadedDigest.Context(
+            store: store, keys: keys, sizeLimit: options.digestSizeLimit,
+            gate: LargeObjectGate(smallAllowance: options.digestSmallAllowance)))
         try loadDigests(into: &run, progress: progress)
         decideBuckets(in: &run)
         checkSignatures(in: &run)
         checkLinks(in: &run)
+        try buildLogFileLists(in: &run)
         let listed = try checkLogFiles(in: &run, progress: progress)
         findUnreferencedLogFiles(in: &run, listed: listed)
         findCoverageEdgeGaps(in: &run)
+        findUnexpectedObjects(in: &run)
+        checkArchiveClaim(in: &run)
         return assembleReport(from: run)
     }
 }
@@ -53,9 +58,17 @@ struct RunState {
     var missingKeys: Set<String> = []
     var logRecords: [LogFileRecord] = []
     var gaps: [GapRecord] = []
+    var objects: [ObjectRecord] = []
     var notices: [String] = []
+    /// Unlisted log files outside the requested window (counted, not reported one by one).
+    var logFilesOutOfScope = 0
+    /// What loading a digest needs.
+    let loadContext: LoadedDigest.Context
 
-    init(inventory: TrailInventory) { self.inventory = inventory }
+    init(inventory: TrailInventory, loadContext: LoadedDigest.Context) {
+        self.inventory = inventory
+        self.loadContext = loadContext
+    }
 }
 
 /// What was established about one loaded digest.
@@ -65,6 +78,8 @@ struct DigestCheck {
     var signatureSource: SignatureSource?
     /// The digest whose previousDigestSignature supplied the signature.
     var signatureCarrier: Int?
+    /// True when the saved signature was refused (its sources disagree): no other source is tried.
+    var signatureRejected = false
 
     var verdict: DigestVerdict {
         problems.min { $0.kind.precedence < $1.kind.precedence }?.kind ?? .valid

@@ -6,6 +6,8 @@ import Glibc
 public struct VerificationOptions: Sendable {
     /// The bucket the store is a copy of; nil assumes each chain's newest digest's digestS3Bucket.
     public var bucket: String?
+    /// True when `bucket` was taken from an archive's manifest (said in the report).
+    public var bucketFromManifest = false
     /// Signatures for chains' newest digests (hex), when no metadata is at hand.
     public var headSignatures: [String] = []
     /// Only digests ending at or after this time.
@@ -14,10 +16,25 @@ public struct VerificationOptions: Sendable {
     public var end: UTCTime?
     /// Count gaps as notices rather than integrity findings for the exit status.
     public var allowGaps = false
-    /// Threads that hash log files.
-    public var workers: Int = VerificationOptions.defaultWorkers
+    /// Threads that hash log files (at most `maximumWorkers`).
+    public var workers: Int = VerificationOptions.defaultWorkers {
+        didSet { workers = min(max(1, workers), VerificationOptions.maximumWorkers) }
+    }
     /// Largest uncompressed digest accepted; a larger one is malformed.
     public var digestSizeLimit = 256 << 20
+    /// Uncompressed digest bytes each worker may hold at once; a larger digest waits until no
+    /// other large digest is being read, so digests never hold more than
+    /// `workers × digestSmallAllowance + digestSizeLimit` bytes, whatever the input.
+    public var digestSmallAllowance = 2 << 20
+    /// When the source was observed: the run's own time for S3, the stated creation time of an
+    /// archive. Decides which log files may still be waiting for their digest.
+    public var observedAt: Observation?
+    /// What an archive's manifest claims about it (unproven: checked against what it holds).
+    public var archiveClaim: ArchiveClaim?
+    /// Where the public keys came from, for the report.
+    public var publicKeySources: [PublicKeySource] = []
+    /// Findings established before the run (an archive's unreadable manifest, say), reported with its own.
+    public var priorFindings: [ObjectRecord] = []
     /// Slack around the newest and oldest digests when deciding whether an unlisted log file
     /// could have been covered (log names carry the delivery minute, not the second).
     public var deliveryTolerance: Int64 = 300
@@ -25,17 +42,73 @@ public struct VerificationOptions: Sendable {
     /// Default options.
     public init() {}
 
+    /// Most workers (and transfers in flight) a run uses.
+    public static let maximumWorkers = 256
+
+    /// A log file delivered at t is listed by the digest ending within the hour after t, and
+    /// CloudTrail delivers that digest within about an hour of its end: past 2 h, a log file that
+    /// no digest lists is no longer waiting for one.
+    public static let digestDeliveryDeadline: Int64 = 2 * 3600
+
     /// One worker per online core.
     public static var defaultWorkers: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
 
     /// The digest end times in scope: [start, end + 1 h], as the AWS CLI does.
     public var digestEndTimeWindow: (lower: UTCTime?, upper: UTCTime?) { (start, end?.adding(seconds: 3600)) }
 
+    /// True when an unlisted log file delivered at `time` is in scope: its digest would end in the window.
+    public func includesLogFile(deliveredAt time: UTCTime) -> Bool {
+        if let start, time < start.adding(seconds: -3600) { return false }
+        if let upper = digestEndTimeWindow.upper, time > upper { return false }
+        return true
+    }
+
     /// True when a digest ending at `time` is in scope.
     public func includesDigest(endingAt time: UTCTime) -> Bool {
         if let start, time < start { return false }
         if let upper = digestEndTimeWindow.upper, time > upper { return false }
         return true
+    }
+}
+
+/// When a source was looked at, and whether that time is the run's own (live) or a claim.
+public struct Observation: Sendable {
+    /// The time.
+    public var time: UTCTime
+    /// True for the run's own clock (a live S3 source); false for a time stated by an archive.
+    public var isLive: Bool
+
+    /// Creates an observation.
+    public init(time: UTCTime, isLive: Bool) {
+        self.time = time
+        self.isLive = isLive
+    }
+}
+
+/// What an archive's manifest says about the archive. Never trusted: it only adds findings
+/// where the archive does not match it, and excuses no link but the one at its stated start.
+public struct ArchiveClaim: Sendable {
+    /// The manifest's own key, for findings.
+    public var key: String
+    /// The bucket it says was copied.
+    public var bucket: String
+    /// The key prefix it says was copied.
+    public var prefix: String
+    /// The window it says was copied.
+    public var start: UTCTime?
+    /// See `start`.
+    public var end: UTCTime?
+    /// When it says the copy was made.
+    public var createdAt: UTCTime
+
+    /// Creates a claim from a manifest.
+    public init(key: String, manifest: ArchiveManifest) {
+        self.key = key
+        bucket = manifest.bucket
+        prefix = manifest.prefix
+        start = manifest.start
+        end = manifest.end
+        createdAt = manifest.createdAt
     }
 }
 

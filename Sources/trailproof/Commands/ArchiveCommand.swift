@@ -13,7 +13,7 @@ struct ArchiveCommand: ParsableCommand {
             Copies every digest and log file in scope in the bucket's layout, saves each \\
             digest's signature as <key>.metadata.json, and writes the public keys \\
             (trailproof-public-keys.json) and the bucket and window (trailproof-archive.json) \\
-            into OUT, so that `trailproof verify OUT` passes offline with no other input. Run \\
+            into OUT, so that `trailproof verify OUT --keys-from-archive` (or with --public-keys) passes offline. Run \\
             again after an interruption, it reuses what it already copied. Exit status as for \\
             `trailproof verify`.
             """
@@ -42,11 +42,14 @@ struct ArchiveCommand: ParsableCommand {
             let http = try aws.client()
             let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: S3Client(http: http),
                                  listFrom: options.start?.adding(seconds: -S3Store.listingMargin))
-            var keys = try KeyFiles.load(common.publicKeys)
+            var (keys, sources) = try KeyFiles.load(common.publicKeys)
             if common.publicKeys.isEmpty {
                 let windows = PublicKeyFetch.windows(for: try s3.listKeys(), options: options)
                 keys = try PublicKeyFetch(api: CloudTrailPublicKeys(http: http)).fetch(windows)
+                sources = [.listPublicKeys(regions: windows.keys.sorted())]
             }
+            options.publicKeySources = sources
+            options.observedAt = Observation(time: .now, isLive: true)
             let archive = try ArchivingStore(source: s3, directory: out)
             // Resuming is only for the same source: never mix two buckets in one copy.
             if let existing = try ArchiveManifest.read(in: DirectoryStore(root: out)),
@@ -61,9 +64,11 @@ struct ArchiveCommand: ParsableCommand {
             let report = try common.verify(archive, keys: keys, options: options)
             // Keep the evidence of what no digest vouches for, too.
             for record in report.logFiles where record.digest == nil { try archive.copy(record.key) }
+            // And the log files of the edge digests, so that the copy verifies whole.
+            _ = try archive.completeEdgeDigests(options: options)
 
             let stats = archive.statistics
-            Output.writeStandardError(["trailproof: archived \(stats.fetched) objects (\(stats.bytes / 1_000_000) MB) into \(out), \(stats.reused) already there"])
+            Output.writeStandardError([TerminalText.escaped("trailproof: archived \(stats.fetched) objects (\(stats.bytes / 1_000_000) MB) into \(out), \(stats.reused) already there")])
             try common.finish(with: report)
         }
     }

@@ -13,9 +13,14 @@ struct VerifyCommand: ParsableCommand {
             bucket: it holds AWSLogs/ or the trail's key prefix. Every chain under it (accounts, \
             regions, trails, organization trails, backfill) is found and verified in one run.
 
-            Public keys: --public-keys files; else, for a directory, the \
-            trailproof-public-keys.json that `trailproof archive` writes into it; else, for S3, \
-            CloudTrail's ListPublicKeys in each chain's own region.
+            Public keys (the trust anchor): --public-keys files; else, for S3, CloudTrail's \
+            ListPublicKeys in each chain's own region. For a directory, keys are never taken from \
+            inside it unless --keys-from-archive says so, and the report then says that the keys \
+            came from the archive itself. Every report names where its keys came from.
+
+            Nothing inside ROOT narrows what is checked: every object present is in scope unless \
+            --start/--end narrow it. An archive's manifest (trailproof-archive.json) is a claim, \
+            checked against what the archive holds; a mismatch is a finding.
 
             A digest's signature comes from, in order: its S3 metadata (x-amz-meta-signature) or \
             <key>.metadata.json beside it (the JSON of `aws s3api head-object`, or \
@@ -41,11 +46,21 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "The bucket ROOT is a copy of (default: each chain's newest digest's bucket).")
     var bucket: String?
 
+    @Flag(name: .customLong("keys-from-archive"), help: ArgumentHelp(
+        "Use the public keys saved inside the archive ROOT (trailproof-public-keys.json). They are not independent of the evidence: the report says so."))
+    var keysFromArchive = false
+
     @Option(name: .customLong("head-signature"), help: ArgumentHelp(
         "Hex signature of a chain's newest digest, from its S3 metadata (repeatable).", valueName: "hex"))
     var headSignatures: [String] = []
 
     func validate() throws {
+        if keysFromArchive && !common.publicKeys.isEmpty {
+            throw ValidationError("--keys-from-archive and --public-keys exclude each other: choose one trust anchor")
+        }
+        if keysFromArchive && S3Store.parse(url: root) != nil {
+            throw ValidationError("--keys-from-archive is for a directory made by `trailproof archive`, not for s3://")
+        }
         for signature in headSignatures where Hex.decode(signature)?.isEmpty ?? true {
             throw ValidationError("--head-signature \(signature.prefix(20))… is not hex")
         }
@@ -59,52 +74,43 @@ struct VerifyCommand: ParsableCommand {
             options.headSignatures = headSignatures
 
             let store: ObjectStore
-            var keys = try KeyFiles.load(common.publicKeys)
+            var (keys, sources) = try KeyFiles.load(common.publicKeys)
             if let location = s3Location {
                 let http = try aws.client()
                 let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: S3Client(http: http),
                                  listFrom: options.start?.adding(seconds: -S3Store.listingMargin))
                 options.bucket = options.bucket ?? location.bucket
+                options.observedAt = Observation(time: .now, isLive: true)
                 if common.publicKeys.isEmpty {
                     let windows = PublicKeyFetch.windows(for: try s3.listKeys(), options: options)
                     keys = try PublicKeyFetch(api: CloudTrailPublicKeys(http: http)).fetch(windows)
+                    sources = [.listPublicKeys(regions: windows.keys.sorted())]
                 }
                 store = s3
             } else {
                 let directory = try DirectoryStore(root: root)
-                if common.publicKeys.isEmpty {
-                    guard let archived = try ArchiveManifest.keys(in: directory) else {
-                        throw ValidationError("no public keys: give --public-keys FILE (save them with `trailproof keys` or `aws cloudtrail list-public-keys … > keys.json`)")
+                if keysFromArchive {
+                    guard let path = try directory.path(for: ArchiveManifest.keysFileName) else {
+                        throw ValidationError("--keys-from-archive: \(root) holds no \(ArchiveManifest.keysFileName)")
                     }
-                    keys = archived
+                    (keys, sources) = try KeyFiles.load([path], fromArchive: true)
+                } else if common.publicKeys.isEmpty {
+                    throw ValidationError("no public keys: give --public-keys FILE (save them with `trailproof keys` or `aws cloudtrail list-public-keys … > keys.json`), or --keys-from-archive to trust the keys saved inside an archive")
                 }
-                if let manifest = try ArchiveManifest.read(in: directory) {
-                    // An archive verifies by default over the window it was made for.
-                    options.bucket = options.bucket ?? manifest.bucket
-                    if options.start == nil && options.end == nil { (options.start, options.end) = (manifest.start, manifest.end) }
+                let (claim, findings) = ArchiveManifest.claim(in: directory, givenKeys: keysFromArchive ? PublicKeyRing() : keys)
+                options.priorFindings = findings
+                if let claim {
+                    options.archiveClaim = claim
+                    options.observedAt = Observation(time: claim.createdAt, isLive: false)
+                    if options.bucket == nil {
+                        options.bucket = claim.bucket
+                        options.bucketFromManifest = true
+                    }
                 }
                 store = directory
             }
+            options.publicKeySources = sources
             try common.finish(with: try common.verify(store, keys: keys, options: options))
         }
-    }
-}
-
-/// Reads --public-keys files into one ring.
-enum KeyFiles {
-    static func load(_ files: [String]) throws -> PublicKeyRing {
-        var keys = PublicKeyRing()
-        for file in files {
-            let bytes: [UInt8]
-            do {
-                bytes = try LocalFile.readAll(file, limit: 64 << 20)
-            } catch {
-                throw KeyFileError(file: file, reason: .unreadable("\(error)"))
-            }
-            let parsed = try PublicKeyRing.parseListPublicKeys(bytes, name: file)
-            guard !parsed.isEmpty else { throw KeyFileError(file: file, reason: .emptyPublicKeyList) }
-            for key in parsed { keys.add(key) }
-        }
-        return keys
     }
 }

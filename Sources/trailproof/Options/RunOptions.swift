@@ -14,7 +14,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only digests ending at or before TIME + 1 h (UTC ISO 8601 or a date).", valueName: "time"))
     var end: String?
 
-    @Option(help: "Transfers in flight for S3 (default 32); threads hashing log files for a directory (default: one per core).")
+    @Option(help: "Transfers in flight for S3 (default 32); threads hashing log files for a directory (default: one per core). At most 256.")
     var concurrency: Int?
 
     @Option(help: "Output format: text or json.")
@@ -41,7 +41,9 @@ struct RunOptions: ParsableArguments {
         if let start = start.flatMap(UTCTime.init(parsing:)), let end = end.flatMap(UTCTime.init(parsing:)), end < start {
             throw ValidationError("--end is before --start")
         }
-        if let concurrency, concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+        if let concurrency, !(1...VerificationOptions.maximumWorkers).contains(concurrency) {
+            throw ValidationError("--concurrency must be from 1 to \(VerificationOptions.maximumWorkers)")
+        }
     }
 
     /// Engine options for these flags; `workers` is --concurrency or `defaultWorkers`.

@@ -33,9 +33,12 @@ enum Output {
     }
 
     static func error(_ message: String) {
-        writeStandardError(["trailproof: error: \(message)"])
+        // Errors can quote object keys and server messages: escape them.
+        writeStandardError(["trailproof: error: " + TerminalText.escaped(message)])
     }
 
+    /// Writes `lines` to stderr as they are: callers pass lines already made safe for a terminal
+    /// (`TextReport` lines, or text through `TerminalText.escaped`).
     static func writeStandardError(_ lines: [String]) {
         guard !lines.isEmpty else { return }
         FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))

@@ -43,7 +43,7 @@ import TrailproofTrailGen
         for log in backfillLogs { #expect(scenario.logFile(log.key, in: report)?.verdict == .valid) }
     }
 
-    @Test func objectsThatAreNotTrailObjectsAreIgnored() throws {
+    @Test func otherServicesObjectsAreIgnoredButStrayFilesInTrailFoldersAreFindings() throws {
         let scenario = try TrailScenario("others")
         defer { scenario.scratch.remove() }
         for key in ["AWSLogs/111122223333/CloudTrail-Insight/us-east-1/2026/01/08/x.json.gz",
@@ -53,8 +53,13 @@ import TrailproofTrailGen
             try LocalFile.write(Array("not a trail object".utf8), to: scenario.trail.path(of: key))
         }
         let report = try scenario.verify()
-        #expect(report.totals.exitStatus == 0)
-        #expect(report.notices.contains { $0.contains("5 objects") })
+        // Four belong to other services and are ignored, each folder named in the notices; the
+        // note inside CloudTrail-Digest/ is where CloudTrail writes nothing else: a finding.
+        #expect(report.notices.contains { $0.contains("4 objects") })
+        #expect(report.notices.contains { $0.contains("AWSLogs/111122223333/CloudTrail-Insight/") })
+        #expect(report.objects.map(\.key) == ["AWSLogs/111122223333/CloudTrail-Digest/us-east-1/notes.txt"])
+        #expect(report.objects.first?.verdict == .unexpected)
+        #expect(report.totals.exitStatus == 1)
     }
 
     @Test func aRootWithNoDigestIsAnErrorNotAPass() throws {

@@ -1,0 +1,360 @@
+/// A JSON value read by `StrictJSON`. Numbers keep their text, so no conversion can trap or round.
+public indirect enum JSONValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    /// The number exactly as written (valid JSON number syntax).
+    case number(String)
+    case string(String)
+    case array([JSONValue])
+    /// Members by name; a name appears at most once (duplicates are refused while parsing).
+    case object([String: JSONValue])
+
+    /// The members of an object, or nil.
+    public var objectValue: [String: JSONValue]? {
+        if case .object(let members) = self { return members }
+        return nil
+    }
+
+    /// The elements of an array, or nil.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let elements) = self { return elements }
+        return nil
+    }
+
+    /// The text of a string, or nil.
+    public var stringValue: String? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+
+    /// True for `null`.
+    public var isNull: Bool { self == .null }
+}
+
+/// Why bytes are not acceptable JSON, with the byte offset where reading stopped.
+public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// What is wrong.
+    public let message: String
+    /// Byte offset in the input.
+    public let offset: Int
+
+    public var description: String { "\(message) at byte \(offset)" }
+}
+
+/// A strict RFC 8259 JSON reader for hostile input.
+///
+/// Unlike Foundation's parser it refuses duplicate member names (two readers could otherwise see
+/// two different values), invalid UTF-8, lone surrogates, and nesting deeper than `maxDepth`
+/// (no stack exhaustion), and it can skip a large member while validating it, reporting only its
+/// byte range and element count, so that a huge array costs no memory until it is wanted.
+public final class StrictJSON {
+    /// Deepest nesting of arrays and objects accepted.
+    public static let maxDepth = 64
+
+    private let bytes: UnsafeBufferPointer<UInt8>
+    private var index = 0
+
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+
+    /// Parses a whole document.
+    public static func parse(_ input: [UInt8]) throws -> JSONValue {
+        try input.withUnsafeBufferPointer { buffer in
+            let reader = StrictJSON(buffer)
+            let value = try reader.value(depth: 0)
+            try reader.end()
+            return value
+        }
+    }
+
+    /// A member skipped by `parseObject(_:skipping:)`: where its value lies and, for an array,
+    /// how many elements it has.
+    public struct SkippedMember: Sendable, Equatable {
+        /// Byte range of the value in the input.
+        public var range: Range<Int>
+        /// Number of elements when the value is an array, else nil.
+        public var arrayCount: Int?
+    }
+
+    /// Parses a document that must be an object, validating but not building the members named in
+    /// `skipping` (their ranges are returned instead).
+    public static func parseObject(_ input: [UInt8], skipping: Set<String>) throws
+        -> (members: [String: JSONValue], skipped: [String: SkippedMember]) {
+        try input.withUnsafeBufferPointer { buffer in
+            let reader = StrictJSON(buffer)
+            reader.whitespace()
+            guard reader.peek() == UInt8(ascii: "{") else { throw reader.fail("the document is not an object") }
+            reader.index += 1
+            var members: [String: JSONValue] = [:]
+            var skipped: [String: SkippedMember] = [:]
+            try reader.members { name in
+                guard members[name] == nil, skipped[name] == nil else { throw reader.fail("duplicate member \"\(name)\"") }
+                if skipping.contains(name) {
+                    reader.whitespace()
+                    let start = reader.index
+                    let isArray = reader.peek() == UInt8(ascii: "[")
+                    let count = try reader.skipValue(depth: 1)
+                    skipped[name] = SkippedMember(range: start..<reader.index, arrayCount: isArray ? count : nil)
+                } else {
+                    members[name] = try reader.value(depth: 1)
+                }
+            }
+            try reader.end()
+            return (members, skipped)
+        }
+    }
+
+    // MARK: - Reading
+
+    private func fail(_ message: String) -> JSONSyntaxError { JSONSyntaxError(message: message, offset: index) }
+
+    private func peek() -> UInt8? { index < bytes.count ? bytes[index] : nil }
+
+    private func whitespace() {
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
+    }
+
+    private func end() throws {
+        whitespace()
+        guard index == bytes.count else { throw fail("unexpected bytes after the document") }
+    }
+
+    private func literal(_ text: StaticString) throws {
+        let count = text.utf8CodeUnitCount
+        guard index + count <= bytes.count else { throw fail("truncated literal") }
+        for offset in 0..<count where bytes[index + offset] != text.utf8Start[offset] { throw fail("invalid literal") }
+        index += count
+    }
+
+    private func value(depth: Int) throws -> JSONValue {
+        whitespace()
+        guard let byte = peek() else { throw fail("unexpected end of input") }
+        switch byte {
+        case UInt8(ascii: "{"):
+            guard depth < StrictJSON.maxDepth else { throw fail("nested deeper than \(StrictJSON.maxDepth)") }
+            index += 1
+            var members: [String: JSONValue] = [:]
+            try self.members { name in
+                guard members[name] == nil else { throw fail("duplicate member \"\(name)\"") }
+                members[name] = try value(depth: depth + 1)
+            }
+            return .object(members)
+        case UInt8(ascii: "["):
+            guard depth < StrictJSON.maxDepth else { throw fail("nested deeper than \(StrictJSON.maxDepth)") }
+            index += 1
+            var elements: [JSONValue] = []
+            try self.elements { elements.append(try value(depth: depth + 1)) }
+            return .array(elements)
+        case UInt8(ascii: "\""):
+            return .string(try string())
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
+        default:
+            let start = index
+            try number()
+            return .number(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self))
+        }
+    }
+
+    /// Validates one value without building it; returns the element count of an array (else 0).
+    private func skipValue(depth: Int) throws -> Int {
+        whitespace()
+        guard let byte = peek() else { throw fail("unexpected end of input") }
+        switch byte {
+        case UInt8(ascii: "{"):
+            guard depth < StrictJSON.maxDepth else { throw fail("nested deeper than \(StrictJSON.maxDepth)") }
+            index += 1
+            // Names must still be unique; a set of names per object is small next to the object itself.
+            var names = Set<String>()
+            try members { name in
+                guard names.insert(name).inserted else { throw fail("duplicate member \"\(name)\"") }
+                _ = try skipValue(depth: depth + 1)
+            }
+            return 0
+        case UInt8(ascii: "["):
+            guard depth < StrictJSON.maxDepth else { throw fail("nested deeper than \(StrictJSON.maxDepth)") }
+            index += 1
+            var count = 0
+            try elements {
+                _ = try skipValue(depth: depth + 1)
+                count += 1
+            }
+            return count
+        default:
+            _ = try value(depth: depth)
+            return 0
+        }
+    }
+
+    /// Reads `name: value` pairs after `{` up to and including `}`.
+    private func members(_ body: (String) throws -> Void) throws {
+        whitespace()
+        if peek() == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        while true {
+            whitespace()
+            guard peek() == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+            let name = try string()
+            whitespace()
+            guard peek() == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            index += 1
+            try body(name)
+            whitespace()
+            switch peek() {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): index += 1; return
+            default: throw fail("expected ',' or '}'")
+            }
+        }
+    }
+
+    /// Reads values after `[` up to and including `]`.
+    private func elements(_ body: () throws -> Void) throws {
+        whitespace()
+        if peek() == UInt8(ascii: "]") {
+            index += 1
+            return
+        }
+        while true {
+            try body()
+            whitespace()
+            switch peek() {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "]"): index += 1; return
+            default: throw fail("expected ',' or ']'")
+            }
+        }
+    }
+
+    private func number() throws {
+        func digits() -> Int {
+            let start = index
+            while let byte = peek(), byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") { index += 1 }
+            return index - start
+        }
+        if peek() == UInt8(ascii: "-") { index += 1 }
+        if peek() == UInt8(ascii: "0") {
+            index += 1
+        } else {
+            guard digits() > 0 else { throw fail("invalid value") }
+        }
+        if peek() == UInt8(ascii: ".") {
+            index += 1
+            guard digits() > 0 else { throw fail("invalid number") }
+        }
+        if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
+            index += 1
+            if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { index += 1 }
+            guard digits() > 0 else { throw fail("invalid number") }
+        }
+    }
+
+    private func hex4() throws -> UInt32 {
+        guard index + 4 <= bytes.count else { throw fail("truncated \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let byte = bytes[index]
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: throw fail("invalid \\u escape")
+            }
+            value = value << 4 | UInt32(digit)
+            index += 1
+        }
+        return value
+    }
+
+    /// Reads a string starting at its opening quote.
+    private func string() throws -> String {
+        index += 1
+        let start = index
+        // Fast path: no escapes, so the bytes are the string (once validated as UTF-8).
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
+                index += 1
+                guard let text = String(validating: raw, as: UTF8.self) else { throw fail("invalid UTF-8 in a string") }
+                return text
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            guard byte >= 0x20 else { throw fail("unescaped control character in a string") }
+            index += 1
+        }
+        var scratch = Array(UnsafeBufferPointer(rebasing: bytes[start..<min(index, bytes.count)]))
+        while true {
+            guard index < bytes.count else { throw fail("unterminated string") }
+            let byte = bytes[index]
+            index += 1
+            switch byte {
+            case UInt8(ascii: "\""):
+                guard let text = String(validating: scratch, as: UTF8.self) else { throw fail("invalid UTF-8 in a string") }
+                return text
+            case UInt8(ascii: "\\"):
+                guard index < bytes.count else { throw fail("unterminated string") }
+                let escape = bytes[index]
+                index += 1
+                switch escape {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scratch.append(escape)
+                case UInt8(ascii: "b"): scratch.append(0x08)
+                case UInt8(ascii: "f"): scratch.append(0x0C)
+                case UInt8(ascii: "n"): scratch.append(0x0A)
+                case UInt8(ascii: "r"): scratch.append(0x0D)
+                case UInt8(ascii: "t"): scratch.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4()
+                    if (0xD800...0xDBFF).contains(scalar) {
+                        guard index + 2 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+                            throw fail("lone surrogate in a \\u escape")
+                        }
+                        index += 2
+                        let low = try hex4()
+                        guard (0xDC00...0xDFFF).contains(low) else { throw fail("lone surrogate in a \\u escape") }
+                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                    } else if (0xDC00...0xDFFF).contains(scalar) {
+                        throw fail("lone surrogate in a \\u escape")
+                    }
+                    guard let unicode = Unicode.Scalar(scalar) else { throw fail("invalid \\u escape") }
+                    scratch.append(contentsOf: Array(String(Character(unicode)).utf8))
+                default:
+                    throw fail("invalid escape")
+                }
+            default:
+                guard byte >= 0x20 else { throw fail("unescaped control character in a string") }
+                scratch.append(byte)
+            }
+        }
+    }
+}
+
+extension JSONValue {
+    /// A number in [`range`] as whole seconds (fractions dropped), or nil when it is not a
+    /// finite number inside the range. Never traps, whatever the text.
+    func wholeNumber(in range: ClosedRange<Int64>) -> Int64? {
+        let text: String
+        switch self {
+        case .number(let value): text = value
+        case .string(let value): text = value
+        default: return nil
+        }
+        guard let double = Double(text), double.isFinite,
+              double >= Double(range.lowerBound), double <= Double(range.upperBound) else { return nil }
+        return Int64(double.rounded(.down))
+    }
+}

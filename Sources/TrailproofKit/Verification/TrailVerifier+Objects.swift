@@ -1,0 +1,61 @@
+extension TrailVerifier {
+    /// Every object in a trail folder that CloudTrail did not name is a finding, each by its key.
+    func findUnexpectedObjects(in run: inout RunState) {
+        run.objects += options.priorFindings
+        for (key, reason) in run.inventory.unexpected {
+            run.objects.append(ObjectRecord(key: key, verdict: .unexpected, detail: reason))
+        }
+    }
+
+    /// Holds an archive's manifest to what the archive holds: its prefix, its window, its creation
+    /// time and the coverage it claims. The manifest chooses nothing; a mismatch is a finding.
+    func checkArchiveClaim(in run: inout RunState) {
+        guard let claim = options.archiveClaim else { return }
+        func mismatch(_ detail: String) {
+            run.objects.append(ObjectRecord(key: claim.key, verdict: .manifestMismatch, detail: detail))
+        }
+        let prefix = claim.prefix.hasSuffix("/") || claim.prefix.isEmpty ? claim.prefix : claim.prefix + "/"
+        var outside: Set<String> = []
+        for chain in run.inventory.digestsByChain.keys where !chain.location.accountFolder.hasPrefix(prefix) {
+            outside.insert(chain.location.accountFolder)
+        }
+        for location in run.inventory.logFilesByLocation.keys where !location.accountFolder.hasPrefix(prefix) {
+            outside.insert(location.accountFolder)
+        }
+        for folder in outside.sorted() {
+            mismatch("it says the archive copies s3://\(claim.bucket)/\(claim.prefix), but it holds trail objects under \(folder)")
+        }
+
+        var newest = UTCTime(secondsSinceEpoch: 0)
+        for chain in run.inventory.digestsByChain.keys.sorted() {
+            let names = run.inventory.digestsByChain[chain] ?? []
+            if let last = names.last { newest = max(newest, last.endTime) }
+            // An archive keeps one digest on each side of its window, for the links at its edges.
+            if let start = claim.start, names.filter({ $0.endTime < start }).count > 1 {
+                mismatch("it says the archive starts at \(start.iso8601), but chain \(chainLabel(chain)) has more than one digest before that")
+            }
+            if let end = claim.end, names.filter({ $0.endTime > end.adding(seconds: 3600) }).count > 1 {
+                mismatch("it says the archive ends at \(end.iso8601), but chain \(chainLabel(chain)) has more than one digest after that")
+            }
+            if let end = claim.end, !chain.isBackfill {
+                let required = min(end, claim.createdAt.adding(seconds: -VerificationOptions.digestDeliveryDeadline))
+                let covered = coverage(of: chain, in: run).last?.end
+                if covered.map({ $0 < required }) ?? true {
+                    mismatch("it says the archive covers up to \(end.iso8601), but verified coverage of chain \(chainLabel(chain)) ends \(covered.map { "at \($0.iso8601)" } ?? "nowhere")")
+                }
+            }
+        }
+        for names in run.inventory.logFilesByLocation.values { if let last = names.last { newest = max(newest, last.deliveryMinute) } }
+        if claim.createdAt < newest {
+            mismatch("it says the archive was made at \(claim.createdAt.iso8601), before the newest object it holds (\(newest.iso8601))")
+        }
+    }
+
+    /// True when the digest named `key`, absent, lies before the start an archive claims and no
+    /// --start was given: the archive's history begins after it, which is said, not hidden.
+    func isBeforeClaimedStart(_ key: String) -> Bool {
+        guard options.start == nil, let start = options.archiveClaim?.start,
+              case .digest(let name)? = TrailObjectKey(key) else { return false }
+        return name.endTime < start
+    }
+}
