@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """static-s3.py: a minimal, fast, read-only S3 endpoint over a bucket copy on disk, for bench/s3.sh.
 
-usage: static-s3.py ROOT BUCKET [--port N]
+usage: static-s3.py ROOT BUCKET [--port N] [--repeat-token]
 
 Serves the files under ROOT (as trailproof-gen writes them) as the objects of BUCKET on
 127.0.0.1 (a free port unless --port; printed as stdout's first line), with HTTP/1.1 keep-alive.
@@ -13,6 +13,8 @@ ListObjectsV2 and ListObjects (prefix, start-after/marker, continuation-token, m
 encoding-type=url), GetBucketLocation, HeadBucket, GetObject, HeadObject. Requests are not
 authenticated. It exists to tell a server-bound measurement (moto: a few ms of Python per
 request) from a client-bound one; bench/s3.sh uses moto unless BENCH_S3_SERVER=static.
+With --repeat-token it plays a hostile server whose ListObjectsV2 pages never end (the same
+continuation token every time), for the tests.
 """
 import argparse
 import asyncio
@@ -29,8 +31,9 @@ ISO_MODIFIED = "2026-01-20T00:00:00.000Z"
 
 
 class Bucket:
-    def __init__(self, root, name):
+    def __init__(self, root, name, repeat_token=False):
         self.name = name
+        self.repeat_token = repeat_token
         self.objects = {}
         for folder, _, files in os.walk(root):
             for file in files:
@@ -68,6 +71,8 @@ class Bucket:
             page.append(key)
             index += 1
         truncated = index < len(self.keys) and self.keys[index].startswith(prefix)
+        if self.repeat_token and version == 2:
+            truncated, page = True, page or self.keys[:1]
         show = (lambda k: urllib.parse.quote(k, safe="/")) if url else escape
         out = ['<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',
                f"<Name>{escape(self.name)}</Name><Prefix>{show(prefix)}</Prefix><MaxKeys>{max_keys}</MaxKeys>",
@@ -77,7 +82,8 @@ class Bucket:
         if version == 2:
             out.append(f"<KeyCount>{len(page)}</KeyCount>")
             if truncated:
-                out.append(f"<NextContinuationToken>{escape(page[-1])}</NextContinuationToken>")
+                token = "again" if self.repeat_token else page[-1]
+                out.append(f"<NextContinuationToken>{escape(token)}</NextContinuationToken>")
         else:
             out.append(f"<Marker>{show(after)}</Marker>")
             if truncated:
@@ -154,8 +160,9 @@ async def main():
     parser.add_argument("root")
     parser.add_argument("bucket")
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--repeat-token", action="store_true", help="hostile: every listing page hands back the same token")
     args = parser.parse_args()
-    bucket = Bucket(args.root, args.bucket)
+    bucket = Bucket(args.root, args.bucket, repeat_token=args.repeat_token)
     server = await asyncio.start_server(lambda r, w: serve(bucket, r, w), "127.0.0.1", args.port, limit=1 << 20)
     print(server.sockets[0].getsockname()[1], flush=True)
     parent = os.getppid()

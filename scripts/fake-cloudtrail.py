@@ -24,7 +24,7 @@ Test-only admin endpoints (no signature), NAMESPACE defaults to "test":
   PUT    /_trailproof/keys?region=R&namespace=N   body: list-public-keys JSON; replaces R's keys
   POST   /_trailproof/trails?namespace=N          body: a trail object or a list (DescribeTrails shape)
   PUT    /_trailproof/organization?namespace=N    body: {"Id": "o-…", ...}
-  PUT    /_trailproof/settings?namespace=N        body: {"pageSize": N, "secret": "…"}
+  PUT    /_trailproof/settings?namespace=N        body: {"pageSize": N, "secret": "…", "repeatToken": true}
   GET    /_trailproof/requests?namespace=N        the signed API calls received: [{operation, region, body}]
   POST   /_trailproof/reset[?namespace=N]         forgets one namespace (or everything)
   GET    /_trailproof/health                      200 "ok"
@@ -149,6 +149,9 @@ def list_public_keys(space, region, request):
         keys.append({"Value": key["Value"], "Fingerprint": key["Fingerprint"],
                      "ValidityStartTime": valid_from, "ValidityEndTime": valid_to})
     keys.sort(key=lambda k: (k["ValidityStartTime"] or 0, k["Fingerprint"]))
+    if space.get("repeatToken"):
+        # A hostile or broken service: every page hands back the same token.
+        return {"PublicKeyList": keys[:1], "NextToken": "again"}
     size = space["pageSize"]
     offset = int(request.get("NextToken") or 0) if size else 0
     if size:
@@ -289,6 +292,8 @@ class Handler(BaseHTTPRequestHandler):
                     space["pageSize"] = payload["pageSize"]
                 if "secret" in (payload or {}):
                     space["secret"] = payload["secret"]
+                if "repeatToken" in (payload or {}):
+                    space["repeatToken"] = bool(payload["repeatToken"])
             return self.send_json(200, {"pageSize": space["pageSize"]}, "application/json")
         if route == ("GET", "/_trailproof/requests"):
             with STATE.lock:

@@ -93,4 +93,13 @@ struct CLIOverS3Tests {
         #expect(rejected.status == 2, "\(rejected)")
         #expect(rejected.stderr.contains("ListPublicKeys"), "\(rejected)")
     }
+
+    @Test func aKeyServiceThatPagesForeverEndsTheRunNotTheMachine() throws {
+        let trail = try TrailCase.valid.prepare()
+        defer { trail.remove() }
+        _ = try trail.admin("PUT", "/_trailproof/settings", body: Array("{\"repeatToken\": true}".utf8))
+        let run = try trail.trailproof(["verify", "s3://\(trail.bucket)"])
+        #expect(run.status == 2, "\(run)")
+        #expect(run.stderr.contains("kept paging"), "\(run)")
+    }
 }

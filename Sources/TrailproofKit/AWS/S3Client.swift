@@ -65,6 +65,7 @@ public final class S3Client: Sendable {
         var keys: [String] = []
         var folders: [String] = []
         var token: String?
+        var tokensSeen: Set<String> = []
         repeat {
             var query = "list-type=2&encoding-type=url&max-keys=1000&prefix=\(SigV4Signer.uriEncode(prefix))"
             if let delimiter { query += "&delimiter=\(SigV4Signer.uriEncode(delimiter))" }
@@ -79,6 +80,11 @@ public final class S3Client: Sendable {
             let page = S3ListPage(xml: body)
             keys += page.keys
             folders += page.folders
+            // A server that hands back a token it gave before would page forever.
+            if let next = page.nextContinuationToken, !tokensSeen.insert(next).inserted {
+                throw AWSRequestError(object: "s3://\(bucket)/\(prefix)", status: 200, code: nil,
+                                      message: "the listing repeats a continuation token: it would never end", attempts: 1)
+            }
             token = page.nextContinuationToken
         } while token != nil
         return (keys, folders)

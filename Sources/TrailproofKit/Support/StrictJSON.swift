@@ -130,13 +130,18 @@ public final class StrictJSON {
         index += count
     }
 
+    /// Steps over `{` or `[`, refusing nesting deeper than `maxDepth`.
+    private func enterContainer(depth: Int) throws {
+        guard depth < StrictJSON.maxDepth else { throw fail("nested deeper than \(StrictJSON.maxDepth)") }
+        index += 1
+    }
+
     private func value(depth: Int) throws -> JSONValue {
         whitespace()
         guard let byte = peek() else { throw fail("unexpected end of input") }
         switch byte {
         case UInt8(ascii: "{"):
-            guard depth < StrictJSON.maxDepth else { throw fail("nested deeper than \(StrictJSON.maxDepth)") }
-            index += 1
+            try enterContainer(depth: depth)
             var members: [String: JSONValue] = [:]
             try self.members { name in
                 guard members[name] == nil else { throw fail("duplicate member \"\(name)\"") }
@@ -144,8 +149,7 @@ public final class StrictJSON {
             }
             return .object(members)
         case UInt8(ascii: "["):
-            guard depth < StrictJSON.maxDepth else { throw fail("nested deeper than \(StrictJSON.maxDepth)") }
-            index += 1
+            try enterContainer(depth: depth)
             var elements: [JSONValue] = []
             try self.elements { elements.append(try value(depth: depth + 1)) }
             return .array(elements)
@@ -173,8 +177,7 @@ public final class StrictJSON {
         guard let byte = peek() else { throw fail("unexpected end of input") }
         switch byte {
         case UInt8(ascii: "{"):
-            guard depth < StrictJSON.maxDepth else { throw fail("nested deeper than \(StrictJSON.maxDepth)") }
-            index += 1
+            try enterContainer(depth: depth)
             // Names must still be unique; a set of names per object is small next to the object itself.
             var names = Set<String>()
             try members { name in
@@ -183,8 +186,7 @@ public final class StrictJSON {
             }
             return 0
         case UInt8(ascii: "["):
-            guard depth < StrictJSON.maxDepth else { throw fail("nested deeper than \(StrictJSON.maxDepth)") }
-            index += 1
+            try enterContainer(depth: depth)
             var count = 0
             try elements {
                 _ = try skipValue(depth: depth + 1)
