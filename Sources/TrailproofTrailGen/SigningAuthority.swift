@@ -13,8 +13,15 @@ public final class SigningAuthority: Sendable {
         public let privateKey: RSAPrivateKey
         /// MD5 fingerprint of the public DER.
         public let fingerprint: String
-        /// Public DER (PKCS#1).
+        /// Public DER as published (PKCS#1 unless given otherwise).
         public let publicDER: [UInt8]
+
+        /// A key published as `publicDER` (either DER form) under `fingerprint`.
+        public init(privateKey: RSAPrivateKey, fingerprint: String, publicDER: [UInt8]) {
+            self.privateKey = privateKey
+            self.fingerprint = fingerprint
+            self.publicDER = publicDER
+        }
     }
 
     private static let pool = Mutex<[Key]>([])

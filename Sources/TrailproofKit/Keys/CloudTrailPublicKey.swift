@@ -8,12 +8,12 @@ public struct CloudTrailPublicKey: Sendable {
     public let validityStart: UTCTime?
     /// See `validityStart`.
     public let validityEnd: UTCTime?
-    /// The DER PKCS#1 RSAPublicKey bytes.
+    /// The DER bytes as given: PKCS#1 RSAPublicKey or SubjectPublicKeyInfo (the fingerprint is their MD5).
     public let der: [UInt8]
     /// The parsed key.
     public let rsa: RSAPublicKey
 
-    /// Parses a key and checks that `fingerprint` is the MD5 of its DER bytes.
+    /// Parses a key in either DER form and checks that `fingerprint` is the MD5 of its bytes as given.
     /// - Throws: `KeyFileError.Reason` describing the defect.
     public init(der: [UInt8], fingerprint: String, validityStart: UTCTime?, validityEnd: UTCTime?) throws {
         let actual = try MessageDigest.md5Hex(der)
@@ -21,7 +21,7 @@ public struct CloudTrailPublicKey: Sendable {
             throw KeyFileError.Reason.fingerprintMismatch(stated: fingerprint, actual: actual)
         }
         do {
-            rsa = try RSAPublicKey(pkcs1DER: der)
+            rsa = try RSAPublicKey(der: der)
         } catch {
             throw KeyFileError.Reason.notAnRSAKey(fingerprint: fingerprint)
         }

@@ -195,7 +195,7 @@ public struct KeyFileError: Error, Sendable, CustomStringConvertible {
         case badEntry(index: Int, detail: String)
         /// A Value does not hash (MD5) to its Fingerprint.
         case fingerprintMismatch(stated: String, actual: String)
-        /// A Value is not a DER PKCS#1 RSA public key.
+        /// A Value is not a DER RSA public key (PKCS#1 or SubjectPublicKeyInfo).
         case notAnRSAKey(fingerprint: String)
         /// An RSA key shorter than CloudTrail's 2048 bits.
         case weakKey(fingerprint: String, bits: Int)
@@ -211,7 +211,7 @@ public struct KeyFileError: Error, Sendable, CustomStringConvertible {
             case .badEntry(let index, let detail): return "PublicKeyList[\(index)]: \(detail)"
             case .fingerprintMismatch(let stated, let actual):
                 return "key with Fingerprint \(stated) hashes to \(actual): the Value does not match its Fingerprint"
-            case .notAnRSAKey(let fingerprint): return "key \(fingerprint) is not a DER PKCS#1 RSA public key"
+            case .notAnRSAKey(let fingerprint): return "key \(fingerprint) is not a DER RSA public key (PKCS#1 RSAPublicKey or SubjectPublicKeyInfo)"
             case .weakKey(let fingerprint, let bits):
                 return "key \(fingerprint) is a \(bits)-bit RSA key; CloudTrail signs with 2048-bit keys, and shorter ones are refused"
             case .fingerprintCollision(let fingerprint):
