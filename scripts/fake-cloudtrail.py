@@ -164,8 +164,19 @@ def list_public_keys(space, region, request):
 
 
 def describe_trails(space, region, request):
+    # As the API reference says: a name matches only trails of the region called (a multi-region
+    # trail is seen everywhere unless includeShadowTrails is false); an ARN matches wherever the
+    # trail lives. An unknown name or ARN is no error, just absent from trailList.
     names = request.get("trailNameList") or []
-    trails = [t for t in space["trails"] if not names or t.get("Name") in names or t.get("TrailARN") in names]
+    shadows = request.get("includeShadowTrails", True)
+    trails = []
+    for trail in space["trails"]:
+        here = trail.get("HomeRegion") == region or (shadows and trail.get("IsMultiRegionTrail"))
+        if names:
+            if trail.get("TrailARN") in names or (trail.get("Name") in names and here):
+                trails.append(trail)
+        elif here:
+            trails.append(trail)
     return {"trailList": trails}
 
 

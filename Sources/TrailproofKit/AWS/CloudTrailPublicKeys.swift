@@ -14,25 +14,15 @@ public struct CloudTrailPublicKeys: Sendable {
 
     /// The raw `PublicKeyList` entries (JSON objects) whose validity overlaps [start, end] in `region`.
     public func listEntries(region: String, start: UTCTime, end: UTCTime) throws -> [[String: Any]] {
-        let endpoint = http.environment.cloudTrailEndpoint.map { $0.hasSuffix("/") ? $0 : $0 + "/" }
-            ?? "https://cloudtrail.\(region).amazonaws.com/"
-        let signer = SigV4Signer(credentials: http.environment.credentials, region: region, service: "cloudtrail")
+        let api = CloudTrailAPI(http: http, region: region)
         var entries: [[String: Any]] = []
         var token: String?
         var pages = 0
         repeat {
             var body: [String: Any] = ["StartTime": start.secondsSinceEpoch, "EndTime": end.secondsSinceEpoch]
             if let token { body["NextToken"] = token }
-            let request = HTTPRequest(method: "POST", url: endpoint, headers: [
-                ("Content-Type", "application/x-amz-json-1.1"),
-                ("X-Amz-Target", "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.ListPublicKeys"),
-            ], body: Array(try JSONSerialization.data(withJSONObject: body)))
             let object = "ListPublicKeys in \(region)"
-            let (head, response) = try http.sendCollecting(request, signer: signer, object: object)
-            guard head.status == 200 else {
-                throw AWSRequestError(object: object, status: head.status, code: AWSRequestError.errorCode(head.errorBody),
-                                      message: String(decoding: head.errorBody.prefix(300), as: UTF8.self), attempts: 1)
-            }
+            let response = try api.call("ListPublicKeys", body: Array(try JSONSerialization.data(withJSONObject: body)))
             guard let json = try? JSONSerialization.jsonObject(with: Data(response)) as? [String: Any] else {
                 throw AWSRequestError(object: object, status: 200, code: nil, message: "response is not JSON", attempts: 1)
             }

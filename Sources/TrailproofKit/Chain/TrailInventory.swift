@@ -13,27 +13,31 @@ public struct TrailInventory: Sendable {
     public var ignoredByFolder: [String: Int] = [:]
     /// Number of keys that are not trail objects and not in a trail folder (ignored).
     public var otherObjects = 0
+    /// Number of trail objects of other trails than the selected one (ignored).
+    public var otherTrailObjects = 0
 
     /// Most folders named one by one in `ignoredByFolder`; the rest are counted together.
     static let ignoredFolderLimit = 100
     static let otherFolders = "(other folders)"
 
-    /// Classifies every key of a listing.
-    public init(keys: [String]) {
+    /// Classifies every key of a listing; with a `selection`, only that trail's objects count.
+    public init(keys: [String], selection: TrailSelection? = nil) {
         var sidecars: [String] = []
         for key in keys {
             allKeys.insert(key)
             switch TrailObjectKey(key) {
+            case .digest(let name) where selection.map({ !$0.includes(name.chain) }) ?? false: otherTrailObjects += 1
+            case .logFile(let name) where selection.map({ !$0.includes(name.location) }) ?? false: otherTrailObjects += 1
             case .digest(let name): digestsByChain[name.chain, default: []].append(name)
             case .logFile(let name): logFilesByLocation[name.location, default: []].append(name)
             case nil where key.hasSuffix(TrailInventory.sidecarSuffix): sidecars.append(key)
             case nil where ArchiveManifest.isArchiveFile(key): continue
-            case nil: classifyOther(key)
+            case nil: classifyOther(key, selection: selection)
             }
         }
         for sidecar in sidecars {
             let digestKey = String(sidecar.dropLast(TrailInventory.sidecarSuffix.count))
-            guard case .digest? = TrailObjectKey(digestKey) else { classifyOther(sidecar); continue }
+            guard case .digest? = TrailObjectKey(digestKey) else { classifyOther(sidecar, selection: selection); continue }
             if !allKeys.contains(digestKey) {
                 unexpected.append((sidecar, "a saved signature for a digest that is not here"))
             }
@@ -50,8 +54,10 @@ public struct TrailInventory: Sendable {
     /// The suffix of a signature sidecar beside a digest.
     static let sidecarSuffix = ".metadata.json"
 
-    private mutating func classifyOther(_ key: String) {
+    private mutating func classifyOther(_ key: String, selection: TrailSelection?) {
         if let reason = TrailInventory.trailFolderReason(key) {
+            let prefix = selection.map { $0.trail.keyPrefix.isEmpty ? "AWSLogs/" : $0.trail.keyPrefix + "/AWSLogs/" } ?? ""
+            guard key.hasPrefix(prefix) else { otherTrailObjects += 1; return }
             unexpected.append((key, reason))
             return
         }

@@ -12,7 +12,7 @@ public struct PublicKeyFetch: Sendable {
 
     /// The regions and spans to ask for, from the digest keys of a listing.
     public static func windows(for keys: [String], options: VerificationOptions) -> [String: TimeSpan] {
-        let inventory = TrailInventory(keys: keys)
+        let inventory = TrailInventory(keys: keys, selection: options.trailSelection)
         var windows: [String: TimeSpan] = [:]
         for (chain, names) in inventory.digestsByChain {
             let times = names.map(\.endTime).filter { options.includesDigest(endingAt: $0) }

@@ -59,6 +59,8 @@ public struct VerificationReport: Sendable, Codable {
         public var publicKeysFromEvidence: Bool
         /// The time log files were judged against (waiting for their digest, or overdue).
         public var referenceTime: UTCTime?
+        /// The trail verified, when the run was given --trail-arn (other trails were ignored).
+        public var trailARN: String?
         /// Whether gaps were allowed (counted as notices) for the exit status.
         public var gapsAllowed: Bool
     }

@@ -65,6 +65,17 @@ extension TrailVerifier {
                 notices.append("ignored \(run.inventory.ignoredByFolder[folder] ?? 0) objects under \(folder)")
             }
         }
+        if let selection = options.trailSelection {
+            let trail = selection.trail
+            var text = "trail \(trail.arn) (DescribeTrails): \(trail.url), home region \(trail.homeRegion), \(trail.isMultiRegion ? "all regions" : "its home region only")"
+            if trail.isOrganizationTrail {
+                text += ", organization trail, " + (selection.accounts.isEmpty ? "every member account" : "accounts " + selection.accounts.sorted().joined(separator: ", "))
+            }
+            notices.append(text)
+            if run.inventory.otherTrailObjects > 0 {
+                notices.append("\(run.inventory.otherTrailObjects) objects of other trails, accounts or regions were ignored")
+            }
+        }
         if run.logFilesOutOfScope > 0 {
             notices.append("\(run.logFilesOutOfScope) log files listed by no digest in scope lie outside the requested window and were not checked")
         }
@@ -77,7 +88,7 @@ extension TrailVerifier {
                 : nil,
             publicKeyFingerprints: keys.keys.map(\.fingerprint), publicKeySources: options.publicKeySources.map(\.description),
             publicKeysFromEvidence: options.publicKeySources.contains { $0.isInsideEvidence },
-            referenceTime: referenceTime(in: run), gapsAllowed: options.allowGaps)
+            referenceTime: referenceTime(in: run), trailARN: options.trailSelection?.trail.arn.text, gapsAllowed: options.allowGaps)
         return VerificationReport(
             tool: .init(name: "trailproof", version: TrailproofVersion.current), scope: scope, chains: chains,
             digests: digests, logFiles: logFiles, gaps: gaps, objects: objects, notices: notices, totals: totals)

@@ -22,7 +22,7 @@ public struct TrailVerifier: Sendable {
     /// - Throws: `VerifierError` or `StoreError` when nothing can be verified.
     public func run(progress: (@Sendable (VerificationProgress) -> Void)? = nil) throws -> VerificationReport {
         progress?(.listing)
-        let inventory = TrailInventory(keys: try store.listKeys())
+        let inventory = TrailInventory(keys: try store.listKeys(), selection: options.trailSelection)
         guard inventory.digestCount > 0 else {
             throw VerifierError.noDigests(source: store.displayName, objects: inventory.allKeys.count)
         }

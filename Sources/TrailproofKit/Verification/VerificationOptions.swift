@@ -31,6 +31,8 @@ public struct VerificationOptions: Sendable {
     public var observedAt: Observation?
     /// What an archive's manifest claims about it (unproven: checked against what it holds).
     public var archiveClaim: ArchiveClaim?
+    /// One trail to verify (from --trail-arn); nil verifies every chain found.
+    public var trailSelection: TrailSelection?
     /// Where the public keys came from, for the report.
     public var publicKeySources: [PublicKeySource] = []
     /// Findings established before the run (an archive's unreadable manifest, say), reported with its own.

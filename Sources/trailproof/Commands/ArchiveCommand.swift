@@ -19,25 +19,34 @@ struct ArchiveCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "s3://BUCKET[/PREFIX] to copy.")
-    var source: String
+    @Argument(help: "s3://BUCKET[/PREFIX] to copy (default with --trail-arn: the trail's own bucket and prefix).")
+    var source: String?
 
     @Option(help: ArgumentHelp("Directory to copy into (it becomes the copy's bucket root).", valueName: "dir"))
     var out: String
 
     @OptionGroup var aws: AWSOptions
 
+    @OptionGroup var trail: TrailOptions
+
     @OptionGroup var common: RunOptions
 
     func validate() throws {
-        guard S3Store.parse(url: source) != nil else { throw ValidationError("\(source) is not s3://BUCKET[/PREFIX]") }
+        if let source {
+            guard S3Store.parse(url: source) != nil else { throw ValidationError("\(source) is not s3://BUCKET[/PREFIX]") }
+        } else if trail.trailARN == nil {
+            throw ValidationError("give SOURCE (s3://BUCKET[/PREFIX]) or --trail-arn")
+        }
     }
 
     func run() throws {
         try Output.mappingOperationalErrors {
+            let selection = try trail.selection(http: try aws.client())
+            let source = self.source ?? selection?.trail.url ?? ""
             guard let location = S3Store.parse(url: source) else { throw ValidationError("\(source) is not s3://BUCKET[/PREFIX]") }
             var options = common.verificationOptions(defaultWorkers: 32)
-            options.bucket = location.bucket
+            options.bucket = selection?.trail.bucket ?? location.bucket
+            options.trailSelection = selection
 
             let http = try aws.client()
             let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: S3Client(http: http),

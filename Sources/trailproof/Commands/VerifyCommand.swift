@@ -36,10 +36,12 @@ struct VerifyCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "s3://BUCKET[/PREFIX], or a directory holding a copy of the trail bucket.")
-    var root: String
+    @Argument(help: "s3://BUCKET[/PREFIX], or a directory holding a copy of the trail bucket (default with --trail-arn: the trail's own bucket and prefix).")
+    var root: String?
 
     @OptionGroup var aws: AWSOptions
+
+    @OptionGroup var trail: TrailOptions
 
     @OptionGroup var common: RunOptions
 
@@ -58,6 +60,9 @@ struct VerifyCommand: ParsableCommand {
         if keysFromArchive && !common.publicKeys.isEmpty {
             throw ValidationError("--keys-from-archive and --public-keys exclude each other: choose one trust anchor")
         }
+        guard let root = root ?? (trail.trailARN != nil ? "s3://" : nil) else {
+            throw ValidationError("give ROOT (s3://BUCKET[/PREFIX] or a directory), or --trail-arn")
+        }
         if keysFromArchive && S3Store.parse(url: root) != nil {
             throw ValidationError("--keys-from-archive is for a directory made by `trailproof archive`, not for s3://")
         }
@@ -68,10 +73,14 @@ struct VerifyCommand: ParsableCommand {
 
     func run() throws {
         try Output.mappingOperationalErrors {
+            // With --trail-arn, DescribeTrails says where the trail delivers and which chains are its own.
+            let selection = try trail.selection(http: try aws.client())
+            guard let root = root ?? selection?.trail.url else { throw ValidationError("give ROOT or --trail-arn") }
             let s3Location = S3Store.parse(url: root)
             var options = common.verificationOptions(defaultWorkers: s3Location != nil ? 32 : VerificationOptions.defaultWorkers)
-            options.bucket = bucket
+            options.bucket = bucket ?? selection?.trail.bucket
             options.headSignatures = headSignatures
+            options.trailSelection = selection
 
             let store: ObjectStore
             var (keys, sources) = try KeyFiles.load(common.publicKeys)

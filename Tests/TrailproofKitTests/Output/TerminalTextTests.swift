@@ -21,7 +21,7 @@ import Testing
             tool: .init(name: "trailproof", version: "t"),
             scope: .init(source: "/x\u{1b}", bucket: "b", bucketAssumed: false, start: nil, end: nil, digestEndTimeWindow: nil,
                          publicKeyFingerprints: [], publicKeySources: ["key file /k\n.json"], publicKeysFromEvidence: false,
-                         referenceTime: nil, gapsAllowed: false),
+                         referenceTime: nil, trailARN: nil, gapsAllowed: false),
             chains: [], digests: [], logFiles: [], gaps: [],
             objects: [ObjectRecord(key: hostile, verdict: .unexpected, detail: "d\r")], notices: ["n\u{7}"],
             totals: failing)
