@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrailproofKit
 import TrailproofNative
 import TrailproofTrailGen
 
@@ -56,5 +57,24 @@ struct ArchiveTrustTests {
         let withHead = try trail.trailproof(["verify", out, "--public-keys", trail.trail.publicKeysFile, "--head-signature", newest.signatureHex])
         #expect(withHead.status == 1, "\(withHead)")
         #expect(withHead.stderr.contains("signs no digest present"), "\(withHead)")
+    }
+
+    @Test func archivedSidecarsKeepTheBackfillGenerationTimestamp() throws {
+        let trail = try S3Trail("archive-backfill") { $0.hours = 6; $0.backfill = true }
+        defer { trail.remove() }
+        try trail.upload()
+        try trail.registerKeys()
+        let out = trail.scratch.path + "/archive"
+        let archive = try trail.trailproof(["archive", "s3://\(trail.bucket)", "--out", out])
+        #expect(archive.status == 0, "\(archive)")
+        let backfill = trail.trail.digests.filter(\.chain.isBackfill)
+        #expect(!backfill.isEmpty)
+        for digest in backfill {
+            let original = try #require(SavedSignature(metadataJSON: try LocalFile.readAll(trail.trail.path(of: digest.key) + ".metadata.json", limit: 1 << 20)))
+            let archived = try #require(SavedSignature(metadataJSON: try LocalFile.readAll(out + "/" + digest.key + ".metadata.json", limit: 1 << 20)))
+            #expect(original.backfillGenerationTimestamp != nil)
+            #expect(archived.backfillGenerationTimestamp == original.backfillGenerationTimestamp)
+            #expect(archived.signatureHex == digest.signatureHex)
+        }
     }
 }

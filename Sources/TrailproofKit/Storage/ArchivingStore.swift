@@ -87,10 +87,7 @@ public final class ArchivingStore: ObjectStore {
             return saved
         }
         guard let saved = try source.savedSignature(for: key) else { return nil }
-        var metadata = ["signature": saved.signatureHex]
-        if let algorithm = saved.algorithm { metadata["signature-algorithm"] = algorithm }
-        let json = try JSONSerialization.data(withJSONObject: ["Metadata": metadata], options: [.prettyPrinted, .sortedKeys])
-        try LocalFile.write(Array(json), to: sidecar)
+        try LocalFile.write(saved.metadataJSON, to: sidecar)
         return saved
     }
 

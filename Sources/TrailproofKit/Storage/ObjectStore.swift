@@ -41,6 +41,8 @@ public struct SavedSignature: Sendable, Equatable {
     public var algorithm: String?
     /// Where it was found.
     public var source: SignatureSource
+    /// For a backfill digest, `backfill-generation-timestamp` as stored (kept by archives).
+    public var backfillGenerationTimestamp: String?
     /// Why the saved metadata cannot be trusted (fields or sources that disagree, a sidecar that
     /// is not JSON); such a signature never verifies and the digest is `signature-invalid`.
     public var conflict: String?

@@ -73,8 +73,10 @@ public final class S3Store: ObjectStore {
 
     private static func signature(in headers: [String: String]) -> SavedSignature? {
         guard let signature = headers["x-amz-meta-signature"] else { return nil }
-        return SavedSignature(signatureHex: signature.trimmingWhitespace.lowercased(), algorithm: headers["x-amz-meta-signature-algorithm"],
-                              source: .s3Metadata)
+        var saved = SavedSignature(signatureHex: signature.trimmingWhitespace.lowercased(), algorithm: headers["x-amz-meta-signature-algorithm"],
+                                   source: .s3Metadata)
+        saved.backfillGenerationTimestamp = headers["x-amz-meta-backfill-generation-timestamp"]
+        return saved
     }
 
     /// Finds the trail folders (`…/AWSLogs/[o-id/]ACCOUNT/{CloudTrail,CloudTrail-Digest}/REGION/`)

@@ -1,8 +1,12 @@
+import Foundation
+
 extension SavedSignature {
     /// Member names that carry a signature in a sidecar, compared without case.
     static let signatureNames: Set<String> = ["signature", "x-amz-meta-signature"]
     /// Member names that carry the signature algorithm, compared without case.
     static let algorithmNames: Set<String> = ["signature-algorithm", "x-amz-meta-signature-algorithm"]
+    /// Member names that carry a backfill digest's generation time, compared without case.
+    static let backfillNames: Set<String> = ["backfill-generation-timestamp", "x-amz-meta-backfill-generation-timestamp"]
 
     /// Reads a `<key>.metadata.json` sidecar: what `aws s3api head-object` prints (a "Metadata"
     /// map) or a bare map, with the names `signature` / `x-amz-meta-signature` in any case.
@@ -56,6 +60,17 @@ extension SavedSignature {
         // Algorithm names are compared as CloudTrail writes them.
         let algorithm = algorithms.values.first.map { $0 == "sha256withrsa" ? "SHA256withRSA" : $0 }
         self.init(signatureHex: first, algorithm: algorithm, source: .metadataFile)
+        backfillGenerationTimestamp = maps.lazy.compactMap { map in
+            map.keys.sorted().first { SavedSignature.backfillNames.contains($0.lowercased()) }.flatMap { map[$0]?.stringValue }
+        }.first
+    }
+
+    /// The sidecar JSON an archive writes: the shape `aws s3api head-object` prints.
+    public var metadataJSON: [UInt8] {
+        var metadata = ["signature": signatureHex]
+        if let algorithm { metadata["signature-algorithm"] = algorithm }
+        if let backfillGenerationTimestamp { metadata["backfill-generation-timestamp"] = backfillGenerationTimestamp }
+        return Array((try? JSONSerialization.data(withJSONObject: ["Metadata": metadata], options: [.prettyPrinted, .sortedKeys])) ?? Data())
     }
 
     /// A saved signature that cannot be used because its sources disagree.
