@@ -47,6 +47,11 @@ struct TrailproofGen: ParsableCommand {
     @Option(help: "Plant an unreferenced log file in the hour of this digest index (repeatable).") var plantLog: [Int] = []
     @Option(help: "Delete the newest N digests with their log files.") var deleteNewest: Int?
 
+    @Option(help: "Also write a CloudTrail Lake query export with N result files and a signed result_sign.json.") var lakeQuery: Int?
+    @Option(help: "Lake export: result file index to modify (repeatable).") var lakeModify: [Int] = []
+    @Option(help: "Lake export: result file index to delete (repeatable).") var lakeDelete: [Int] = []
+    @Option(help: "Lake export: plant an unlisted result file with this name (repeatable).") var lakePlant: [String] = []
+
     func run() throws {
         var spec = TrailSpec()
         spec.seed = seed
@@ -116,6 +121,19 @@ struct TrailproofGen: ParsableCommand {
         }
         print("wrote \(trail.digests.count) digests and \(trail.logFiles.count) log files (\(trail.uncompressedLogBytes) bytes uncompressed) to \(trail.root)")
         print("public keys: \(trail.publicKeysFile)")
+        if let lakeQuery {
+            var lake = QueryResultsSpec()
+            lake.seed = seed
+            lake.files = lakeQuery
+            lake.region = spec.regions[0]
+            lake.accountID = spec.accounts[0]
+            let results = try QueryResultsGenerator.generate(lake, bucket: bucket, into: out)
+            for index in lakeModify where results.fileNames.indices.contains(index) { try results.modifyFile(results.fileNames[index]) }
+            for index in lakeDelete where results.fileNames.indices.contains(index) { try results.delete(results.fileNames[index]) }
+            for name in lakePlant { try results.plant(name) }
+            print("wrote a Lake query export of \(results.fileNames.count) result files to \(results.folderPath)")
+            print("its public keys: \(results.publicKeysFile)")
+        }
     }
 
     private func range(_ text: String) throws -> ClosedRange<Int> {

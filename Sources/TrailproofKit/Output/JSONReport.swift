@@ -2,8 +2,9 @@ import Foundation
 
 /// The machine-readable report: `VerificationReport` as stable, pretty-printed JSON with sorted keys.
 public enum JSONReport {
-    /// Encodes `report`; absent optional fields mean "not applicable".
-    public static func encode(_ report: VerificationReport) throws -> [UInt8] {
+    /// Encodes `report` (a `VerificationReport` or a `QueryResultsReport`); absent optional
+    /// fields mean "not applicable".
+    public static func encode<Report: Encodable>(_ report: Report) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return Array(try encoder.encode(report)) + [UInt8(ascii: "\n")]

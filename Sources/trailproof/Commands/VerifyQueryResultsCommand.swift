@@ -1,0 +1,91 @@
+import ArgumentParser
+import Foundation
+import TrailproofKit
+import TrailproofNative
+
+/// `trailproof verify-query-results`: verifies a CloudTrail Lake query export (sign file and results).
+struct VerifyQueryResultsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-query-results",
+        abstract: "Verify CloudTrail Lake query results: the sign file's signature and every result file.",
+        discussion: """
+            SOURCE is the query's folder: s3://BUCKET/PREFIX/ (…/CloudTrail-Lake/Query/YYYY/MM/DD/QUERY-ID/) \\
+            or a local directory holding result_sign.json and the result files. Checks the sign \\
+            file's SHA256withRSA signature over the result files' hashes with the sign file \\
+            region's key valid at queryCompleteTime (--public-keys, else ListPublicKeys in that \\
+            region), each result file's SHA-256 over its stored bytes, and that the folder holds \\
+            nothing the sign file does not list. Every problem is reported, not only the first.
+
+            EXIT STATUS
+              0  the sign file and every result file verified
+              1  an integrity problem: sign file missing, malformed, unsigned by a known key or
+                 with an invalid signature; a result file missing, modified, unreadable or unlisted
+              2  usage or operational error (nothing in SOURCE, unusable key file, access denied)
+            """
+    )
+
+    @Argument(help: "s3://BUCKET/PREFIX/ of the query folder, or a directory holding result_sign.json and the result files.")
+    var source: String
+
+    @OptionGroup var aws: AWSOptions
+
+    @Option(name: .customLong("public-keys"), help: ArgumentHelp(
+        "JSON printed by `aws cloudtrail list-public-keys` or `trailproof keys` (repeatable); default: ListPublicKeys in the sign file's region.",
+        valueName: "file"))
+    var publicKeys: [String] = []
+
+    @Option(help: "Output format: text or json.")
+    var format: RunOptions.OutputFormat = .text
+
+    @Flag(name: .shortAndLong, help: "Print a line for every result file.")
+    var verbose = false
+
+    @Option(help: "Files read at once (1 to 256; default 32 for S3, one per core for a directory).")
+    var concurrency: Int?
+
+    func validate() throws {
+        if let concurrency, !(1...VerificationOptions.maximumWorkers).contains(concurrency) {
+            throw ValidationError("--concurrency must be from 1 to \(VerificationOptions.maximumWorkers)")
+        }
+    }
+
+    func run() throws {
+        try Output.mappingOperationalErrors {
+            let (files, fileSources) = try KeyFiles.load(publicKeys)
+            let store: ObjectStore
+            let folder: String
+            var http: AWSHTTPClient?
+            if let location = S3Store.parse(url: source) {
+                let client = try aws.client()
+                http = client
+                store = S3Store(bucket: location.bucket, prefix: location.prefix, client: S3Client(http: client))
+                folder = location.prefix
+            } else {
+                store = try DirectoryStore(root: source)
+                folder = ""
+            }
+            let aws = self.aws, s3Client = http
+            let fromFiles = !publicKeys.isEmpty
+            let report = try QueryResultsVerifier(store: store, folder: folder, workers: concurrency ?? (s3Client != nil ? 32 : VerificationOptions.defaultWorkers))
+                .run { region, completed in
+                    if fromFiles { return (files, fileSources) }
+                    let client = try s3Client ?? aws.client()
+                    // As the AWS CLI asks: from the completion time, 20 days on (and 2 h before it).
+                    let json = try CloudTrailPublicKeys(http: client).listPublicKeysJSON(
+                        region: region, start: completed.adding(seconds: -2 * 3600), end: completed.adding(seconds: 20 * 86_400))
+                    var ring = PublicKeyRing()
+                    for key in try PublicKeyRing.parseListPublicKeys(json, name: "ListPublicKeys in \(region)") where !ring.add(key) {
+                        throw KeyFileError(file: "ListPublicKeys in \(region)", reason: .fingerprintCollision(fingerprint: key.fingerprint))
+                    }
+                    return (ring, [.listPublicKeys(regions: [region])])
+                }
+            let text = QueryResultsTextReport(report, verbose: verbose && format == .text)
+            Output.writeStandardError(text.problems)
+            switch format {
+            case .json: FileHandle.standardOutput.write(Data(try JSONReport.encode(report)))
+            case .text: FileHandle.standardOutput.write(Data((text.summary.joined(separator: "\n") + "\n").utf8))
+            }
+            if report.totals.exitStatus != 0 { throw ExitCode(Int32(report.totals.exitStatus)) }
+        }
+    }
+}
