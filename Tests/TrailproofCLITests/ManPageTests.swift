@@ -27,18 +27,23 @@ import Testing
     /// How roff source spells an option: every hyphen escaped.
     static func roff(_ option: String) -> String { option.replacingOccurrences(of: "-", with: "\\-") }
 
-    @Test func everyOptionOfVerifyHelpIsDocumentedInTheManPage() throws {
-        let help = try BuiltBinary.run(["verify", "--help"])
+    /// Every subcommand and its page.
+    static let commandPages = [("verify", "trailproof-verify.1"), ("keys", "trailproof-keys.1"), ("archive", "trailproof-archive.1"),
+                               ("verify-query-results", "trailproof-verify-query-results.1")]
+    static let allPages = ["trailproof.1"] + commandPages.map(\.1)
+
+    @Test(arguments: commandPages)
+    func everyOptionOfACommandsHelpIsDocumentedInItsManPage(_ command: String, _ name: String) throws {
+        let help = try BuiltBinary.run([command, "--help"])
         #expect(help.status == 0, "\(help)")
         let options = Self.optionNames(inHelp: help.stdout)
-        // Sanity: the parse found the options it must find.
-        #expect(options.isSuperset(of: ["--public-keys", "--head-signature", "--allow-gaps", "-v", "--verbose", "-h", "--help"]),
-                "\(options.sorted())")
-        let page = try Self.page("trailproof-verify.1")
+        // Sanity: the parse found the options every command has.
+        #expect(options.isSuperset(of: ["-h", "--help", "--version"]), "\(options.sorted())")
+        let page = try Self.page(name)
         let optionsSection = try #require(page.components(separatedBy: ".SH OPTIONS").dropFirst().first?
             .components(separatedBy: "\n.SH ").first)
         for option in options.sorted() {
-            #expect(optionsSection.contains(Self.roff(option)), "\(option) is in `trailproof verify --help` but not in OPTIONS of man/trailproof-verify.1")
+            #expect(optionsSection.contains(Self.roff(option)), "\(option) is in `trailproof \(command) --help` but not in OPTIONS of man/\(name)")
         }
     }
 
@@ -53,7 +58,7 @@ import Testing
         }
     }
 
-    @Test(arguments: ["trailproof.1", "trailproof-verify.1"])
+    @Test(arguments: allPages)
     func aManPageHasTheStandardSections(_ name: String) throws {
         let page = try Self.page(name)
         for section in ["NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXIT STATUS", "FILES", "EXAMPLES", "SEE ALSO"] {
@@ -64,12 +69,13 @@ import Testing
         for code in ["0", "1", "2"] {
             #expect(exitStatus.contains(".B \(code)\n"), "\(name): EXIT STATUS does not describe \(code)")
         }
-        #expect(page.contains(".metadata.json"))
-        #expect(page.contains("user.signature"))
+        if ["trailproof.1", "trailproof-verify.1"].contains(name) {
+            #expect(page.contains(".metadata.json"))
+            #expect(page.contains("user.signature"))
+        }
     }
 
-    @Test(.enabled(if: ExternalGroff.path != nil, "groff is not installed"),
-          arguments: ["trailproof.1", "trailproof-verify.1"])
+    @Test(.enabled(if: ExternalGroff.path != nil, "groff is not installed"), arguments: allPages)
     func aManPageRendersWithoutTroffWarnings(_ name: String) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(ExternalGroff.path))
@@ -82,6 +88,24 @@ import Testing
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         #expect(warnings.isEmpty, "\(warnings)")
+    }
+}
+
+extension ManPageTests {
+    /// mandoc's lint: no error, warning or style message on any page (scripts/install-deps installs mandoc).
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/mandoc"), "mandoc is not installed"), arguments: allPages)
+    func aManPagePassesMandocLint(_ name: String) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/mandoc")
+        process.arguments = ["-Tlint", "-W", "style", Self.manFolder + "/" + name]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let messages = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(messages.isEmpty, "\(messages)")
+        #expect(process.terminationStatus == 0)
     }
 }
 
