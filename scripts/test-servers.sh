@@ -7,7 +7,8 @@
 #
 # The command sees TRAILPROOF_TEST_S3_ENDPOINT and TRAILPROOF_TEST_CLOUDTRAIL_ENDPOINT
 # (http://127.0.0.1:PORT) and exits with its own status. Installs what is missing first:
-# python3 and pip (apt-get, Debian 12), then moto[server], boto3 and awscli (pip).
+# python3, pip, chromium and xmllint (apt-get, Debian 12), then moto[server], boto3, awscli,
+# junitparser and pillow (pip).
 set -euo pipefail
 scripts="$(cd "$(dirname "$0")" && pwd)"
 
@@ -29,20 +30,27 @@ if ! command -v python3 >/dev/null 2>&1; then
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3 python3-pip >/dev/null
 fi
-if ! python3 -c 'import moto.server, flask, flask_cors, boto3, awscli' >/dev/null 2>&1 || ! command -v aws >/dev/null 2>&1; then
+# The readers of what trailproof writes: a headless browser for the HTML report, xmllint for the
+# JUnit schema (Debian packages), junitparser and Pillow (PyPI).
+if ! command -v chromium >/dev/null 2>&1 || ! command -v xmllint >/dev/null 2>&1; then
+    echo "trailproof: installing chromium and libxml2-utils" >&2
+    as_root apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium libxml2-utils >/dev/null
+fi
+if ! python3 -c 'import moto.server, flask, flask_cors, boto3, awscli, junitparser, PIL' >/dev/null 2>&1 || ! command -v aws >/dev/null 2>&1; then
     if ! python3 -m pip --version >/dev/null 2>&1; then
         echo "trailproof: installing python3-pip" >&2
         as_root apt-get update -qq
         DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-pip >/dev/null
     fi
-    echo "trailproof: installing moto[server], boto3 and awscli with pip" >&2
+    echo "trailproof: installing moto[server], boto3, awscli, junitparser and pillow with pip" >&2
     pip_flags=(--quiet --disable-pip-version-check)
     # Debian 12's python3 is "externally managed" (PEP 668): install beside it, for this user
     # unless root or inside a virtual environment.
     if python3 -c 'import sys; sys.exit(0 if sys.prefix == sys.base_prefix else 1)' && [ "$(id -u)" -ne 0 ]; then
         pip_flags+=(--user)
     fi
-    PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install "${pip_flags[@]}" "moto[server]" boto3 awscli
+    PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install "${pip_flags[@]}" "moto[server]" boto3 awscli junitparser pillow
     hash -r
 fi
 

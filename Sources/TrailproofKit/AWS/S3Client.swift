@@ -105,6 +105,17 @@ public final class S3Client: Sendable {
         }
     }
 
+    /// Writes `body` as the object `key` (PutObject), signed with its payload's SHA-256.
+    /// - Throws: `AWSRequestError` for any answer but 200.
+    public func putObject(bucket: String, key: String, body: [UInt8], contentType: String) throws {
+        let request = HTTPRequest(method: "PUT", url: try url(bucket: bucket, key: key), headers: [("Content-Type", contentType)], body: body)
+        let (head, _) = try http.sendCollecting(request, signer: try signer(for: bucket), object: "s3://\(bucket)/\(key)")
+        guard head.status == 200 else {
+            throw AWSRequestError(object: "s3://\(bucket)/\(key)", status: head.status, code: AWSRequestError.errorCode(head.errorBody),
+                                  message: "cannot write object", attempts: 1)
+        }
+    }
+
     /// The object's response headers (lower-cased names), or nil when it does not exist.
     public func headObject(bucket: String, key: String) throws -> [String: String]? {
         let request = HTTPRequest(method: "HEAD", url: try url(bucket: bucket, key: key))

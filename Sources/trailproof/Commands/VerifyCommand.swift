@@ -72,6 +72,7 @@ struct VerifyCommand: ParsableCommand {
     }
 
     func run() throws {
+        let startedAt = UTCTime.now
         try Output.mappingOperationalErrors {
             // With --trail-arn, DescribeTrails says where the trail delivers and which chains are its own.
             let selection = try trail.selection(http: try aws.client())
@@ -119,7 +120,9 @@ struct VerifyCommand: ParsableCommand {
                 store = directory
             }
             options.publicKeySources = sources
-            try common.finish(with: try common.verify(store, keys: keys, options: options))
+            let aws = self.aws
+            try common.finish(with: try common.verify(store, keys: keys, options: options), startedAt: startedAt,
+                              s3: { S3Client(http: try aws.client()) })
         }
     }
 }

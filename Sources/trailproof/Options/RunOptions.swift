@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import TrailproofKit
 import TrailproofNative
@@ -20,6 +21,11 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
+    @Option(name: .customLong("report"), help: ArgumentHelp(
+        "Also write a report: FORMAT=PATH, FORMAT json, ndjson, html, junit or markdown, PATH a file, - (standard output, instead of --format's) or s3://BUCKET/KEY (repeatable).",
+        valueName: "format=path"))
+    var reports: [String] = []
+
     @Flag(help: "Report gaps without failing: exit 0 when gaps are the only problem.")
     var allowGaps = false
 
@@ -40,6 +46,12 @@ struct RunOptions: ParsableArguments {
         }
         if let start = start.flatMap(UTCTime.init(parsing:)), let end = end.flatMap(UTCTime.init(parsing:)), end < start {
             throw ValidationError("--end is before --start")
+        }
+        for report in reports where ReportRequest(report) == nil {
+            throw ValidationError("--report \(report) is not FORMAT=PATH with FORMAT one of \(ReportRequest.Format.allCases.map(\.rawValue).joined(separator: ", ")) and PATH a file, - or s3://BUCKET/KEY")
+        }
+        if reportRequests.filter({ $0.destination == .standardOutput }).count > 1 {
+            throw ValidationError("only one --report can go to standard output (-)")
         }
         if let concurrency, !(1...VerificationOptions.maximumWorkers).contains(concurrency) {
             throw ValidationError("--concurrency must be from 1 to \(VerificationOptions.maximumWorkers)")
@@ -64,9 +76,22 @@ struct RunOptions: ParsableArguments {
         return report
     }
 
-    /// Prints `report` in the chosen format and ends with its exit status.
-    func finish(with report: VerificationReport) throws {
-        try Output.write(report, format: format, verbose: verbose)
+    /// The parsed --report options.
+    var reportRequests: [ReportRequest] { reports.compactMap(ReportRequest.init) }
+
+    /// Prints `report` in the chosen format, writes every --report from the same report, and ends
+    /// with its exit status. A --report to `-` takes standard output's place.
+    func finish(with report: VerificationReport, startedAt: UTCTime, s3: @escaping () throws -> S3Client) throws {
+        let requests = reportRequests
+        let toStandardOutput = requests.contains { $0.destination == .standardOutput }
+        try Output.write(report, format: format, verbose: verbose, summaryToStandardOutput: !toStandardOutput)
+        if !requests.isEmpty {
+            let set = try ReportSet(report)
+            let jsonPath = requests.first { $0.format == .json }?.pathText
+            let run = RunRecord(commandLine: CommandLine.arguments, startedAt: startedAt, endedAt: .now,
+                                host: ProcessInfo.processInfo.hostName, jsonReportSHA256: set.jsonSHA256, jsonReportPath: jsonPath)
+            try set.write(requests, run: run, standardOutput: { FileHandle.standardOutput.write(Data($0)) }, s3: s3)
+        }
         if report.totals.exitStatus != 0 { throw ExitCode(Int32(report.totals.exitStatus)) }
     }
 }

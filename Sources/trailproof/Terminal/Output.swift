@@ -4,16 +4,15 @@ import TrailproofKit
 
 /// Where results and diagnostics go: results on stdout, `trailproof:` lines on stderr.
 enum Output {
-    static func write(_ report: VerificationReport, format: RunOptions.OutputFormat, verbose: Bool) throws {
+    /// Problems to stderr; the summary (or JSON report) to stdout unless `summaryToStandardOutput` is false.
+    static func write(_ report: VerificationReport, format: RunOptions.OutputFormat, verbose: Bool,
+                      summaryToStandardOutput: Bool = true) throws {
+        let text = TextReport(report, verbose: verbose && format == .text)
+        writeStandardError(text.problems)
+        guard summaryToStandardOutput else { return }
         switch format {
-        case .json:
-            let text = TextReport(report, verbose: false)
-            writeStandardError(text.problems)
-            FileHandle.standardOutput.write(Data(try JSONReport.encode(report)))
-        case .text:
-            let text = TextReport(report, verbose: verbose)
-            writeStandardError(text.problems)
-            FileHandle.standardOutput.write(Data((text.summary.joined(separator: "\n") + "\n").utf8))
+        case .json: FileHandle.standardOutput.write(Data(try JSONReport.encode(report)))
+        case .text: FileHandle.standardOutput.write(Data((text.summary.joined(separator: "\n") + "\n").utf8))
         }
     }
 

@@ -35,6 +35,12 @@ enum BuiltBinary {
             Issue.record("\(error)", sourceLocation: sourceLocation)
             throw error
         }
+        return try run(program: executable, arguments, timeout: timeout, sourceLocation: sourceLocation)
+    }
+
+    /// Runs any program (a reader of what trailproof writes: a browser, xmllint, python3) the same way.
+    static func run(program executable: String, _ arguments: [String], timeout: TimeInterval = 120,
+                    sourceLocation: SourceLocation = #_sourceLocation) throws -> Run {
         let outputs = FileManager.default.temporaryDirectory.path + "/trailproof-cli-run-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: outputs, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: outputs) }
@@ -61,7 +67,8 @@ enum BuiltBinary {
         try stdoutHandle.close()
         try stderrHandle.close()
         if watchdog.fired {
-            Issue.record("trailproof \(arguments.joined(separator: " ")) did not finish within \(Int(timeout)) s", sourceLocation: sourceLocation)
+            Issue.record("\(URL(fileURLWithPath: executable).lastPathComponent) \(arguments.joined(separator: " ")) did not finish within \(Int(timeout)) s",
+                         sourceLocation: sourceLocation)
         }
         return Run(arguments: arguments, status: process.terminationStatus,
                    stdout: String(decoding: try Data(contentsOf: URL(fileURLWithPath: stdoutPath)), as: UTF8.self),

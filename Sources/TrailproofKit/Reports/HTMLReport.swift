@@ -1,0 +1,185 @@
+/// The forensic report: one self-contained HTML file (no fetches, no scripts, no external styles)
+/// that opens from a USB stick on an air-gapped laptop and prints to PDF with every finding shown.
+public enum HTMLReport {
+    /// Renders `report` with the custody record of its run.
+    public static func render(_ report: VerificationReport, run: RunRecord) -> [UInt8] {
+        var html = HTMLBuilder()
+        let verified = report.totals.exitStatus == 0
+        html.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        html.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        html.raw("<title>\(Markup.xml("CloudTrail integrity report: " + (verified ? "verified" : "integrity problems found")))</title>\n")
+        html.raw("<style>\n\(stylesheet)</style>\n</head>\n<body>\n")
+
+        html.raw("<header>\n<h1>CloudTrail integrity report</h1>\n")
+        html.raw("<p class=\"verdict \(verified ? "ok" : "bad")\" id=\"verdict\">\(Markup.xml(verdictSentence(report)))</p>\n")
+        html.raw("<p class=\"sub\">Source: <code>\(Markup.xml(report.scope.source))</code></p>\n</header>\n")
+
+        summary(report, into: &html)
+        custody(report, run: run, into: &html)
+        chains(report, into: &html)
+        findings(report, into: &html)
+        if !report.notices.isEmpty {
+            html.raw("<section id=\"notices\">\n<h2>Notes</h2>\n<ul>\n")
+            for notice in report.notices { html.raw("<li>\(Markup.xml(notice))</li>\n") }
+            html.raw("</ul>\n</section>\n")
+        }
+        html.raw("<footer>Written by \(Markup.xml(report.tool.name)) \(Markup.xml(report.tool.version)). Every finding is listed; nothing needs a click to be seen.</footer>\n")
+        html.raw("</body>\n</html>\n")
+        return Array(html.text.utf8)
+    }
+
+    /// The verdict in words a non-specialist understands.
+    static func verdictSentence(_ report: VerificationReport) -> String {
+        let span = report.totals.coveredSpan.map { " from \($0.start.iso8601) to \($0.end.iso8601)" } ?? ""
+        if report.totals.exitStatus == 0 {
+            return "Verified: every CloudTrail digest and log file in scope is exactly what CloudTrail delivered, and CloudTrail's signatures vouch for them\(span)."
+        }
+        let count = report.totals.findings
+        return "Not verified: \(count) integrity \(count == 1 ? "problem was" : "problems were") found. Some logs were modified, deleted, moved or planted, or some time is covered by no signed digest. The findings below give the evidence."
+    }
+
+    private static func summary(_ report: VerificationReport, into html: inout HTMLBuilder) {
+        let scope = report.scope, totals = report.totals
+        html.raw("<section id=\"summary\">\n<h2>Summary</h2>\n<table class=\"facts\">\n<tbody>\n")
+        let asked: String
+        switch (scope.start, scope.end) {
+        case let (start?, end?): asked = "\(start.iso8601) to \(end.iso8601)"
+        case let (start?, nil): asked = "from \(start.iso8601)"
+        case let (nil, end?): asked = "up to \(end.iso8601)"
+        case (nil, nil): asked = "everything present"
+        }
+        html.row("Scope asked", asked)
+        html.row("Span verified", totals.coveredSpan.map { "\($0.start.iso8601) to \($0.end.iso8601)" } ?? "none")
+        html.row("Chains", "\(totals.chains)")
+        html.row("Digest files", "\(totals.digestsValid) of \(totals.digests) valid")
+        html.row("Log files", "\(totals.logFilesValid) of \(totals.logFiles) listed log files valid")
+        html.row("Integrity findings", "\(totals.findings)")
+        if let trail = scope.trailARN { html.row("Trail", trail) }
+        html.raw("</tbody>\n</table>\n")
+        html.raw("<table class=\"counts\">\n<thead><tr><th>Object</th><th>Verdict</th><th>Count</th></tr></thead>\n<tbody>\n")
+        for (verdict, count) in totals.digestsByVerdict.sorted(by: { $0.key < $1.key }) {
+            html.raw("<tr class=\"\(verdict == "valid" ? "okrow" : "badrow")\"><td>digest</td><td>\(Markup.xml(verdict))</td><td>\(count)</td></tr>\n")
+        }
+        for (verdict, count) in totals.logFilesByVerdict.sorted(by: { $0.key < $1.key }) {
+            let finding = LogFileVerdict(rawValue: verdict)?.isFinding ?? true
+            html.raw("<tr class=\"\(finding ? "badrow" : "okrow")\"><td>log file</td><td>\(Markup.xml(verdict))</td><td>\(count)</td></tr>\n")
+        }
+        if totals.gaps > 0 { html.raw("<tr class=\"badrow\"><td>gap</td><td>no coverage</td><td>\(totals.gaps)</td></tr>\n") }
+        if totals.objectFindings > 0 {
+            html.raw("<tr class=\"badrow\"><td>object</td><td>unexpected or mismatched</td><td>\(totals.objectFindings)</td></tr>\n")
+        }
+        if totals.logFilesOutOfScope > 0 {
+            html.raw("<tr class=\"okrow\"><td>log file</td><td>outside the window (not checked)</td><td>\(totals.logFilesOutOfScope)</td></tr>\n")
+        }
+        html.raw("</tbody>\n</table>\n</section>\n")
+    }
+
+    private static func custody(_ report: VerificationReport, run: RunRecord, into html: inout HTMLBuilder) {
+        html.raw("<section id=\"custody\">\n<h2>Chain of custody</h2>\n<table class=\"facts\">\n<tbody>\n")
+        html.row("Tool", "\(report.tool.name) \(report.tool.version)")
+        html.row("Command line", run.commandLineText, code: true)
+        html.row("Started (UTC)", run.startedAt.iso8601)
+        html.row("Ended (UTC)", run.endedAt.iso8601)
+        html.row("Host", run.host)
+        html.row("Source", report.scope.source, code: true)
+        if let bucket = report.scope.bucket { html.row("Bucket", bucket + (report.scope.bucketAssumed ? " (assumed from the digests)" : "")) }
+        let keySources = report.scope.publicKeySources.isEmpty ? ["(not recorded)"] : report.scope.publicKeySources
+        for (index, source) in keySources.enumerated() { html.row(index == 0 ? "Public keys from" : "", source, code: true) }
+        if report.scope.publicKeysFromEvidence {
+            html.row("Warning", "The public keys were taken from the archive itself: whoever could alter the archive could have replaced them. This report proves the archive is self-consistent, not that CloudTrail wrote it.")
+        }
+        let used = Set(report.digests.compactMap(\.publicKeyFingerprint)).sorted()
+        html.row("Key fingerprints used by digests", used.isEmpty ? "none" : used.joined(separator: ", "), code: true)
+        var sources: [String: Int] = [:]
+        for record in report.digests { if let source = record.signatureSource { sources[source.rawValue, default: 0] += 1 } }
+        html.row("Digest signatures from", sources.isEmpty ? "none" : sources.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
+        html.row("JSON report SHA-256", run.jsonReportSHA256 + (run.jsonReportPath.map { " (written to \($0))" }
+            ?? " (the bytes `--report json=PATH` writes for this run)"), code: true)
+        if let reference = report.scope.referenceTime { html.row("Reference time", reference.iso8601) }
+        html.raw("</tbody>\n</table>\n</section>\n")
+    }
+
+    private static func chains(_ report: VerificationReport, into html: inout HTMLBuilder) {
+        html.raw("<section id=\"chains\">\n<h2>Coverage by chain</h2>\n")
+        html.raw(legend)
+        for chain in report.chains {
+            let timeline = CoverageTimeline(chain: chain, report: report)
+            html.raw("<div class=\"chain\">\n<h3>\(Markup.xml(chain.id))</h3>\n")
+            let covered = chain.coverage.isEmpty ? "nothing verified" : "covered " + chain.coverage.map(\.text).joined(separator: ", ")
+            html.raw("<p>\(chain.validDigests) of \(chain.digests) digests valid; \(Markup.xml(covered)). Bucket <code>\(Markup.xml(chain.bucket))</code>.</p>\n")
+            html.raw(TimelineSVG.render(timeline))
+            let marks = TimelineSVG.mergedMarks(timeline)
+            if marks.isEmpty {
+                html.raw("<p class=\"okline\">No problem hour on this chain.</p>\n")
+            } else {
+                html.raw("<ol class=\"marks\">\n")
+                for mark in marks {
+                    html.raw("<li><span class=\"swatch s\(mark.state.rawValue)\"></span><b>\(Markup.xml(mark.state.label))</b> \(Markup.xml(mark.span.start.iso8601)) to \(Markup.xml(mark.span.end.iso8601)): \(Markup.xml(mark.label))</li>\n")
+                }
+                html.raw("</ol>\n")
+            }
+            html.raw("</div>\n")
+        }
+        html.raw("</section>\n")
+    }
+
+    private static func findings(_ report: VerificationReport, into html: inout HTMLBuilder) {
+        let rows = FindingRow.rows(of: report)
+        html.raw("<section id=\"findings\">\n<h2>Findings and notices (\(rows.count))</h2>\n")
+        guard !rows.isEmpty else {
+            html.raw("<p class=\"okline\">No finding.</p>\n</section>\n")
+            return
+        }
+        html.raw("<table class=\"findings\">\n<thead><tr><th>Severity</th><th>Object</th><th>Verdict</th><th>Evidence</th><th>Location</th></tr></thead>\n<tbody>\n")
+        for row in rows {
+            html.raw("<tr class=\"sev\(row.severity.rawValue)\"><td>\(row.severity.label)</td><td>\(Markup.xml(row.object))</td><td><b>\(Markup.xml(row.verdict))</b></td><td>")
+            html.raw("<div>\(Markup.xml(row.detail))</div>")
+            if let chain = row.chain { html.raw("<div><i>chain</i> <code>\(Markup.xml(chain))</code></div>") }
+            if let span = row.span { html.raw("<div><i>time</i> \(Markup.xml(span.start == span.end ? span.start.iso8601 : span.text))</div>") }
+            for (label, value) in row.evidence { html.raw("<div><i>\(Markup.xml(label))</i> <code>\(Markup.xml(value))</code></div>") }
+            html.raw("</td><td><code>\(Markup.xml(row.location ?? "-"))</code></td></tr>\n")
+        }
+        html.raw("</tbody>\n</table>\n</section>\n")
+    }
+
+    static let legend: String = {
+        var text = "<p class=\"legend\">"
+        for state in CoverageTimeline.State.allCases {
+            text += "<span class=\"swatch s\(state.rawValue)\"></span>\(state.label) "
+        }
+        return text + "</p>\n"
+    }()
+
+    static let stylesheet = """
+        body{font-family:-apple-system,"Segoe UI",Helvetica,Arial,sans-serif;margin:2em auto;max-width:1100px;color:#111;padding:0 1em}
+        h1{font-size:1.6em;margin:0 0 .3em}h2{font-size:1.25em;border-bottom:1px solid #ccc;margin-top:1.6em}h3{font-size:1em;margin:1.2em 0 .3em}
+        .verdict{font-size:1.15em;padding:.7em 1em;border-radius:4px;font-weight:600}
+        .verdict.ok{background:#e3f4e3;border:1px solid #2e7d32}.verdict.bad{background:#fde7e7;border:1px solid #c62828}
+        .sub{color:#444}code{font-family:Menlo,Consolas,monospace;font-size:.88em;word-break:break-all}
+        table{border-collapse:collapse;width:100%;margin:.6em 0}th,td{border:1px solid #ccc;padding:.25em .45em;text-align:left;vertical-align:top;font-size:.9em}
+        thead th{background:#f0f0f0}table.facts th,table.facts td{width:auto}table.facts td:first-child{white-space:nowrap;font-weight:600;width:14em}
+        .okrow td{background:#f5fbf5}.badrow td{background:#fdf3f3}
+        .sev0 td:first-child{background:#b71c1c;color:#fff}.sev1 td:first-child{background:#e65100;color:#fff}
+        .sev2 td:first-child{background:#f9a825}.sev3 td:first-child{background:#616161;color:#fff}.sev4 td:first-child{background:#e0e0e0}
+        .swatch{display:inline-block;width:.9em;height:.9em;margin:0 .3em 0 .8em;vertical-align:-.1em;border:1px solid #999}
+        .s0{background:#c62828}.s1{background:#ef6c00}.s2{background:#424242}.s3{background:#fbc02d}.s4{background:#43a047}.s5{background:#f5f5f5}
+        svg.timeline{width:100%;height:auto;display:block}ol.marks{font-size:.88em}.okline{color:#2e7d32}
+        footer{margin-top:2em;color:#666;font-size:.85em}
+        @media print{body{margin:0;max-width:none;font-size:10pt}h2{page-break-after:avoid}.chain{page-break-inside:avoid}
+        tr{page-break-inside:avoid}thead{display:table-header-group}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+
+        """
+}
+
+/// Accumulates HTML text.
+struct HTMLBuilder {
+    var text = ""
+
+    mutating func raw(_ fragment: String) { text += fragment }
+
+    /// A two-cell table row: a label and an escaped value.
+    mutating func row(_ label: String, _ value: String, code: Bool = false) {
+        let cell = code ? "<code>\(Markup.xml(value))</code>" : Markup.xml(value)
+        text += "<tr><td>\(Markup.xml(label))</td><td>\(cell)</td></tr>\n"
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import TrailproofNative
+
+/// One `--report FORMAT=PATH`: a report format and where to write it.
+public struct ReportRequest: Sendable, Equatable {
+    /// The report formats.
+    public enum Format: String, Sendable, CaseIterable {
+        case json, ndjson, html, junit, markdown
+
+        /// The MIME type written with an S3 object.
+        var contentType: String {
+            switch self {
+            case .json: return "application/json"
+            case .ndjson: return "application/x-ndjson"
+            case .html: return "text/html; charset=utf-8"
+            case .junit: return "application/xml"
+            case .markdown: return "text/markdown; charset=utf-8"
+            }
+        }
+    }
+
+    /// Where a report goes.
+    public enum Destination: Sendable, Equatable {
+        /// `-`.
+        case standardOutput
+        /// A file path.
+        case file(String)
+        /// `s3://BUCKET/KEY`.
+        case s3(bucket: String, key: String)
+    }
+
+    /// The format.
+    public var format: Format
+    /// The destination.
+    public var destination: Destination
+
+    /// Parses `FORMAT=PATH`; nil when it is not one.
+    public init?(_ text: String) {
+        guard let equals = text.firstIndex(of: "="), let format = Format(rawValue: String(text[..<equals])) else { return nil }
+        let path = String(text[text.index(after: equals)...])
+        guard !path.isEmpty else { return nil }
+        self.format = format
+        if path == "-" {
+            destination = .standardOutput
+        } else if path.hasPrefix("s3://") {
+            // An object key, not a folder: s3://BUCKET/KEY with KEY not ending in "/".
+            guard !path.hasSuffix("/"), let location = S3Store.parse(url: path), !location.prefix.isEmpty else { return nil }
+            destination = .s3(bucket: location.bucket, key: String(location.prefix.dropLast()))
+        } else {
+            destination = .file(path)
+        }
+    }
+
+    /// The path as given, for people.
+    public var pathText: String {
+        switch destination {
+        case .standardOutput: return "-"
+        case .file(let path): return path
+        case .s3(let bucket, let key): return "s3://\(bucket)/\(key)"
+        }
+    }
+}
+
+/// Renders one run's reports in every requested format, all from the same report, and writes them.
+public struct ReportSet: Sendable {
+    /// The report.
+    public let report: VerificationReport
+    /// The exact bytes of its JSON report, and their SHA-256 (named in the human reports).
+    public let json: [UInt8]
+    /// See `json`.
+    public let jsonSHA256: String
+
+    /// Prepares the reports of `report`.
+    public init(_ report: VerificationReport) throws {
+        self.report = report
+        json = try JSONReport.encode(report)
+        jsonSHA256 = try MessageDigest.sha256Hex(json)
+    }
+
+    /// The bytes of `format` for this run.
+    public func render(_ format: ReportRequest.Format, run: RunRecord) throws -> [UInt8] {
+        switch format {
+        case .json: return json
+        case .ndjson: return try NDJSONReport.render(report)
+        case .html: return HTMLReport.render(report, run: run)
+        case .junit: return JUnitReport.render(report, run: run)
+        case .markdown: return MarkdownReport.render(report)
+        }
+    }
+
+    /// Writes every request; `standardOutput` receives what goes to `-`, `s3` writes S3 objects.
+    public func write(_ requests: [ReportRequest], run: RunRecord, standardOutput: ([UInt8]) -> Void,
+                      s3: (() throws -> S3Client)?) throws {
+        for request in requests {
+            let bytes = try render(request.format, run: run)
+            switch request.destination {
+            case .standardOutput: standardOutput(bytes)
+            case .file(let path): try LocalFile.write(bytes, to: path)
+            case .s3(let bucket, let key):
+                guard let s3 else { throw StoreError.storeUnusable("cannot write \(request.pathText): no S3 client") }
+                try s3().putObject(bucket: bucket, key: key, body: bytes, contentType: request.format.contentType)
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+/// The chain of custody of one run: who ran what, where and when, and which machine-readable
+/// report the human ones belong to.
+public struct RunRecord: Sendable {
+    /// The command line, each argument as given.
+    public var commandLine: [String]
+    /// When the run started.
+    public var startedAt: UTCTime
+    /// When it ended (the reports were rendered).
+    public var endedAt: UTCTime
+    /// The host it ran on.
+    public var host: String
+    /// SHA-256 of the JSON report of this run: the exact bytes `--report json=PATH` writes.
+    public var jsonReportSHA256: String
+    /// Where that JSON report was written, if it was.
+    public var jsonReportPath: String?
+
+    /// Creates a record.
+    public init(commandLine: [String], startedAt: UTCTime, endedAt: UTCTime, host: String, jsonReportSHA256: String,
+                jsonReportPath: String?) {
+        self.commandLine = commandLine
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.host = host
+        self.jsonReportSHA256 = jsonReportSHA256
+        self.jsonReportPath = jsonReportPath
+    }
+
+    /// The command line as one shell-quoted string.
+    public var commandLineText: String {
+        commandLine.map { argument in
+            let plain = !argument.isEmpty && argument.unicodeScalars.allSatisfy {
+                ($0.value >= 0x30 && $0.value <= 0x39) || ($0.value >= 0x41 && $0.value <= 0x5A) || ($0.value >= 0x61 && $0.value <= 0x7A)
+                    || "-_./=:,@%+".unicodeScalars.contains($0)
+            }
+            return plain ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }.joined(separator: " ")
+    }
+}
+
+/// Escapes for markup languages; control characters first become visible escapes.
+enum Markup {
+    /// Text safe in HTML or XML element content and attribute values.
+    static func xml(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        for scalar in TerminalText.escaped(text).unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// Text safe in a Markdown table cell: punctuation that Markdown or HTML would act on is escaped.
+    static func markdown(_ text: String) -> String {
+        var out = ""
+        for scalar in TerminalText.escaped(text).unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\\", "`", "*", "_", "{", "}", "[", "]", "(", ")", "#", "+", "!", "|", "~":
+                out += "\\"
+                out.unicodeScalars.append(scalar)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import Testing
+import TrailproofKit
+import TrailproofNative
+import TrailproofTrailGen
+
+/// `--report FORMAT=PATH`: every format from one run, read back by the readers people and CI
+/// systems use: a headless Chromium (DOM, PNG, PDF), xmllint with a JUnit schema, junitparser.
+@Suite struct ReportFormatsTests {
+    static let chromium = "/usr/bin/chromium"
+    static let formats = ["json", "ndjson", "html", "junit", "markdown"]
+
+    /// A generated trail, verified once with every report written into its scratch folder.
+    struct Run {
+        let scratch: ScratchDirectory
+        let root: String
+        let result: BuiltBinary.Run
+        let report: VerificationReport
+        func path(_ format: String) -> String { scratch.path + "/report." + format }
+        func bytes(_ format: String) throws -> [UInt8] { try LocalFile.readAll(path(format), limit: 1 << 28) }
+    }
+
+    /// `tampered`: every kind of finding (digest, log file, gap, object); otherwise untouched.
+    static func verified(_ label: String, tampered: Bool) throws -> Run {
+        let scratch = try ScratchDirectory("reports-\(label)")
+        let generator = try BuiltExecutable.locate("trailproof-gen").get()
+        var arguments = ["--out", scratch.path, "--hours", "12", "--regions", "us-east-1,eu-west-2", "--seed", tampered ? "5" : "6"]
+        if tampered {
+            arguments += ["--modify-log", "1", "--delete-log", "3", "--corrupt-log", "5", "--modify-digest", "4", "--delete-digest", "7",
+                          "--move-digest", "9", "--unknown-key-digest", "2", "--plant-log", "6", "--stop-logging", "10:3"]
+        }
+        let generated = try BuiltBinary.run(program: generator, arguments)
+        #expect(generated.status == 0, "\(generated)")
+        let root = scratch.path + "/trailproof-example-bucket"
+        if tampered {
+            // A planted name that is also markup, in a trail folder: a finding, and never markup.
+            try LocalFile.write(Array("x".utf8), to: root + "/AWSLogs/111122223333/CloudTrail/us-east-1/2026/01/08/x<img src=x onerror=alert(1)>&amp;.txt")
+        }
+        var verify = ["verify", root, "--public-keys", scratch.path + "/public-keys.json"]
+        if tampered { verify += ["--end", "2026-01-09T06:00:00Z"] }
+        for format in formats { verify += ["--report", "\(format)=\(scratch.path)/report.\(format)"] }
+        let result = try BuiltBinary.run(verify)
+        #expect(result.status == (tampered ? 1 : 0), "\(result)")
+        let report = try JSONReport.decode(try LocalFile.readAll(scratch.path + "/report.json", limit: 1 << 28))
+        return Run(scratch: scratch, root: root, result: result, report: report)
+    }
+
+    static func browser(_ arguments: [String]) throws -> BuiltBinary.Run {
+        #expect(FileManager.default.isExecutableFile(atPath: chromium), "chromium is not installed: run through scripts/test")
+        return try BuiltBinary.run(program: chromium, ["--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars"] + arguments, timeout: 90)
+    }
+
+    /// Pixels of `hex` colour in a PNG, counted by Pillow.
+    static func pixels(ofColor hex: String, in png: String) throws -> Int {
+        let script = "import sys; from PIL import Image; c=tuple(int(sys.argv[2][i:i+2],16) for i in (0,2,4)); im=Image.open(sys.argv[1]).convert('RGB'); print(sum(1 for p in im.getdata() if p==c))"
+        let run = try BuiltBinary.run(program: "/usr/bin/env", ["python3"] + ["-c", script, png, hex])
+        #expect(run.status == 0, "\(run)")
+        return Int(run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+    }
+
+    @Test(arguments: [true, false])
+    func theHTMLReportRendersInAHeadlessBrowserWithEveryFindingGapAndChain(tampered: Bool) throws {
+        let run = try Self.verified(tampered ? "html-tampered" : "html-clean", tampered: tampered)
+        defer { run.scratch.remove() }
+        let html = run.path("html")
+        let dom = try Self.browser(["--dump-dom", "file://" + html])
+        #expect(dom.status == 0, "\(dom)")
+        let text = dom.stdout
+        #expect(text.contains(tampered ? "Not verified:" : "Verified:"))
+        for chain in run.report.chains { #expect(text.contains(chain.id), "chain \(chain.id)") }
+        for record in run.report.digests where record.verdict != .valid {
+            #expect(text.contains(record.key ?? record.problems[0].detail.prefix(40).description), "digest \(record.verdict) \(record.key ?? "-")")
+        }
+        for record in run.report.logFiles where record.verdict != .valid { #expect(text.contains(record.key), "log file \(record.key)") }
+        for gap in run.report.gaps { #expect(text.contains(gap.span.start.iso8601) && text.contains(gap.span.end.iso8601), "gap \(gap.span.text)") }
+        // The markup in a planted name stays text.
+        #expect(!text.contains("<img"))
+        if tampered { #expect(text.contains("x&lt;img src=x onerror=alert(1)&gt;&amp;amp;.txt")) }
+        // Tied to the JSON report of the same run.
+        #expect(text.contains(try MessageDigest.sha256Hex(try run.bytes("json"))))
+        // No fetch of anything: no external URL in the file.
+        let source = String(decoding: try run.bytes("html"), as: UTF8.self)
+        #expect(!source.contains("http://") || !source.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http://"))
+        #expect(!source.contains("https://") && !source.contains("<script") && !source.contains("<link"))
+
+        // Drawn: the timeline's colours are on screen; red only where a digest failed.
+        let png = run.scratch.path + "/shot.png"
+        let shot = try Self.browser(["--screenshot=" + png, "--window-size=1200,1600", "file://" + html])
+        #expect(shot.status == 0, "\(shot)")
+        #expect(try Self.pixels(ofColor: "43a047", in: png) > 500, "verified cells drawn")
+        // The legend's swatch is red too (about 200 pixels at this size); failed digests' cells add
+        // thousands. (The findings table marks severity in other shades, so it does not count.)
+        let red = try Self.pixels(ofColor: "c62828", in: png)
+        #expect(tampered ? red > 2000 : red < 400, "\(red) red pixels")
+        // And it prints.
+        let pdf = run.scratch.path + "/report.pdf"
+        let printed = try Self.browser(["--print-to-pdf=" + pdf, "--no-pdf-header-footer", "file://" + html])
+        #expect(printed.status == 0, "\(printed)")
+        let bytes = try LocalFile.readAll(pdf, limit: 1 << 26)
+        #expect(bytes.starts(with: Array("%PDF".utf8)) && bytes.count > 10_000)
+    }
+
+    @Test func theJUnitReportValidatesAgainstItsSchemaAndCountsWhatTheJSONSays() throws {
+        let run = try Self.verified("junit", tampered: true)
+        defer { run.scratch.remove() }
+        let schema = BuiltBinary.packageRoot + "/Tests/Fixtures/junit.xsd"
+        let lint = try BuiltBinary.run(program: "/usr/bin/xmllint", ["--noout", "--schema", schema, run.path("junit")])
+        #expect(lint.status == 0, "\(lint)")
+        let script = """
+            import json, sys
+            from junitparser import JUnitXml, Failure, Skipped
+            xml = JUnitXml.fromfile(sys.argv[1])
+            cases = [case for suite in xml for case in suite]
+            failed = [case for case in cases if any(isinstance(r, Failure) for r in case.result)]
+            skipped = [case for case in cases if any(isinstance(r, Skipped) for r in case.result)]
+            print(json.dumps({"suites": len(list(xml)), "cases": len(cases), "failed": len(failed), "skipped": len(skipped),
+                              "failures": sum(1 for case in cases for r in case.result if isinstance(r, Failure))}))
+            """
+        let parsed = try BuiltBinary.run(program: "/usr/bin/env", ["python3"] + ["-c", script, run.path("junit")])
+        #expect(parsed.status == 0, "\(parsed)")
+        let counts = try #require(try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [String: Int])
+        let report = run.report
+        let unlisted = report.logFiles.filter { $0.digest == nil }.count
+        #expect(counts["suites"] == report.chains.count + 1)
+        #expect(counts["cases"] == report.digests.count + report.gaps.count + unlisted + report.objects.count)
+        // Every finding is one failure (a digest's own and its log files'); notices are skipped.
+        let findings = report.digests.filter { $0.verdict != .valid }.count + report.logFiles.filter(\.verdict.isFinding).count
+            + report.gaps.count + report.objects.count
+        #expect(counts["failures"] == findings)
+        #expect(counts["skipped"] == report.logFiles.filter { $0.digest == nil && !$0.verdict.isFinding }.count)
+        #expect(findings == report.totals.findings)
+    }
+
+    @Test func theNDJSONAndMarkdownReportsSayWhatTheJSONSays() throws {
+        let run = try Self.verified("ndjson", tampered: true)
+        defer { run.scratch.remove() }
+        let report = run.report
+        let lines = String(decoding: try run.bytes("ndjson"), as: UTF8.self).split(separator: "\n")
+        var kinds: [String: Int] = [:]
+        for line in lines {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            kinds[object["kind"] as? String ?? "?", default: 0] += 1
+        }
+        #expect(kinds == ["header": 1, "scope": 1, "chain": report.chains.count, "digest": report.digests.count,
+                          "logFile": report.logFiles.count, "gap": report.gaps.count, "object": report.objects.count,
+                          "notice": report.notices.count, "totals": 1].filter { $0.value > 0 })
+        let last = try #require(try JSONSerialization.jsonObject(with: Data(lines.last!.utf8)) as? [String: Any])
+        #expect(last["kind"] as? String == "totals")
+        #expect((last["record"] as? [String: Any])?["findings"] as? Int == report.totals.findings)
+
+        let markdown = String(decoding: try run.bytes("markdown"), as: UTF8.self)
+        #expect(markdown.hasPrefix("## trailproof: INTEGRITY PROBLEMS FOUND (\(report.totals.findings))"))
+        let findings = try #require(markdown.components(separatedBy: "### Findings").dropFirst().first?.components(separatedBy: "### Coverage").first)
+        let rows = findings.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| Severity") }
+        #expect(rows.count == min(report.totals.findings, MarkdownReport.findingLimit))
+        #expect(!markdown.contains("<img"))
+    }
+
+    @Test func aReportToStandardOutputTakesItsPlaceAndOnlyOneMay() throws {
+        let trail = try CLITrail("report-stdout")
+        defer { trail.remove() }
+        let run = try trail.verify(["--report", "junit=-"])
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.hasPrefix("<?xml"), "\(run)")
+        #expect(!run.stdout.contains("Result: VERIFIED"))
+        for bad in [["--report", "junit=-", "--report", "html=-"], ["--report", "pdf=x.pdf"], ["--report", "html"], ["--report", "json=s3://bucket/"]] {
+            let refused = try trail.verify(bad)
+            #expect(refused.status == 2, "\(refused)")
+        }
+    }
+}
