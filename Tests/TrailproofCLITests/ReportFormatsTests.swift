@@ -27,7 +27,8 @@ import TrailproofTrailGen
         var arguments = ["--out", scratch.path, "--hours", "12", "--regions", "us-east-1,eu-west-2", "--seed", tampered ? "5" : "6"]
         if tampered {
             arguments += ["--modify-log", "1", "--delete-log", "3", "--corrupt-log", "5", "--modify-digest", "4", "--delete-digest", "7",
-                          "--move-digest", "9", "--unknown-key-digest", "2", "--plant-log", "6", "--stop-logging", "10:3"]
+                          "--move-digest", "9", "--unknown-key-digest", "2", "--plant-log", "6", "--stop-logging", "10:3",
+                          "--strip-signature", "11"]
         }
         let generated = try BuiltBinary.run(program: generator, arguments)
         #expect(generated.status == 0, "\(generated)")
@@ -35,6 +36,10 @@ import TrailproofTrailGen
         if tampered {
             // A planted name that is also markup, in a trail folder: a finding, and never markup.
             try LocalFile.write(Array("x".utf8), to: root + "/AWSLogs/111122223333/CloudTrail/us-east-1/2026/01/08/x<img src=x onerror=alert(1)>&amp;.txt")
+            // And a malformed digest in the other region.
+            let folder = root + "/AWSLogs/111122223333/CloudTrail-Digest/eu-west-2/2026/01/08"
+            let digest = try #require(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json.gz") }.sorted().dropFirst(3).first)
+            try LocalFile.write(Array("garbage".utf8), to: folder + "/" + digest)
         }
         var verify = ["verify", root, "--public-keys", scratch.path + "/public-keys.json"]
         if tampered { verify += ["--end", "2026-01-09T06:00:00Z"] }
@@ -75,7 +80,14 @@ import TrailproofTrailGen
         for gap in run.report.gaps { #expect(text.contains(gap.span.start.iso8601) && text.contains(gap.span.end.iso8601), "gap \(gap.span.text)") }
         // The markup in a planted name stays text.
         #expect(!text.contains("<img"))
-        if tampered { #expect(text.contains("x&lt;img src=x onerror=alert(1)&gt;&amp;amp;.txt")) }
+        if tampered {
+            #expect(text.contains("x&lt;img src=x onerror=alert(1)&gt;&amp;amp;.txt"))
+            // Every kind of finding this trail holds is shown.
+            for verdict in ["signature-invalid", "public-key-not-found", "moved", "missing", "malformed", "signature-unavailable",
+                            "modified", "unreadable", "unverified", "unreferenced", "chain-restart", "uncovered-end", "unexpected"] {
+                #expect(text.contains("<b>\(verdict)</b>"), "\(verdict)")
+            }
+        }
         // Tied to the JSON report of the same run.
         #expect(text.contains(try MessageDigest.sha256Hex(try run.bytes("json"))))
         // No fetch of anything: no external URL in the file.

@@ -102,4 +102,22 @@ struct CLIOverS3Tests {
         #expect(run.status == 2, "\(run)")
         #expect(run.stderr.contains("kept paging"), "\(run)")
     }
+
+    @Test func reportsGoToS3AsTheSameBytesAsToAFile() throws {
+        let trail = try TrailCase.valid.prepare()
+        defer { trail.remove() }
+        let local = trail.scratch.path + "/run.json"
+        let run = try trail.trailproof(["verify", "s3://\(trail.bucket)", "--report", "json=s3://\(trail.bucket)/reports/run.json",
+                                        "--report", "json=\(local)", "--report", "html=s3://\(trail.bucket)/reports/run.html"])
+        #expect(run.status == 0, "\(run)")
+        let store = S3Store(bucket: trail.bucket, prefix: "", client: S3Client(http: AWSHTTPClient(environment: trail.awsEnvironment())))
+        let uploaded = try #require(try store.readObject("reports/run.json", limit: 1 << 24))
+        #expect(uploaded == (try LocalFile.readAll(local, limit: 1 << 24)))
+        let html = String(decoding: try #require(try store.readObject("reports/run.html", limit: 1 << 24)), as: UTF8.self)
+        #expect(html.contains(try MessageDigest.sha256Hex(uploaded)))
+        // A bucket that cannot be written ends the run with exit 2.
+        let refused = try trail.trailproof(["verify", "s3://\(trail.bucket)", "--report", "json=s3://\(trail.bucket)-absent/run.json"])
+        #expect(refused.status == 2, "\(refused)")
+    }
 }
+

@@ -25,12 +25,17 @@ enum TimelineSVG {
         let interval = [1, 2, 3, 6, 12, 24, 48, 72, 168, 336, 720, 1440, 2160, 4320, 8760]
             .first { timeline.hours / $0 <= 12 } ?? 8760
         var hour = (interval - Int((timeline.start.secondsSinceEpoch / 3600) % Int64(min(interval, 24)))) % min(interval, 24)
+        var lastLabel = -Double.infinity
         while hour <= timeline.hours {
             let x = Double(hour) / Double(max(timeline.hours, 1)) * width
             svg += "<line x1=\"\(format(x))\" y1=\"2\" x2=\"\(format(x))\" y2=\"28\" stroke=\"#000\" stroke-opacity=\"0.3\" stroke-width=\"0.6\"/>\n"
             let iso = timeline.start.adding(seconds: Int64(hour) * 3600).iso8601
             let label = interval < 24 ? String(iso.dropFirst(5).prefix(11)).replacingOccurrences(of: "T", with: " ") : String(iso.prefix(10))
-            svg += "<text x=\"\(format(min(x + 2, width - 70)))\" y=\"40\" font-size=\"10\" fill=\"#333\">\(label)</text>\n"
+            let labelX = min(x + 2, width - 70)
+            if labelX - lastLabel >= 75 {
+                svg += "<text x=\"\(format(labelX))\" y=\"40\" font-size=\"10\" fill=\"#333\">\(label)</text>\n"
+                lastLabel = labelX
+            }
             hour += interval
         }
         return svg + "</svg>\n"
