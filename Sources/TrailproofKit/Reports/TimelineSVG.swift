@@ -23,7 +23,7 @@ enum TimelineSVG {
         }
         // Ticks on whole hours, at most about 12 of them, labelled with the UTC time they mark.
         let interval = [1, 2, 3, 6, 12, 24, 48, 72, 168, 336, 720, 1440, 2160, 4320, 8760]
-            .first { timeline.hours / $0 <= 12 } ?? 8760
+            .first { timeline.hours / $0 <= 12 } ?? (timeline.hours + 11) / 12
         var hour = (interval - Int((timeline.start.secondsSinceEpoch / 3600) % Int64(min(interval, 24)))) % min(interval, 24)
         var lastLabel = -Double.infinity
         while hour <= timeline.hours {

@@ -83,4 +83,29 @@ import Testing
         #expect(timeline.cells.filter { $0 == .invalid }.count == 1, "the one failed hour's cell stays red")
         #expect(timeline.marks.map(\.span.end) == [start.adding(seconds: 4322 * 3600)])
     }
+
+    @Test func aPlantedDigestInTheYear9999KeepsTheTimelineSmall() throws {
+        let start = UTCTime(year: 2026, month: 1, day: 1)!
+        let far = UTCTime(year: 9999, month: 12, day: 31, hour: 23)!
+        let id = ChainID(location: TrailLocation(keyPrefix: "", organizationID: nil, accountID: "111122223333", region: "us-east-1"),
+                         trailName: "t", homeRegion: "us-east-1", isBackfill: false)
+        let digests = [
+            DigestRecord(key: "a", bucket: "b", chain: "c", span: TimeSpan(start: start, end: start.adding(seconds: 3600)), verdict: .valid,
+                         problems: [], signatureSource: nil, publicKeyFingerprint: nil, logFileCount: 0, namedKey: nil, referencedBy: nil, inferred: false),
+            DigestRecord(key: "z", bucket: "b", chain: "c", span: TimeSpan(start: far.adding(seconds: -3600), end: far), verdict: .signatureUnavailable,
+                         problems: [], signatureSource: nil, publicKeyFingerprint: nil, logFileCount: 0, namedKey: nil, referencedBy: nil, inferred: false),
+        ]
+        let report = VerificationReport(
+            tool: .init(name: "trailproof", version: "t"),
+            scope: .init(source: "x", bucket: nil, bucketAssumed: true, start: nil, end: nil, digestEndTimeWindow: nil, publicKeyFingerprints: [],
+                         publicKeySources: [], publicKeysFromEvidence: false, referenceTime: nil, trailARN: nil, gapsAllowed: false),
+            chains: [ChainSummary(id: "c", chain: id, bucket: "b", digests: 2, validDigests: 1, newestDigest: nil, oldestDigest: nil, coverage: [])],
+            digests: digests, logFiles: [], gaps: [], objects: [], notices: [], totals: .init())
+        let timeline = CoverageTimeline(chain: report.chains[0], report: report)
+        #expect(timeline.cells.count <= CoverageTimeline.maximumCells)
+        #expect(timeline.cells.last == .invalid)
+        let svg = TimelineSVG.render(timeline)
+        #expect(svg.utf8.count < 20_000, "\(svg.utf8.count) bytes")
+    }
 }
+
