@@ -28,7 +28,11 @@ let package = Package(
         // The verification engine.
         .target(name: "TrailproofKit", dependencies: ["TrailproofNative"]),
         // Writes realistic signed trails for tests, fixtures and benchmarks.
-        .target(name: "TrailproofTrailGen", dependencies: ["TrailproofKit", "TrailproofNative"]),
+        .target(
+            name: "TrailproofTrailGen", dependencies: ["TrailproofKit", "TrailproofNative"],
+            // 453 real CloudTrail records (see Fixtures/real-data/README.md) mixed into generated log files.
+            resources: [.copy("Resources/cloudtrail-records.jsonl")]
+        ),
         .executableTarget(
             name: "trailproof",
             dependencies: ["TrailproofKit", .product(name: "ArgumentParser", package: "swift-argument-parser")]

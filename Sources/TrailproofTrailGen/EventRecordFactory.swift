@@ -136,7 +136,15 @@ struct EventRecordFactory {
         let span = max(1, to.secondsSinceEpoch - from.secondsSinceEpoch)
         let times = (0..<count).map { _ in from.adding(seconds: Int64.random(in: 0..<span, using: &random)) }.sorted()
         var writer = JSONWriter(reserving: count * 1600)
-        writer.write(.object([("Records", .array(times.map { event(at: $0, random: &random) }))]))
+        // About one event in four is a real CloudTrail record (nested objects, unicode, nulls, large
+        // responseElements), its identity fields set to this trail's; the rest are made here.
+        writer.write(.object([("Records", .array(times.map { time in
+            if let real = RealRecords.all.isEmpty ? nil : Optional(RealRecords.all), Int.random(in: 0..<4, using: &random) == 0 {
+                return .raw(RealRecords.adapt(random.pick(real), time: time, eventID: random.uuid().lowercased(),
+                                              accountID: accountID, region: region))
+            }
+            return event(at: time, random: &random)
+        }))]))
         return writer.bytes
     }
 }

@@ -28,7 +28,7 @@ import Testing
     static func roff(_ option: String) -> String { option.replacingOccurrences(of: "-", with: "\\-") }
 
     /// Every subcommand and its page.
-    static let commandPages = [("verify", "trailproof-verify.1"), ("keys", "trailproof-keys.1"), ("archive", "trailproof-archive.1"),
+    static let commandPages = [("verify", "trailproof-verify.1"), ("records", "trailproof-records.1"), ("keys", "trailproof-keys.1"), ("archive", "trailproof-archive.1"),
                                ("verify-query-results", "trailproof-verify-query-results.1")]
     static let allPages = ["trailproof.1"] + commandPages.map(\.1)
 

@@ -103,6 +103,46 @@ public final class StrictJSON {
         }
     }
 
+    /// The byte ranges of the elements of the array that `range` of `input` holds, each validated.
+    /// - Throws: `JSONSyntaxError` when the range is not one valid JSON array.
+    public static func elementRanges(ofArrayIn input: [UInt8], range: Range<Int>) throws -> [Range<Int>] {
+        try input.withUnsafeBufferPointer { buffer in
+            let reader = StrictJSON(UnsafeBufferPointer(rebasing: buffer[range]))
+            reader.whitespace()
+            guard reader.peek() == UInt8(ascii: "[") else { throw reader.fail("not an array") }
+            reader.index += 1
+            var ranges: [Range<Int>] = []
+            try reader.elements {
+                reader.whitespace()
+                let start = reader.index
+                _ = try reader.skipValue(depth: 1)
+                ranges.append((range.lowerBound + start)..<(range.lowerBound + reader.index))
+            }
+            try reader.end()
+            return ranges
+        }
+    }
+
+    /// The members named in `keeping` of the object that `range` of `input` holds, built; every
+    /// other member is validated and skipped.
+    /// - Throws: `JSONSyntaxError` when the range is not one valid JSON object.
+    public static func members(of input: [UInt8], range: Range<Int>, keeping: Set<String>) throws -> [String: JSONValue] {
+        try input.withUnsafeBufferPointer { buffer in
+            let reader = StrictJSON(UnsafeBufferPointer(rebasing: buffer[range]))
+            reader.whitespace()
+            guard reader.peek() == UInt8(ascii: "{") else { throw reader.fail("not an object") }
+            reader.index += 1
+            var kept: [String: JSONValue] = [:]
+            var names = Set<String>()
+            try reader.members { name in
+                guard names.insert(name).inserted else { throw reader.fail("duplicate member \"\(name)\"") }
+                if keeping.contains(name) { kept[name] = try reader.value(depth: 1) } else { _ = try reader.skipValue(depth: 1) }
+            }
+            try reader.end()
+            return kept
+        }
+    }
+
     // MARK: - Reading
 
     private func fail(_ message: String) -> JSONSyntaxError { JSONSyntaxError(message: message, offset: index) }

@@ -36,93 +36,15 @@ struct VerifyCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "s3://BUCKET[/PREFIX], or a directory holding a copy of the trail bucket (default with --trail-arn: the trail's own bucket and prefix).")
-    var root: String?
-
-    @OptionGroup var aws: AWSOptions
-
-    @OptionGroup var trail: TrailOptions
-
-    @OptionGroup var common: RunOptions
-
-    @Option(help: "The bucket ROOT is a copy of (default: each chain's newest digest's bucket).")
-    var bucket: String?
-
-    @Flag(name: .customLong("keys-from-archive"), help: ArgumentHelp(
-        "Use the public keys saved inside the archive ROOT (trailproof-public-keys.json). They are not independent of the evidence: the report says so."))
-    var keysFromArchive = false
-
-    @Option(name: .customLong("head-signature"), help: ArgumentHelp(
-        "Hex signature of a chain's newest digest, from its S3 metadata (repeatable).", valueName: "hex"))
-    var headSignatures: [String] = []
-
-    func validate() throws {
-        if keysFromArchive && !common.publicKeys.isEmpty {
-            throw ValidationError("--keys-from-archive and --public-keys exclude each other: choose one trust anchor")
-        }
-        guard let root = root ?? (trail.trailARN != nil ? "s3://" : nil) else {
-            throw ValidationError("give ROOT (s3://BUCKET[/PREFIX] or a directory), or --trail-arn")
-        }
-        if keysFromArchive && S3Store.parse(url: root) != nil {
-            throw ValidationError("--keys-from-archive is for a directory made by `trailproof archive`, not for s3://")
-        }
-        for signature in headSignatures where Hex.decode(signature)?.isEmpty ?? true {
-            throw ValidationError("--head-signature \(signature.prefix(20))… is not hex")
-        }
-    }
+    @OptionGroup var inputs: VerifyInputs
 
     func run() throws {
         let startedAt = UTCTime.now
         try Output.mappingOperationalErrors {
-            // With --trail-arn, DescribeTrails says where the trail delivers and which chains are its own.
-            let selection = try trail.selection(http: try aws.client())
-            guard let root = root ?? selection?.trail.url else { throw ValidationError("give ROOT or --trail-arn") }
-            let s3Location = S3Store.parse(url: root)
-            var options = common.verificationOptions(defaultWorkers: s3Location != nil ? 32 : VerificationOptions.defaultWorkers)
-            options.bucket = bucket ?? selection?.trail.bucket
-            options.headSignatures = headSignatures
-            options.trailSelection = selection
-
-            let store: ObjectStore
-            var (keys, sources) = try KeyFiles.load(common.publicKeys)
-            if let location = s3Location {
-                let http = try aws.client()
-                let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: S3Client(http: http),
-                                 listFrom: options.start?.adding(seconds: -S3Store.listingMargin))
-                options.bucket = options.bucket ?? location.bucket
-                options.observedAt = Observation(time: .now, isLive: true)
-                if common.publicKeys.isEmpty {
-                    let windows = PublicKeyFetch.windows(for: try s3.listKeys(), options: options)
-                    keys = try PublicKeyFetch(api: CloudTrailPublicKeys(http: http)).fetch(windows)
-                    sources = [.listPublicKeys(regions: windows.keys.sorted())]
-                }
-                store = s3
-            } else {
-                let directory = try DirectoryStore(root: root)
-                if keysFromArchive {
-                    guard let path = try directory.path(for: ArchiveManifest.keysFileName) else {
-                        throw ValidationError("--keys-from-archive: \(root) holds no \(ArchiveManifest.keysFileName)")
-                    }
-                    (keys, sources) = try KeyFiles.load([path], fromArchive: true)
-                } else if common.publicKeys.isEmpty {
-                    throw ValidationError("no public keys: give --public-keys FILE (save them with `trailproof keys` or `aws cloudtrail list-public-keys … > keys.json`), or --keys-from-archive to trust the keys saved inside an archive")
-                }
-                let (claim, findings) = ArchiveManifest.claim(in: directory, givenKeys: keysFromArchive ? PublicKeyRing() : keys)
-                options.priorFindings = findings
-                if let claim {
-                    options.archiveClaim = claim
-                    options.observedAt = Observation(time: claim.createdAt, isLive: false)
-                    if options.bucket == nil {
-                        options.bucket = claim.bucket
-                        options.bucketFromManifest = true
-                    }
-                }
-                store = directory
-            }
-            options.publicKeySources = sources
-            let aws = self.aws
-            try common.finish(with: try common.verify(store, keys: keys, options: options), startedAt: startedAt,
-                              s3: { S3Client(http: try aws.client()) })
+            let (store, keys, options) = try inputs.resolve()
+            let aws = inputs.aws
+            try inputs.common.finish(with: try inputs.common.verify(store, keys: keys, options: options), startedAt: startedAt,
+                                     s3: { S3Client(http: try aws.client()) })
         }
     }
 }

@@ -85,13 +85,18 @@ struct RunOptions: ParsableArguments {
         let requests = reportRequests
         let toStandardOutput = requests.contains { $0.destination == .standardOutput }
         try Output.write(report, format: format, verbose: verbose, summaryToStandardOutput: !toStandardOutput)
-        if !requests.isEmpty {
-            let set = try ReportSet(report)
-            let jsonPath = requests.first { $0.format == .json }?.pathText
-            let run = RunRecord(commandLine: CommandLine.arguments, startedAt: startedAt, endedAt: .now,
-                                host: ProcessInfo.processInfo.hostName, jsonReportSHA256: set.jsonSHA256, jsonReportPath: jsonPath)
-            try set.write(requests, run: run, standardOutput: { FileHandle.standardOutput.write(Data($0)) }, s3: s3)
-        }
+        try finishReports(report, startedAt: startedAt, s3: s3)
         if report.totals.exitStatus != 0 { throw ExitCode(Int32(report.totals.exitStatus)) }
+    }
+
+    /// Writes every --report of this run, all from `report`.
+    func finishReports(_ report: VerificationReport, startedAt: UTCTime, s3: @escaping () throws -> S3Client) throws {
+        let requests = reportRequests
+        guard !requests.isEmpty else { return }
+        let set = try ReportSet(report)
+        let jsonPath = requests.first { $0.format == .json }?.pathText
+        let run = RunRecord(commandLine: CommandLine.arguments, startedAt: startedAt, endedAt: .now,
+                            host: ProcessInfo.processInfo.hostName, jsonReportSHA256: set.jsonSHA256, jsonReportPath: jsonPath)
+        try set.write(requests, run: run, standardOutput: { FileHandle.standardOutput.write(Data($0)) }, s3: s3)
     }
 }

@@ -1,0 +1,67 @@
+import TrailproofNative
+
+/// Where released records go, one NDJSON line each, in order.
+public protocol RecordSink: AnyObject {
+    /// Takes one record line (without its newline), from the log file `source`.
+    func write(_ line: ArraySlice<UInt8>, source: ReleasedLogFile) throws
+    /// Called after the last record of `source`: everything up to here may be made durable.
+    func finishLogFile(_ source: ReleasedLogFile) throws
+    /// Flushes and closes; after this, every record written is delivered.
+    func close() throws
+}
+
+/// A log file whose records are being released, with its place in the trail.
+public struct ReleasedLogFile: Sendable {
+    /// Its key.
+    public var key: String
+    /// Its bucket.
+    public var bucket: String
+    /// Its location (account, region), from its key.
+    public var location: TrailLocation?
+    /// Its delivery time.
+    public var time: UTCTime?
+}
+
+/// NDJSON to standard output or a file; gzip when the path ends in `.gz` (one gzip member per
+/// megabyte, which `gzip -d`, zcat and every gzip reader join).
+public final class FileRecordSink: RecordSink {
+    private let descriptor: Int32
+    private let closesDescriptor: Bool
+    private let compresses: Bool
+    private var buffer: [UInt8] = []
+    private static let flushSize = 1 << 20
+
+    /// Writes to `path`, or to standard output for `-`.
+    public init(path: String) throws {
+        if path == "-" {
+            descriptor = 1
+            closesDescriptor = false
+            compresses = false
+        } else {
+            descriptor = try LocalFile.openForWriting(path)
+            closesDescriptor = true
+            compresses = path.hasSuffix(".gz")
+        }
+        buffer.reserveCapacity(Self.flushSize + 65_536)
+    }
+
+    public func write(_ line: ArraySlice<UInt8>, source: ReleasedLogFile) throws {
+        buffer.append(contentsOf: line)
+        buffer.append(UInt8(ascii: "\n"))
+        if buffer.count >= Self.flushSize { try flush() }
+    }
+
+    public func finishLogFile(_ source: ReleasedLogFile) throws {}
+
+    private func flush() throws {
+        guard !buffer.isEmpty else { return }
+        let bytes = compresses ? try Gzip.compress(buffer, level: 6) : buffer
+        try bytes.withUnsafeBytes { try LocalFile.write($0, to: descriptor) }
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    public func close() throws {
+        try flush()
+        if closesDescriptor { LocalFile.close(descriptor) }
+    }
+}

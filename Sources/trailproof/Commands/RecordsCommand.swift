@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import TrailproofKit
+import TrailproofNative
+
+/// `trailproof records`: verifies like `verify`, then hands the records of the log files it proved
+/// onward, and only those.
+struct RecordsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "records",
+        abstract: "Verify, then write the records of every valid log file as NDJSON (and only those).",
+        discussion: """
+            Same sources, keys, windows and findings as `trailproof verify`: findings go to \\
+            standard error, the summary too (records take standard output by default), and the \\
+            exit status is verify's (a log file that changed between verification and release \\
+            is a finding too). A record is released only if its log file's verdict is valid and \\
+            its SHA-256, read again in full, still matches its signed digest. Each line is the \\
+            record's exact bytes from the log file plus, unless --provenance none, a last member \\
+            "trailproof" saying where it was proven (docs/records.md). Order: chain, log file \\
+            time, position in the file. A record whose eventID was seen within --dedupe-hours \\
+            of its eventTime is dropped and counted.
+
+            EXIT STATUS
+              0  everything in scope verified and released
+              1  an integrity problem (records of the files concerned are withheld)
+              2  usage or operational error
+            """
+    )
+
+    @OptionGroup var inputs: VerifyInputs
+
+    @Option(name: .customLong("out"), help: ArgumentHelp(
+        "Where records go: - (standard output, the default) or a file, gzip'd when it ends in .gz (repeatable).", valueName: "sink"))
+    var outputs: [String] = []
+
+    @Option(name: .customLong("match"), help: ArgumentHelp(
+        "Only records whose field at a dotted PATH matches GLOB (* and ?); different paths AND, the same path repeated OR (repeatable).",
+        valueName: "path=glob"))
+    var matches: [String] = []
+
+    @Option(help: "full: add the \"trailproof\" member to each record; none: the record's bytes alone.")
+    var provenance: Provenance = .full
+
+    @Option(name: .customLong("dedupe-hours"), help: ArgumentHelp(
+        "Drop a record whose eventID was seen within this many hours of its eventTime (default 24; 0 keeps duplicates).", valueName: "hours"))
+    var dedupeHours = 24
+
+    /// Whether records carry where they were proven.
+    enum Provenance: String, ExpressibleByArgument, CaseIterable { case full, none }
+
+    func validate() throws {
+        var filter = RecordFilter()
+        for match in matches where !filter.add(match) {
+            throw ValidationError("--match \(match) is not PATH=GLOB, e.g. eventSource=s3.amazonaws.com or userIdentity.arn=*:role/admin*")
+        }
+        if outputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("--out - can be given once") }
+        for output in outputs where output != "-" && (output.contains("://")) {
+            throw ValidationError("--out \(output): this build writes records to - or a file (S3, HTTP and ClickHouse sinks are not in it yet)")
+        }
+        let recordsToStandardOutput = outputs.isEmpty || outputs.contains("-")
+        if recordsToStandardOutput && inputs.common.reportRequests.contains(where: { $0.destination == .standardOutput }) {
+            throw ValidationError("records go to standard output: write --report to a file or s3:// instead of -")
+        }
+        if !(0...8760).contains(dedupeHours) { throw ValidationError("--dedupe-hours must be from 0 to 8760") }
+    }
+
+    func run() throws {
+        let startedAt = UTCTime.now
+        try Output.mappingOperationalErrors {
+            let (store, keys, verification) = try inputs.resolve()
+            let report = try inputs.common.verify(store, keys: keys, options: verification)
+            var options = RecordRelease.Options()
+            options.provenance = provenance == .full
+            options.dedupeWindow = Int64(dedupeHours) * 3600
+            options.workers = verification.workers
+            for match in matches { options.filter.add(match) }
+            let sinks = try (outputs.isEmpty ? ["-"] : outputs).map { try FileRecordSink(path: $0) }
+            let summary = try RecordRelease(store: store, report: report, options: options)
+                .run(into: RecordSinks(sinks), verifiedAt: startedAt)
+
+            // Records own standard output: verify's summary and findings go to standard error.
+            let text = TextReport(report, verbose: false)
+            Output.writeStandardError(text.problems)
+            var lines = text.summary
+            lines.append("Records: \(summary.released) released from \(summary.logFilesReleased) log files, \(summary.duplicates) duplicates dropped, \(summary.filteredOut) not matching --match")
+            let withheld = summary.withheldLogFilesByVerdict.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+            if !withheld.isEmpty { lines.append("Withheld log files: " + withheld.joined(separator: ", ")) }
+            if summary.changedSinceVerification > 0 {
+                lines.append("trailproof: log-file changed: \(summary.changedSinceVerification) valid log files no longer matched their digest when read again: withheld")
+            }
+            Output.writeStandardError(lines.map(TerminalText.escaped))
+            let status = max(report.totals.exitStatus, summary.changedSinceVerification > 0 ? 1 : 0)
+            if !inputs.common.reports.isEmpty {
+                try inputs.common.finishReports(report, startedAt: startedAt, s3: { [aws = inputs.aws] in S3Client(http: try aws.client()) })
+            }
+            if status != 0 { throw ExitCode(Int32(status)) }
+        }
+    }
+}
+
+/// Several sinks as one: each record goes to every sink, in order.
+final class RecordSinks: RecordSink {
+    private let sinks: [RecordSink]
+    init(_ sinks: [RecordSink]) { self.sinks = sinks }
+    func write(_ line: ArraySlice<UInt8>, source: ReleasedLogFile) throws { for sink in sinks { try sink.write(line, source: source) } }
+    func finishLogFile(_ source: ReleasedLogFile) throws { for sink in sinks { try sink.finishLogFile(source) } }
+    func close() throws { for sink in sinks { try sink.close() } }
+}

@@ -1,0 +1,163 @@
+import Foundation
+import Testing
+@testable import TrailproofKit
+import TrailproofNative
+import TrailproofTrailGen
+
+/// Only records of log files proven valid are released, as their exact bytes, in order.
+@Suite struct RecordReleaseTests {
+    /// Collects released lines.
+    final class CollectingSink: RecordSink {
+        var lines: [[UInt8]] = []
+        var finishedFiles: [String] = []
+        var closed = false
+        func write(_ line: ArraySlice<UInt8>, source: ReleasedLogFile) throws { lines.append(Array(line)) }
+        func finishLogFile(_ source: ReleasedLogFile) throws { finishedFiles.append(source.key) }
+        func close() throws { closed = true }
+    }
+
+    static func release(_ scenario: TrailScenario, _ configure: (inout RecordRelease.Options) -> Void = { _ in })
+        throws -> (VerificationReport, RecordRelease.Summary, CollectingSink) {
+        let report = try scenario.verify()
+        var options = RecordRelease.Options()
+        configure(&options)
+        let sink = CollectingSink()
+        let summary = try RecordRelease(store: try scenario.store, report: report, options: options)
+            .run(into: sink, verifiedAt: UTCTime(secondsSinceEpoch: 1_800_000_000))
+        return (report, summary, sink)
+    }
+
+    /// The uncompressed bytes of a log file.
+    static func body(_ scenario: TrailScenario, _ key: String) throws -> [UInt8] {
+        try Gzip.decompress(try scenario.trail.readObject(key), limit: 1 << 28)
+    }
+
+    /// The number of records in a log file, counted by Foundation's parser.
+    static func recordCount(_ bytes: [UInt8]) throws -> Int {
+        ((try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])?["Records"] as? [Any])?.count ?? -1
+    }
+
+    @Test(arguments: [2, 11] as [UInt64])
+    func everyRecordOfEveryValidLogFileIsReleasedAsItsExactBytes(seed: UInt64) throws {
+        let scenario = try TrailScenario("records-exact") { $0.seed = seed; $0.hours = 4 }
+        defer { scenario.scratch.remove() }
+        let (_, summary, sink) = try Self.release(scenario) { $0.provenance = false }
+        var expected = 0
+        var bodies: [[UInt8]] = []
+        for log in scenario.trail.logFiles {
+            let body = try Self.body(scenario, log.key)
+            expected += try Self.recordCount(body)
+            bodies.append(body)
+        }
+        #expect(summary.released == expected)
+        #expect(sink.lines.count == expected)
+        #expect(sink.closed)
+        // Each line is a byte range of some log file: nothing re-serialized.
+        for line in sink.lines.prefix(200) {
+            #expect(bodies.contains { body in body.firstRange(of: line) != nil }, "\(String(decoding: line.prefix(80), as: UTF8.self))")
+        }
+    }
+
+    @Test func provenanceIsOneAddedLastMemberNamingTheProof() throws {
+        let scenario = try TrailScenario("records-provenance") { $0.hours = 3 }
+        defer { scenario.scratch.remove() }
+        let (report, _, sink) = try Self.release(scenario)
+        let line = try #require(sink.lines.first)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+        let proof = try #require(object["trailproof"] as? [String: Any])
+        let log = try #require(report.logFiles.first { "s3://\($0.bucket)/\($0.key)" == proof["logFile"] as? String })
+        #expect(proof["sha256"] as? String == log.actualSHA256)
+        #expect((proof["digest"] as? String)?.hasSuffix(log.digest ?? "?") == true)
+        #expect(proof["signatureSource"] as? String == "metadata-file")
+        #expect((proof["publicKeyFingerprint"] as? String)?.count == 32)
+        #expect(proof["chain"] as? String == report.chains.first?.id)
+        #expect(proof["verifiedAt"] as? String == UTCTime(secondsSinceEpoch: 1_800_000_000).iso8601)
+        // Added last: the record's own bytes come first, unchanged.
+        let text = String(decoding: line, as: UTF8.self)
+        #expect(text.hasSuffix("\"verifiedAt\":\"\(UTCTime(secondsSinceEpoch: 1_800_000_000).iso8601)\"}}"))
+        let own = String(text[..<text.range(of: ",\"trailproof\":")!.lowerBound]) + "}"
+        #expect(try Self.body(scenario, log.key).firstRange(of: Array(own.utf8)) != nil)
+    }
+
+    @Test func recordsOfEveryOtherVerdictAreWithheldAndCounted() throws {
+        let scenario = try TrailScenario("records-withheld") { $0.hours = 6 }
+        defer { scenario.scratch.remove() }
+        let modified = scenario.digestWithLogs(1).logKeys[0]
+        try scenario.trail.modifyLogFile(modified)
+        let planted = try scenario.trail.plantLogFile(at: scenario.digestWithLogs(2).endTime.adding(seconds: -1200))
+        let unverified = scenario.digestWithLogs(3)
+        try scenario.trail.modifyDigest(unverified.key)
+        let (report, summary, sink) = try Self.release(scenario) { $0.provenance = true }
+        let released = Set(try sink.lines.map { line -> String in
+            let object = try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any]
+            return ((object?["trailproof"] as? [String: Any])?["logFile"] as? String) ?? "?"
+        })
+        for key in [modified, planted] + unverified.logKeys {
+            #expect(!released.contains { $0.hasSuffix(key) }, "\(key) released")
+        }
+        #expect(summary.withheldLogFilesByVerdict["modified"] == 1)
+        #expect(summary.withheldLogFilesByVerdict["unreferenced"] == 1)
+        #expect(summary.withheldLogFilesByVerdict["unverified"] == unverified.logKeys.count)
+        #expect(summary.logFilesReleased == report.logFiles.filter { $0.verdict == .valid }.count)
+    }
+
+    @Test func aLogFileChangedAfterVerificationIsWithheld() throws {
+        let scenario = try TrailScenario("records-toctou") { $0.hours = 3 }
+        defer { scenario.scratch.remove() }
+        let report = try scenario.verify()
+        let target = scenario.trail.logFiles[0].key
+        try scenario.trail.modifyLogFile(target)
+        let sink = CollectingSink()
+        let summary = try RecordRelease(store: try scenario.store, report: report, options: RecordRelease.Options())
+            .run(into: sink, verifiedAt: .now)
+        #expect(summary.changedSinceVerification == 1)
+        #expect(!sink.lines.contains { String(decoding: $0, as: UTF8.self).contains(target) })
+    }
+
+    @Test func theOrderIsTheSameWhateverTheConcurrency() throws {
+        let scenario = try TrailScenario("records-order") { $0.hours = 6; $0.regions = ["us-east-1", "eu-west-2"] }
+        defer { scenario.scratch.remove() }
+        let one = try Self.release(scenario) { $0.workers = 1 }.2.lines
+        let many = try Self.release(scenario) { $0.workers = 7 }.2.lines
+        #expect(one == many)
+        #expect(!one.isEmpty)
+    }
+
+    @Test func matchFiltersByDottedPathAndOrsTheSamePath() throws {
+        let scenario = try TrailScenario("records-match") { $0.hours = 5 }
+        defer { scenario.scratch.remove() }
+        let (_, all, allSink) = try Self.release(scenario) { $0.provenance = false }
+        let objects = try allSink.lines.map { try #require(try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any]) }
+        let expected = objects.filter {
+            ["sts.amazonaws.com", "iam.amazonaws.com"].contains($0["eventSource"] as? String) && (($0["readOnly"] as? Bool) == false)
+        }.count
+        let (_, summary, sink) = try Self.release(scenario) { options in
+            options.provenance = false
+            options.filter.add("eventSource=sts.amazonaws.com")
+            options.filter.add("eventSource=iam.*")
+            options.filter.add("readOnly=false")
+        }
+        #expect(sink.lines.count == expected)
+        #expect(summary.filteredOut == all.released - expected)
+        #expect(expected > 0)
+    }
+
+    @Test(arguments: [("*:role/admin*", "arn:aws:iam::1:role/admin-x", true), ("*:role/admin*", "arn:aws:iam::1:role/Admin", false),
+                      ("a?c", "abc", true), ("a?c", "ac", false), ("*", "", true), ("s3.*", "s3.amazonaws.com", true), ("x", "xy", false)])
+    func globsMatchLikeAShell(_ pattern: String, _ text: String, _ expected: Bool) {
+        #expect(RecordFilter.glob(pattern, matches: text) == expected)
+    }
+
+    @Test func aDuplicateEventIDWithinTheWindowIsDropped() {
+        var window = DedupeWindow(seconds: 24 * 3600)
+        let base = UTCTime(secondsSinceEpoch: 1_700_000_000)
+        let first = window.isDuplicate("a", at: base)
+        let again = window.isDuplicate("a", at: base.adding(seconds: 3600))
+        let later = window.isDuplicate("a", at: base.adding(seconds: 25 * 3600))
+        let other = window.isDuplicate("b", at: base)
+        #expect(!first)
+        #expect(again)
+        #expect(!later, "outside the window: kept")
+        #expect(!other)
+    }
+}
