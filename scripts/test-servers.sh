@@ -32,37 +32,38 @@ if ! command -v python3 >/dev/null 2>&1; then
 fi
 # The readers of what trailproof writes: a headless browser for the HTML report, xmllint for the
 # JUnit schema (Debian packages), junitparser and Pillow (PyPI).
-if ! command -v chromium >/dev/null 2>&1 || ! command -v xmllint >/dev/null 2>&1; then
-    echo "trailproof: installing chromium and libxml2-utils" >&2
+if ! command -v chromium >/dev/null 2>&1 || ! command -v xmllint >/dev/null 2>&1 || ! command -v clickhouse-server >/dev/null 2>&1; then
+    echo "trailproof: installing chromium, libxml2-utils and clickhouse-server" >&2
     as_root apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium libxml2-utils >/dev/null
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium libxml2-utils clickhouse-server >/dev/null
 fi
-if ! python3 -c 'import moto.server, flask, flask_cors, boto3, awscli, junitparser, PIL' >/dev/null 2>&1 || ! command -v aws >/dev/null 2>&1; then
+if ! python3 -c 'import moto.server, flask, flask_cors, boto3, awscli, junitparser, PIL, duckdb' >/dev/null 2>&1 || ! command -v aws >/dev/null 2>&1; then
     if ! python3 -m pip --version >/dev/null 2>&1; then
         echo "trailproof: installing python3-pip" >&2
         as_root apt-get update -qq
         DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-pip >/dev/null
     fi
-    echo "trailproof: installing moto[server], boto3, awscli, junitparser and pillow with pip" >&2
+    echo "trailproof: installing moto[server], boto3, awscli, junitparser, pillow and duckdb with pip" >&2
     pip_flags=(--quiet --disable-pip-version-check)
     # Debian 12's python3 is "externally managed" (PEP 668): install beside it, for this user
     # unless root or inside a virtual environment.
     if python3 -c 'import sys; sys.exit(0 if sys.prefix == sys.base_prefix else 1)' && [ "$(id -u)" -ne 0 ]; then
         pip_flags+=(--user)
     fi
-    PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install "${pip_flags[@]}" "moto[server]" boto3 awscli junitparser pillow
+    PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install "${pip_flags[@]}" "moto[server]" boto3 awscli junitparser pillow duckdb
     hash -r
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/trailproof-servers.XXXXXX")"
 moto_pid=""
 cloudtrail_pid=""
+clickhouse_pid=""
 stop_servers() {
     local status=$?
-    for pid in $moto_pid $cloudtrail_pid; do
+    for pid in $moto_pid $cloudtrail_pid $clickhouse_pid; do
         kill "$pid" 2>/dev/null || true
     done
-    for pid in $moto_pid $cloudtrail_pid; do
+    for pid in $moto_pid $cloudtrail_pid $clickhouse_pid; do
         wait "$pid" 2>/dev/null || true
     done
     rm -rf "$work"
@@ -117,12 +118,23 @@ if ! [[ "$cloudtrail_port" =~ ^[0-9]+$ ]]; then
     exit 1
 fi
 
+# ClickHouse (Debian's clickhouse-server) for the records sink, from the config in scripts/clickhouse/.
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+clickhouse_port="$(free_port)"
+mkdir -p "$work/clickhouse"
+clickhouse-server --config-file="$scripts/clickhouse/config.xml" -- --http_port="$clickhouse_port" --tcp_port="$(free_port)" \
+    --path="$work/clickhouse/" --tmp_path="$work/clickhouse/tmp/" --user_files_path="$work/clickhouse/user_files/" \
+    --format_schema_path="$work/clickhouse/format_schemas/" >"$work/clickhouse.log" 2>&1 &
+clickhouse_pid=$!
+
 wait_for "http://127.0.0.1:$moto_port/" "$work/moto.log" "$moto_pid"
 wait_for "http://127.0.0.1:$cloudtrail_port/_trailproof/health" "$work/fake-cloudtrail.log" "$cloudtrail_pid"
 
 export TRAILPROOF_TEST_S3_ENDPOINT="http://127.0.0.1:$moto_port"
 export TRAILPROOF_TEST_CLOUDTRAIL_ENDPOINT="http://127.0.0.1:$cloudtrail_port"
-echo "trailproof: S3 (moto) at $TRAILPROOF_TEST_S3_ENDPOINT, CloudTrail stand-in at $TRAILPROOF_TEST_CLOUDTRAIL_ENDPOINT" >&2
+wait_for "http://127.0.0.1:$clickhouse_port/ping" "$work/clickhouse.log" "$clickhouse_pid"
+export TRAILPROOF_TEST_CLICKHOUSE_ENDPOINT="127.0.0.1:$clickhouse_port"
+echo "trailproof: S3 (moto) at $TRAILPROOF_TEST_S3_ENDPOINT, CloudTrail stand-in at $TRAILPROOF_TEST_CLOUDTRAIL_ENDPOINT, ClickHouse at $TRAILPROOF_TEST_CLICKHOUSE_ENDPOINT" >&2
 
 set +e
 "$@"

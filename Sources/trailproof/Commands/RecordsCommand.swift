@@ -30,8 +30,15 @@ struct RecordsCommand: ParsableCommand {
     @OptionGroup var inputs: VerifyInputs
 
     @Option(name: .customLong("out"), help: ArgumentHelp(
-        "Where records go: - (standard output, the default) or a file, gzip'd when it ends in .gz (repeatable).", valueName: "sink"))
+        "Where records go (repeatable): - (standard output, the default); a file, gzip'd when it ends in .gz; s3://BUCKET/PREFIX/ (Hive-style partitions); http(s)://URL (NDJSON batches); clickhouse://HOST:PORT/DATABASE.TABLE.",
+        valueName: "sink"))
     var outputs: [String] = []
+
+    @Option(name: .customLong("header"), help: ArgumentHelp("A header for http(s) sinks, 'Name: value' (repeatable).", valueName: "header"))
+    var headers: [String] = []
+
+    @Flag(name: .customLong("create-table"), help: "Create the clickhouse:// sink's table if it does not exist.")
+    var createTable = false
 
     @Option(name: .customLong("match"), help: ArgumentHelp(
         "Only records whose field at a dotted PATH matches GLOB (* and ?); different paths AND, the same path repeated OR (repeatable).",
@@ -54,9 +61,18 @@ struct RecordsCommand: ParsableCommand {
             throw ValidationError("--match \(match) is not PATH=GLOB, e.g. eventSource=s3.amazonaws.com or userIdentity.arn=*:role/admin*")
         }
         if outputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("--out - can be given once") }
-        for output in outputs where output != "-" && (output.contains("://")) {
-            throw ValidationError("--out \(output): this build writes records to - or a file (S3, HTTP and ClickHouse sinks are not in it yet)")
+        for output in outputs {
+            if output.hasPrefix("s3://") {
+                guard S3Store.parse(url: output) != nil, output.hasSuffix("/") else {
+                    throw ValidationError("--out \(output): an S3 sink is s3://BUCKET/PREFIX/ (ending in /)")
+                }
+            } else if output.hasPrefix("clickhouse://") {
+                guard ClickHouseRecordSink.parse(output) != nil else { throw ValidationError("--out \(output) is not clickhouse://HOST:PORT/DATABASE.TABLE") }
+            } else if output.contains("://") && !output.hasPrefix("http://") && !output.hasPrefix("https://") {
+                throw ValidationError("--out \(output): sinks are -, a file, s3://, http(s):// or clickhouse://")
+            }
         }
+        for header in headers where !header.contains(":") { throw ValidationError("--header \(header) is not 'Name: value'") }
         let recordsToStandardOutput = outputs.isEmpty || outputs.contains("-")
         if recordsToStandardOutput && inputs.common.reportRequests.contains(where: { $0.destination == .standardOutput }) {
             throw ValidationError("records go to standard output: write --report to a file or s3:// instead of -")
@@ -74,7 +90,7 @@ struct RecordsCommand: ParsableCommand {
             options.dedupeWindow = Int64(dedupeHours) * 3600
             options.workers = verification.workers
             for match in matches { options.filter.add(match) }
-            let sinks = try (outputs.isEmpty ? ["-"] : outputs).map { try FileRecordSink(path: $0) }
+            let sinks = try (outputs.isEmpty ? ["-"] : outputs).map { try sink($0) }
             let summary = try RecordRelease(store: store, report: report, options: options)
                 .run(into: RecordSinks(sinks), verifiedAt: startedAt)
 
@@ -95,6 +111,24 @@ struct RecordsCommand: ParsableCommand {
             }
             if status != 0 { throw ExitCode(Int32(status)) }
         }
+    }
+}
+
+extension RecordsCommand {
+    /// The sink `--out` names.
+    func sink(_ output: String) throws -> RecordSink {
+        if let location = S3Store.parse(url: output) {
+            return S3LakeRecordSink(client: S3Client(http: try inputs.aws.client()), bucket: location.bucket, prefix: location.prefix)
+        }
+        if output.hasPrefix("clickhouse://") { return try ClickHouseRecordSink(url: output, createTable: createTable) }
+        if output.hasPrefix("http://") || output.hasPrefix("https://") {
+            let parsed = headers.map { header -> (name: String, value: String) in
+                let colon = header.firstIndex(of: ":") ?? header.endIndex
+                return (String(header[..<colon]).trimmingCharacters(in: .whitespaces), String(header[colon...].dropFirst()).trimmingCharacters(in: .whitespaces))
+            }
+            return try HTTPRecordSink(url: output, headers: parsed)
+        }
+        return try FileRecordSink(path: output)
     }
 }
 

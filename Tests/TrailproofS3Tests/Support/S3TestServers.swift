@@ -8,6 +8,8 @@ import Testing
 enum S3TestServers {
     static var s3Endpoint: String? { ProcessInfo.processInfo.environment["TRAILPROOF_TEST_S3_ENDPOINT"] }
     static var cloudTrailEndpoint: String? { ProcessInfo.processInfo.environment["TRAILPROOF_TEST_CLOUDTRAIL_ENDPOINT"] }
+    /// HOST:PORT of the ClickHouse server (its HTTP interface).
+    static var clickHouseEndpoint: String? { ProcessInfo.processInfo.environment["TRAILPROOF_TEST_CLICKHOUSE_ENDPOINT"] }
 
     /// True when the servers are up; records an issue when CI expected them.
     static var available: Bool {
