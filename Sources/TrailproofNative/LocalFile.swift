@@ -208,3 +208,56 @@ extension LocalFile {
         }
     }
 }
+
+extension LocalFile {
+    /// Takes an exclusive advisory lock (flock) on `path`, created if needed, without waiting.
+    /// Returns the descriptor that holds it (the lock lasts until it is closed or the process
+    /// ends, however it ends), or nil when another process holds it.
+    public static func lockExclusively(_ path: String) throws -> Int32? {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw NativeError(.system, "open \(path)", detail: String(cString: strerror(errno))) }
+        if flock(fd, LOCK_EX | LOCK_NB) != 0 {
+            let busy = errno == EWOULDBLOCK
+            _ = systemClose(fd)
+            if busy { return nil }
+            throw NativeError(.system, "lock \(path)", detail: String(cString: strerror(errno)))
+        }
+        return fd
+    }
+
+    /// Writes `bytes` to `path` atomically: a temporary file beside it, flushed, then renamed over it.
+    public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+        let temporary = path + ".tmp-\(getpid())"
+        let fd = try openForWriting(temporary)
+        do {
+            try bytes.withUnsafeBytes { try write($0, to: fd) }
+            guard fsync(fd) == 0 else { throw NativeError(.system, "flush \(temporary)", detail: String(cString: strerror(errno))) }
+            close(fd)
+            try rename(temporary, to: path)
+        } catch {
+            close(fd)
+            try? remove(temporary)
+            throw error
+        }
+    }
+
+    /// Opens `path` for appending (created if needed), first cutting it to `length` bytes when
+    /// given: what a crashed run wrote past its last acknowledged point is dropped.
+    public static func openForAppending(_ path: String, truncatingTo length: Int64?) throws -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw NativeError(.system, "open \(path)", detail: String(cString: strerror(errno))) }
+        if let length, ftruncate(fd, off_t(length)) != 0 {
+            _ = systemClose(fd)
+            throw NativeError(.system, "truncate \(path)", detail: String(cString: strerror(errno)))
+        }
+        return fd
+    }
+
+    /// Flushes a descriptor's data to the disk; returns its size.
+    public static func sync(_ descriptor: Int32) throws -> Int64 {
+        guard fsync(descriptor) == 0 else { throw NativeError(.system, "flush", detail: String(cString: strerror(errno))) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw NativeError(.system, "stat", detail: String(cString: strerror(errno))) }
+        return Int64(info.st_size)
+    }
+}

@@ -17,6 +17,8 @@ public struct RecordRelease: Sendable {
         public var dedupeWindow: Int64 = 24 * 3600
         /// Log files read at once.
         public var workers = VerificationOptions.defaultWorkers
+        /// eventIDs released by earlier runs, with their eventTime (from a state file).
+        public var recentEventIDs: [String: Int64] = [:]
 
         /// Defaults: provenance on, no filter, 24 h dedupe window.
         public init() {}
@@ -36,6 +38,8 @@ public struct RecordRelease: Sendable {
         public var withheldLogFilesByVerdict: [String: Int] = [:]
         /// Valid log files that no longer hashed as their digest lists when read again (withheld).
         public var changedSinceVerification = 0
+        /// eventIDs inside the dedupe window after this run, for the next one.
+        public var recentEventIDs: [String: Int64] = [:]
     }
 
     let store: ObjectStore
@@ -73,7 +77,7 @@ public struct RecordRelease: Sendable {
             ($0.chainRank, $0.log.time ?? UTCTime(secondsSinceEpoch: 0), $0.log.key)
                 < ($1.chainRank, $1.log.time ?? UTCTime(secondsSinceEpoch: 0), $1.log.key)
         }
-        var dedupe = DedupeWindow(seconds: options.dedupeWindow)
+        var dedupe = DedupeWindow(seconds: options.dedupeWindow, seen: options.recentEventIDs)
         let store = self.store, filterNames = options.filter.topLevelNames
         let verifiedText = verifiedAt.iso8601
         var start = 0
@@ -121,6 +125,7 @@ public struct RecordRelease: Sendable {
             }
         }
         try sink.close()
+        summary.recentEventIDs = dedupe.window
         return summary
     }
 
@@ -155,7 +160,17 @@ struct DedupeWindow {
     private var newest: Int64 = .min
     private var sinceSweep = 0
 
-    init(seconds: Int64) { self.seconds = seconds }
+    init(seconds: Int64, seen: [String: Int64] = [:]) {
+        self.seconds = seconds
+        self.seen = seen
+        newest = seen.values.max() ?? .min
+    }
+
+    /// The eventIDs still inside the window, with their eventTime.
+    var window: [String: Int64] {
+        let horizon = newest == .min ? Int64.min : newest - seconds
+        return seen.filter { $0.value >= horizon }
+    }
 
     mutating func isDuplicate(_ id: String, at time: UTCTime?) -> Bool {
         let when = time?.secondsSinceEpoch ?? newest

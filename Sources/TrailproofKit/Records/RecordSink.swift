@@ -30,15 +30,23 @@ public final class FileRecordSink: RecordSink {
     private let compresses: Bool
     private var buffer: [UInt8] = []
     private static let flushSize = 1 << 20
+    /// The file's size once closed, everything in it on disk: what a state file records.
+    public private(set) var acknowledgedBytes: Int64?
 
-    /// Writes to `path`, or to standard output for `-`.
-    public init(path: String) throws {
+    /// Writes to `path` (replacing it), or to standard output for `-`. With `appendingAfter`, the
+    /// file is appended to instead, first cut back to that many bytes when given (what a crashed
+    /// run wrote after its last saved state goes; the records are released again).
+    public init(path: String, appendingAfter: Int64?? = nil) throws {
         if path == "-" {
             descriptor = 1
             closesDescriptor = false
             compresses = false
         } else {
-            descriptor = try LocalFile.openForWriting(path)
+            if let resume = appendingAfter {
+                descriptor = try LocalFile.openForAppending(path, truncatingTo: resume)
+            } else {
+                descriptor = try LocalFile.openForWriting(path)
+            }
             closesDescriptor = true
             compresses = path.hasSuffix(".gz")
         }
@@ -62,6 +70,9 @@ public final class FileRecordSink: RecordSink {
 
     public func close() throws {
         try flush()
-        if closesDescriptor { LocalFile.close(descriptor) }
+        if closesDescriptor {
+            acknowledgedBytes = try LocalFile.sync(descriptor)
+            LocalFile.close(descriptor)
+        }
     }
 }

@@ -5,7 +5,7 @@ extension TrailVerifier {
         var wanted: [(DigestKeyName, Bool)] = []
         for chain in run.inventory.digestsByChain.keys.sorted() {
             guard let names = run.inventory.digestsByChain[chain] else { continue }
-            let inScope = names.indices.filter { options.includesDigest(endingAt: names[$0].endTime) }
+            let inScope = names.indices.filter { options.includesDigest(endingAt: names[$0].endTime, chain: chain) }
             wanted += inScope.map { (names[$0], true) }
             if let newest = inScope.last, newest + 1 < names.count { wanted.append((names[newest + 1], false)) }
         }
@@ -182,6 +182,16 @@ extension TrailVerifier {
                     }
                     continue
                 }
+                if let head = options.verifiedHeads[chainLabel(loaded.name.chain)], head.key == previous.object {
+                    // Verified by an earlier run and gone since: the link is proven against what it recorded.
+                    if previous.hashValue != head.sha256 {
+                        run.checks[index].add(.hashLinkBroken, "\(loaded.name.key) records previousDigestHashValue \(previous.hashValue), but the head verified by an earlier run, \(head.key), hashed to \(head.sha256)")
+                    }
+                    if previous.signature != head.signature.lowercased() {
+                        run.checks[index].add(.signatureLinkBroken, "\(loaded.name.key) records a previousDigestSignature that differs from the signature of the head verified by an earlier run, \(head.key)")
+                    }
+                    continue
+                }
                 if isBeforeClaimedStart(previous.object) {
                     run.notices.append("the link from \(loaded.name.key) to \(previous.object) is not followed: the archive's manifest says its window starts after that digest (give --start to assert where coverage must begin)")
                     continue
@@ -264,8 +274,15 @@ extension TrailVerifier {
     /// A regular chain that starts again while older digests of the trail exist leaves a gap.
     private func recordRestartGap(at index: Int, digest: Digest, in run: inout RunState) {
         let loaded = run.loaded[index]
-        guard !loaded.name.chain.isBackfill,
-              let older = run.inventory.newestDigest(of: loaded.name.chain, before: loaded.name.endTime) else { return }
+        guard !loaded.name.chain.isBackfill else { return }
+        let older: (key: String, endTime: UTCTime)
+        if let present = run.inventory.newestDigest(of: loaded.name.chain, before: loaded.name.endTime) {
+            older = (present.key, present.endTime)
+        } else if let head = options.verifiedHeads[chainLabel(loaded.name.chain)], head.endTime < loaded.name.endTime {
+            older = (head.key, head.endTime)
+        } else {
+            return
+        }
         let span = TimeSpan(start: older.endTime, end: max(older.endTime, digest.startTime))
         run.gaps.append(GapRecord(
             chain: chainLabel(loaded.name.chain), kind: .chainRestart, span: span,

@@ -93,13 +93,13 @@ extension TrailVerifier {
                         expectedSHA256: nil, actualSHA256: nil, uncompressedBytes: nil, time: time))
                 }
                 guard let newest = ends.last, let oldest = ends.first else {
-                    guard options.includesLogFile(deliveredAt: time) else { run.logFilesOutOfScope += 1; continue }
+                    guard options.includesLogFile(deliveredAt: time, at: location) else { run.logFilesOutOfScope += 1; continue }
                     record(.unreferenced, "no digest at all under \(location.accountFolder)CloudTrail-Digest/\(location.region)/: nothing vouches for this log file")
                     continue
                 }
                 if time > newest.adding(seconds: -tolerance) {
                     // After the newest digest present: waiting for its digest, or its digest is gone.
-                    guard options.includesLogFile(deliveredAt: time) else { run.logFilesOutOfScope += 1; continue }
+                    guard options.includesLogFile(deliveredAt: time, at: location) else { run.logFilesOutOfScope += 1; continue }
                     if time < waitingSince {
                         record(.unreferenced, "delivered after the newest digest of its location (ending \(newest.iso8601)), and more than \(VerificationOptions.digestDeliveryDeadline / 3600) h before the reference time \(reference.iso8601): its digest should be here and is not")
                     } else {
@@ -109,7 +109,7 @@ extension TrailVerifier {
                 }
                 // The digest that would list it: the first one ending at or after its delivery.
                 let covering = ends[Self.firstIndex(in: ends, notBefore: time)]
-                guard options.includesDigest(endingAt: covering) else { run.logFilesOutOfScope += 1; continue }
+                guard options.includesDigest(endingAt: covering), options.includesLogFile(deliveredAt: time, at: location) else { run.logFilesOutOfScope += 1; continue }
                 let firstStart = firstStarts[location] ?? oldest.adding(seconds: -3600)
                 if time < firstStart.adding(seconds: tolerance) && covering == oldest {
                     record(.beforeFirstDigest, "delivered before the first digest (starting \(firstStart.iso8601)) of its location: never covered")

@@ -100,3 +100,24 @@ public enum TrailproofVersion {
     /// Semantic version of this build.
     public static let current = "0.1.0"
 }
+
+extension TrailVerifier {
+    /// Each chain's head after this run (see `runWithHeads`).
+    func nextHeads(from run: RunState) -> [String: TrailState.Head] {
+        var heads = options.verifiedHeads
+        for chain in run.inventory.digestsByChain.keys {
+            let label = chainLabel(chain)
+            let inScope = run.loaded.indices
+                .filter { run.loaded[$0].inScope && run.loaded[$0].name.chain == chain }
+                .sorted { run.loaded[$0].name.endTime < run.loaded[$1].name.endTime }
+            for index in inScope {
+                let loaded = run.loaded[index], check = run.checks[index]
+                guard check.verdict == .valid, let hash = loaded.uncompressedSHA256, let signature = check.signatureHex,
+                      run.missing.allSatisfy({ $0.referencedBy != loaded.name.key }) else { break }
+                heads[label] = TrailState.Head(key: loaded.name.key, endTime: loaded.name.endTime, sha256: hash,
+                                               signature: signature.lowercased(), location: chain.location)
+            }
+        }
+        return heads
+    }
+}

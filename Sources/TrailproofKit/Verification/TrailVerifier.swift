@@ -21,6 +21,14 @@ public struct TrailVerifier: Sendable {
     /// - Parameter progress: called from any thread as work advances.
     /// - Throws: `VerifierError` or `StoreError` when nothing can be verified.
     public func run(progress: (@Sendable (VerificationProgress) -> Void)? = nil) throws -> VerificationReport {
+        try runWithHeads(progress: progress).report
+    }
+
+    /// Runs the whole verification and also returns each chain's head for the next run: the
+    /// newest digest of the unbroken run of valid digests after the previous head (a chain with a
+    /// failure keeps its head before it, so the failure is verified, and reported, again).
+    public func runWithHeads(progress: (@Sendable (VerificationProgress) -> Void)? = nil) throws
+        -> (report: VerificationReport, heads: [String: TrailState.Head]) {
         progress?(.listing)
         let inventory = TrailInventory(keys: try store.listKeys(), selection: options.trailSelection)
         guard inventory.digestCount > 0 else {
@@ -39,7 +47,7 @@ public struct TrailVerifier: Sendable {
         findCoverageEdgeGaps(in: &run)
         findUnexpectedObjects(in: &run)
         checkArchiveClaim(in: &run)
-        return assembleReport(from: run)
+        return (assembleReport(from: run), nextHeads(from: run))
     }
 }
 

@@ -31,6 +31,9 @@ public struct VerificationOptions: Sendable {
     public var observedAt: Observation?
     /// What an archive's manifest claims about it (unproven: checked against what it holds).
     public var archiveClaim: ArchiveClaim?
+    /// The newest digest each chain was verified through by an earlier run (`--state`), by chain id:
+    /// only what came after is verified, and the first new digest must link to it.
+    public var verifiedHeads: [String: TrailState.Head] = [:]
     /// One trail to verify (from --trail-arn); nil verifies every chain found.
     public var trailSelection: TrailSelection?
     /// Where the public keys came from, for the report.
@@ -57,6 +60,27 @@ public struct VerificationOptions: Sendable {
 
     /// The digest end times in scope: [start, end + 1 h], as the AWS CLI does.
     public var digestEndTimeWindow: (lower: UTCTime?, upper: UTCTime?) { (start, end?.adding(seconds: 3600)) }
+
+    /// True when an unlisted log file delivered at `time` at `location` is in scope: its digest
+    /// would end in the window, after what an earlier run verified there.
+    public func includesLogFile(deliveredAt time: UTCTime, at location: TrailLocation) -> Bool {
+        if let through = verifiedThroughByLocation[location], time < through.adding(seconds: -deliveryTolerance) { return false }
+        return includesLogFile(deliveredAt: time)
+    }
+
+    /// See `TrailState.verifiedThrough`.
+    var verifiedThroughByLocation: [TrailLocation: UTCTime] {
+        var through: [TrailLocation: UTCTime] = [:]
+        for head in verifiedHeads.values { through[head.location] = min(through[head.location] ?? head.endTime, head.endTime) }
+        return through
+    }
+
+    /// True when a digest of `chain` ending at `time` is in scope: in the window and after the
+    /// chain's verified head.
+    func includesDigest(endingAt time: UTCTime, chain: ChainID) -> Bool {
+        if let head = verifiedHeads[chainLabel(chain)], time <= head.endTime { return false }
+        return includesDigest(endingAt: time)
+    }
 
     /// True when an unlisted log file delivered at `time` is in scope: its digest would end in the window.
     public func includesLogFile(deliveredAt time: UTCTime) -> Bool {

@@ -40,6 +40,12 @@ struct RecordsCommand: ParsableCommand {
     @Flag(name: .customLong("create-table"), help: "Create the clickhouse:// sink's table if it does not exist.")
     var createTable = false
 
+    @Flag(help: "Keep running: poll for new digests and release the records they prove (needs --state); SIGINT or SIGTERM finishes the round, saves the state and exits.")
+    var follow = false
+
+    @Option(help: ArgumentHelp("Seconds between polls in --follow mode (default 60).", valueName: "seconds"))
+    var poll = 60
+
     @Option(name: .customLong("match"), help: ArgumentHelp(
         "Only records whose field at a dotted PATH matches GLOB (* and ?); different paths AND, the same path repeated OR (repeatable).",
         valueName: "path=glob"))
@@ -77,46 +83,73 @@ struct RecordsCommand: ParsableCommand {
         if recordsToStandardOutput && inputs.common.reportRequests.contains(where: { $0.destination == .standardOutput }) {
             throw ValidationError("records go to standard output: write --report to a file or s3:// instead of -")
         }
+        if follow && inputs.state == nil { throw ValidationError("--follow needs --state FILE: it is how each round knows where the last one stopped") }
+        if !(1...86_400).contains(poll) { throw ValidationError("--poll must be from 1 to 86400 seconds") }
         if !(0...8760).contains(dedupeHours) { throw ValidationError("--dedupe-hours must be from 0 to 8760") }
     }
 
     func run() throws {
-        let startedAt = UTCTime.now
         try Output.mappingOperationalErrors {
-            let (store, keys, verification) = try inputs.resolve()
-            let report = try inputs.common.verify(store, keys: keys, options: verification)
-            var options = RecordRelease.Options()
-            options.provenance = provenance == .full
-            options.dedupeWindow = Int64(dedupeHours) * 3600
-            options.workers = verification.workers
-            for match in matches { options.filter.add(match) }
-            let sinks = try (outputs.isEmpty ? ["-"] : outputs).map { try sink($0) }
-            let summary = try RecordRelease(store: store, report: report, options: options)
-                .run(into: RecordSinks(sinks), verifiedAt: startedAt)
-
-            // Records own standard output: verify's summary and findings go to standard error.
-            let text = TextReport(report, verbose: false)
-            Output.writeStandardError(text.problems)
-            var lines = text.summary
-            lines.append("Records: \(summary.released) released from \(summary.logFilesReleased) log files, \(summary.duplicates) duplicates dropped, \(summary.filteredOut) not matching --match")
-            let withheld = summary.withheldLogFilesByVerdict.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
-            if !withheld.isEmpty { lines.append("Withheld log files: " + withheld.joined(separator: ", ")) }
-            if summary.changedSinceVerification > 0 {
-                lines.append("trailproof: log-file changed: \(summary.changedSinceVerification) valid log files no longer matched their digest when read again: withheld")
+            let signals = follow ? TerminationSignals() : nil
+            var held: StateFile?
+            var worst = 0
+            while true {
+                let (status, stateFile) = try releaseOnce(holding: held)
+                held = stateFile
+                worst = max(worst, status)
+                guard follow, let signals, !signals.wait(seconds: Double(poll)) else { break }
             }
-            Output.writeStandardError(lines.map(TerminalText.escaped))
-            let status = max(report.totals.exitStatus, summary.changedSinceVerification > 0 ? 1 : 0)
-            if !inputs.common.reports.isEmpty {
-                try inputs.common.finishReports(report, startedAt: startedAt, s3: { [aws = inputs.aws] in S3Client(http: try aws.client()) })
-            }
-            if status != 0 { throw ExitCode(Int32(status)) }
+            if worst != 0 { throw ExitCode(Int32(worst)) }
         }
+    }
+
+    /// One round: verify (after the state's heads), release, and, once every sink has
+    /// acknowledged, save the state. Returns the round's exit status.
+    private func releaseOnce(holding held: StateFile?) throws -> (status: Int, stateFile: StateFile?) {
+        let startedAt = UTCTime.now
+        let (store, keys, verification, stateFile) = try inputs.resolve(holding: held)
+        let (report, heads) = try inputs.common.verifyWithHeads(store, keys: keys, options: verification)
+        var options = RecordRelease.Options()
+        options.provenance = provenance == .full
+        options.dedupeWindow = Int64(dedupeHours) * 3600
+        options.workers = verification.workers
+        options.recentEventIDs = stateFile?.state.recentEventIDs ?? [:]
+        for match in matches { options.filter.add(match) }
+        let sinks = try (outputs.isEmpty ? ["-"] : outputs).map { try sink($0, state: stateFile?.state) }
+        let summary = try RecordRelease(store: store, report: report, options: options)
+            .run(into: RecordSinks(sinks), verifiedAt: startedAt)
+        if let stateFile {
+            // Every sink has acknowledged: only now does the state move on.
+            var next = stateFile.state
+            next.heads = heads
+            next.recentEventIDs = summary.recentEventIDs
+            for (output, sink) in zip(outputs, sinks) {
+                if let file = sink as? FileRecordSink, let bytes = file.acknowledgedBytes { next.sinkOffsets[output] = bytes }
+            }
+            try stateFile.save(next)
+        }
+
+        // Records own standard output: verify's summary and findings go to standard error.
+        let text = TextReport(report, verbose: false)
+        Output.writeStandardError(text.problems)
+        var lines = follow ? [] : text.summary
+        lines.append("Records: \(summary.released) released from \(summary.logFilesReleased) log files, \(summary.duplicates) duplicates dropped, \(summary.filteredOut) not matching --match")
+        let withheld = summary.withheldLogFilesByVerdict.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
+        if !withheld.isEmpty { lines.append("Withheld log files: " + withheld.joined(separator: ", ")) }
+        if summary.changedSinceVerification > 0 {
+            lines.append("trailproof: log-file changed: \(summary.changedSinceVerification) valid log files no longer matched their digest when read again: withheld")
+        }
+        Output.writeStandardError(lines.map(TerminalText.escaped))
+        if !inputs.common.reports.isEmpty {
+            try inputs.common.finishReports(report, startedAt: startedAt, s3: { [aws = inputs.aws] in S3Client(http: try aws.client()) })
+        }
+        return (max(report.totals.exitStatus, summary.changedSinceVerification > 0 ? 1 : 0), stateFile)
     }
 }
 
 extension RecordsCommand {
     /// The sink `--out` names.
-    func sink(_ output: String) throws -> RecordSink {
+    func sink(_ output: String, state: TrailState?) throws -> RecordSink {
         if let location = S3Store.parse(url: output) {
             return S3LakeRecordSink(client: S3Client(http: try inputs.aws.client()), bucket: location.bucket, prefix: location.prefix)
         }
@@ -128,7 +161,8 @@ extension RecordsCommand {
             }
             return try HTTPRecordSink(url: output, headers: parsed)
         }
-        return try FileRecordSink(path: output)
+        // With a state file, a file sink is appended to, cut back first to what the state acknowledged.
+        return try FileRecordSink(path: output, appendingAfter: state.map { $0.sinkOffsets[output] })
     }
 }
 

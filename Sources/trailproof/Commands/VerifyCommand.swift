@@ -41,10 +41,15 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let startedAt = UTCTime.now
         try Output.mappingOperationalErrors {
-            let (store, keys, options) = try inputs.resolve()
+            let (store, keys, options, stateFile) = try inputs.resolve()
+            let (report, heads) = try inputs.common.verifyWithHeads(store, keys: keys, options: options)
+            if let stateFile {
+                var next = stateFile.state
+                next.heads = heads
+                try stateFile.save(next)
+            }
             let aws = inputs.aws
-            try inputs.common.finish(with: try inputs.common.verify(store, keys: keys, options: options), startedAt: startedAt,
-                                     s3: { S3Client(http: try aws.client()) })
+            try inputs.common.finish(with: report, startedAt: startedAt, s3: { S3Client(http: try aws.client()) })
         }
     }
 }

@@ -70,10 +70,16 @@ struct RunOptions: ParsableArguments {
 
     /// Verifies `store`, with a progress line on a terminal.
     func verify(_ store: ObjectStore, keys: PublicKeyRing, options: VerificationOptions) throws -> VerificationReport {
+        try verifyWithHeads(store, keys: keys, options: options).report
+    }
+
+    /// Verifies `store`, with a progress line on a terminal, and returns the chains' heads for a state file.
+    func verifyWithHeads(_ store: ObjectStore, keys: PublicKeyRing, options: VerificationOptions) throws
+        -> (report: VerificationReport, heads: [String: TrailState.Head]) {
         let progress = ProgressLine(enabled: LocalFile.standardErrorIsTerminal)
-        let report = try TrailVerifier(store: store, keys: keys, options: options).run(progress: progress.report)
+        let result = try TrailVerifier(store: store, keys: keys, options: options).runWithHeads(progress: progress.report)
         progress.finish()
-        return report
+        return result
     }
 
     /// The parsed --report options.

@@ -41,8 +41,15 @@ struct VerifyInputs: ParsableArguments {
         }
     }
 
-    /// The store to read, the public keys (the trust anchor) and the engine options for this run.
-    func resolve() throws -> (store: ObjectStore, keys: PublicKeyRing, options: VerificationOptions) {
+    @Option(help: ArgumentHelp(
+        "Verify only what came after the previous run with this state file, proving the chains link on; the file is written (atomically) after the run.",
+        valueName: "file"))
+    var state: String?
+
+    /// The store to read, the public keys (the trust anchor), the engine options and the state
+    /// file (locked) for this run.
+    /// - Parameter held: the state file a previous round of the same process holds (follow mode).
+    func resolve(holding held: StateFile? = nil) throws -> (store: ObjectStore, keys: PublicKeyRing, options: VerificationOptions, stateFile: StateFile?) {
         // With --trail-arn, DescribeTrails says where the trail delivers and which chains are its own.
         let selection = try trail.selection(http: try aws.client())
         guard let root = root ?? selection?.trail.url else { throw ValidationError("give ROOT or --trail-arn") }
@@ -53,11 +60,18 @@ struct VerifyInputs: ParsableArguments {
         options.trailSelection = selection
 
         let store: ObjectStore
+        var heldState: StateFile?
         var (keys, sources) = try KeyFiles.load(common.publicKeys)
         if let location = s3Location {
             let http = try aws.client()
+            let stateFile = try held ?? state.map { try StateFile(path: $0, source: "s3://\(location.bucket)/\(location.prefix)") }
+            options.verifiedHeads = stateFile?.state.heads ?? [:]
+            // With a state, the listing starts at the oldest head's day: older objects were verified before.
+            let oldestHead = options.verifiedHeads.values.map(\.endTime).min()
+            let listFrom = [options.start, options.verifiedHeads.isEmpty ? nil : oldestHead].compactMap { $0 }.min()
             let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: S3Client(http: http),
-                             listFrom: options.start?.adding(seconds: -S3Store.listingMargin))
+                             listFrom: listFrom?.adding(seconds: -S3Store.listingMargin))
+            heldState = stateFile
             options.bucket = options.bucket ?? location.bucket
             options.observedAt = Observation(time: .now, isLive: true)
             if common.publicKeys.isEmpty {
@@ -68,6 +82,8 @@ struct VerifyInputs: ParsableArguments {
             store = s3
         } else {
             let directory = try DirectoryStore(root: root)
+            heldState = try held ?? state.map { try StateFile(path: $0, source: directory.displayName) }
+            options.verifiedHeads = heldState?.state.heads ?? [:]
             if keysFromArchive {
                 guard let path = try directory.path(for: ArchiveManifest.keysFileName) else {
                     throw ValidationError("--keys-from-archive: \(root) holds no \(ArchiveManifest.keysFileName)")
@@ -89,6 +105,6 @@ struct VerifyInputs: ParsableArguments {
             store = directory
         }
         options.publicKeySources = sources
-        return (store, keys, options)
+        return (store, keys, options, heldState)
     }
 }

@@ -1,0 +1,109 @@
+import Foundation
+import TrailproofNative
+
+/// What a run hands the next one (`--state FILE`): per chain, the newest digest verified so far,
+/// so that the next run verifies only what came after and proves it links on (previousDigestHashValue
+/// and previousDigestSignature) even once the old objects are gone; for `records`, the eventIDs
+/// inside the dedupe window and how far each file sink was acknowledged.
+public struct TrailState: Codable, Sendable, Equatable {
+    /// Marks the file as trailproof's.
+    public static let kindName = "trailproof-state"
+    /// The layout version written.
+    public static let currentVersion = 1
+
+    /// The newest verified digest of a chain.
+    public struct Head: Codable, Sendable, Equatable {
+        /// Its key.
+        public var key: String
+        /// Its digestEndTime.
+        public var endTime: UTCTime
+        /// SHA-256 of its uncompressed bytes (what the next digest's previousDigestHashValue must say).
+        public var sha256: String
+        /// Its signature (what the next digest's previousDigestSignature must say).
+        public var signature: String
+        /// Its location, so log files it covered stay out of the next run's scope.
+        public var location: TrailLocation
+    }
+
+    /// `trailproof-state`.
+    public var kind = TrailState.kindName
+    /// See `currentVersion`.
+    public var version = TrailState.currentVersion
+    /// The source the state belongs to (a directory or `s3://bucket/prefix`): another is refused.
+    public var source: String
+    /// Heads by chain id.
+    public var heads: [String: Head] = [:]
+    /// eventIDs released within the dedupe window, with their eventTime (epoch seconds).
+    public var recentEventIDs: [String: Int64] = [:]
+    /// Bytes of each file sink acknowledged (a restarted run cuts what a crash left past them).
+    public var sinkOffsets: [String: Int64] = [:]
+
+    /// An empty state for `source`.
+    public init(source: String) { self.source = source }
+
+    /// The latest time each location is verified through.
+    public var verifiedThrough: [TrailLocation: UTCTime] {
+        var through: [TrailLocation: UTCTime] = [:]
+        for head in heads.values { through[head.location] = min(through[head.location] ?? head.endTime, head.endTime) }
+        return through
+    }
+}
+
+/// A state file held for one run: locked against a second run, read strictly, written atomically.
+public final class StateFile {
+    /// Its path.
+    public let path: String
+    /// The state read (or a new one).
+    public private(set) var state: TrailState
+    private let lock: Int32
+
+    /// Opens and locks `path` for `source`; a missing file starts a new state.
+    /// - Throws: `StateFileError` when another run holds it, or it is corrupt or another source's.
+    public init(path: String, source: String) throws {
+        self.path = path
+        guard let lock = try LocalFile.lockExclusively(path + ".lock") else { throw StateFileError.locked(path: path) }
+        self.lock = lock
+        guard LocalFile.exists(path) else {
+            state = TrailState(source: source)
+            return
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = try LocalFile.readAll(path, limit: 1 << 30)
+            _ = try StrictJSON.parse(bytes)
+            state = try JSONDecoder().decode(TrailState.self, from: Data(bytes))
+        } catch {
+            throw StateFileError.corrupt(path: path, detail: "\(error)")
+        }
+        guard state.kind == TrailState.kindName, state.version == TrailState.currentVersion else {
+            throw StateFileError.corrupt(path: path, detail: "not a trailproof state file of version \(TrailState.currentVersion)")
+        }
+        guard state.source == source else { throw StateFileError.foreign(path: path, source: state.source, expected: source) }
+    }
+
+    /// Replaces the state and writes it atomically (temporary file, flushed, renamed).
+    public func save(_ state: TrailState) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        try LocalFile.writeAtomically(Array(try encoder.encode(state)), to: path)
+        self.state = state
+    }
+
+    deinit { LocalFile.close(lock) }
+}
+
+/// Why a state file cannot be used (exit status 2): never silently reset.
+public enum StateFileError: Error, Sendable, CustomStringConvertible {
+    case locked(path: String)
+    case corrupt(path: String, detail: String)
+    case foreign(path: String, source: String, expected: String)
+
+    public var description: String {
+        switch self {
+        case .locked(let path): return "state file \(path) is in use by another run (\(path).lock is locked)"
+        case .corrupt(let path, let detail): return "state file \(path) cannot be used: \(detail); it is never reset silently: move it aside to start afresh"
+        case .foreign(let path, let source, let expected):
+            return "state file \(path) belongs to \(source), not to \(expected)"
+        }
+    }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import Testing
+import TrailproofKit
+import TrailproofNative
+import TrailproofTrailGen
+
+/// `--state FILE`: each run verifies and releases only what came after the previous one, proves
+/// the chains link on even when the old objects are gone, and refuses a state it cannot trust.
+@Suite struct StateFileTests {
+    /// A generated trail and a copy holding only what was delivered before `cut`.
+    struct Split {
+        let scratch: ScratchDirectory
+        let trail: GeneratedTrail
+        let copy: String
+        var state: String { scratch.path + "/state.json" }
+
+        init(_ label: String, hours: Int = 8, configure: (inout TrailSpec) -> Void = { _ in }) throws {
+            scratch = try ScratchDirectory("state-\(label)")
+            var spec = TrailSpec()
+            spec.hours = hours
+            spec.logFilesPerHour = 1...3
+            spec.eventsPerLogFile = 2...6
+            configure(&spec)
+            trail = try TrailGenerator.generate(spec, into: scratch.path + "/full")
+            copy = scratch.path + "/copy/" + spec.bucket
+        }
+
+        /// Copies every object whose name's time is before `cut` (digests and log files alike), with sidecars.
+        func deliver(before cut: UTCTime) throws {
+            for key in try DirectoryStore(root: trail.root).listKeys() {
+                let name = key.hasSuffix(".metadata.json") ? String(key.dropLast(".metadata.json".count)) : key
+                let time: UTCTime?
+                switch TrailObjectKey(name) {
+                case .digest(let digest): time = digest.endTime
+                case .logFile(let log): time = log.deliveryMinute
+                case nil: time = nil
+                }
+                guard let time, time < cut else { continue }
+                let target = copy + "/" + key
+                if !FileManager.default.fileExists(atPath: target) { try LocalFile.write(try trail.readObject(key), to: target) }
+            }
+        }
+
+        func records(_ extra: [String] = []) throws -> BuiltBinary.Run {
+            try BuiltBinary.run(["records", copy, "--public-keys", trail.publicKeysFile, "--state", state,
+                                 "--out", scratch.path + "/out.ndjson"] + extra)
+        }
+
+        func released() throws -> [String] {
+            try String(decoding: LocalFile.readAll(scratch.path + "/out.ndjson", limit: 1 << 26), as: UTF8.self).split(separator: "\n")
+                .map { ((try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["eventID"] as? String) ?? "?" }
+        }
+
+        func allEventIDs() throws -> [String] {
+            var ids: [String] = []
+            for log in trail.logFiles {
+                let body = try Gzip.decompress(try trail.readObject(log.key), limit: 1 << 26)
+                let records = ((try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])?["Records"] as? [[String: Any]]) ?? []
+                ids += records.compactMap { $0["eventID"] as? String }
+            }
+            return ids
+        }
+    }
+
+    @Test(arguments: [3, 5])
+    func runsInTurnReleaseEveryRecordExactlyOnceEvenWithTheOldObjectsGone(cutHour: Int) throws {
+        let split = try Split("increments-\(cutHour)") { $0.seed = UInt64(cutHour) }
+        defer { split.scratch.remove() }
+        let cut = split.trail.primaryDigests[cutHour].endTime.adding(seconds: 60)
+        try split.deliver(before: cut)
+        let first = try split.records()
+        #expect(first.status == 0, "\(first.stderr)")
+        // The verified past is gone before the next run: the state proves the link.
+        let old = split.trail.primaryDigests.prefix(cutHour + 1)
+        func removeVerifiedPast() throws {
+            for digest in old.dropLast() {
+                try LocalFile.remove(split.copy + "/" + digest.key)
+                try LocalFile.remove(split.copy + "/" + digest.key + ".metadata.json")
+            }
+        }
+        try removeVerifiedPast()
+        try split.deliver(before: UTCTime(year: 2027, month: 1, day: 1)!)
+        try removeVerifiedPast()
+        let second = try split.records()
+        #expect(second.status == 0, "\(second.stderr)")
+        let released = try split.released()
+        #expect(released.count == Set(released).count, "no record twice")
+        #expect(Set(released) == Set(try split.allEventIDs()))
+        let third = try split.records()
+        #expect(third.stderr.contains("Records: 0 released"), "\(third.stderr)")
+    }
+
+    @Test func aFirstNewDigestThatDoesNotLinkToTheVerifiedHeadIsAFinding() throws {
+        let split = try Split("broken-link")
+        defer { split.scratch.remove() }
+        try split.deliver(before: split.trail.primaryDigests[3].endTime.adding(seconds: 60))
+        #expect(try BuiltBinary.run(["verify", split.copy, "--public-keys", split.trail.publicKeysFile, "--state", split.state]).status == 0)
+        // Another head than the one the trail continues from, as if the verified past had been swapped.
+        var text = String(decoding: try LocalFile.readAll(split.state, limit: 1 << 20), as: UTF8.self)
+        let head = split.trail.primaryDigests[3]
+        let sha = try #require(text.range(of: "\"sha256\":\"")).upperBound
+        text.replaceSubrange(sha..<text.index(sha, offsetBy: 64), with: String(repeating: "0", count: 64))
+        try LocalFile.write(Array(text.utf8), to: split.state)
+        try split.deliver(before: UTCTime(year: 2027, month: 1, day: 1)!)
+        try LocalFile.remove(split.copy + "/" + head.key)
+        try LocalFile.remove(split.copy + "/" + head.key + ".metadata.json")
+        let run = try BuiltBinary.run(["verify", split.copy, "--public-keys", split.trail.publicKeysFile, "--state", split.state])
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr.contains("the head verified by an earlier run"), "\(run)")
+    }
+
+    @Test func aChainRestartBetweenRunsIsAGap() throws {
+        let split = try Split("restart", hours: 9) { $0.stopLogging = (afterHour: 4, hours: 2) }
+        defer { split.scratch.remove() }
+        try split.deliver(before: split.trail.primaryDigests[4].endTime.adding(seconds: 60))
+        #expect(try split.records().status == 0)
+        try split.deliver(before: UTCTime(year: 2027, month: 1, day: 1)!)
+        let run = try split.records()
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stderr.contains("gap chain-restart"), "\(run.stderr)")
+    }
+
+    @Test func aCorruptForeignOrLockedStateIsRefusedNeverReset() throws {
+        let split = try Split("refused", hours: 3)
+        defer { split.scratch.remove() }
+        try split.deliver(before: UTCTime(year: 2027, month: 1, day: 1)!)
+        try LocalFile.write(Array("{not json".utf8), to: split.state)
+        let corrupt = try split.records()
+        #expect(corrupt.status == 2, "\(corrupt)")
+        #expect(corrupt.stderr.contains("never reset silently"), "\(corrupt)")
+        #expect(String(decoding: try LocalFile.readAll(split.state, limit: 1 << 20), as: UTF8.self) == "{not json")
+
+        try LocalFile.remove(split.state)
+        #expect(try BuiltBinary.run(["verify", split.trail.root, "--public-keys", split.trail.publicKeysFile, "--state", split.state]).status == 0)
+        let foreign = try split.records()
+        #expect(foreign.status == 2, "\(foreign)")
+        #expect(foreign.stderr.contains("belongs to \(split.trail.root)"), "\(foreign)")
+
+        try LocalFile.remove(split.state)
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", "import fcntl,sys,time; f=open(sys.argv[1],'a'); fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)",
+                            split.state + ".lock"]
+        let output = Pipe()
+        holder.standardOutput = output
+        try holder.run()
+        defer { holder.terminate() }
+        _ = output.fileHandleForReading.availableData
+        let locked = try split.records()
+        #expect(locked.status == 2, "\(locked)")
+        #expect(locked.stderr.contains("in use by another run"), "\(locked)")
+    }
+
+    @Test func followWithoutAStateIsAUsageError() throws {
+        let split = try Split("follow-usage", hours: 2)
+        defer { split.scratch.remove() }
+        let run = try BuiltBinary.run(["records", split.trail.root, "--public-keys", split.trail.publicKeysFile, "--follow"])
+        #expect(run.status == 2, "\(run)")
+    }
+}
