@@ -19,6 +19,8 @@ public struct RecordRelease: Sendable {
         public var workers = VerificationOptions.defaultWorkers
         /// eventIDs released by earlier runs, with their eventTime (from a state file).
         public var recentEventIDs: [String: Int64] = [:]
+        /// Per chain id, the newest digest end whose log files earlier runs released.
+        public var releasedThrough: [String: UTCTime] = [:]
 
         /// Defaults: provenance on, no filter, 24 h dedupe window.
         public init() {}
@@ -40,6 +42,8 @@ public struct RecordRelease: Sendable {
         public var changedSinceVerification = 0
         /// eventIDs inside the dedupe window after this run, for the next one.
         public var recentEventIDs: [String: Int64] = [:]
+        /// `Options.releasedThrough` moved on by this run, for the next one.
+        public var releasedThrough: [String: UTCTime] = [:]
     }
 
     let store: ObjectStore
@@ -70,8 +74,11 @@ public struct RecordRelease: Sendable {
             let digest: DigestRecord?
             let chainRank: Int
         }
-        let pending = report.logFiles.filter { $0.verdict == .valid }.map { log -> Pending in
+        summary.releasedThrough = options.releasedThrough
+        let pending = report.logFiles.filter { $0.verdict == .valid }.compactMap { log -> Pending? in
             let digest = log.digest.flatMap { digestsByKey[$0] }
+            // Released by an earlier run already (its digest was re-verified, not its records re-sent).
+            if let digest, let end = digest.span?.end, let through = options.releasedThrough[digest.chain], end <= through { return nil }
             return Pending(log: log, digest: digest, chainRank: digest.flatMap { chainOrder[$0.chain] } ?? Int.max)
         }.sorted {
             ($0.chainRank, $0.log.time ?? UTCTime(secondsSinceEpoch: 0), $0.log.key)
@@ -122,6 +129,9 @@ public struct RecordRelease: Sendable {
                 }
                 try sink.finishLogFile(source)
                 summary.logFilesReleased += 1
+                if let digest = item.digest, let end = digest.span?.end {
+                    summary.releasedThrough[digest.chain] = max(summary.releasedThrough[digest.chain] ?? end, end)
+                }
             }
         }
         try sink.close()

@@ -33,6 +33,9 @@ public struct TrailState: Codable, Sendable, Equatable {
     public var source: String
     /// Heads by chain id.
     public var heads: [String: Head] = [:]
+    /// Per chain id, the end of the newest digest whose log files' records were released
+    /// (`records`): a log file listed by a digest ending no later is not released again.
+    public var releasedThrough: [String: UTCTime] = [:]
     /// eventIDs released within the dedupe window, with their eventTime (epoch seconds).
     public var recentEventIDs: [String: Int64] = [:]
     /// Bytes of each file sink acknowledged (a restarted run cuts what a crash left past them).

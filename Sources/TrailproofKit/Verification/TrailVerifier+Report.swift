@@ -105,6 +105,10 @@ extension TrailVerifier {
     /// Each chain's head after this run (see `runWithHeads`).
     func nextHeads(from run: RunState) -> [String: TrailState.Head] {
         var heads = options.verifiedHeads
+        // A digest whose own log files are not all valid keeps the head before it: the finding is
+        // verified, and reported, again by every later run until it is resolved.
+        var digestsWithLogFindings = Set<String>()
+        for record in run.logRecords where record.verdict != .valid { if let digest = record.digest { digestsWithLogFindings.insert(digest) } }
         for chain in run.inventory.digestsByChain.keys {
             let label = chainLabel(chain)
             let inScope = run.loaded.indices
@@ -112,7 +116,8 @@ extension TrailVerifier {
                 .sorted { run.loaded[$0].name.endTime < run.loaded[$1].name.endTime }
             for index in inScope {
                 let loaded = run.loaded[index], check = run.checks[index]
-                guard check.verdict == .valid, let hash = loaded.uncompressedSHA256, let signature = check.signatureHex,
+                guard check.verdict == .valid, !digestsWithLogFindings.contains(loaded.name.key),
+                      let hash = loaded.uncompressedSHA256, let signature = check.signatureHex,
                       run.missing.allSatisfy({ $0.referencedBy != loaded.name.key }) else { break }
                 heads[label] = TrailState.Head(key: loaded.name.key, endTime: loaded.name.endTime, sha256: hash,
                                                signature: signature.lowercased(), location: chain.location)

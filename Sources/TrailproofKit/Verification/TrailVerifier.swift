@@ -25,8 +25,8 @@ public struct TrailVerifier: Sendable {
     }
 
     /// Runs the whole verification and also returns each chain's head for the next run: the
-    /// newest digest of the unbroken run of valid digests after the previous head (a chain with a
-    /// failure keeps its head before it, so the failure is verified, and reported, again).
+    /// newest digest of the unbroken run of valid digests, each with only valid log files, after
+    /// the previous head (a failure keeps the head before it, so it is verified, and reported, again).
     public func runWithHeads(progress: (@Sendable (VerificationProgress) -> Void)? = nil) throws
         -> (report: VerificationReport, heads: [String: TrailState.Head]) {
         progress?(.listing)

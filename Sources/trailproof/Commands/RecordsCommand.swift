@@ -114,6 +114,7 @@ struct RecordsCommand: ParsableCommand {
         options.dedupeWindow = Int64(dedupeHours) * 3600
         options.workers = verification.workers
         options.recentEventIDs = stateFile?.state.recentEventIDs ?? [:]
+        options.releasedThrough = stateFile?.state.releasedThrough ?? [:]
         for match in matches { options.filter.add(match) }
         let sinks = try (outputs.isEmpty ? ["-"] : outputs).map { try sink($0, state: stateFile?.state) }
         let summary = try RecordRelease(store: store, report: report, options: options)
@@ -123,6 +124,7 @@ struct RecordsCommand: ParsableCommand {
             var next = stateFile.state
             next.heads = heads
             next.recentEventIDs = summary.recentEventIDs
+            next.releasedThrough = summary.releasedThrough
             for (output, sink) in zip(outputs, sinks) {
                 if let file = sink as? FileRecordSink, let bytes = file.acknowledgedBytes { next.sinkOffsets[output] = bytes }
             }
