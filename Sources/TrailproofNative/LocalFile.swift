@@ -261,3 +261,17 @@ extension LocalFile {
         return Int64(info.st_size)
     }
 }
+
+extension LocalFile {
+    /// A file's size and modification time (nanoseconds since the epoch), or nil.
+    public static func sizeAndModification(_ path: String) -> (size: Int64, modified: Int64)? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        #if canImport(Glibc)
+        let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        #else
+        let modified = Int64(info.st_mtimespec.tv_sec) * 1_000_000_000 + Int64(info.st_mtimespec.tv_nsec)
+        #endif
+        return (Int64(info.st_size), modified)
+    }
+}

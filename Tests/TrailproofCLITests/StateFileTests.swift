@@ -151,6 +151,32 @@ import TrailproofTrailGen
         #expect(locked.stderr.contains("in use by another run"), "\(locked)")
     }
 
+    @Test func recheckFindsTamperingWithTheVerifiedPastByItsDayFingerprints() throws {
+        let split = try Split("recheck", hours: 40) { $0.logFilesPerHour = 1...1; $0.eventsPerLogFile = 2...3 }
+        defer { split.scratch.remove() }
+        let root = split.trail.root, keys = split.trail.publicKeysFile
+        func verify(_ extra: [String]) throws -> BuiltBinary.Run {
+            try BuiltBinary.run(["verify", root, "--public-keys", keys, "--state", split.state] + extra)
+        }
+        let first = try verify(["--recheck"])
+        #expect(first.status == 0, "\(first)")
+        let state = try JSONSerialization.jsonObject(with: Data(try LocalFile.readAll(split.state, limit: 1 << 20))) as? [String: Any]
+        #expect((state?["days"] as? [String: String])?.count == 1, "the first day, wholly before the head, is fingerprinted")
+        let quiet = try verify(["--recheck"])
+        #expect(quiet.status == 0 && !quiet.stderr.contains("--recheck:"), "\(quiet)")
+        // Tamper with a log file of the first (verified) day.
+        let target = try #require(split.trail.logFiles.first { $0.deliveredAt.keyDatePath == "2026/01/08" && $0.digestKey != nil })
+        try split.trail.modifyLogFile(target.key)
+        let cheap = try verify([])
+        #expect(cheap.status == 0, "without --recheck the verified past is not read: \(cheap)")
+        let rechecked = try verify(["--recheck"])
+        #expect(rechecked.status == 1, "\(rechecked)")
+        #expect(rechecked.stderr.contains("log-file modified: s3://\(split.trail.bucket)/\(target.key)"), "\(rechecked)")
+        #expect(rechecked.stderr.contains("--recheck: 1 day folders changed"), "\(rechecked)")
+        // The finding stays until resolved: the next recheck reports it again.
+        #expect(try verify(["--recheck"]).status == 1)
+    }
+
     @Test func followWithoutAStateIsAUsageError() throws {
         let split = try Split("follow-usage", hours: 2)
         defer { split.scratch.remove() }

@@ -60,10 +60,18 @@ public final class S3Client: Sendable {
         try list(bucket: bucket, prefix: prefix, startAfter: nil, delimiter: "/").folders
     }
 
+    /// Every object under `prefix` with its size and ETag (ListObjectsV2, all pages).
+    public func listObjects(bucket: String, prefix: String) throws -> [ListedObject] {
+        let listed = try list(bucket: bucket, prefix: prefix, startAfter: nil, delimiter: nil)
+        return listed.keys.indices.map { ListedObject(key: listed.keys[$0], size: listed.sizes[$0], tag: listed.etags[$0]) }
+    }
+
     private func list(bucket: String, prefix: String, startAfter: String?, delimiter: String?) throws
-        -> (keys: [String], folders: [String]) {
+        -> (keys: [String], folders: [String], sizes: [Int64?], etags: [String?]) {
         var keys: [String] = []
         var folders: [String] = []
+        var sizes: [Int64?] = []
+        var etags: [String?] = []
         var token: String?
         var tokensSeen: Set<String> = []
         repeat {
@@ -80,6 +88,8 @@ public final class S3Client: Sendable {
             let page = S3ListPage(xml: body)
             keys += page.keys
             folders += page.folders
+            sizes += page.sizes
+            etags += page.etags
             // A server that hands back a token it gave before would page forever.
             if let next = page.nextContinuationToken, !tokensSeen.insert(next).inserted {
                 throw AWSRequestError(object: "s3://\(bucket)/\(prefix)", status: 200, code: nil,
@@ -87,7 +97,7 @@ public final class S3Client: Sendable {
             }
             token = page.nextContinuationToken
         } while token != nil
-        return (keys, folders)
+        return (keys, folders, sizes, etags)
     }
 
     /// Streams the object to `sink`; returns its response headers (lower-cased names, user
@@ -133,6 +143,8 @@ public final class S3Client: Sendable {
 /// One page of a ListObjectsV2 response (`encoding-type=url`).
 struct S3ListPage {
     var keys: [String] = []
+    var sizes: [Int64?] = []
+    var etags: [String?] = []
     var folders: [String] = []
     var nextContinuationToken: String?
 
@@ -142,7 +154,11 @@ struct S3ListPage {
         while let contents = text.range(of: "<Contents>", range: searchFrom..<text.endIndex),
               let end = text.range(of: "</Contents>", range: contents.upperBound..<text.endIndex) {
             let block = text[contents.upperBound..<end.lowerBound]
-            if let key = S3ListPage.element("Key", in: block) { keys.append(S3ListPage.urlDecode(key)) }
+            if let key = S3ListPage.element("Key", in: block) {
+                keys.append(S3ListPage.urlDecode(key))
+                sizes.append(S3ListPage.element("Size", in: block).flatMap { Int64($0) })
+                etags.append(S3ListPage.element("ETag", in: block))
+            }
             searchFrom = end.upperBound
         }
         searchFrom = text.startIndex

@@ -38,6 +38,8 @@ public struct TrailState: Codable, Sendable, Equatable {
     public var releasedThrough: [String: UTCTime] = [:]
     /// eventIDs released within the dedupe window, with their eventTime (epoch seconds).
     public var recentEventIDs: [String: Int64] = [:]
+    /// Fingerprints of the verified day folders (see `DayFingerprints`), kept by `--recheck` runs.
+    public var days: [String: String] = [:]
     /// Bytes of each file sink acknowledged (a restarted run cuts what a crash left past them).
     public var sinkOffsets: [String: Int64] = [:]
 

@@ -34,6 +34,14 @@ public struct DirectoryStore: ObjectStore {
         return keys
     }
 
+    /// Every file with its size and modification time (as its content tag).
+    public func listObjects() throws -> [ListedObject] {
+        try listKeys().map { key in
+            let status = (try? path(for: key)).flatMap { $0 }.flatMap(LocalFile.sizeAndModification)
+            return ListedObject(key: key, size: status?.size, tag: status.map { String($0.modified) })
+        }
+    }
+
     private func walk(directory: String, keyPrefix: String, keys: inout [String], visited: inout Set<String>) throws {
         let entries: [(name: String, kind: FileKind)]
         do {

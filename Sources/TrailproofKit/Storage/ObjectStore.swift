@@ -6,6 +6,9 @@ public protocol ObjectStore: Sendable {
     /// Every object key in the store, in no particular order.
     func listKeys() throws -> [String]
 
+    /// Every object with its size and content tag (for day fingerprints); keys only by default.
+    func listObjects() throws -> [ListedObject]
+
     /// The whole object, or nil when no object has that key.
     /// - Throws: `StoreError` when the object exists but cannot be read, or is larger than `limit`.
     func readObject(_ key: String, limit: Int) throws -> [UInt8]?
@@ -19,7 +22,29 @@ public protocol ObjectStore: Sendable {
     func savedSignature(for key: String) throws -> SavedSignature?
 }
 
+/// An object in a listing, with what the listing says about its content.
+public struct ListedObject: Sendable, Equatable {
+    /// Its key.
+    public var key: String
+    /// Its size in bytes, when the listing gives it.
+    public var size: Int64?
+    /// A tag that changes with its content: the S3 ETag, or a file's modification time.
+    public var tag: String?
+
+    /// Creates a listed object.
+    public init(key: String, size: Int64?, tag: String?) {
+        self.key = key
+        self.size = size
+        self.tag = tag
+    }
+}
+
 extension ObjectStore {
+    /// Every object with its size and content tag; by default only the keys.
+    public func listObjects() throws -> [ListedObject] {
+        try listKeys().map { ListedObject(key: $0, size: nil, tag: nil) }
+    }
+
     /// Reads a whole object through `streamObject`, refusing more than `limit` bytes; nil when absent.
     public func collectObject(_ key: String, limit: Int) throws -> [UInt8]? {
         var bytes: [UInt8] = []

@@ -52,6 +52,11 @@ public final class S3Store: ObjectStore {
         return keys
     }
 
+    /// The whole prefix (never windowed), with sizes and ETags.
+    public func listObjects() throws -> [ListedObject] {
+        try fetch { try client.listObjects(bucket: bucket, prefix: prefix) }
+    }
+
     public func readObject(_ key: String, limit: Int) throws -> [UInt8]? {
         try collectObject(key, limit: limit)
     }

@@ -108,7 +108,7 @@ struct RecordsCommand: ParsableCommand {
     private func releaseOnce(holding held: StateFile?) throws -> (status: Int, stateFile: StateFile?) {
         let startedAt = UTCTime.now
         let (store, keys, verification, stateFile) = try inputs.resolve(holding: held)
-        let (report, heads) = try inputs.common.verifyWithHeads(store, keys: keys, options: verification)
+        let (report, heads, days) = try inputs.verifyRound(store: store, keys: keys, options: verification, stateFile: stateFile)
         var options = RecordRelease.Options()
         options.provenance = provenance == .full
         options.dedupeWindow = Int64(dedupeHours) * 3600
@@ -123,6 +123,7 @@ struct RecordsCommand: ParsableCommand {
             // Every sink has acknowledged: only now does the state move on.
             var next = stateFile.state
             next.heads = heads
+            next.days = days
             next.recentEventIDs = summary.recentEventIDs
             next.releasedThrough = summary.releasedThrough
             for (output, sink) in zip(outputs, sinks) {

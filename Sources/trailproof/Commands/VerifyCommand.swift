@@ -42,10 +42,11 @@ struct VerifyCommand: ParsableCommand {
         let startedAt = UTCTime.now
         try Output.mappingOperationalErrors {
             let (store, keys, options, stateFile) = try inputs.resolve()
-            let (report, heads) = try inputs.common.verifyWithHeads(store, keys: keys, options: options)
+            let (report, heads, days) = try inputs.verifyRound(store: store, keys: keys, options: options, stateFile: stateFile)
             if let stateFile {
                 var next = stateFile.state
                 next.heads = heads
+                next.days = days
                 try stateFile.save(next)
             }
             let aws = inputs.aws

@@ -27,6 +27,7 @@ struct VerifyInputs: ParsableArguments {
     var headSignatures: [String] = []
 
     func validate() throws {
+        if recheck && state == nil { throw ValidationError("--recheck goes with --state FILE") }
         if keysFromArchive && !common.publicKeys.isEmpty {
             throw ValidationError("--keys-from-archive and --public-keys exclude each other: choose one trust anchor")
         }
@@ -45,6 +46,9 @@ struct VerifyInputs: ParsableArguments {
         "Verify only what came after the previous run with this state file, proving the chains link on; the file is written (atomically) after the run.",
         valueName: "file"))
     var state: String?
+
+    @Flag(help: "With --state: also list the verified past, compare each day folder with its fingerprint in the state, and verify again the days that changed.")
+    var recheck = false
 
     /// The store to read, the public keys (the trust anchor), the engine options and the state
     /// file (locked) for this run.
@@ -107,4 +111,47 @@ struct VerifyInputs: ParsableArguments {
         options.publicKeySources = sources
         return (store, keys, options, heldState)
     }
+
+    /// Verifies the run resolved from these inputs; with --recheck, also re-verifies the past day
+    /// folders whose fingerprint changed since the state recorded them. Returns the (merged)
+    /// report, the chains' next heads and the day fingerprints to save.
+    func verifyRound(store: ObjectStore, keys: PublicKeyRing, options: VerificationOptions, stateFile: StateFile?) throws
+        -> (report: VerificationReport, heads: [String: TrailState.Head], days: [String: String]) {
+        var (report, heads) = try common.verifyWithHeads(store, keys: keys, options: options)
+        guard recheck, let stateFile else { return (report, heads, stateFile?.state.days ?? [:]) }
+        // The whole listing, not the windowed one: the past is what is checked here.
+        let pastStore: ObjectStore
+        if let s3 = store as? S3Store {
+            pastStore = S3Store(bucket: s3.bucket, prefix: s3.prefix, client: s3.client)
+        } else {
+            pastStore = store
+        }
+        let objects = try pastStore.listObjects()
+        let current = DayFingerprints.compute(objects, heads: stateFile.state.heads)
+        let changed = DayFingerprints.changedDays(stored: stateFile.state.days, current: current)
+        var keepStored = false
+        if let first = changed.first, let last = changed.last {
+            var past = options
+            past.verifiedHeads = [:]
+            past.start = first.start
+            past.end = last.end.adding(seconds: -3600)
+            past.priorFindings = []
+            let recheckReport = try common.verify(pastStore, keys: keys, options: past)
+            report = report.adding(recheck: recheckReport, days: changed)
+            if recheckReport.totals.exitStatus != 0 {
+                // A changed past keeps the heads and the old fingerprints: it is checked, and
+                // reported, again next time, until it is resolved.
+                heads = stateFile.state.heads
+                keepStored = true
+            }
+        }
+        var days = DayFingerprints.compute(objects, heads: heads)
+        if keepStored {
+            for key in Set(days.keys).union(stateFile.state.days.keys) where days[key] != stateFile.state.days[key] {
+                days[key] = stateFile.state.days[key]
+            }
+        }
+        return (report, heads, days)
+    }
 }
+

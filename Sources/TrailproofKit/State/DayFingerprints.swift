@@ -1,0 +1,46 @@
+import TrailproofNative
+
+/// A compact fingerprint of each day folder a state has verified: SHA-256 over the sorted key,
+/// size and content tag (ETag, or modification time) of every trail object of that day and
+/// location. `--recheck` compares them with the listing and re-verifies only the days that changed,
+/// so tampering with the verified past is caught without reading it again; the state grows with
+/// days, not with objects.
+public enum DayFingerprints {
+    /// `location folder|region|YYYY/MM/DD` → fingerprint, for the days wholly before each
+    /// location's verified head (the head's own day may still grow).
+    public static func compute(_ objects: [ListedObject], heads: [String: TrailState.Head]) -> [String: String] {
+        var through: [TrailLocation: UTCTime] = [:]
+        for head in heads.values { through[head.location] = min(through[head.location] ?? head.endTime, head.endTime) }
+        var lines: [String: [String]] = [:]
+        for object in objects {
+            let name = object.key.hasSuffix(".metadata.json") ? String(object.key.dropLast(".metadata.json".count)) : object.key
+            let location: TrailLocation, time: UTCTime
+            switch TrailObjectKey(name) {
+            case .digest(let digest): (location, time) = (digest.chain.location, digest.endTime)
+            case .logFile(let log): (location, time) = (log.location, log.deliveryMinute)
+            case nil: continue
+            }
+            guard let limit = through[location], time.keyDatePath < limit.keyDatePath else { continue }
+            lines[dayKey(location, time), default: []].append("\(object.key)\t\(object.size.map(String.init) ?? "-")\t\(object.tag ?? "-")")
+        }
+        var fingerprints: [String: String] = [:]
+        for (day, entries) in lines {
+            fingerprints[day] = (try? MessageDigest.sha256Hex(Array(entries.sorted().joined(separator: "\n").utf8))) ?? ""
+        }
+        return fingerprints
+    }
+
+    /// The days whose fingerprint differs between `stored` and `current` (changed, emptied or
+    /// newly filled), as time spans to verify again.
+    public static func changedDays(stored: [String: String], current: [String: String]) -> [TimeSpan] {
+        let keys = Set(stored.keys).union(current.keys).filter { stored[$0] != current[$0] }
+        return keys.compactMap { key -> TimeSpan? in
+            guard let day = key.split(separator: "|").last.flatMap({ UTCTime(parsing: $0.replacingOccurrences(of: "/", with: "-")) }) else { return nil }
+            return TimeSpan(start: day, end: day.adding(seconds: 86_399))
+        }.sorted { $0.start < $1.start }
+    }
+
+    static func dayKey(_ location: TrailLocation, _ time: UTCTime) -> String {
+        "\(location.accountFolder)|\(location.region)|\(time.keyDatePath)"
+    }
+}
