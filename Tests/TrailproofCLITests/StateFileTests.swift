@@ -28,14 +28,8 @@ import TrailproofTrailGen
         /// Copies every object whose name's time is before `cut` (digests and log files alike), with sidecars.
         func deliver(before cut: UTCTime) throws {
             for key in try DirectoryStore(root: trail.root).listKeys() {
-                let name = key.hasSuffix(".metadata.json") ? String(key.dropLast(".metadata.json".count)) : key
-                let time: UTCTime?
-                switch TrailObjectKey(name) {
-                case .digest(let digest): time = digest.endTime
-                case .logFile(let log): time = log.deliveryMinute
-                case nil: time = nil
-                }
-                guard let time, time < cut else { continue }
+                let time = TrailObjectKey.locationAndTime(ofKey: key)?.time
+            guard let time, time < cut else { continue }
                 let target = copy + "/" + key
                 if !FileManager.default.fileExists(atPath: target) { try LocalFile.write(try trail.readObject(key), to: target) }
             }

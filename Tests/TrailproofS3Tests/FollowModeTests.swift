@@ -29,13 +29,7 @@ struct FollowModeTests {
         let staging = trail.scratch.path + "/batch\(batch)/" + trail.bucket
         var any = false
         for key in try DirectoryStore(root: trail.trail.root).listKeys() where !uploaded.contains(key) {
-            let name = key.hasSuffix(".metadata.json") ? String(key.dropLast(".metadata.json".count)) : key
-            let time: UTCTime?
-            switch TrailObjectKey(name) {
-            case .digest(let digest): time = digest.endTime
-            case .logFile(let log): time = log.deliveryMinute
-            case nil: time = nil
-            }
+            let time = TrailObjectKey.locationAndTime(ofKey: key)?.time
             guard let time, time < cut else { continue }
             try LocalFile.write(try trail.trail.readObject(key), to: staging + "/" + key)
             uploaded.insert(key)

@@ -57,6 +57,17 @@ public enum TrailObjectKey: Hashable, Sendable {
         }
     }
 
+    /// The location and time a trail object's key (or its digest's `.metadata.json` sidecar) names:
+    /// a digest's end time, a log file's delivery minute; nil for any other key.
+    public static func locationAndTime(ofKey key: String) -> (location: TrailLocation, time: UTCTime)? {
+        let name = key.hasSuffix(".metadata.json") ? String(key.dropLast(".metadata.json".count)) : key
+        switch TrailObjectKey(name) {
+        case .digest(let digest): return (digest.chain.location, digest.endTime)
+        case .logFile(let log): return (log.location, log.deliveryMinute)
+        case nil: return nil
+        }
+    }
+
     static func isAccountID(_ text: String) -> Bool {
         text.utf8.count == 12 && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }

@@ -59,6 +59,19 @@ struct LogFileRecords: Sendable {
         } catch {
             return .failure(.changed("\(error)"))
         }
+        // The fast path, for CloudTrail's own shape {"Records":[…]} when no filter needs the
+        // records' fields; StrictJSON otherwise, or whenever the fast scan is unsure.
+        let opening = Array("{\"Records\":".utf8)
+        if names.isEmpty, bytes.starts(with: opening), bytes.last == UInt8(ascii: "}"),
+           let found = RecordScanner.scan(bytes, array: opening.count..<(bytes.count - 1)) {
+            let records = found.map { record in
+                Record(range: record.range,
+                       eventID: record.eventID.map { String(decoding: bytes[$0], as: UTF8.self) },
+                       eventTime: record.eventTime.flatMap { UTCTime(parsing: String(decoding: bytes[$0], as: UTF8.self)) },
+                       fields: nil, isEmptyObject: bytes[record.range].dropFirst().drop { [0x20, 0x09, 0x0A, 0x0D].contains($0) }.first == UInt8(ascii: "}"))
+            }
+            return .success(LogFileRecords(bytes: bytes, records: records))
+        }
         do {
             guard let array = try StrictJSON.parseObject(bytes, skipping: ["Records"]).skipped["Records"], array.arrayCount != nil else {
                 return .failure(.changed("no Records array"))

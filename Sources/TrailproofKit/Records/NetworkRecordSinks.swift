@@ -20,10 +20,11 @@ public final class HTTPRecordSink: RecordSink {
         delivery = try HTTPDelivery(headers: [("Content-Type", "application/x-ndjson")] + headers)
     }
 
-    public func write(_ line: ArraySlice<UInt8>, source: ReleasedLogFile) throws {
-        if batch.count + line.count + 1 > Self.batchBytes { try flush() }
+    public func write(_ body: ArraySlice<UInt8>, _ tail: ArraySlice<UInt8>, source: ReleasedLogFile) throws {
+        if batch.count + body.count + tail.count + 1 > Self.batchBytes { try flush() }
         if batch.isEmpty { batchStarted = Date() }
-        batch.append(contentsOf: line)
+        batch.append(contentsOf: body)
+        batch.append(contentsOf: tail)
         batch.append(UInt8(ascii: "\n"))
     }
 
@@ -66,8 +67,9 @@ public final class S3LakeRecordSink: RecordSink {
         return "\(prefix)account=\(account)/region=\(region)/date=\(date)/\(name).ndjson.gz"
     }
 
-    public func write(_ line: ArraySlice<UInt8>, source: ReleasedLogFile) throws {
-        lines.append(contentsOf: line)
+    public func write(_ body: ArraySlice<UInt8>, _ tail: ArraySlice<UInt8>, source: ReleasedLogFile) throws {
+        lines.append(contentsOf: body)
+        lines.append(contentsOf: tail)
         lines.append(UInt8(ascii: "\n"))
     }
 
@@ -128,8 +130,8 @@ public final class ClickHouseRecordSink: RecordSink {
         if createTable { try delivery.post(Array(Self.createTableSQL(table).utf8), to: endpoint, what: url) }
     }
 
-    public func write(_ line: ArraySlice<UInt8>, source: ReleasedLogFile) throws {
-        let bytes = Array(line)
+    public func write(_ body: ArraySlice<UInt8>, _ tail: ArraySlice<UInt8>, source: ReleasedLogFile) throws {
+        let bytes = Array(body) + Array(tail)
         let fields = (try? StrictJSON.members(of: bytes, range: 0..<bytes.count, keeping: Self.fieldNames)) ?? [:]
         func text(_ name: String) -> String { fields[name]?.stringValue ?? "" }
         let time = fields["eventTime"]?.stringValue.flatMap(UTCTime.init(parsing:)) ?? UTCTime(secondsSinceEpoch: 0)
@@ -140,19 +142,44 @@ public final class ClickHouseRecordSink: RecordSink {
         case .string(let value)? where value == "true": readOnly = 1
         default: break
         }
-        let row: [String: Any] = [
-            "eventTime": time.iso8601.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: ""),
-            "eventID": text("eventID"), "eventSource": text("eventSource"), "eventName": text("eventName"),
-            "awsRegion": text("awsRegion"), "recipientAccountId": text("recipientAccountId"), "sourceIPAddress": text("sourceIPAddress"),
-            "userIdentityArn": fields["userIdentity"]?.objectValue?["arn"]?.stringValue ?? "", "errorCode": text("errorCode"),
-            "readOnly": readOnly, "raw": String(decoding: bytes, as: UTF8.self),
-            "logFile": proof?["logFile"]?.stringValue ?? "s3://\(source.bucket)/\(source.key)",
-            "logFileSHA256": proof?["sha256"]?.stringValue ?? "", "digest": proof?["digest"]?.stringValue ?? "",
+        let logFile = proof?["logFile"]?.stringValue ?? "s3://\(source.bucket)/\(source.key)"
+        let columns: [(String, String)] = [
+            ("eventTime", time.iso8601.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: "Z", with: "")),
+            ("eventID", text("eventID")), ("eventSource", text("eventSource")), ("eventName", text("eventName")),
+            ("awsRegion", text("awsRegion")), ("recipientAccountId", text("recipientAccountId")), ("sourceIPAddress", text("sourceIPAddress")),
+            ("userIdentityArn", fields["userIdentity"]?.objectValue?["arn"]?.stringValue ?? ""), ("errorCode", text("errorCode")),
+            ("logFile", logFile), ("logFileSHA256", proof?["sha256"]?.stringValue ?? ""), ("digest", proof?["digest"]?.stringValue ?? ""),
         ]
-        rows += Array(try JSONSerialization.data(withJSONObject: row, options: [.sortedKeys]))
-        rows.append(UInt8(ascii: "\n"))
+        rows.append(UInt8(ascii: "{"))
+        for (name, value) in columns {
+            rows += Array("\"\(name)\":".utf8)
+            Self.appendJSONString(Array(value.utf8)[...], to: &rows)
+            rows.append(UInt8(ascii: ","))
+        }
+        rows += Array("\"readOnly\":\(readOnly),\"raw\":".utf8)
+        Self.appendJSONString(body, to: &rows)
+        Self.appendJSONString(tail, to: &rows, continuing: true)
+        rows += Array("}\n".utf8)
         rowCount += 1
         if rowCount >= Self.batchRows { try flush() }
+    }
+
+    /// Appends `bytes` as a JSON string (quotes and escapes); with `continuing`, extends the string
+    /// just appended (its closing quote is replaced).
+    static func appendJSONString(_ bytes: ArraySlice<UInt8>, to out: inout [UInt8], continuing: Bool = false) {
+        if continuing { out.removeLast() } else { out.append(UInt8(ascii: "\"")) }
+        for byte in bytes {
+            switch byte {
+            case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
+            case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
+            case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
+            case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
+            case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case 0..<0x20: out += Array(String(format: "\\u%04x", byte).utf8)
+            default: out.append(byte)
+            }
+        }
+        out.append(UInt8(ascii: "\""))
     }
 
     static let fieldNames: Set<String> = ["eventTime", "eventID", "eventSource", "eventName", "awsRegion", "recipientAccountId",

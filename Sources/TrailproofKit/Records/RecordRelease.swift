@@ -106,6 +106,8 @@ public struct RecordRelease: Sendable {
                                              time: item.log.time)
                 let provenance = options.provenance
                     ? Array(RecordRelease.provenance(log: item.log, digest: item.digest, verifiedAt: verifiedText).utf8) : []
+                let tailWithoutComma = provenance + [UInt8(ascii: "}")]
+                let tail = [UInt8(ascii: ",")] + tailWithoutComma
                 for record in file.records {
                     if !options.filter.isEmpty {
                         guard let value = record.fields, options.filter.matches(value) else { summary.filteredOut += 1; continue }
@@ -116,14 +118,10 @@ public struct RecordRelease: Sendable {
                     }
                     let raw = file.bytes[record.range]
                     if provenance.isEmpty {
-                        try sink.write(raw, source: source)
+                        try sink.write(raw, [][...], source: source)
                     } else {
                         // The record's own bytes up to its closing brace, then the added member.
-                        var line = Array(raw.dropLast())
-                        if !record.isEmptyObject { line.append(UInt8(ascii: ",")) }
-                        line += provenance
-                        line.append(UInt8(ascii: "}"))
-                        try sink.write(line[...], source: source)
+                        try sink.write(raw.dropLast(), (record.isEmptyObject ? tailWithoutComma : tail)[...], source: source)
                     }
                     summary.released += 1
                 }

@@ -2,8 +2,9 @@ import TrailproofNative
 
 /// Where released records go, one NDJSON line each, in order.
 public protocol RecordSink: AnyObject {
-    /// Takes one record line (without its newline), from the log file `source`.
-    func write(_ line: ArraySlice<UInt8>, source: ReleasedLogFile) throws
+    /// Takes one record line (without its newline) as two pieces, `body` then `tail` (the
+    /// record's bytes and the provenance added after them), from the log file `source`.
+    func write(_ body: ArraySlice<UInt8>, _ tail: ArraySlice<UInt8>, source: ReleasedLogFile) throws
     /// Called after the last record of `source`: everything up to here may be made durable.
     func finishLogFile(_ source: ReleasedLogFile) throws
     /// Flushes and closes; after this, every record written is delivered.
@@ -53,8 +54,9 @@ public final class FileRecordSink: RecordSink {
         buffer.reserveCapacity(Self.flushSize + 65_536)
     }
 
-    public func write(_ line: ArraySlice<UInt8>, source: ReleasedLogFile) throws {
-        buffer.append(contentsOf: line)
+    public func write(_ body: ArraySlice<UInt8>, _ tail: ArraySlice<UInt8>, source: ReleasedLogFile) throws {
+        buffer.append(contentsOf: body)
+        buffer.append(contentsOf: tail)
         buffer.append(UInt8(ascii: "\n"))
         if buffer.count >= Self.flushSize { try flush() }
     }

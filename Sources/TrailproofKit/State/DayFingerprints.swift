@@ -13,14 +13,7 @@ public enum DayFingerprints {
         for head in heads.values { through[head.location] = min(through[head.location] ?? head.endTime, head.endTime) }
         var lines: [String: [String]] = [:]
         for object in objects {
-            let name = object.key.hasSuffix(".metadata.json") ? String(object.key.dropLast(".metadata.json".count)) : object.key
-            let location: TrailLocation, time: UTCTime
-            switch TrailObjectKey(name) {
-            case .digest(let digest): (location, time) = (digest.chain.location, digest.endTime)
-            case .logFile(let log): (location, time) = (log.location, log.deliveryMinute)
-            case nil: continue
-            }
-            guard let limit = through[location], time.keyDatePath < limit.keyDatePath else { continue }
+            guard let (location, time) = TrailObjectKey.locationAndTime(ofKey: object.key), let limit = through[location], time.keyDatePath < limit.keyDatePath else { continue }
             lines[dayKey(location, time), default: []].append("\(object.key)\t\(object.size.map(String.init) ?? "-")\t\(object.tag ?? "-")")
         }
         var fingerprints: [String: String] = [:]

@@ -173,7 +173,9 @@ extension RecordsCommand {
 final class RecordSinks: RecordSink {
     private let sinks: [RecordSink]
     init(_ sinks: [RecordSink]) { self.sinks = sinks }
-    func write(_ line: ArraySlice<UInt8>, source: ReleasedLogFile) throws { for sink in sinks { try sink.write(line, source: source) } }
+    func write(_ body: ArraySlice<UInt8>, _ tail: ArraySlice<UInt8>, source: ReleasedLogFile) throws {
+        for sink in sinks { try sink.write(body, tail, source: source) }
+    }
     func finishLogFile(_ source: ReleasedLogFile) throws { for sink in sinks { try sink.finishLogFile(source) } }
     func close() throws { for sink in sinks { try sink.close() } }
 }

@@ -11,7 +11,7 @@ import TrailproofTrailGen
         var lines: [[UInt8]] = []
         var finishedFiles: [String] = []
         var closed = false
-        func write(_ line: ArraySlice<UInt8>, source: ReleasedLogFile) throws { lines.append(Array(line)) }
+        func write(_ body: ArraySlice<UInt8>, _ tail: ArraySlice<UInt8>, source: ReleasedLogFile) throws { lines.append(Array(body) + Array(tail)) }
         func finishLogFile(_ source: ReleasedLogFile) throws { finishedFiles.append(source.key) }
         func close() throws { closed = true }
     }
