@@ -35,7 +35,10 @@ struct RecordScanner {
                     guard index < end else { return false }
                     let byte = buffer[index]
                     switch byte {
-                    case UInt8(ascii: "\""): guard skipString() else { return false }; continue
+                    case UInt8(ascii: "\""):
+                        guard skipString() else { return false }
+                        if depth == 0 { return true }
+                        continue
                     case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
                     case UInt8(ascii: "}"), UInt8(ascii: "]"):
                         guard depth > 0 else { return false }
@@ -86,14 +89,16 @@ struct RecordScanner {
                         skipSpace()
                         let valueStart = index
                         guard skipValue() else { return nil }
-                        let isString = buffer[valueStart] == UInt8(ascii: "\"")
-                        let text = (valueStart + 1)..<(index - 1)
-                        if isString, matches(eventID, name) {
-                            if buffer[text].contains(UInt8(ascii: "\\")) { return nil }
-                            record.eventID = text
-                        } else if isString, matches(eventTime, name) {
-                            if buffer[text].contains(UInt8(ascii: "\\")) { return nil }
-                            record.eventTime = text
+                        // A string value's text lies between its quotes (only a string can be 2+ bytes and quoted).
+                        if buffer[valueStart] == UInt8(ascii: "\""), index - valueStart >= 2 {
+                            let text = (valueStart + 1)..<(index - 1)
+                            if matches(eventID, name) {
+                                if buffer[text].contains(UInt8(ascii: "\\")) { return nil }
+                                record.eventID = text
+                            } else if matches(eventTime, name) {
+                                if buffer[text].contains(UInt8(ascii: "\\")) { return nil }
+                                record.eventTime = text
+                            }
                         }
                         skipSpace()
                         guard index < end else { return nil }
