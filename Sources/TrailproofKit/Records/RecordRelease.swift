@@ -17,7 +17,7 @@ public struct RecordRelease: Sendable {
         public var dedupeWindow: Int64 = 24 * 3600
         /// Log files read at once.
         public var workers = VerificationOptions.defaultWorkers
-        /// eventIDs released by earlier runs, with their eventTime (from a state file).
+        /// Hashes of eventIDs released by earlier runs (hex FNV-1a), with their eventTime (from a state file).
         public var recentEventIDs: [String: Int64] = [:]
         /// Per chain id, the newest digest end whose log files earlier runs released.
         public var releasedThrough: [String: UTCTime] = [:]
@@ -40,7 +40,7 @@ public struct RecordRelease: Sendable {
         public var withheldLogFilesByVerdict: [String: Int] = [:]
         /// Valid log files that no longer hashed as their digest lists when read again (withheld).
         public var changedSinceVerification = 0
-        /// eventIDs inside the dedupe window after this run, for the next one.
+        /// Hashes of the eventIDs inside the dedupe window after this run (hex FNV-1a), for the next one.
         public var recentEventIDs: [String: Int64] = [:]
         /// `Options.releasedThrough` moved on by this run, for the next one.
         public var releasedThrough: [String: UTCTime] = [:]
@@ -161,29 +161,42 @@ public struct RecordRelease: Sendable {
 }
 
 /// Drops an eventID seen again within a window of eventTime (CloudTrail delivers at least once),
-/// forgetting what falls behind the newest eventTime by more than the window.
+/// forgetting what falls behind the newest eventTime by more than the window. IDs are kept as
+/// 64-bit FNV-1a hashes (stable across runs, for the state file): a tenth of the memory of the
+/// strings, and a false duplicate only past about four billion IDs in one window.
 struct DedupeWindow {
     let seconds: Int64
-    private var seen: [String: Int64] = [:]
+    private var seen: [UInt64: Int64] = [:]
     private var newest: Int64 = .min
     private var sinceSweep = 0
 
+    /// Starts with `seen`: hex hashes (see `hash(_:)`) and their eventTime, from a state file.
     init(seconds: Int64, seen: [String: Int64] = [:]) {
         self.seconds = seconds
-        self.seen = seen
+        for (hex, time) in seen { if let hash = UInt64(hex, radix: 16) { self.seen[hash] = time } }
         newest = seen.values.max() ?? .min
     }
 
-    /// The eventIDs still inside the window, with their eventTime.
+    /// The hashes still inside the window (hex), with their eventTime, for the state file.
     var window: [String: Int64] {
         let horizon = newest == .min ? Int64.min : newest - seconds
-        return seen.filter { $0.value >= horizon }
+        var out: [String: Int64] = [:]
+        for (hash, time) in seen where time >= horizon { out[String(hash, radix: 16)] = time }
+        return out
+    }
+
+    /// FNV-1a, 64 bits, over the ID's UTF-8 bytes.
+    static func hash(_ id: String) -> UInt64 {
+        var value: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in id.utf8 { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return value
     }
 
     mutating func isDuplicate(_ id: String, at time: UTCTime?) -> Bool {
         let when = time?.secondsSinceEpoch ?? newest
-        if let earlier = seen[id], abs(when - earlier) <= seconds { return true }
-        seen[id] = when
+        let key = DedupeWindow.hash(id)
+        if let earlier = seen[key], abs(when - earlier) <= seconds { return true }
+        seen[key] = when
         newest = max(newest, when)
         sinceSweep += 1
         if sinceSweep >= 100_000 {

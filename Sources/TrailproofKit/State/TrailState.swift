@@ -36,7 +36,8 @@ public struct TrailState: Codable, Sendable, Equatable {
     /// Per chain id, the end of the newest digest whose log files' records were released
     /// (`records`): a log file listed by a digest ending no later is not released again.
     public var releasedThrough: [String: UTCTime] = [:]
-    /// eventIDs released within the dedupe window, with their eventTime (epoch seconds).
+    /// eventIDs released within the dedupe window, as hex 64-bit FNV-1a hashes, with their
+    /// eventTime (epoch seconds).
     public var recentEventIDs: [String: Int64] = [:]
     /// Fingerprints of the verified day folders (see `DayFingerprints`), kept by `--recheck` runs.
     public var days: [String: String] = [:]
