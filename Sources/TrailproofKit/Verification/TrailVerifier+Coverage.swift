@@ -40,8 +40,8 @@ extension TrailVerifier {
 
     /// Merged spans of the valid in-scope digests of `chain`, oldest first.
     func coverage(of chain: ChainID, in run: RunState) -> [TimeSpan] {
-        let spans = run.loaded.indices
-            .filter { run.loaded[$0].inScope && run.loaded[$0].name.chain == chain && run.checks[$0].verdict == .valid }
+        let spans = (run.indicesByChain[chain] ?? [])
+            .filter { run.loaded[$0].inScope && run.checks[$0].verdict == .valid }
             .compactMap { run.loaded[$0].digest?.span }
             .sorted { $0.start < $1.start }
         var merged: [TimeSpan] = []

@@ -24,6 +24,7 @@ extension TrailVerifier {
         try load(edge, into: &run, progress: progress)
 
         for (index, digest) in run.loaded.enumerated() {
+            run.indicesByChain[digest.name.chain, default: []].append(index)
             guard let content = digest.digest else { continue }
             run.indicesByNamedKey[content.object, default: []].append(index)
             if let previous = content.previous {
@@ -61,7 +62,7 @@ extension TrailVerifier {
                 run.bucketByChain[chain] = bucket
                 continue
             }
-            let newest = run.loaded.filter { $0.name.chain == chain && $0.digest != nil }
+            let newest = (run.indicesByChain[chain] ?? []).map { run.loaded[$0] }.filter { $0.digest != nil }
                 .max { $0.name.endTime < $1.name.endTime }
             guard let newest, let content = newest.digest else { continue }
             run.bucketByChain[chain] = content.bucket

@@ -69,8 +69,12 @@ extension TrailVerifier {
         let tolerance = options.deliveryTolerance
         let reference = referenceTime(in: run)
         let waitingSince = reference.adding(seconds: -VerificationOptions.digestDeliveryDeadline)
-        let failedSpans = unprovenDigestSpans(in: run)
-        let gapSpans = run.gaps.map(\.span)
+        var failedByLocation: [TrailLocation: [(span: TimeSpan, payload: (key: String, verdict: DigestVerdict))]] = [:]
+        for failed in unprovenDigestSpans(in: run) {
+            failedByLocation[failed.location, default: []].append((failed.span, (failed.key, failed.verdict)))
+        }
+        let failedIndex = failedByLocation.mapValues { SpanIndex($0) }
+        let gapIndex = SpanIndex(run.gaps.map { (span: $0.span, payload: ()) })
         var digestEnds: [TrailLocation: [UTCTime]] = [:]
         var firstStarts: [TrailLocation: UTCTime] = [:]
         for (chain, names) in run.inventory.digestsByChain {
@@ -113,9 +117,9 @@ extension TrailVerifier {
                 let firstStart = firstStarts[location] ?? oldest.adding(seconds: -3600)
                 if time < firstStart.adding(seconds: tolerance) && covering == oldest {
                     record(.beforeFirstDigest, "delivered before the first digest (starting \(firstStart.iso8601)) of its location: never covered")
-                } else if let gap = gapSpans.first(where: { $0.contains(time) }) {
-                    record(.unreferenced, "listed by no digest: delivered during a gap in integrity coverage (\(gap.text))")
-                } else if let failed = failedSpans.first(where: { $0.location == location && $0.span.contains(time) }) {
+                } else if let gap = gapIndex.first(containing: time) {
+                    record(.unreferenced, "listed by no digest: delivered during a gap in integrity coverage (\(gap.span.text))")
+                } else if let failed = failedIndex[location]?.first(containing: time)?.payload {
                     if failed.verdict == .missing || failed.verdict == .malformed {
                         record(.unreferenced, "listed by no readable digest: the digest for its hour, \(failed.key), is \(failed.verdict.rawValue)")
                     } else {
@@ -160,7 +164,8 @@ extension TrailVerifier {
         }
         for index in run.loaded.indices where run.loaded[index].inScope && !run.checks[index].isAuthentic {
             let name = run.loaded[index].name
-            let span = run.loaded[index].digest?.span ?? TimeSpan(start: name.endTime.adding(seconds: -3600), end: name.endTime)
+            // The hour its key names: the span in its unproven header is the attacker's to choose.
+            let span = TimeSpan(start: name.endTime.adding(seconds: -3600), end: name.endTime)
             spans.append((name.chain.location, span, name.key, run.checks[index].verdict))
         }
         return spans

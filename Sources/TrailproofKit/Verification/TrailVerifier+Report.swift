@@ -26,9 +26,11 @@ extension TrailVerifier {
         let gaps = run.gaps.sorted { ($0.chain, $0.span.start) < ($1.chain, $1.span.start) }
 
         var chains: [ChainSummary] = []
+        var recordsByChain: [String: [DigestRecord]] = [:]
+        for record in digests where !record.inferred && record.verdict != .missing { recordsByChain[record.chain, default: []].append(record) }
         for chain in run.inventory.digestsByChain.keys.sorted() {
             let label = chainLabel(chain)
-            let mine = digests.filter { $0.chain == label && !$0.inferred && $0.verdict != .missing }
+            let mine = recordsByChain[label] ?? []
             chains.append(ChainSummary(
                 id: label, chain: chain, bucket: run.bucketByChain[chain] ?? "", digests: mine.count,
                 validDigests: mine.filter { $0.verdict == .valid }.count,
@@ -111,8 +113,8 @@ extension TrailVerifier {
         for record in run.logRecords where record.verdict != .valid { if let digest = record.digest { digestsWithLogFindings.insert(digest) } }
         for chain in run.inventory.digestsByChain.keys {
             let label = chainLabel(chain)
-            let inScope = run.loaded.indices
-                .filter { run.loaded[$0].inScope && run.loaded[$0].name.chain == chain }
+            let inScope = (run.indicesByChain[chain] ?? [])
+                .filter { run.loaded[$0].inScope }
                 .sorted { run.loaded[$0].name.endTime < run.loaded[$1].name.endTime }
             for index in inScope {
                 let loaded = run.loaded[index], check = run.checks[index]

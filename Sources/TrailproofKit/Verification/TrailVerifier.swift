@@ -56,6 +56,8 @@ struct RunState {
     let inventory: TrailInventory
     var loaded: [LoadedDigest] = []
     var indexByKey: [String: Int] = [:]
+    /// Loaded digests by the chain their key places them in.
+    var indicesByChain: [ChainID: [Int]] = [:]
     /// Loaded digests by the key they name (digestS3Object).
     var indicesByNamedKey: [String: [Int]] = [:]
     /// Loaded digests by the key of the previous digest they name.

@@ -112,6 +112,23 @@ import TrailproofTrailGen
         #expect(report.totals.exitStatus == 1)
     }
 
+    @Test(.timeLimit(.minutes(1)))
+    func thousandsOfPlantedDigestsInTheirOwnChainsCostLinearTime() throws {
+        let scenario = try TrailScenario("many-chains") { $0.hours = 4 }
+        defer { scenario.scratch.remove() }
+        let model = scenario.digests[0]
+        let count = 3000
+        for index in 0..<count {
+            let key = model.key.replacingOccurrences(of: "_management-events_", with: "_planted\(index)_")
+            let json = "{\"awsAccountId\":\"111122223333\",\"digestStartTime\":\"2026-01-08T03:21:42Z\",\"digestEndTime\":\"\(model.endTime.iso8601)\",\"digestS3Bucket\":\"\(scenario.spec.bucket)\",\"digestS3Object\":\"\(key)\",\"digestPublicKeyFingerprint\":\"00\",\"digestSignatureAlgorithm\":\"SHA256withRSA\",\"previousDigestS3Bucket\":null,\"previousDigestS3Object\":null,\"previousDigestHashValue\":null,\"previousDigestSignature\":null,\"logFiles\":[]}"
+            try LocalFile.write(try Gzip.compress(Array(json.utf8)), to: scenario.trail.path(of: key))
+        }
+        let report = try scenario.verify()
+        #expect(report.chains.count == count + 1)
+        #expect(report.digests.filter { $0.verdict == .signatureUnavailable }.count == count)
+        #expect(report.totals.exitStatus == 1)
+    }
+
     @Test func otherServicesFoldersStayIgnoredAndAreNamedInTheNotices() throws {
         let scenario = try TrailScenario("other-services") { $0.hours = 2 }
         defer { scenario.scratch.remove() }
