@@ -18,6 +18,8 @@ struct LoadedDigest: Sendable {
     let savedSignature: SavedSignature?
     /// True when `content`'s logFiles were built.
     var logFilesParsed = false
+    /// Where the logFiles array lies in the uncompressed bytes (the same on a second read: the hash is checked).
+    private var logFilesRange = 0..<0
 
     var digest: Digest? { try? content.get() }
 
@@ -47,8 +49,9 @@ struct LoadedDigest: Sendable {
         case .success(let value): hash = value
         }
         var content: Result<Digest, DigestLoadError>
+        var logFilesRange = 0..<0
         do {
-            content = .success(try Digest(json: buffer.bytes, parsingLogFiles: false))
+            content = .success(try Digest(json: buffer.bytes, logFilesRange: &logFilesRange))
         } catch {
             content = .failure(.badJSON("\(error)"))
         }
@@ -61,6 +64,7 @@ struct LoadedDigest: Sendable {
             saved = nil
         }
         var loaded = LoadedDigest(name: name, inScope: inScope, uncompressedSHA256: hash, content: content, savedSignature: saved)
+        loaded.logFilesRange = logFilesRange
         if case .success(let digest) = content, let saved, saved.conflict == nil,
            DigestSignatureCheck.problem(digest: digest, uncompressedSHA256: hash, signatureHex: saved.signatureHex,
                                         source: saved.source, keys: context.keys, isBackfill: name.chain.isBackfill) == nil {
@@ -90,7 +94,7 @@ struct LoadedDigest: Sendable {
     private mutating func buildLogFiles(from bytes: [UInt8]) {
         guard case .success(var digest) = content else { return }
         do {
-            try digest.parseLogFiles(from: bytes)
+            try digest.parseLogFiles(from: bytes, range: logFilesRange)
             content = .success(digest)
             logFilesParsed = true
         } catch {
@@ -101,27 +105,13 @@ struct LoadedDigest: Sendable {
     /// Streams the object through gunzip into `buffer`; returns the SHA-256 of the uncompressed bytes.
     private static func read(_ key: String, into buffer: GatedBuffer, context: Context) -> Result<String, DigestLoadError> {
         do {
-            let decoder = try GzipDecoder()
-            let sha256 = try MessageDigest(.sha256)
-            var compressed = 0
-            let found = try context.store.streamObject(key, restart: {
-                decoder.reset()
-                try sha256.reset()
-                buffer.reset()
-                compressed = 0
-            }) { chunk in
-                compressed += chunk.count
-                // A gzip stream inflates at most about 1032:1; more compressed bytes than that
-                // allows cannot fit the limit, so stop reading them.
-                guard compressed <= context.sizeLimit else { throw DigestLoadError.tooLarge(limit: context.sizeLimit) }
-                try decoder.feed(chunk) { output in
-                    try buffer.append(output)
-                    try sha256.update(output)
-                }
-            }
-            guard found else { return .failure(.absent) }
-            try decoder.finish()
-            return .success(Hex.encode(try sha256.finish()))
+            // The uncompressed size is capped by the buffer; the compressed size by the same limit
+            // (a digest never compresses to more than it inflates to).
+            guard let hash = try context.store.gunzipAndHash(key, decoder: try GzipDecoder(), sha256: try MessageDigest(.sha256),
+                                                             compressedLimit: context.sizeLimit, restart: { buffer.reset() },
+                                                             { try buffer.append($0) })
+            else { return .failure(.absent) }
+            return .success(hash)
         } catch let error as DigestLoadError {
             return .failure(error)
         } catch let error as GzipError {

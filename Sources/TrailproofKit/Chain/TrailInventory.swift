@@ -30,13 +30,13 @@ public struct TrailInventory: Sendable {
             case .logFile(let name) where selection.map({ !$0.includes(name.location) }) ?? false: otherTrailObjects += 1
             case .digest(let name): digestsByChain[name.chain, default: []].append(name)
             case .logFile(let name): logFilesByLocation[name.location, default: []].append(name)
-            case nil where key.hasSuffix(TrailInventory.sidecarSuffix): sidecars.append(key)
+            case nil where key.hasSuffix(SavedSignature.sidecarSuffix): sidecars.append(key)
             case nil where ArchiveManifest.isArchiveFile(key): continue
             case nil: classifyOther(key, selection: selection)
             }
         }
         for sidecar in sidecars {
-            let digestKey = String(sidecar.dropLast(TrailInventory.sidecarSuffix.count))
+            let digestKey = String(sidecar.dropLast(SavedSignature.sidecarSuffix.count))
             guard case .digest? = TrailObjectKey(digestKey) else { classifyOther(sidecar, selection: selection); continue }
             if !allKeys.contains(digestKey) {
                 unexpected.append((sidecar, "a saved signature for a digest that is not here"))
@@ -51,8 +51,6 @@ public struct TrailInventory: Sendable {
         }
     }
 
-    /// The suffix of a signature sidecar beside a digest.
-    static let sidecarSuffix = ".metadata.json"
 
     private mutating func classifyOther(_ key: String, selection: TrailSelection?) {
         if let reason = TrailInventory.trailFolderReason(key) {
@@ -98,6 +96,15 @@ public struct TrailInventory: Sendable {
 
     /// Number of digest keys in all chains.
     public var digestCount: Int { digestsByChain.values.reduce(0) { $0 + $1.count } }
+
+    /// The newest time any trail object's name gives (a digest's end, a log file's delivery minute);
+    /// the epoch when there is none.
+    public var newestObjectTime: UTCTime {
+        var time = UTCTime(secondsSinceEpoch: 0)
+        for names in digestsByChain.values { if let last = names.last { time = max(time, last.endTime) } }
+        for names in logFilesByLocation.values { if let last = names.last { time = max(time, last.deliveryMinute) } }
+        return time
+    }
 
     /// Number of log file keys in all locations.
     public var logFileCount: Int { logFilesByLocation.values.reduce(0) { $0 + $1.count } }

@@ -25,6 +25,14 @@ extension Digest {
     /// digest lists is not worth any memory.
     /// - Throws: `DigestFormatError` naming the first missing or ill-typed field.
     public init(json bytes: [UInt8], parsingLogFiles: Bool) throws {
+        var logFilesRange = 0..<0
+        try self.init(json: bytes, logFilesRange: &logFilesRange)
+        if parsingLogFiles { try parseLogFiles(from: bytes, range: logFilesRange) }
+    }
+
+    /// Parses a digest's header, leaving `logFiles` empty; `logFilesRange` receives where the
+    /// logFiles array lies in `bytes`, for `parseLogFiles(from:range:)`.
+    init(json bytes: [UInt8], logFilesRange: inout Range<Int>) throws {
         let parsed: (members: [String: JSONValue], skipped: [String: StrictJSON.SkippedMember])
         do {
             parsed = try StrictJSON.parseObject(bytes, skipping: ["logFiles"])
@@ -45,21 +53,16 @@ extension Digest {
             publicKeyFingerprint: try fields.string("digestPublicKeyFingerprint").lowercased(),
             signatureAlgorithm: try fields.string("digestSignatureAlgorithm"),
             previous: try Digest.parsePrevious(fields),
-            logFiles: parsingLogFiles ? try Digest.parseLogFiles(Array(bytes[logFiles.range])) : [])
+            logFiles: [])
         logFileCount = count
+        logFilesRange = logFiles.range
         guard startTime <= endTime else { throw DigestFormatError("digestStartTime is after digestEndTime") }
     }
 
-    /// Parses the log file list of a digest whose header was parsed without it, from the same bytes.
-    public mutating func parseLogFiles(from bytes: [UInt8]) throws {
-        let parsed: [String: StrictJSON.SkippedMember]
-        do {
-            parsed = try StrictJSON.parseObject(bytes, skipping: ["logFiles"]).skipped
-        } catch let error as JSONSyntaxError {
-            throw DigestFormatError("not valid JSON: \(error)")
-        }
-        guard let range = parsed["logFiles"]?.range else { throw DigestFormatError("logFiles is missing or not an array") }
-        logFiles = try Digest.parseLogFiles(Array(bytes[range]))
+    /// Builds the log file list of a digest whose header was parsed without it, from the same
+    /// bytes and the range the header parse found it at.
+    mutating func parseLogFiles(from bytes: [UInt8], range: Range<Int>) throws {
+        logFiles = try Digest.parseLogFiles(bytes, range: range)
         logFileCount = logFiles.count
     }
 
@@ -78,10 +81,10 @@ extension Digest {
             signature: try fields.string("previousDigestSignature").lowercased())
     }
 
-    private static func parseLogFiles(_ arrayBytes: [UInt8]) throws -> [LogFileEntry] {
+    private static func parseLogFiles(_ bytes: [UInt8], range: Range<Int>) throws -> [LogFileEntry] {
         let value: JSONValue
         do {
-            value = try StrictJSON.parse(arrayBytes)
+            value = try StrictJSON.parse(bytes, range: range)
         } catch let error as JSONSyntaxError {
             throw DigestFormatError("logFiles is not valid JSON: \(error)")
         }

@@ -60,7 +60,8 @@ public enum TrailObjectKey: Hashable, Sendable {
     /// The location and time a trail object's key (or its digest's `.metadata.json` sidecar) names:
     /// a digest's end time, a log file's delivery minute; nil for any other key.
     public static func locationAndTime(ofKey key: String) -> (location: TrailLocation, time: UTCTime)? {
-        let name = key.hasSuffix(".metadata.json") ? String(key.dropLast(".metadata.json".count)) : key
+        let suffix = SavedSignature.sidecarSuffix
+        let name = key.hasSuffix(suffix) ? String(key.dropLast(suffix.count)) : key
         switch TrailObjectKey(name) {
         case .digest(let digest): return (digest.chain.location, digest.endTime)
         case .logFile(let log): return (log.location, log.deliveryMinute)

@@ -8,11 +8,9 @@ public struct TextReport: Sendable {
     /// Renders `report`; with `verbose`, the summary also has a line for every file.
     public init(_ report: VerificationReport, verbose: Bool) {
         let totals = report.totals
-        let bucketOf = Dictionary(report.chains.map { ($0.id, $0.bucket) }, uniquingKeysWith: { first, _ in first })
+        let urls = ObjectURLs(report)
         func location(_ key: String?, bucket: String?, chain: String?) -> String {
-            guard let key else { return "(key unknown)" }
-            let name = bucket ?? chain.flatMap { bucketOf[$0] }
-            return name.map { "s3://\($0)/\(key)" } ?? key
+            urls.url(key, bucket: bucket, chain: chain) ?? "(key unknown)"
         }
 
         for record in report.digests where record.verdict != .valid {

@@ -33,23 +33,14 @@ struct LogFileRecords: Sendable {
         guard let expected = log.expectedSHA256, let size = log.uncompressedBytes else { return .failure(.changed("never hashed")) }
         var bytes: [UInt8] = []
         do {
-            let decoder = try GzipDecoder()
-            let sha256 = try MessageDigest(.sha256)
             bytes.reserveCapacity(Int(size))
-            let found = try store.streamObject(log.key, restart: {
-                decoder.reset()
-                try sha256.reset()
-                bytes.removeAll(keepingCapacity: true)
-            }) { chunk in
-                try decoder.feed(chunk) { output in
-                    guard bytes.count + output.count <= Int(size) else { throw Failure.changed("larger than when it was verified") }
-                    bytes.append(contentsOf: output)
-                    try sha256.update(output)
-                }
+            let hash = try store.gunzipAndHash(log.key, decoder: try GzipDecoder(), sha256: try MessageDigest(.sha256),
+                                               restart: { bytes.removeAll(keepingCapacity: true) }) { output in
+                guard bytes.count + output.count <= Int(size) else { throw Failure.changed("larger than when it was verified") }
+                bytes.append(contentsOf: output)
             }
-            guard found else { return .failure(.changed("gone since it was verified")) }
-            try decoder.finish()
-            guard Hex.encode(try sha256.finish()) == expected, bytes.count == Int(size) else {
+            guard let hash else { return .failure(.changed("gone since it was verified")) }
+            guard hash == expected, bytes.count == Int(size) else {
                 return .failure(.changed("its SHA-256 changed since it was verified"))
             }
         } catch let failure as Failure {
@@ -68,7 +59,7 @@ struct LogFileRecords: Sendable {
                 Record(range: record.range,
                        eventID: record.eventID.map { String(decoding: bytes[$0], as: UTF8.self) },
                        eventTime: record.eventTime.flatMap { UTCTime(parsing: String(decoding: bytes[$0], as: UTF8.self)) },
-                       fields: nil, isEmptyObject: bytes[record.range].dropFirst().drop { [0x20, 0x09, 0x0A, 0x0D].contains($0) }.first == UInt8(ascii: "}"))
+                       fields: nil, isEmptyObject: isEmptyObject(bytes, record.range))
             }
             return .success(LogFileRecords(bytes: bytes, records: records))
         }
@@ -82,13 +73,18 @@ struct LogFileRecords: Sendable {
                 return Record(range: range, eventID: members["eventID"]?.stringValue,
                               eventTime: members["eventTime"]?.stringValue.flatMap(UTCTime.init(parsing:)),
                               fields: names.isEmpty ? nil : .object(members),
-                              isEmptyObject: bytes[range].dropFirst().drop { [0x20, 0x09, 0x0A, 0x0D].contains($0) }.first == UInt8(ascii: "}"))
+                              isEmptyObject: isEmptyObject(bytes, range))
             }
             return .success(LogFileRecords(bytes: bytes, records: records))
         } catch {
             // CloudTrail's own bytes, hash-checked, that are not the expected shape: withheld, never guessed at.
             return .failure(.changed("its records cannot be read: \(error)"))
         }
+    }
+
+    /// True when the object at `range` is `{}` (white space allowed inside).
+    private static func isEmptyObject(_ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        bytes[range].dropFirst().drop { [0x20, 0x09, 0x0A, 0x0D].contains($0) }.first == UInt8(ascii: "}")
     }
 
     /// The location a log file key names.

@@ -47,11 +47,7 @@ public struct FindingRow: Sendable {
 
     /// The rows of `report`, most severe first (then by chain, time and location).
     public static func rows(of report: VerificationReport) -> [FindingRow] {
-        let bucketOf = Dictionary(report.chains.map { ($0.id, $0.bucket) }, uniquingKeysWith: { first, _ in first })
-        func url(_ key: String?, bucket: String?) -> String? {
-            guard let key else { return nil }
-            return bucket.map { "s3://\($0)/\(key)" } ?? key
-        }
+        let urls = ObjectURLs(report)
         var rows: [FindingRow] = []
         for record in report.digests where record.verdict != .valid {
             var evidence: [(String, String)] = []
@@ -62,7 +58,7 @@ public struct FindingRow: Sendable {
             if let hours = record.hours { evidence.append(("hours", "\(hours)")) }
             rows.append(FindingRow(
                 severity: severity(of: record.verdict), object: "digest", verdict: record.verdict.rawValue,
-                location: url(record.key, bucket: record.bucket ?? bucketOf[record.chain]), chain: record.chain, span: record.span,
+                location: urls.url(record.key, bucket: record.bucket, chain: record.chain), chain: record.chain, span: record.span,
                 evidence: evidence, detail: record.problems.map(\.detail).joined(separator: "; ")))
         }
         for record in report.logFiles where record.verdict != .valid {
@@ -72,7 +68,7 @@ public struct FindingRow: Sendable {
             if let digest = record.digest { evidence.append(("listed by", digest)) }
             rows.append(FindingRow(
                 severity: record.verdict.isFinding ? severity(of: record.verdict) : .notice, object: "log-file",
-                verdict: record.verdict.rawValue, location: url(record.key, bucket: record.bucket.isEmpty ? nil : record.bucket),
+                verdict: record.verdict.rawValue, location: urls.url(record.key, bucket: record.bucket.isEmpty ? nil : record.bucket),
                 chain: nil, span: record.time.map { TimeSpan(start: $0, end: $0) }, evidence: evidence, detail: record.detail ?? ""))
         }
         for gap in report.gaps {
@@ -86,7 +82,7 @@ public struct FindingRow: Sendable {
         for record in report.objects {
             rows.append(FindingRow(
                 severity: .missingOrPlanted, object: "object", verdict: record.verdict.rawValue,
-                location: url(record.key, bucket: report.scope.bucket ?? report.chains.first?.bucket), chain: nil, span: nil,
+                location: urls.url(record.key, bucket: report.scope.bucket ?? report.chains.first?.bucket), chain: nil, span: nil,
                 evidence: [], detail: record.detail))
         }
         return rows.enumerated().sorted { lhs, rhs in

@@ -9,8 +9,7 @@ public enum DayFingerprints {
     /// `location folder|region|YYYY/MM/DD` → fingerprint, for the days wholly before each
     /// location's verified head (the head's own day may still grow).
     public static func compute(_ objects: [ListedObject], heads: [String: TrailState.Head]) -> [String: String] {
-        var through: [TrailLocation: UTCTime] = [:]
-        for head in heads.values { through[head.location] = min(through[head.location] ?? head.endTime, head.endTime) }
+        let through = TrailState.verifiedThrough(heads)
         var lines: [String: [String]] = [:]
         for object in objects {
             guard let (location, time) = TrailObjectKey.locationAndTime(ofKey: object.key), let limit = through[location], time.keyDatePath < limit.keyDatePath else { continue }

@@ -47,8 +47,9 @@ public struct TrailState: Codable, Sendable, Equatable {
     /// An empty state for `source`.
     public init(source: String) { self.source = source }
 
-    /// The latest time each location is verified through.
-    public var verifiedThrough: [TrailLocation: UTCTime] {
+    /// How far each location is verified by `heads`: the earliest head end time among its chains
+    /// (a location is only as verified as its least verified chain).
+    public static func verifiedThrough(_ heads: [String: Head]) -> [TrailLocation: UTCTime] {
         var through: [TrailLocation: UTCTime] = [:]
         for head in heads.values { through[head.location] = min(through[head.location] ?? head.endTime, head.endTime) }
         return through

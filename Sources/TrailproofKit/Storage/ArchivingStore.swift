@@ -82,7 +82,7 @@ public final class ArchivingStore: ObjectStore {
     }
 
     public func savedSignature(for key: String) throws -> SavedSignature? {
-        let sidecar = try localPath(key) + ".metadata.json"
+        let sidecar = try localPath(key) + SavedSignature.sidecarSuffix
         if let bytes = try? LocalFile.readAll(sidecar, limit: 1 << 20), let saved = SavedSignature(metadataJSON: bytes) {
             return saved
         }

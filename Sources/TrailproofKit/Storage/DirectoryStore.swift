@@ -170,7 +170,7 @@ public struct DirectoryStore: ObjectStore {
     public func savedSignature(for key: String) throws -> SavedSignature? {
         guard let path = try path(for: key) else { return nil }
         var fromSidecar: SavedSignature?
-        if let sidecar = try? self.path(for: key + ".metadata.json") {
+        if let sidecar = try? self.path(for: key + SavedSignature.sidecarSuffix) {
             do {
                 fromSidecar = SavedSignature(metadataJSON: try LocalFile.readAll(sidecar, limit: 1 << 20))
             } catch {

@@ -60,6 +60,9 @@ extension ObjectStore {
 
 /// A digest signature found stored with the digest object.
 public struct SavedSignature: Sendable, Equatable {
+    /// What a signature sidecar adds to its digest's key: `<key>.metadata.json`.
+    public static let sidecarSuffix = ".metadata.json"
+
     /// The hex signature text as stored.
     public var signatureHex: String
     /// The stored signature algorithm, if one was stored.

@@ -58,8 +58,13 @@ public final class StrictJSON {
 
     /// Parses a whole document.
     public static func parse(_ input: [UInt8]) throws -> JSONValue {
+        try parse(input, range: input.indices)
+    }
+
+    /// Parses the document that `range` of `input` holds (a value found by `parseObject(_:skipping:)`), without copying it.
+    public static func parse(_ input: [UInt8], range: Range<Int>) throws -> JSONValue {
         try input.withUnsafeBufferPointer { buffer in
-            let reader = StrictJSON(buffer)
+            let reader = StrictJSON(UnsafeBufferPointer(rebasing: buffer[range]))
             let value = try reader.value(depth: 0)
             try reader.end()
             return value

@@ -47,21 +47,9 @@ struct LogHashCheck {
         }
         var uncompressed: Int64 = 0
         do {
-            let decoder = state.decoder
-            let digest = state.digest
-            let found = try store.streamObject(job.entry.object, restart: {
-                decoder.reset()
-                try digest.reset()
-                uncompressed = 0
-            }) { chunk in
-                try decoder.feed(chunk) { output in
-                    uncompressed += Int64(output.count)
-                    try digest.update(output)
-                }
-            }
-            guard found else { return fail(.missing, "listed by \(job.digestKey) but absent") }
-            try decoder.finish()
-            let actual = Hex.encode(try digest.finish())
+            guard let actual = try store.gunzipAndHash(job.entry.object, decoder: state.decoder, sha256: state.digest,
+                                                       restart: { uncompressed = 0 }, { uncompressed += Int64($0.count) })
+            else { return fail(.missing, "listed by \(job.digestKey) but absent") }
             record.actualSHA256 = actual
             record.uncompressedBytes = uncompressed
             guard actual == job.entry.hashValue else {

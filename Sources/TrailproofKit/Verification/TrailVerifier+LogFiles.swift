@@ -69,6 +69,12 @@ extension TrailVerifier {
         let tolerance = options.deliveryTolerance
         let reference = referenceTime(in: run)
         let waitingSince = reference.adding(seconds: -VerificationOptions.digestDeliveryDeadline)
+        // In scope: in the window, and after what an earlier run (--state) verified at its location.
+        let verifiedThrough = TrailState.verifiedThrough(options.verifiedHeads)
+        func inScope(_ time: UTCTime, at location: TrailLocation) -> Bool {
+            if let through = verifiedThrough[location], time < through.adding(seconds: -tolerance) { return false }
+            return options.includesLogFile(deliveredAt: time)
+        }
         var failedByLocation: [TrailLocation: [(span: TimeSpan, payload: (key: String, verdict: DigestVerdict))]] = [:]
         for failed in unprovenDigestSpans(in: run) {
             failedByLocation[failed.location, default: []].append((failed.span, (failed.key, failed.verdict)))
@@ -88,7 +94,9 @@ extension TrailVerifier {
         for location in run.inventory.logFilesByLocation.keys.sorted() {
             let logFiles = run.inventory.logFilesByLocation[location] ?? []
             let ends = (digestEnds[location] ?? []).sorted()
-            let bucket = run.bucketByChain.first { $0.key.location == location }?.value ?? options.bucket ?? ""
+            // The bucket of the location's first chain (in chain order, so the report is the same every run).
+            let bucket = run.bucketByChain.keys.filter { $0.location == location }.min().flatMap { run.bucketByChain[$0] }
+                ?? options.bucket ?? ""
             for logFile in logFiles where !listed.contains(logFile.key) {
                 let time = logFile.deliveryMinute
                 func record(_ verdict: LogFileVerdict, _ detail: String) {
@@ -97,13 +105,13 @@ extension TrailVerifier {
                         expectedSHA256: nil, actualSHA256: nil, uncompressedBytes: nil, time: time))
                 }
                 guard let newest = ends.last, let oldest = ends.first else {
-                    guard options.includesLogFile(deliveredAt: time, at: location) else { run.logFilesOutOfScope += 1; continue }
+                    guard inScope(time, at: location) else { run.logFilesOutOfScope += 1; continue }
                     record(.unreferenced, "no digest at all under \(location.accountFolder)CloudTrail-Digest/\(location.region)/: nothing vouches for this log file")
                     continue
                 }
                 if time > newest.adding(seconds: -tolerance) {
                     // After the newest digest present: waiting for its digest, or its digest is gone.
-                    guard options.includesLogFile(deliveredAt: time, at: location) else { run.logFilesOutOfScope += 1; continue }
+                    guard inScope(time, at: location) else { run.logFilesOutOfScope += 1; continue }
                     if time < waitingSince {
                         record(.unreferenced, "delivered after the newest digest of its location (ending \(newest.iso8601)), and more than \(VerificationOptions.digestDeliveryDeadline / 3600) h before the reference time \(reference.iso8601): its digest should be here and is not")
                     } else {
@@ -113,7 +121,7 @@ extension TrailVerifier {
                 }
                 // The digest that would list it: the first one ending at or after its delivery.
                 let covering = ends[Self.firstIndex(in: ends, notBefore: time)]
-                guard options.includesDigest(endingAt: covering), options.includesLogFile(deliveredAt: time, at: location) else { run.logFilesOutOfScope += 1; continue }
+                guard options.includesDigest(endingAt: covering), inScope(time, at: location) else { run.logFilesOutOfScope += 1; continue }
                 let firstStart = firstStarts[location] ?? oldest.adding(seconds: -3600)
                 if time < firstStart.adding(seconds: tolerance) && covering == oldest {
                     record(.beforeFirstDigest, "delivered before the first digest (starting \(firstStart.iso8601)) of its location: never covered")
@@ -140,10 +148,7 @@ extension TrailVerifier {
             if let observed = options.observedAt, observed.isLive { return min(end, observed.time) }
             return end
         }
-        var time = options.observedAt?.time ?? UTCTime(secondsSinceEpoch: 0)
-        for names in run.inventory.digestsByChain.values { if let last = names.last { time = max(time, last.endTime) } }
-        for names in run.inventory.logFilesByLocation.values { if let last = names.last { time = max(time, last.deliveryMinute) } }
-        return time
+        return max(options.observedAt?.time ?? UTCTime(secondsSinceEpoch: 0), run.inventory.newestObjectTime)
     }
 
     private static func firstIndex(in sorted: [UTCTime], notBefore time: UTCTime) -> Int {

@@ -26,10 +26,8 @@ extension TrailVerifier {
             mismatch("it says the archive copies s3://\(claim.bucket)/\(claim.prefix), but it holds trail objects under \(folder)")
         }
 
-        var newest = UTCTime(secondsSinceEpoch: 0)
         for chain in run.inventory.digestsByChain.keys.sorted() {
             let names = run.inventory.digestsByChain[chain] ?? []
-            if let last = names.last { newest = max(newest, last.endTime) }
             // An archive keeps one digest on each side of its window, for the links at its edges.
             if let start = claim.start, names.filter({ $0.endTime < start }).count > 1 {
                 mismatch("it says the archive starts at \(start.iso8601), but chain \(chainLabel(chain)) has more than one digest before that")
@@ -45,7 +43,7 @@ extension TrailVerifier {
                 }
             }
         }
-        for names in run.inventory.logFilesByLocation.values { if let last = names.last { newest = max(newest, last.deliveryMinute) } }
+        let newest = run.inventory.newestObjectTime
         if claim.createdAt < newest {
             mismatch("it says the archive was made at \(claim.createdAt.iso8601), before the newest object it holds (\(newest.iso8601))")
         }

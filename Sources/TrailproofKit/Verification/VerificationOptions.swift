@@ -61,20 +61,6 @@ public struct VerificationOptions: Sendable {
     /// The digest end times in scope: [start, end + 1 h], as the AWS CLI does.
     public var digestEndTimeWindow: (lower: UTCTime?, upper: UTCTime?) { (start, end?.adding(seconds: 3600)) }
 
-    /// True when an unlisted log file delivered at `time` at `location` is in scope: its digest
-    /// would end in the window, after what an earlier run verified there.
-    public func includesLogFile(deliveredAt time: UTCTime, at location: TrailLocation) -> Bool {
-        if let through = verifiedThroughByLocation[location], time < through.adding(seconds: -deliveryTolerance) { return false }
-        return includesLogFile(deliveredAt: time)
-    }
-
-    /// See `TrailState.verifiedThrough`.
-    var verifiedThroughByLocation: [TrailLocation: UTCTime] {
-        var through: [TrailLocation: UTCTime] = [:]
-        for head in verifiedHeads.values { through[head.location] = min(through[head.location] ?? head.endTime, head.endTime) }
-        return through
-    }
-
     /// True when a digest of `chain` ending at `time` is in scope: in the window and after the
     /// chain's verified head.
     func includesDigest(endingAt time: UTCTime, chain: ChainID) -> Bool {
