@@ -58,7 +58,7 @@ rows=$(curl -s "http://127.0.0.1:$port/?query=SELECT%20count()%20FROM%20default.
 
 # Incremental: 30 days, then one more hour.
 echo "[bench] generating 30 days for the incremental run" >&2
-"$BIN/trailproof-gen" --out "$WORK/month" --hours 721 --files-per-hour 4-8 --events-per-file 20-60 --seed 9 >/dev/null
+"$BIN/trailproof-gen" --out "$WORK/month" --hours 721 --files-per-hour 4-8 --events-per-file 100-300 --seed 9 >/dev/null
 MONTH="$WORK/month/trailproof-example-bucket"
 python3 - "$MONTH" "$WORK/partial" <<'PY'
 import os, re, shutil, sys

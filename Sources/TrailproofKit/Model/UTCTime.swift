@@ -46,45 +46,50 @@ public struct UTCTime: Hashable, Comparable, Sendable, CustomStringConvertible, 
     /// Parses `2026-01-08T05:21:42Z` (fractional seconds and `+00:00` accepted), a bare date
     /// `2026-01-08` (midnight), or the compact `20260108T052142Z` / `20260108T0521Z` forms.
     public init?(parsing text: String) {
-        let chars = Array(text.utf8)
+        self.init(utf8: Array(text.utf8)[...])
+    }
+
+    /// Parses the UTF-8 bytes of a time (the forms `init(parsing:)` takes), without allocating.
+    init?(utf8 bytes: ArraySlice<UInt8>) {
+        let base = bytes.startIndex, count = bytes.count
+        func char(_ offset: Int) -> UInt8? { offset < count ? bytes[base + offset] : nil }
         func number(_ range: Range<Int>) -> Int? {
-            guard range.upperBound <= chars.count, !range.isEmpty else { return nil }
+            guard range.upperBound <= count, !range.isEmpty else { return nil }
             var value = 0
-            for index in range {
-                let char = chars[index]
+            for offset in range {
+                let char = bytes[base + offset]
                 guard char >= UInt8(ascii: "0"), char <= UInt8(ascii: "9") else { return nil }
                 value = value * 10 + Int(char - UInt8(ascii: "0"))
             }
             return value
         }
-        func char(_ index: Int) -> UInt8? { index < chars.count ? chars[index] : nil }
 
-        if chars.count >= 10, char(4) == UInt8(ascii: "-"), char(7) == UInt8(ascii: "-") {
+        if count >= 10, char(4) == UInt8(ascii: "-"), char(7) == UInt8(ascii: "-") {
             guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10) else { return nil }
-            if chars.count == 10 {
+            if count == 10 {
                 self.init(year: year, month: month, day: day)
                 return
             }
-            guard chars.count >= 19, char(10) == UInt8(ascii: "T") || char(10) == UInt8(ascii: " "),
+            guard count >= 19, char(10) == UInt8(ascii: "T") || char(10) == UInt8(ascii: " "),
                   char(13) == UInt8(ascii: ":"), char(16) == UInt8(ascii: ":"),
                   let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19) else { return nil }
-            var index = 19
-            if char(index) == UInt8(ascii: ".") {
-                index += 1
-                let fractionStart = index
-                while let c = char(index), c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") { index += 1 }
-                guard index > fractionStart else { return nil }
+            var offset = 19
+            if char(offset) == UInt8(ascii: ".") {
+                offset += 1
+                let fractionStart = offset
+                while let c = char(offset), c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") { offset += 1 }
+                guard offset > fractionStart else { return nil }
             }
-            let zone = String(decoding: chars[index...], as: UTF8.self)
-            guard zone == "Z" || zone == "+00:00" || zone == "+0000" else { return nil }
+            let zone = bytes[(base + offset)...]
+            guard zone.elementsEqual("Z".utf8) || zone.elementsEqual("+00:00".utf8) || zone.elementsEqual("+0000".utf8) else { return nil }
             self.init(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
             return
         }
         // Compact forms.
-        guard chars.count == 16 || chars.count == 14, char(8) == UInt8(ascii: "T"), chars.last == UInt8(ascii: "Z"),
+        guard count == 16 || count == 14, char(8) == UInt8(ascii: "T"), bytes.last == UInt8(ascii: "Z"),
               let year = number(0..<4), let month = number(4..<6), let day = number(6..<8),
               let hour = number(9..<11), let minute = number(11..<13) else { return nil }
-        let second = chars.count == 16 ? number(13..<15) : 0
+        let second = count == 16 ? number(13..<15) : 0
         guard let second else { return nil }
         self.init(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
     }

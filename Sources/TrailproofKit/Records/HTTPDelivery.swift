@@ -4,7 +4,8 @@ import TrailproofNative
 /// Posts a body to an HTTP endpoint until it is acknowledged (2xx): 5xx, 429 and connection
 /// failures are retried with exponential backoff and full jitter; anything else, or a fault that
 /// outlasts the retries, is an error (the run ends with exit 2, and nothing past it counts as delivered).
-final class HTTPDelivery {
+/// One post at a time: callers on several threads take turns (`OneInFlight`), never overlap.
+final class HTTPDelivery: @unchecked Sendable {
     let headers: [(name: String, value: String)]
     let attempts: Int
     let baseDelay: Double

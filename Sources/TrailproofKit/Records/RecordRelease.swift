@@ -1,12 +1,14 @@
 import TrailproofNative
 
-/// Hands the records of verified log files onward: only a log file whose verdict is `valid` is
-/// released, and only after it has been read again in full and its SHA-256 found equal to what
-/// its signed digest lists. Each record goes out as its exact bytes in the log file (no
+/// Hands the records of verified log files onward, from verification's own read (a
+/// `VerifiedLogFileConsumer`): only a log file whose SHA-256 has matched its authentic digest's
+/// entry in full reaches it. Each record goes out as its exact bytes in the log file (no
 /// re-serialization, key order kept) with, unless turned off, one added last member
 /// `"trailproof": {…}` saying where it was proven. Order: chain, then log file time, then
 /// position in the file, whatever the concurrency.
-public struct RecordRelease: Sendable {
+///
+/// Pass it to `TrailVerifier.runWithHeads(consumer:)`, then call `finish(report:)`.
+public final class RecordRelease: VerifiedLogFileConsumer, @unchecked Sendable {
     /// What to release and how.
     public struct Options: Sendable {
         /// Add the `"trailproof"` provenance member.
@@ -15,8 +17,9 @@ public struct RecordRelease: Sendable {
         public var filter = RecordFilter()
         /// Records whose eventID was seen within this many seconds of eventTime are duplicates.
         public var dedupeWindow: Int64 = 24 * 3600
-        /// Log files read at once.
-        public var workers = VerificationOptions.defaultWorkers
+        /// Largest log file (uncompressed bytes) whose records are released; a larger valid one is
+        /// withheld and counted (CloudTrail's own files are far smaller).
+        public var logFileSizeLimit = 256 << 20
         /// Hashes of eventIDs released by earlier runs (hex FNV-1a), with their eventTime (from a state file).
         public var recentEventIDs: [String: Int64] = [:]
         /// Per chain id, the newest digest end whose log files earlier runs released.
@@ -38,107 +41,101 @@ public struct RecordRelease: Sendable {
         public var filteredOut = 0
         /// Log files withheld, by verdict (every verdict but valid).
         public var withheldLogFilesByVerdict: [String: Int] = [:]
-        /// Valid log files that no longer hashed as their digest lists when read again (withheld).
-        public var changedSinceVerification = 0
-        /// Hashes of the eventIDs inside the dedupe window after this run (hex FNV-1a), for the next one.
-        public var recentEventIDs: [String: Int64] = [:]
+        /// Valid log files whose records could not be released (not CloudTrail's `Records` shape,
+        /// or larger than `Options.logFileSizeLimit`): withheld, each with its reason.
+        public var unreleasable: [Unreleasable] = []
         /// `Options.releasedThrough` moved on by this run, for the next one.
         public var releasedThrough: [String: UTCTime] = [:]
     }
 
-    let store: ObjectStore
-    let report: VerificationReport
-    let options: Options
-
-    /// Releases the records of `report`'s valid log files from `store`.
-    public init(store: ObjectStore, report: VerificationReport, options: Options) {
-        self.store = store
-        self.report = report
-        self.options = options
+    /// A valid log file whose records were withheld anyway.
+    public struct Unreleasable: Sendable, Codable, Equatable {
+        /// Its key.
+        public var key: String
+        /// Why.
+        public var reason: String
     }
 
-    /// Reads, re-checks and releases every valid log file's records into `sink`, in order.
-    /// - Parameter verifiedAt: the verification time written in the provenance.
-    /// - Throws: when the store cannot deliver a file at all, or the sink fails (nothing past the
-    ///   failure counts as delivered).
-    public func run(into sink: RecordSink, verifiedAt: UTCTime) throws -> Summary {
-        var summary = Summary()
+    private let options: Options
+    private let sink: RecordSink
+    private let verifiedAt: String
+    private let filterNames: Set<String>
+    // Touched only by `deliver` (one call at a time, in order) and `finish`.
+    private var summary = Summary()
+    private var dedupe: DedupeWindow
+
+    /// Releases into `sink`; `verifiedAt` is the verification time written in the provenance.
+    public init(options: Options, sink: RecordSink, verifiedAt: UTCTime) {
+        self.options = options
+        self.sink = sink
+        self.verifiedAt = verifiedAt.iso8601
+        filterNames = options.filter.topLevelNames
+        dedupe = DedupeWindow(seconds: options.dedupeWindow, seen: options.recentEventIDs)
+        summary.releasedThrough = options.releasedThrough
+    }
+
+    public var byteLimit: Int { options.logFileSizeLimit }
+
+    /// Not the files of digests whose records an earlier run released already (their digests are
+    /// verified again, their records not re-sent).
+    public func wants(_ file: VerifiedLogFile) -> Bool {
+        guard let through = options.releasedThrough[file.chain] else { return true }
+        return file.digestEnd > through
+    }
+
+    /// Finds the records in a valid file's bytes (on a worker thread).
+    public func prepare(_ file: VerifiedLogFile, _ content: VerifiedLogFile.Content) -> Result<LogFileRecords, LogFileRecords.Unreadable> {
+        switch content {
+        case .bytes(let bytes): return LogFileRecords.split(bytes, keeping: filterNames)
+        case .tooLarge(let limit): return .failure(.init(reason: "larger than \(limit) uncompressed bytes, the most records are released from"))
+        }
+    }
+
+    /// Writes a valid file's records to the sink, in order.
+    public func deliver(_ file: VerifiedLogFile, _ prepared: Result<LogFileRecords, LogFileRecords.Unreadable>) throws {
+        let records: LogFileRecords
+        switch prepared {
+        case .failure(let unreadable):
+            summary.unreleasable.append(.init(key: file.key, reason: unreadable.reason))
+            return
+        case .success(let value): records = value
+        }
+        let source = ReleasedLogFile(key: file.key, bucket: file.bucket, location: LogFileRecords.location(of: file.key), time: file.time,
+                                     sha256: file.sha256, digest: "s3://\(file.digestBucket)/\(file.digestKey)")
+        let provenance = options.provenance ? Array(RecordRelease.provenance(file, verifiedAt: verifiedAt).utf8)[...] : []
+        for record in records.records {
+            if !options.filter.isEmpty {
+                guard let value = record.fields, options.filter.matches(value) else { summary.filteredOut += 1; continue }
+            }
+            if let id = record.eventID, dedupe.isDuplicate(hash: id, at: record.eventTime) {
+                summary.duplicates += 1
+                continue
+            }
+            try sink.write(ReleasedRecord(bytes: records.bytes[record.range], provenance: provenance), source: source)
+            summary.released += 1
+        }
+        try sink.finishLogFile(source)
+        summary.logFilesReleased += 1
+        summary.releasedThrough[file.chain] = max(summary.releasedThrough[file.chain] ?? file.digestEnd, file.digestEnd)
+    }
+
+    /// Closes the sink (after this, every record written is delivered) and returns the summary,
+    /// with the log files `report` withholds counted by verdict.
+    /// - Throws: when the sink cannot deliver what it holds.
+    public func finish(report: VerificationReport) throws -> Summary {
+        try sink.close()
         for record in report.logFiles where record.verdict != .valid {
             summary.withheldLogFilesByVerdict[record.verdict.rawValue, default: 0] += 1
         }
-        let digestsByKey = Dictionary(report.digests.compactMap { record in record.key.map { ($0, record) } },
-                                      uniquingKeysWith: { first, _ in first })
-        let chainOrder = Dictionary(report.chains.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { first, _ in first })
-        struct Pending: Sendable {
-            let log: LogFileRecord
-            let digest: DigestRecord?
-            let chainRank: Int
-        }
-        summary.releasedThrough = options.releasedThrough
-        let pending = report.logFiles.filter { $0.verdict == .valid }.compactMap { log -> Pending? in
-            let digest = log.digest.flatMap { digestsByKey[$0] }
-            // Released by an earlier run already (its digest was re-verified, not its records re-sent).
-            if let digest, let end = digest.span?.end, let through = options.releasedThrough[digest.chain], end <= through { return nil }
-            return Pending(log: log, digest: digest, chainRank: digest.flatMap { chainOrder[$0.chain] } ?? Int.max)
-        }.sorted {
-            ($0.chainRank, $0.log.time ?? UTCTime(secondsSinceEpoch: 0), $0.log.key)
-                < ($1.chainRank, $1.log.time ?? UTCTime(secondsSinceEpoch: 0), $1.log.key)
-        }
-        var dedupe = DedupeWindow(seconds: options.dedupeWindow, seen: options.recentEventIDs)
-        let store = self.store, filterNames = options.filter.topLevelNames
-        let verifiedText = verifiedAt.iso8601
-        var start = 0
-        // A few files at a time, in order: memory stays at about one log file per worker.
-        while start < pending.count {
-            let chunk = Array(pending[start..<min(pending.count, start + options.workers)])
-            start += chunk.count
-            let read = try parallelMap(count: chunk.count, workers: options.workers, makeState: { () }, job: { _, index in
-                LogFileRecords.read(chunk[index].log, from: store, keeping: filterNames)
-            })
-            for (item, result) in zip(chunk, read) {
-                let file: LogFileRecords
-                switch result {
-                case .failure(.fetchFailed(let detail)): throw StoreError.fetchFailed(detail)
-                case .failure: summary.changedSinceVerification += 1; continue
-                case .success(let value): file = value
-                }
-                let source = ReleasedLogFile(key: item.log.key, bucket: item.log.bucket, location: LogFileRecords.location(of: item.log.key),
-                                             time: item.log.time)
-                let provenance = options.provenance
-                    ? Array(RecordRelease.provenance(log: item.log, digest: item.digest, verifiedAt: verifiedText).utf8) : []
-                let tailWithoutComma = provenance + [UInt8(ascii: "}")]
-                let tail = [UInt8(ascii: ",")] + tailWithoutComma
-                for record in file.records {
-                    if !options.filter.isEmpty {
-                        guard let value = record.fields, options.filter.matches(value) else { summary.filteredOut += 1; continue }
-                    }
-                    if let id = record.eventID, dedupe.isDuplicate(id, at: record.eventTime) {
-                        summary.duplicates += 1
-                        continue
-                    }
-                    let raw = file.bytes[record.range]
-                    if provenance.isEmpty {
-                        try sink.write(raw, [][...], source: source)
-                    } else {
-                        // The record's own bytes up to its closing brace, then the added member.
-                        try sink.write(raw.dropLast(), (record.isEmptyObject ? tailWithoutComma : tail)[...], source: source)
-                    }
-                    summary.released += 1
-                }
-                try sink.finishLogFile(source)
-                summary.logFilesReleased += 1
-                if let digest = item.digest, let end = digest.span?.end {
-                    summary.releasedThrough[digest.chain] = max(summary.releasedThrough[digest.chain] ?? end, end)
-                }
-            }
-        }
-        try sink.close()
-        summary.recentEventIDs = dedupe.window
         return summary
     }
 
+    /// Hashes of the eventIDs inside the dedupe window after this run (hex FNV-1a), for the next
+    /// run's `Options.recentEventIDs` (a state file). Call after `finish(report:)`.
+    public func recentEventIDs() -> [String: Int64] { dedupe.window }
+
     /// `"trailproof":{…}`: where a record was proven, with its members in a fixed order.
-    static func provenance(log: LogFileRecord, digest: DigestRecord?, verifiedAt: String) -> String {
+    static func provenance(_ file: VerifiedLogFile, verifiedAt: String) -> String {
         func quoted(_ text: String?) -> String {
             guard let text else { return "null" }
             var out = "\""
@@ -152,10 +149,9 @@ public struct RecordRelease: Sendable {
             }
             return out + "\""
         }
-        let bucket = digest?.bucket ?? log.bucket
-        return "\"trailproof\":{\"logFile\":\(quoted("s3://\(log.bucket)/\(log.key)")),\"sha256\":\(quoted(log.actualSHA256)),"
-            + "\"digest\":\(quoted(log.digest.map { "s3://\(bucket)/\($0)" })),\"signatureSource\":\(quoted(digest?.signatureSource?.rawValue)),"
-            + "\"publicKeyFingerprint\":\(quoted(digest?.publicKeyFingerprint)),\"chain\":\(quoted(digest?.chain)),"
+        return "\"trailproof\":{\"logFile\":\(quoted("s3://\(file.bucket)/\(file.key)")),\"sha256\":\(quoted(file.sha256)),"
+            + "\"digest\":\(quoted("s3://\(file.digestBucket)/\(file.digestKey)")),\"signatureSource\":\(quoted(file.signatureSource?.rawValue)),"
+            + "\"publicKeyFingerprint\":\(quoted(file.publicKeyFingerprint)),\"chain\":\(quoted(file.chain)),"
             + "\"verifiedAt\":\(quoted(verifiedAt))}"
     }
 }
@@ -186,15 +182,20 @@ struct DedupeWindow {
     }
 
     /// FNV-1a, 64 bits, over the ID's UTF-8 bytes.
-    static func hash(_ id: String) -> UInt64 {
+    static func hash(_ utf8: ArraySlice<UInt8>) -> UInt64 {
         var value: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in id.utf8 { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        for byte in utf8 { value = (value ^ UInt64(byte)) &* 0x100_0000_01b3 }
         return value
     }
 
+    /// True when `id` was seen within the window of `time`; remembers it otherwise.
     mutating func isDuplicate(_ id: String, at time: UTCTime?) -> Bool {
+        isDuplicate(hash: DedupeWindow.hash(Array(id.utf8)[...]), at: time)
+    }
+
+    /// `isDuplicate(_:at:)` for an ID already hashed.
+    mutating func isDuplicate(hash key: UInt64, at time: UTCTime?) -> Bool {
         let when = time?.secondsSinceEpoch ?? newest
-        let key = DedupeWindow.hash(id)
         if let earlier = seen[key], abs(when - earlier) <= seconds { return true }
         seen[key] = when
         newest = max(newest, when)

@@ -2,16 +2,37 @@ import TrailproofNative
 
 /// Where released records go, one NDJSON line each, in order.
 public protocol RecordSink: AnyObject {
-    /// Takes one record line (without its newline) as two pieces, `body` then `tail` (the
-    /// record's bytes and the provenance added after them), from the log file `source`.
-    func write(_ body: ArraySlice<UInt8>, _ tail: ArraySlice<UInt8>, source: ReleasedLogFile) throws
+    /// Takes one record of the log file `source`.
+    func write(_ record: ReleasedRecord, source: ReleasedLogFile) throws
     /// Called after the last record of `source`: everything up to here may be made durable.
     func finishLogFile(_ source: ReleasedLogFile) throws
     /// Flushes and closes; after this, every record written is delivered.
     func close() throws
 }
 
-/// A log file whose records are being released, with its place in the trail.
+/// One released record: its exact bytes in its log file and the provenance member added to it.
+public struct ReleasedRecord {
+    /// The record's own bytes: one JSON object, exactly as CloudTrail wrote it.
+    public let bytes: ArraySlice<UInt8>
+    /// `"trailproof":{…}`, added as its last member; empty with `--provenance none`.
+    public let provenance: ArraySlice<UInt8>
+
+    /// The output line's length (without its newline).
+    public var lineCount: Int { provenance.isEmpty ? bytes.count : bytes.count + provenance.count + 1 }
+
+    /// Appends the output line (without its newline): the record's bytes up to its closing brace,
+    /// then, when there is provenance, a comma (none after `{`), the member, and the brace.
+    public func appendLine(to out: inout [UInt8]) {
+        guard !provenance.isEmpty else { out.append(contentsOf: bytes); return }
+        let open = bytes.dropLast()
+        out.append(contentsOf: open)
+        if open.last(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) != UInt8(ascii: "{") { out.append(UInt8(ascii: ",")) }
+        out.append(contentsOf: provenance)
+        out.append(UInt8(ascii: "}"))
+    }
+}
+
+/// A log file whose records are being released, with its place in the trail and its proof.
 public struct ReleasedLogFile: Sendable {
     /// Its key.
     public var key: String
@@ -21,6 +42,10 @@ public struct ReleasedLogFile: Sendable {
     public var location: TrailLocation?
     /// Its delivery time.
     public var time: UTCTime?
+    /// The SHA-256 of its uncompressed content (hex), as its digest lists it.
+    public var sha256: String
+    /// The digest that lists it, as s3://bucket/key.
+    public var digest: String
 }
 
 /// NDJSON to standard output or a file; gzip when the path ends in `.gz` (one gzip member per
@@ -54,9 +79,8 @@ public final class FileRecordSink: RecordSink {
         buffer.reserveCapacity(Self.flushSize + 65_536)
     }
 
-    public func write(_ body: ArraySlice<UInt8>, _ tail: ArraySlice<UInt8>, source: ReleasedLogFile) throws {
-        buffer.append(contentsOf: body)
-        buffer.append(contentsOf: tail)
+    public func write(_ record: ReleasedRecord, source: ReleasedLogFile) throws {
+        record.appendLine(to: &buffer)
         buffer.append(UInt8(ascii: "\n"))
         if buffer.count >= Self.flushSize { try flush() }
     }

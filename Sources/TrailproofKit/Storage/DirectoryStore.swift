@@ -12,6 +12,10 @@ public struct DirectoryStore: ObjectStore {
     public let resolvedRoot: String
     /// Resolved directories by key prefix, so that a file costs one lstat rather than a realpath.
     private let resolvedDirectories = ResolvedDirectoryCache()
+    /// When set, `listKeys` skips the date folders (`YYYY/MM/DD` under a trail folder's region)
+    /// before this day, as `S3Store` does with start-after: an incremental run reads only what
+    /// came after what it verified before. `listObjects` always lists everything.
+    public var listFrom: UTCTime?
 
     /// Opens `root`.
     /// - Throws: `StoreError.storeUnusable` when it is not a readable directory.
@@ -28,21 +32,38 @@ public struct DirectoryStore: ObjectStore {
     public var displayName: String { root }
 
     public func listKeys() throws -> [String] {
+        try listKeys(from: listFrom)
+    }
+
+    private func listKeys(from day: UTCTime?) throws -> [String] {
         var keys: [String] = []
         var visited: Set<String> = [resolvedRoot]
-        try walk(directory: resolvedRoot, keyPrefix: "", keys: &keys, visited: &visited)
+        try walk(directory: resolvedRoot, keyPrefix: "", keys: &keys, visited: &visited, floor: day?.keyDatePath)
         return keys
     }
 
-    /// Every file with its size and modification time (as its content tag).
+    /// Every file with its size and modification time (as its content tag), never windowed.
     public func listObjects() throws -> [ListedObject] {
-        try listKeys().map { key in
+        try listKeys(from: nil).map { key in
             let status = (try? path(for: key)).flatMap { $0 }.flatMap(LocalFile.sizeAndModification)
             return ListedObject(key: key, size: status?.size, tag: status.map { String($0.modified) })
         }
     }
 
-    private func walk(directory: String, keyPrefix: String, keys: inout [String], visited: inout Set<String>) throws {
+    /// True when the folder `key` (ending in /) is a date folder of a trail folder that lies
+    /// wholly before `floor` (`YYYY/MM/DD`).
+    static func isDateFolder(_ key: String, before floor: String) -> Bool {
+        let parts = key.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        guard let trail = parts.lastIndex(where: { $0 == "CloudTrail" || $0 == "CloudTrail-Digest" }), trail + 2 < parts.endIndex
+        else { return false }
+        let date = parts[(trail + 2)...]
+        guard (1...3).contains(date.count), zip(date, [4, 2, 2]).allSatisfy({ $0.count == $1 && $0.allSatisfy { $0.isASCII && $0.isNumber } })
+        else { return false }
+        let path = date.joined(separator: "/")
+        return path < floor.prefix(path.count)
+    }
+
+    private func walk(directory: String, keyPrefix: String, keys: inout [String], visited: inout Set<String>, floor: String?) throws {
         let entries: [(name: String, kind: FileKind)]
         do {
             entries = try LocalFile.listDirectory(directory)
@@ -56,14 +77,16 @@ public struct DirectoryStore: ObjectStore {
             case .regular:
                 keys.append(key)
             case .directory:
-                try walk(directory: path, keyPrefix: key + "/", keys: &keys, visited: &visited)
+                if let floor, Self.isDateFolder(key + "/", before: floor) { continue }
+                try walk(directory: path, keyPrefix: key + "/", keys: &keys, visited: &visited, floor: floor)
             case .symlink:
                 guard let target = LocalFile.realPath(path), isInsideRoot(target) else { continue }
                 switch try? LocalFile.kind(of: target) {
                 case .regular: keys.append(key)
                 case .directory:
                     guard visited.insert(target).inserted else { continue }
-                    try walk(directory: target, keyPrefix: key + "/", keys: &keys, visited: &visited)
+                    if let floor, Self.isDateFolder(key + "/", before: floor) { continue }
+                    try walk(directory: target, keyPrefix: key + "/", keys: &keys, visited: &visited, floor: floor)
                 default: continue
                 }
             case .other:

@@ -1,13 +1,25 @@
 import Synchronization
 import TrailproofNative
 
-/// Hashes log files listed by verified digests, in parallel, streamed through gunzip and SHA-256.
+/// Hashes log files listed by verified digests, in parallel, streamed through gunzip and SHA-256;
+/// with a consumer, also hands it each valid file's content from the same read, in job order.
 struct LogHashCheck {
     /// One log file to check.
     struct Job: Sendable {
         let entry: LogFileEntry
         let digestKey: String
         let time: UTCTime?
+        /// Who vouches for it: what a consumer learns when it proves valid.
+        let proof: Proof
+    }
+
+    /// The digest behind a job (authentic, or the job would not exist).
+    struct Proof: Sendable {
+        let digestBucket: String
+        let digestEnd: UTCTime
+        let chain: ChainID
+        let signatureSource: SignatureSource?
+        let publicKeyFingerprint: String
     }
 
     let store: ObjectStore
@@ -19,16 +31,20 @@ struct LogHashCheck {
         let digest: MessageDigest
     }
 
-    /// Runs every job and returns one record per job, in job order.
-    /// - Throws: `StoreError.fetchFailed` when a log file could not be fetched at all.
-    func run(_ jobs: [Job], progress: (@Sendable (VerificationProgress) -> Void)?) throws -> [LogFileRecord] {
+    /// Runs every job and returns one record per job, in job order; each valid file a consumer
+    /// wants goes to it from the same read, in job order.
+    /// - Throws: `StoreError.fetchFailed` when a log file could not be fetched at all, and what
+    ///   the consumer's `deliver` throws.
+    func run(_ jobs: [Job], consumer: (any VerifiedLogFileConsumer)? = nil,
+             progress: (@Sendable (VerificationProgress) -> Void)?) throws -> [LogFileRecord] {
+        if let consumer { return try run(jobs, releasingTo: consumer, progress: progress) }
         let counters = Counters()
         let total = jobs.count
         let store = self.store
         let results = try parallelMap(count: jobs.count, workers: workers, makeState: {
             WorkerState(decoder: try GzipDecoder(), digest: try MessageDigest(.sha256))
         }, job: { state, index in
-            let result = LogHashCheck.check(jobs[index], store: store, state: &state)
+            let result = LogHashCheck.check(jobs[index], store: store, state: &state, keeping: nil).map(\.record)
             let (done, bytes) = counters.add(bytes: (try? result.get().uncompressedBytes ?? 0) ?? 0)
             progress?(.logFiles(done: done, total: total, bytes: bytes))
             return result
@@ -36,26 +52,71 @@ struct LogHashCheck {
         return try results.map { try $0.get() }
     }
 
-    static func check(_ job: Job, store: ObjectStore, state: inout WorkerState) -> Result<LogFileRecord, StoreError> {
+    private func run<Consumer: VerifiedLogFileConsumer>(_ jobs: [Job], releasingTo consumer: Consumer,
+                                                        progress: (@Sendable (VerificationProgress) -> Void)?) throws -> [LogFileRecord] {
+        let counters = Counters()
+        let total = jobs.count
+        let store = self.store
+        // A valid file's content waits for every earlier one: one file per worker, plus one, at most.
+        let results = try parallelMapDeliveringInOrder(count: jobs.count, workers: workers, window: workers + 1, makeState: {
+            WorkerState(decoder: try GzipDecoder(), digest: try MessageDigest(.sha256))
+        }, job: { state, index -> (Result<LogFileRecord, StoreError>, (VerifiedLogFile, Consumer.Prepared)?) in
+            let job = jobs[index]
+            let file = VerifiedLogFile(key: job.entry.object, bucket: job.entry.bucket, time: job.time, sha256: job.entry.hashValue,
+                                       digestKey: job.digestKey, digestBucket: job.proof.digestBucket, digestEnd: job.proof.digestEnd,
+                                       chain: chainLabel(job.proof.chain), signatureSource: job.proof.signatureSource,
+                                       publicKeyFingerprint: job.proof.publicKeyFingerprint)
+            let result = LogHashCheck.check(job, store: store, state: &state, keeping: consumer.wants(file) ? consumer.byteLimit : nil)
+            let (done, bytes) = counters.add(bytes: (try? result.get().record.uncompressedBytes ?? 0) ?? 0)
+            progress?(.logFiles(done: done, total: total, bytes: bytes))
+            guard case .success(let checked) = result, checked.record.verdict == .valid, let content = checked.content else {
+                return (result.map(\.record), nil)
+            }
+            return (.success(checked.record), (file, consumer.prepare(file, content)))
+        }, deliver: { _, delivery in
+            if let (file, prepared) = delivery { try consumer.deliver(file, prepared) }
+        })
+        return try results.map { try $0.get() }
+    }
+
+    /// A checked log file, and its content when it was kept.
+    struct Checked {
+        var record: LogFileRecord
+        var content: VerifiedLogFile.Content?
+    }
+
+    /// Hashes one log file; with `keeping`, also keeps its uncompressed bytes, up to that many.
+    static func check(_ job: Job, store: ObjectStore, state: inout WorkerState, keeping limit: Int?) -> Result<Checked, StoreError> {
         var record = LogFileRecord(key: job.entry.object, bucket: job.entry.bucket, digest: job.digestKey, verdict: .valid,
                                    detail: nil, expectedSHA256: job.entry.hashValue, actualSHA256: nil,
                                    uncompressedBytes: nil, time: job.time)
-        func fail(_ verdict: LogFileVerdict, _ detail: String) -> Result<LogFileRecord, StoreError> {
+        func fail(_ verdict: LogFileVerdict, _ detail: String) -> Result<Checked, StoreError> {
             record.verdict = verdict
             record.detail = detail
-            return .success(record)
+            return .success(Checked(record: record))
         }
         var uncompressed: Int64 = 0
+        var kept: [UInt8] = []
+        var keeping = limit != nil
         do {
             guard let actual = try store.gunzipAndHash(job.entry.object, decoder: state.decoder, sha256: state.digest,
-                                                       restart: { uncompressed = 0 }, { uncompressed += Int64($0.count) })
-            else { return fail(.missing, "listed by \(job.digestKey) but absent") }
+                                                       restart: { uncompressed = 0; kept = []; keeping = limit != nil }, { output in
+                uncompressed += Int64(output.count)
+                guard keeping else { return }
+                if let limit, uncompressed > Int64(limit) {
+                    keeping = false
+                    kept = []
+                } else {
+                    kept.append(contentsOf: output)
+                }
+            }) else { return fail(.missing, "listed by \(job.digestKey) but absent") }
             record.actualSHA256 = actual
             record.uncompressedBytes = uncompressed
             guard actual == job.entry.hashValue else {
                 return fail(.modified, "SHA-256 of the uncompressed content is \(actual), the digest lists \(job.entry.hashValue)")
             }
-            return .success(record)
+            guard let limit else { return .success(Checked(record: record)) }
+            return .success(Checked(record: record, content: keeping ? .bytes(kept) : .tooLarge(limit: limit)))
         } catch let error as GzipError {
             return fail(.unreadable, "\(error) after \(uncompressed) uncompressed bytes")
         } catch StoreError.fetchFailed(let detail) {

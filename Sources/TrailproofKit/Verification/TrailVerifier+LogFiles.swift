@@ -19,7 +19,10 @@ extension TrailVerifier {
 
     /// Hashes every log file listed by an in-scope digest that proved authentic and vouches for
     /// its log files; lists the others as unverified. Returns every key listed by an authentic digest.
-    func checkLogFiles(in run: inout RunState, progress: (@Sendable (VerificationProgress) -> Void)?) throws -> Set<String> {
+    /// With a consumer, files are read in release order (chain, time, key) and each valid one is
+    /// handed to it from the same read.
+    func checkLogFiles(in run: inout RunState, consumer: (any VerifiedLogFileConsumer)?,
+                       progress: (@Sendable (VerificationProgress) -> Void)?) throws -> Set<String> {
         var jobs: [LogHashCheck.Job] = []
         var listed: Set<String> = []
         // Delivery minutes the inventory already parsed, so listed keys are not parsed again.
@@ -34,6 +37,9 @@ extension TrailVerifier {
             guard loaded.inScope else { continue }
             let verdict = run.checks[index].verdict
             let bucket = run.bucketByChain[loaded.name.chain] ?? digest.bucket
+            let proof = LogHashCheck.Proof(digestBucket: digest.bucket, digestEnd: digest.endTime, chain: loaded.name.chain,
+                                           signatureSource: run.checks[index].signatureSource,
+                                           publicKeyFingerprint: digest.publicKeyFingerprint)
             for entry in digest.logFiles {
                 let entryTime = minutes[entry.object] ?? logTime(entry: entry) ?? digest.endTime
                 var reason: String?
@@ -49,11 +55,15 @@ extension TrailVerifier {
                         key: entry.object, bucket: entry.bucket, digest: loaded.name.key, verdict: .unverified, detail: reason,
                         expectedSHA256: entry.hashValue, actualSHA256: nil, uncompressedBytes: nil, time: entryTime))
                 } else {
-                    jobs.append(.init(entry: entry, digestKey: loaded.name.key, time: entryTime))
+                    jobs.append(.init(entry: entry, digestKey: loaded.name.key, time: entryTime, proof: proof))
                 }
             }
         }
-        run.logRecords += try LogHashCheck(store: store, workers: options.workers).run(jobs, progress: progress)
+        if consumer != nil {
+            jobs.sort { ($0.proof.chain, $0.time ?? UTCTime(secondsSinceEpoch: 0), $0.entry.object, $0.digestKey)
+                < ($1.proof.chain, $1.time ?? UTCTime(secondsSinceEpoch: 0), $1.entry.object, $1.digestKey) }
+        }
+        run.logRecords += try LogHashCheck(store: store, workers: options.workers).run(jobs, consumer: consumer, progress: progress)
         return listed
     }
 

@@ -27,7 +27,10 @@ public struct TrailVerifier: Sendable {
     /// Runs the whole verification and also returns each chain's head for the next run: the
     /// newest digest of the unbroken run of valid digests, each with only valid log files, after
     /// the previous head (a failure keeps the head before it, so it is verified, and reported, again).
-    public func runWithHeads(progress: (@Sendable (VerificationProgress) -> Void)? = nil) throws
+    /// - Parameter consumer: takes every valid log file's content from verification's own read,
+    ///   in release order (see `VerifiedLogFileConsumer`).
+    public func runWithHeads(consumer: (any VerifiedLogFileConsumer)? = nil,
+                             progress: (@Sendable (VerificationProgress) -> Void)? = nil) throws
         -> (report: VerificationReport, heads: [String: TrailState.Head]) {
         progress?(.listing)
         let inventory = TrailInventory(keys: try store.listKeys(), selection: options.trailSelection)
@@ -42,7 +45,7 @@ public struct TrailVerifier: Sendable {
         checkSignatures(in: &run)
         checkLinks(in: &run)
         try buildLogFileLists(in: &run)
-        let listed = try checkLogFiles(in: &run, progress: progress)
+        let listed = try checkLogFiles(in: &run, consumer: consumer, progress: progress)
         findUnreferencedLogFiles(in: &run, listed: listed)
         findCoverageEdgeGaps(in: &run)
         findUnexpectedObjects(in: &run)

@@ -12,9 +12,10 @@ struct RecordsCommand: ParsableCommand {
         discussion: """
             Same sources, keys, windows and findings as `trailproof verify`: findings go to \\
             standard error, the summary too (records take standard output by default), and the \\
-            exit status is verify's (a log file that changed between verification and release \\
-            is a finding too). A record is released only if its log file's verdict is valid and \\
-            its SHA-256, read again in full, still matches its signed digest. Each line is the \\
+            exit status is verify's (a valid log file whose records cannot be released is a \\
+            finding too). A record is released only if its log file's verdict is valid: records \\
+            leave from verification's own read of the file, once its SHA-256 has matched its \\
+            signed digest in full. Each line is the \\
             record's exact bytes from the log file plus, unless --provenance none, a last member \\
             "trailproof" saying where it was proven (docs/records.md). Order: chain, log file \\
             time, position in the file. A record whose eventID was seen within --dedupe-hours \\
@@ -108,23 +109,24 @@ struct RecordsCommand: ParsableCommand {
     private func releaseOnce(holding held: StateFile?) throws -> (status: Int, stateFile: StateFile?) {
         let startedAt = UTCTime.now
         let (store, keys, verification, stateFile) = try inputs.resolve(holding: held)
-        let (report, heads, days) = try inputs.verifyRound(store: store, keys: keys, options: verification, stateFile: stateFile)
         var options = RecordRelease.Options()
         options.provenance = provenance == .full
         options.dedupeWindow = Int64(dedupeHours) * 3600
-        options.workers = verification.workers
         options.recentEventIDs = stateFile?.state.recentEventIDs ?? [:]
         options.releasedThrough = stateFile?.state.releasedThrough ?? [:]
         for match in matches { options.filter.add(match) }
         let sinks = try (outputs.isEmpty ? ["-"] : outputs).map { try sink($0, state: stateFile?.state) }
-        let summary = try RecordRelease(store: store, report: report, options: options)
-            .run(into: RecordSinks(sinks), verifiedAt: startedAt)
+        // Records leave from verification's own read of each log file, once its hash has matched.
+        let release = RecordRelease(options: options, sink: RecordSinks(sinks), verifiedAt: startedAt)
+        let (report, heads, days) = try inputs.verifyRound(store: store, keys: keys, options: verification, stateFile: stateFile,
+                                                           consumer: release)
+        let summary = try release.finish(report: report)
         if let stateFile {
             // Every sink has acknowledged: only now does the state move on.
             var next = stateFile.state
             next.heads = heads
             next.days = days
-            next.recentEventIDs = summary.recentEventIDs
+            next.recentEventIDs = release.recentEventIDs()
             next.releasedThrough = summary.releasedThrough
             for (output, sink) in zip(outputs, sinks) {
                 if let file = sink as? FileRecordSink, let bytes = file.acknowledgedBytes { next.sinkOffsets[output] = bytes }
@@ -139,14 +141,14 @@ struct RecordsCommand: ParsableCommand {
         lines.append("Records: \(summary.released) released from \(summary.logFilesReleased) log files, \(summary.duplicates) duplicates dropped, \(summary.filteredOut) not matching --match")
         let withheld = summary.withheldLogFilesByVerdict.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
         if !withheld.isEmpty { lines.append("Withheld log files: " + withheld.joined(separator: ", ")) }
-        if summary.changedSinceVerification > 0 {
-            lines.append("trailproof: log-file changed: \(summary.changedSinceVerification) valid log files no longer matched their digest when read again: withheld")
+        for file in summary.unreleasable {
+            lines.append("trailproof: log-file unreleasable: \(file.key): valid, but its records were withheld: \(file.reason)")
         }
         Output.writeStandardError(lines.map(TerminalText.escaped))
         if !inputs.common.reports.isEmpty {
             try inputs.common.finishReports(report, startedAt: startedAt, s3: { [aws = inputs.aws] in S3Client(http: try aws.client()) })
         }
-        return (max(report.totals.exitStatus, summary.changedSinceVerification > 0 ? 1 : 0), stateFile)
+        return (max(report.totals.exitStatus, summary.unreleasable.isEmpty ? 0 : 1), stateFile)
     }
 }
 
@@ -173,8 +175,8 @@ extension RecordsCommand {
 final class RecordSinks: RecordSink {
     private let sinks: [RecordSink]
     init(_ sinks: [RecordSink]) { self.sinks = sinks }
-    func write(_ body: ArraySlice<UInt8>, _ tail: ArraySlice<UInt8>, source: ReleasedLogFile) throws {
-        for sink in sinks { try sink.write(body, tail, source: source) }
+    func write(_ record: ReleasedRecord, source: ReleasedLogFile) throws {
+        for sink in sinks { try sink.write(record, source: source) }
     }
     func finishLogFile(_ source: ReleasedLogFile) throws { for sink in sinks { try sink.finishLogFile(source) } }
     func close() throws { for sink in sinks { try sink.close() } }

@@ -74,10 +74,12 @@ struct RunOptions: ParsableArguments {
     }
 
     /// Verifies `store`, with a progress line on a terminal, and returns the chains' heads for a state file.
-    func verifyWithHeads(_ store: ObjectStore, keys: PublicKeyRing, options: VerificationOptions) throws
+    /// With `consumer`, valid log files' content goes to it from verification's own read.
+    func verifyWithHeads(_ store: ObjectStore, keys: PublicKeyRing, options: VerificationOptions,
+                         consumer: (any VerifiedLogFileConsumer)? = nil) throws
         -> (report: VerificationReport, heads: [String: TrailState.Head]) {
         let progress = ProgressLine(enabled: LocalFile.standardErrorIsTerminal)
-        let result = try TrailVerifier(store: store, keys: keys, options: options).runWithHeads(progress: progress.report)
+        let result = try TrailVerifier(store: store, keys: keys, options: options).runWithHeads(consumer: consumer, progress: progress.report)
         progress.finish()
         return result
     }

@@ -85,9 +85,13 @@ struct VerifyInputs: ParsableArguments {
             }
             store = s3
         } else {
-            let directory = try DirectoryStore(root: root)
+            var directory = try DirectoryStore(root: root)
             heldState = try held ?? state.map { try StateFile(path: $0, source: directory.displayName) }
             options.verifiedHeads = heldState?.state.heads ?? [:]
+            // With a state, the listing starts at the oldest head's day, as on S3.
+            if let oldestHead = options.verifiedHeads.values.map(\.endTime).min() {
+                directory.listFrom = oldestHead.adding(seconds: -S3Store.listingMargin)
+            }
             if keysFromArchive {
                 guard let path = try directory.path(for: ArchiveManifest.keysFileName) else {
                     throw ValidationError("--keys-from-archive: \(root) holds no \(ArchiveManifest.keysFileName)")
@@ -115,14 +119,18 @@ struct VerifyInputs: ParsableArguments {
     /// Verifies the run resolved from these inputs; with --recheck, also re-verifies the past day
     /// folders whose fingerprint changed since the state recorded them. Returns the (merged)
     /// report, the chains' next heads and the day fingerprints to save.
-    func verifyRound(store: ObjectStore, keys: PublicKeyRing, options: VerificationOptions, stateFile: StateFile?) throws
+    func verifyRound(store: ObjectStore, keys: PublicKeyRing, options: VerificationOptions, stateFile: StateFile?,
+                     consumer: (any VerifiedLogFileConsumer)? = nil) throws
         -> (report: VerificationReport, heads: [String: TrailState.Head], days: [String: String]) {
-        var (report, heads) = try common.verifyWithHeads(store, keys: keys, options: options)
+        var (report, heads) = try common.verifyWithHeads(store, keys: keys, options: options, consumer: consumer)
         guard recheck, let stateFile else { return (report, heads, stateFile?.state.days ?? [:]) }
         // The whole listing, not the windowed one: the past is what is checked here.
         let pastStore: ObjectStore
         if let s3 = store as? S3Store {
             pastStore = S3Store(bucket: s3.bucket, prefix: s3.prefix, client: s3.client)
+        } else if var directory = store as? DirectoryStore {
+            directory.listFrom = nil
+            pastStore = directory
         } else {
             pastStore = store
         }

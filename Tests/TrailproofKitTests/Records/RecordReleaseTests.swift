@@ -11,20 +11,27 @@ import TrailproofTrailGen
         var lines: [[UInt8]] = []
         var finishedFiles: [String] = []
         var closed = false
-        func write(_ body: ArraySlice<UInt8>, _ tail: ArraySlice<UInt8>, source: ReleasedLogFile) throws { lines.append(Array(body) + Array(tail)) }
+        func write(_ record: ReleasedRecord, source: ReleasedLogFile) throws {
+            var line: [UInt8] = []
+            record.appendLine(to: &line)
+            lines.append(line)
+        }
         func finishLogFile(_ source: ReleasedLogFile) throws { finishedFiles.append(source.key) }
         func close() throws { closed = true }
     }
 
-    static func release(_ scenario: TrailScenario, _ configure: (inout RecordRelease.Options) -> Void = { _ in })
+    static func release(_ scenario: TrailScenario, workers: Int = VerificationOptions.defaultWorkers,
+                        _ configure: (inout RecordRelease.Options) -> Void = { _ in })
         throws -> (VerificationReport, RecordRelease.Summary, CollectingSink) {
-        let report = try scenario.verify()
         var options = RecordRelease.Options()
         configure(&options)
         let sink = CollectingSink()
-        let summary = try RecordRelease(store: try scenario.store, report: report, options: options)
-            .run(into: sink, verifiedAt: UTCTime(secondsSinceEpoch: 1_800_000_000))
-        return (report, summary, sink)
+        let release = RecordRelease(options: options, sink: sink, verifiedAt: UTCTime(secondsSinceEpoch: 1_800_000_000))
+        var verification = VerificationOptions()
+        verification.workers = workers
+        let report = try TrailVerifier(store: try scenario.store, keys: try scenario.keyRing(), options: verification)
+            .runWithHeads(consumer: release).report
+        return (report, try release.finish(report: report), sink)
     }
 
     /// The uncompressed bytes of a log file.
@@ -101,24 +108,65 @@ import TrailproofTrailGen
         #expect(summary.logFilesReleased == report.logFiles.filter { $0.verdict == .valid }.count)
     }
 
-    @Test func aLogFileChangedAfterVerificationIsWithheld() throws {
-        let scenario = try TrailScenario("records-toctou") { $0.hours = 3 }
+    @Test func aValidLogFileLargerThanTheLimitIsWithheldAndNamed() throws {
+        let scenario = try TrailScenario("records-too-large") { $0.hours = 3; $0.eventsPerLogFile = 2...40 }
         defer { scenario.scratch.remove() }
-        let report = try scenario.verify()
-        let target = scenario.trail.logFiles[0].key
-        try scenario.trail.modifyLogFile(target)
+        let sizes = try scenario.trail.logFiles.map { try Self.body(scenario, $0.key).count }
+        let limit = sizes.sorted()[sizes.count / 2]
+        let (report, summary, sink) = try Self.release(scenario) { $0.logFileSizeLimit = limit; $0.provenance = true }
+        let large = Set(zip(scenario.trail.logFiles, sizes).filter { $0.1 > limit }.map(\.0.key))
+        #expect(!large.isEmpty)
+        #expect(Set(summary.unreleasable.map(\.key)) == large)
+        #expect(summary.unreleasable.allSatisfy { $0.reason.contains("larger than \(limit)") })
+        #expect(summary.logFilesReleased == report.totals.logFilesValid - large.count)
+        #expect(!sink.lines.contains { line in large.contains { String(decoding: line, as: UTF8.self).contains($0) } })
+        #expect(report.totals.exitStatus == 0, "the proof itself is unaffected")
+    }
+
+    @Test(arguments: ["{\"Records\":{}}", "{\"records\":[]}", "[]", "{\"Records\":[{\"a\":1},]}", "{\"Records\":[1]}"])
+    func hashCheckedBytesThatAreNotRecordsAreNotGuessedAt(_ text: String) {
+        guard case .failure(let unreadable) = LogFileRecords.split(Array(text.utf8), keeping: []) else {
+            Issue.record("\(text) split")
+            return
+        }
+        #expect(!unreadable.reason.isEmpty)
+    }
+
+    @Test func recordsLeaveFromVerificationsOwnReadOfEachFile() throws {
+        // A store that counts reads: each log file is read once, whether records are released or not.
+        let scenario = try TrailScenario("records-one-read") { $0.hours = 4 }
+        defer { scenario.scratch.remove() }
+        let counting = CountingStore(try scenario.store)
+        let release = RecordRelease(options: .init(), sink: CollectingSink(), verifiedAt: .now)
+        let report = try TrailVerifier(store: counting, keys: try scenario.keyRing(), options: VerificationOptions())
+            .runWithHeads(consumer: release).report
+        let summary = try release.finish(report: report)
+        #expect(summary.logFilesReleased == scenario.trail.logFiles.count)
+        let logReads = counting.reads.filter { $0.key.contains("/CloudTrail/") }
+        #expect(logReads.count == scenario.trail.logFiles.count)
+        #expect(logReads.values.allSatisfy { $0 == 1 })
+    }
+
+    @Test func aTransferRetriedFromTheStartReleasesOnlyTheSecondAttempt() throws {
+        let scenario = try TrailScenario("records-retry") { $0.hours = 3 }
+        defer { scenario.scratch.remove() }
+        let (_, direct, directSink) = try Self.release(scenario)
         let sink = CollectingSink()
-        let summary = try RecordRelease(store: try scenario.store, report: report, options: RecordRelease.Options())
-            .run(into: sink, verifiedAt: .now)
-        #expect(summary.changedSinceVerification == 1)
-        #expect(!sink.lines.contains { String(decoding: $0, as: UTF8.self).contains(target) })
+        let release = RecordRelease(options: .init(), sink: sink, verifiedAt: UTCTime(secondsSinceEpoch: 1_800_000_000))
+        let retrying = RetryingStore(try scenario.store, brokenBytes: 100)
+        let report = try TrailVerifier(store: retrying, keys: try scenario.keyRing(), options: VerificationOptions())
+            .runWithHeads(consumer: release).report
+        let summary = try release.finish(report: report)
+        #expect(report.totals.exitStatus == 0)
+        #expect(summary.released == direct.released)
+        #expect(sink.lines == directSink.lines)
     }
 
     @Test func theOrderIsTheSameWhateverTheConcurrency() throws {
         let scenario = try TrailScenario("records-order") { $0.hours = 6; $0.regions = ["us-east-1", "eu-west-2"] }
         defer { scenario.scratch.remove() }
-        let one = try Self.release(scenario) { $0.workers = 1 }.2.lines
-        let many = try Self.release(scenario) { $0.workers = 7 }.2.lines
+        let one = try Self.release(scenario, workers: 1).2.lines
+        let many = try Self.release(scenario, workers: 7).2.lines
         #expect(one == many)
         #expect(!one.isEmpty)
     }
