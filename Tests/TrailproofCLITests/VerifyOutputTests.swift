@@ -50,6 +50,27 @@ import TrailproofTrailGen
         #expect(run.stderrLines.contains { $0.hasPrefix("trailproof: log-file modified:") && $0.contains(target) }, "\(run)")
     }
 
+    @Test func ndjsonFormatPrintsOneObjectALineWithTheFindingAndTotalsLast() throws {
+        let trail = try CLITrail("ndjson-format")
+        defer { trail.remove() }
+        let target = trail.trail.logFiles[0].key
+        try trail.trail.modifyLogFile(target)
+        let run = try trail.verify(["--format", "ndjson"])
+        #expect(run.status == 1, "\(run)")
+        let objects = try run.stdoutLines.filter { !$0.isEmpty }.map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
+        }
+        #expect(objects.filter { $0["kind"] as? String == "logFile" }.count == trail.trail.logFiles.count)
+        #expect(objects.contains { line in
+            let record = line["record"] as? [String: Any]
+            return line["kind"] as? String == "logFile" && record?["key"] as? String == target && record?["verdict"] as? String == "modified"
+        }, "\(run)")
+        let totals = try #require(objects.last)
+        #expect(totals["kind"] as? String == "totals")
+        #expect((totals["record"] as? [String: Any])?["exitStatus"] as? Int == 1, "\(totals)")
+        #expect(!run.stdout.contains("Result:"))
+    }
+
     @Test(arguments: ["--verbose", "-v"])
     func verbosePrintsALineForEveryDigestAndLogFile(_ flag: String) throws {
         let trail = try CLITrail("verbose")

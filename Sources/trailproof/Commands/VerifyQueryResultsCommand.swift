@@ -35,7 +35,10 @@ struct VerifyQueryResultsCommand: ParsableCommand {
     var publicKeys: [String] = []
 
     @Option(help: "Output format: text or json.")
-    var format: RunOptions.OutputFormat = .text
+    var format: Format = .text
+
+    /// Its report formats.
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     @Flag(name: .shortAndLong, help: "Print a line for every result file.")
     var verbose = false

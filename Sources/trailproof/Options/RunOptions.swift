@@ -18,7 +18,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Transfers in flight for S3 (default 32); threads hashing log files for a directory (default: one per core). At most 256.")
     var concurrency: Int?
 
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format: text, json (one document) or ndjson (one object a line: findings, chains, totals last).")
     var format: OutputFormat = .text
 
     @Option(name: .customLong("report"), help: ArgumentHelp(
@@ -34,7 +34,7 @@ struct RunOptions: ParsableArguments {
 
     /// Report formats.
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case text, json
+        case text, json, ndjson
     }
 
     func validate() throws {

@@ -70,11 +70,8 @@ struct VerifyInputs: ParsableArguments {
             let http = try aws.client()
             let stateFile = try held ?? state.map { try StateFile(path: $0, source: "s3://\(location.bucket)/\(location.prefix)") }
             options.verifiedHeads = stateFile?.state.heads ?? [:]
-            // With a state, the listing starts at the oldest head's day: older objects were verified before.
-            let oldestHead = options.verifiedHeads.values.map(\.endTime).min()
-            let listFrom = [options.start, options.verifiedHeads.isEmpty ? nil : oldestHead].compactMap { $0 }.min()
             let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: S3Client(http: http),
-                             listFrom: listFrom?.adding(seconds: -S3Store.listingMargin))
+                             listFrom: Self.listFrom(start: options.start, heads: options.verifiedHeads))
             heldState = stateFile
             options.bucket = options.bucket ?? location.bucket
             options.observedAt = Observation(time: .now, isLive: true)
@@ -88,10 +85,9 @@ struct VerifyInputs: ParsableArguments {
             var directory = try DirectoryStore(root: root)
             heldState = try held ?? state.map { try StateFile(path: $0, source: directory.displayName) }
             options.verifiedHeads = heldState?.state.heads ?? [:]
-            // With a state, the listing starts at the oldest head's day, as on S3.
-            if let oldestHead = options.verifiedHeads.values.map(\.endTime).min() {
-                directory.listFrom = oldestHead.adding(seconds: -S3Store.listingMargin)
-            }
+            // With a state, the listing starts at the oldest head's day, as on S3 (--start does not
+            // window a directory: an archive's claim is checked against everything it holds).
+            directory.listFrom = Self.listFrom(start: nil, heads: options.verifiedHeads)
             if keysFromArchive {
                 guard let path = try directory.path(for: ArchiveManifest.keysFileName) else {
                     throw ValidationError("--keys-from-archive: \(root) holds no \(ArchiveManifest.keysFileName)")
@@ -114,6 +110,16 @@ struct VerifyInputs: ParsableArguments {
         }
         options.publicKeySources = sources
         return (store, keys, options, heldState)
+    }
+
+    /// The day a listing may start at: a day before --start (the predecessor of the oldest digest
+    /// in scope, and older digests that show a restart, must be seen), and the delivery deadline
+    /// before the oldest head of a state (older objects were verified before; a log file
+    /// delivered just before a head may still be listed by the digest after it). Nil lists everything.
+    static func listFrom(start: UTCTime?, heads: [String: TrailState.Head]) -> UTCTime? {
+        let fromStart = start?.adding(seconds: -S3Store.listingMargin)
+        let fromHeads = heads.values.map(\.endTime).min()?.adding(seconds: -VerificationOptions.digestDeliveryDeadline)
+        return [fromStart, fromHeads].compactMap { $0 }.min()
     }
 
     /// Verifies the run resolved from these inputs; with --recheck, also re-verifies the past day

@@ -12,6 +12,7 @@ enum Output {
         guard summaryToStandardOutput else { return }
         switch format {
         case .json: FileHandle.standardOutput.write(Data(try JSONReport.encode(report)))
+        case .ndjson: FileHandle.standardOutput.write(Data(try NDJSONReport.render(report)))
         case .text: FileHandle.standardOutput.write(Data((text.summary.joined(separator: "\n") + "\n").utf8))
         }
     }
