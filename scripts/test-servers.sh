@@ -31,11 +31,12 @@ if ! command -v python3 >/dev/null 2>&1; then
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3 python3-pip >/dev/null
 fi
 # The readers of what trailproof writes: a headless browser for the HTML report, xmllint for the
-# JUnit schema (Debian packages), junitparser and Pillow (PyPI).
-if ! command -v chromium >/dev/null 2>&1 || ! command -v xmllint >/dev/null 2>&1 || ! command -v clickhouse-server >/dev/null 2>&1; then
-    echo "trailproof: installing chromium, libxml2-utils and clickhouse-server" >&2
+# JUnit schema, PyYAML for the Kubernetes example (Debian packages), junitparser and Pillow (PyPI).
+if ! command -v chromium >/dev/null 2>&1 || ! command -v xmllint >/dev/null 2>&1 || ! command -v clickhouse-server >/dev/null 2>&1 \
+    || ! python3 -c 'import yaml' >/dev/null 2>&1; then
+    echo "trailproof: installing chromium, libxml2-utils, clickhouse-server and python3-yaml" >&2
     as_root apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium libxml2-utils clickhouse-server >/dev/null
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium libxml2-utils clickhouse-server python3-yaml >/dev/null
 fi
 if ! python3 -c 'import moto.server, flask, flask_cors, boto3, awscli, junitparser, PIL, duckdb' >/dev/null 2>&1 || ! command -v aws >/dev/null 2>&1; then
     if ! python3 -m pip --version >/dev/null 2>&1; then

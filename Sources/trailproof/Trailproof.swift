@@ -19,7 +19,7 @@ struct Trailproof: ParsableCommand {
                  unusable key file, no digests)
             """,
         version: "0.1.0",
-        subcommands: [VerifyCommand.self, RecordsCommand.self, KeysCommand.self, ArchiveCommand.self, VerifyQueryResultsCommand.self]
+        subcommands: [VerifyCommand.self, RecordsCommand.self, KeysCommand.self, ArchiveCommand.self, VerifyQueryResultsCommand.self, MergeCommand.self]
     )
 
     /// Runs the command, mapping every usage error to exit status 2 (ArgumentParser's default is 64).

@@ -29,7 +29,7 @@ import Testing
 
     /// Every subcommand and its page.
     static let commandPages = [("verify", "trailproof-verify.1"), ("records", "trailproof-records.1"), ("keys", "trailproof-keys.1"), ("archive", "trailproof-archive.1"),
-                               ("verify-query-results", "trailproof-verify-query-results.1")]
+                               ("verify-query-results", "trailproof-verify-query-results.1"), ("merge", "trailproof-merge.1")]
     static let allPages = ["trailproof.1"] + commandPages.map(\.1)
 
     @Test(arguments: commandPages)

@@ -15,6 +15,8 @@ public struct TrailInventory: Sendable {
     public var otherObjects = 0
     /// Number of trail objects of other trails than the selected one (ignored).
     public var otherTrailObjects = 0
+    /// The newest object time of the whole listing, when this is a shard's part of it.
+    var listingNewestTime: UTCTime?
 
     /// Most folders named one by one in `ignoredByFolder`; the rest are counted together.
     static let ignoredFolderLimit = 100
@@ -94,12 +96,35 @@ public struct TrailInventory: Sendable {
         return parts.count > 1 ? parts[0] + "/" : "(top level)"
     }
 
+    /// Every location holding a digest or a log file.
+    public var locations: [TrailLocation] {
+        Array(Set(digestsByChain.keys.map(\.location)).union(logFilesByLocation.keys)).sorted()
+    }
+
+    /// The part of this inventory one shard verifies: the chains and log files of `owned`
+    /// locations; objects outside any location only when `keepsOthers`. Facts about the whole
+    /// listing (the newest object, every key) are kept as they are.
+    func restricted(to owned: Set<TrailLocation>, keepsOthers: Bool) -> TrailInventory {
+        var part = self
+        part.listingNewestTime = newestObjectTime
+        part.digestsByChain = digestsByChain.filter { owned.contains($0.key.location) }
+        part.logFilesByLocation = logFilesByLocation.filter { owned.contains($0.key) }
+        if !keepsOthers {
+            part.unexpected = []
+            part.ignoredByFolder = [:]
+            part.otherObjects = 0
+            part.otherTrailObjects = 0
+        }
+        return part
+    }
+
     /// Number of digest keys in all chains.
     public var digestCount: Int { digestsByChain.values.reduce(0) { $0 + $1.count } }
 
     /// The newest time any trail object's name gives (a digest's end, a log file's delivery minute);
     /// the epoch when there is none.
     public var newestObjectTime: UTCTime {
+        if let listingNewestTime { return listingNewestTime }
         var time = UTCTime(secondsSinceEpoch: 0)
         for names in digestsByChain.values { if let last = names.last { time = max(time, last.endTime) } }
         for names in logFilesByLocation.values { if let last = names.last { time = max(time, last.deliveryMinute) } }

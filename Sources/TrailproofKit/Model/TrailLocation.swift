@@ -28,6 +28,9 @@ public struct TrailLocation: Hashable, Comparable, Sendable, Codable {
         return parts.joined(separator: "/") + "/"
     }
 
+    /// `[prefix/]AWSLogs/[o-id/]ACCOUNT/REGION`: names the location in reports.
+    public var id: String { accountFolder + region }
+
     private var sortKey: String { "\(keyPrefix)\u{0}\(organizationID ?? "")\u{0}\(accountID)\u{0}\(region)" }
 
     public static func < (lhs: TrailLocation, rhs: TrailLocation) -> Bool { lhs.sortKey < rhs.sortKey }

@@ -26,6 +26,9 @@ public struct VerificationReport: Sendable, Codable {
     public var notices: [String]
     /// Counts.
     public var totals: Totals
+    /// For one shard of a sharded run (`--shard K/N`): which part it verified; absent otherwise
+    /// (and in the merged report).
+    public var shard: ShardRecord? = nil
 
     /// The tool that wrote a report.
     public struct ToolInfo: Sendable, Codable {

@@ -90,7 +90,15 @@ extension TrailVerifier {
             failedByLocation[failed.location, default: []].append((failed.span, (failed.key, failed.verdict)))
         }
         let failedIndex = failedByLocation.mapValues { SpanIndex($0) }
-        let gapIndex = SpanIndex(run.gaps.map { (span: $0.span, payload: ()) })
+        // Gaps by the location of their chain: a gap elsewhere says nothing about this log file.
+        var locationByChainLabel: [String: TrailLocation] = [:]
+        for chain in run.inventory.digestsByChain.keys { locationByChainLabel[chainLabel(chain)] = chain.location }
+        var gapsByLocation: [TrailLocation: [(span: TimeSpan, payload: Void)]] = [:]
+        for gap in run.gaps {
+            guard let location = locationByChainLabel[gap.chain] else { continue }
+            gapsByLocation[location, default: []].append((gap.span, ()))
+        }
+        let gapIndex = gapsByLocation.mapValues { SpanIndex($0) }
         var digestEnds: [TrailLocation: [UTCTime]] = [:]
         var firstStarts: [TrailLocation: UTCTime] = [:]
         for (chain, names) in run.inventory.digestsByChain {
@@ -135,7 +143,7 @@ extension TrailVerifier {
                 let firstStart = firstStarts[location] ?? oldest.adding(seconds: -3600)
                 if time < firstStart.adding(seconds: tolerance) && covering == oldest {
                     record(.beforeFirstDigest, "delivered before the first digest (starting \(firstStart.iso8601)) of its location: never covered")
-                } else if let gap = gapIndex.first(containing: time) {
+                } else if let gap = gapIndex[location]?.first(containing: time) {
                     record(.unreferenced, "listed by no digest: delivered during a gap in integrity coverage (\(gap.span.text))")
                 } else if let failed = failedIndex[location]?.first(containing: time)?.payload {
                     if failed.verdict == .missing || failed.verdict == .malformed {

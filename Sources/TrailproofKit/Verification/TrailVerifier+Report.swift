@@ -16,14 +16,9 @@ extension TrailVerifier {
                 referencedBy: nil, inferred: false))
         }
         digests += run.missing
-        digests.sort { ($0.chain, $0.span?.end ?? UTCTime(secondsSinceEpoch: 0), $0.key ?? "") < ($1.chain, $1.span?.end ?? UTCTime(secondsSinceEpoch: 0), $1.key ?? "") }
-
-        // Sort indices, not the records: moving large records is what a sort of 10^4+ of them costs.
-        let records = run.logRecords
-        let logFiles = records.indices.sorted {
-            (records[$0].key, records[$0].digest ?? "") < (records[$1].key, records[$1].digest ?? "")
-        }.map { records[$0] }
-        let gaps = run.gaps.sorted { ($0.chain, $0.span.start) < ($1.chain, $1.span.start) }
+        digests = VerificationReport.sortedDigests(digests)
+        let logFiles = VerificationReport.sortedLogFiles(run.logRecords)
+        let gaps = VerificationReport.sortedGaps(run.gaps)
 
         var chains: [ChainSummary] = []
         var recordsByChain: [String: [DigestRecord]] = [:]
@@ -37,29 +32,11 @@ extension TrailVerifier {
                 newestDigest: mine.last?.key, oldestDigest: mine.first?.key, coverage: coverage(of: chain, in: run)))
         }
 
-        var totals = VerificationReport.Totals()
-        totals.chains = chains.count
-        totals.digests = digests.count
-        totals.digestsValid = digests.filter { $0.verdict == .valid }.count
-        for record in digests { totals.digestsByVerdict[record.verdict.rawValue, default: 0] += 1 }
-        let listedLogs = logFiles.filter { $0.digest != nil }
-        totals.logFiles = listedLogs.count
-        totals.logFilesValid = listedLogs.filter { $0.verdict == .valid }.count
-        for record in logFiles { totals.logFilesByVerdict[record.verdict.rawValue, default: 0] += 1 }
-        totals.logFileBytesHashed = logFiles.reduce(0) { $0 + ($1.uncompressedBytes ?? 0) }
-        totals.gaps = gaps.count
-        totals.missingDigestHours = digests.filter { $0.verdict == .missing }.reduce(0) { $0 + ($1.hours ?? 1) }
-        totals.logFilesOutOfScope = run.logFilesOutOfScope
-        let objects = run.objects.sorted { ($0.key, $0.verdict.rawValue, $0.detail) < ($1.key, $1.verdict.rawValue, $1.detail) }
-        totals.objectFindings = objects.count
-        totals.findings = digests.filter { $0.verdict != .valid }.count + logFiles.filter { $0.verdict.isFinding }.count
-            + (options.allowGaps ? 0 : gaps.count) + objects.count
-        let validSpans = chains.flatMap(\.coverage)
-        if let start = validSpans.map(\.start).min(), let end = validSpans.map(\.end).max() {
-            totals.coveredSpan = TimeSpan(start: start, end: end)
-        }
-        totals.exitStatus = totals.findings > 0 ? 1 : 0
+        let objects = VerificationReport.sortedObjects(run.objects)
+        let totals = VerificationReport.Totals(chains: chains, digests: digests, logFiles: logFiles, gaps: gaps, objects: objects,
+                                               logFilesOutOfScope: run.logFilesOutOfScope, gapsAllowed: options.allowGaps)
 
+        // Sorted, the count of unchecked log files last: a merge of shard reports rebuilds the same list.
         var notices = run.notices
         if run.inventory.otherObjects > 0 {
             notices.append("\(run.inventory.otherObjects) objects outside CloudTrail's trail folders were ignored")
@@ -78,9 +55,8 @@ extension TrailVerifier {
                 notices.append("\(run.inventory.otherTrailObjects) objects of other trails, accounts or regions were ignored")
             }
         }
-        if run.logFilesOutOfScope > 0 {
-            notices.append("\(run.logFilesOutOfScope) log files listed by no digest in scope lie outside the requested window and were not checked")
-        }
+        notices = Array(Set(notices)).sorted()
+        if let outOfScope = VerificationReport.outOfScopeNotice(run.logFilesOutOfScope) { notices.append(outOfScope) }
         let window = options.digestEndTimeWindow
         let scope = VerificationReport.Scope(
             source: store.displayName, bucket: options.bucket, bucketAssumed: options.bucket == nil,

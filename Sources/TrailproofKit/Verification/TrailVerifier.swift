@@ -33,9 +33,18 @@ public struct TrailVerifier: Sendable {
                              progress: (@Sendable (VerificationProgress) -> Void)? = nil) throws
         -> (report: VerificationReport, heads: [String: TrailState.Head]) {
         progress?(.listing)
-        let inventory = TrailInventory(keys: try store.listKeys(), selection: options.trailSelection)
+        var inventory = TrailInventory(keys: try store.listKeys(), selection: options.trailSelection)
         guard inventory.digestCount > 0 else {
             throw VerifierError.noDigests(source: store.displayName, objects: inventory.allKeys.count)
+        }
+        var shardRecord: ShardRecord?
+        if let shard = options.shard {
+            guard options.archiveClaim == nil else { throw VerifierError.shardedArchiveClaim }
+            let locations = inventory.locations
+            let owned = shard.owned(of: locations)
+            inventory = inventory.restricted(to: owned, keepsOthers: shard.index == 0)
+            shardRecord = ShardRecord(index: shard.index, count: shard.count, locations: owned.sorted().map(\.id),
+                                      listingFingerprint: Shard.fingerprint(of: locations), locationsListed: locations.count)
         }
         var run = RunState(inventory: inventory, loadContext: LoadedDigest.Context(
             store: store, keys: keys, sizeLimit: options.digestSizeLimit,
@@ -50,7 +59,9 @@ public struct TrailVerifier: Sendable {
         findCoverageEdgeGaps(in: &run)
         findUnexpectedObjects(in: &run)
         checkArchiveClaim(in: &run)
-        return (assembleReport(from: run), nextHeads(from: run))
+        var report = assembleReport(from: run)
+        report.shard = shardRecord
+        return (report, nextHeads(from: run))
     }
 }
 

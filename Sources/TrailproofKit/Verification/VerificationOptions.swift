@@ -44,6 +44,9 @@ public struct VerificationOptions: Sendable {
     /// could have been covered (log names carry the delivery minute, not the second).
     public var deliveryTolerance: Int64 = 300
 
+    /// The part of a sharded run this one verifies (see `Shard`); nil verifies everything.
+    public var shard: Shard?
+
     /// Default options.
     public init() {}
 
@@ -138,11 +141,15 @@ public enum VerificationProgress: Sendable {
 public enum VerifierError: Error, Sendable, CustomStringConvertible {
     /// The store holds no digest file at all.
     case noDigests(source: String, objects: Int)
+    /// A sharded run was asked of an archive whose manifest's claim needs every chain at once.
+    case shardedArchiveClaim
 
     public var description: String {
         switch self {
         case .noDigests(let source, let objects):
             return "no CloudTrail digest files under \(source) (\(objects) objects looked at): expected [prefix/]AWSLogs/[o-id/]ACCOUNT/CloudTrail-Digest/REGION/YYYY/MM/DD/…json.gz; is this the bucket's root, and was log file validation on?"
+        case .shardedArchiveClaim:
+            return "--shard: this archive's manifest makes claims about every chain at once; verify it whole"
         }
     }
 }

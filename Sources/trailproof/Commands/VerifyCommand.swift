@@ -33,15 +33,36 @@ struct VerifyCommand: ParsableCommand {
                  log file, or a gap in coverage (unless --allow-gaps)
               2  usage or operational error (unreadable root, unusable key file,
                  no digests)
+
+            SHARDED RUNS
+              --shard K/N verifies part K (from 0) of N: whole bucket locations (account and
+              region), dealt out in sorted order. Write each shard's JSON report with
+              --report json=PATH (a file or s3://), then `trailproof merge` them into the
+              report and exit status a single run gives. --shard auto/N takes K from
+              JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or AWS_BATCH_JOB_ARRAY_INDEX.
+              A shard's own exit status is that of its part.
             """
     )
 
     @OptionGroup var inputs: VerifyInputs
 
+    @Option(help: ArgumentHelp("Verify part K (from 0) of N of the source, for `trailproof merge`; auto/N reads K from JOB_COMPLETION_INDEX or AWS_BATCH_JOB_ARRAY_INDEX.",
+                               valueName: "K/N"))
+    var shard: String?
+
+    func validate() throws {
+        guard let shard else { return }
+        if case .failure(let error) = Shard.parse(shard, environment: ProcessInfo.processInfo.environment) {
+            throw ValidationError(error.description)
+        }
+        if inputs.state != nil { throw ValidationError("--shard and --state cannot go together: a state follows whole chains from run to run") }
+    }
+
     func run() throws {
         let startedAt = UTCTime.now
         try Output.mappingOperationalErrors {
-            let (store, keys, options, stateFile) = try inputs.resolve()
+            var (store, keys, options, stateFile) = try inputs.resolve()
+            if let shard { options.shard = try Shard.parse(shard, environment: ProcessInfo.processInfo.environment).get() }
             let (report, heads, days) = try inputs.verifyRound(store: store, keys: keys, options: options, stateFile: stateFile)
             if let stateFile {
                 var next = stateFile.state

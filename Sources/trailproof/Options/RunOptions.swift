@@ -18,24 +18,10 @@ struct RunOptions: ParsableArguments {
     @Option(help: "Transfers in flight for S3 (default 32); threads hashing log files for a directory (default: one per core). At most 256.")
     var concurrency: Int?
 
-    @Option(help: "Output format: text, json (one document) or ndjson (one object a line: findings, chains, totals last).")
-    var format: OutputFormat = .text
-
-    @Option(name: .customLong("report"), help: ArgumentHelp(
-        "Also write a report: FORMAT=PATH, FORMAT json, ndjson, html, junit or markdown, PATH a file, - (standard output, instead of --format's) or s3://BUCKET/KEY (repeatable).",
-        valueName: "format=path"))
-    var reports: [String] = []
-
     @Flag(help: "Report gaps without failing: exit 0 when gaps are the only problem.")
     var allowGaps = false
 
-    @Flag(name: .shortAndLong, help: "Print a line for every digest and log file.")
-    var verbose = false
-
-    /// Report formats.
-    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-        case text, json, ndjson
-    }
+    @OptionGroup var output: ReportOutput
 
     func validate() throws {
         if let start, UTCTime(parsing: start) == nil {
@@ -46,12 +32,6 @@ struct RunOptions: ParsableArguments {
         }
         if let start = start.flatMap(UTCTime.init(parsing:)), let end = end.flatMap(UTCTime.init(parsing:)), end < start {
             throw ValidationError("--end is before --start")
-        }
-        for report in reports where ReportRequest(report) == nil {
-            throw ValidationError("--report \(report) is not FORMAT=PATH with FORMAT one of \(ReportRequest.Format.allCases.map(\.rawValue).joined(separator: ", ")) and PATH a file, - or s3://BUCKET/KEY")
-        }
-        if reportRequests.filter({ $0.destination == .standardOutput }).count > 1 {
-            throw ValidationError("only one --report can go to standard output (-)")
         }
         if let concurrency, !(1...VerificationOptions.maximumWorkers).contains(concurrency) {
             throw ValidationError("--concurrency must be from 1 to \(VerificationOptions.maximumWorkers)")
@@ -85,26 +65,17 @@ struct RunOptions: ParsableArguments {
     }
 
     /// The parsed --report options.
-    var reportRequests: [ReportRequest] { reports.compactMap(ReportRequest.init) }
+    var reportRequests: [ReportRequest] { output.reportRequests }
+    /// The --report options as given.
+    var reports: [String] { output.reports }
 
-    /// Prints `report` in the chosen format, writes every --report from the same report, and ends
-    /// with its exit status. A --report to `-` takes standard output's place.
+    /// See `ReportOutput.finish`.
     func finish(with report: VerificationReport, startedAt: UTCTime, s3: @escaping () throws -> S3Client) throws {
-        let requests = reportRequests
-        let toStandardOutput = requests.contains { $0.destination == .standardOutput }
-        try Output.write(report, format: format, verbose: verbose, summaryToStandardOutput: !toStandardOutput)
-        try finishReports(report, startedAt: startedAt, s3: s3)
-        if report.totals.exitStatus != 0 { throw ExitCode(Int32(report.totals.exitStatus)) }
+        try output.finish(with: report, startedAt: startedAt, s3: s3)
     }
 
-    /// Writes every --report of this run, all from `report`.
+    /// See `ReportOutput.finishReports`.
     func finishReports(_ report: VerificationReport, startedAt: UTCTime, s3: @escaping () throws -> S3Client) throws {
-        let requests = reportRequests
-        guard !requests.isEmpty else { return }
-        let set = try ReportSet(report)
-        let jsonPath = requests.first { $0.format == .json }?.pathText
-        let run = RunRecord(commandLine: CommandLine.arguments, startedAt: startedAt, endedAt: .now,
-                            host: ProcessInfo.processInfo.hostName, jsonReportSHA256: set.jsonSHA256, jsonReportPath: jsonPath)
-        try set.write(requests, run: run, standardOutput: { FileHandle.standardOutput.write(Data($0)) }, s3: s3)
+        try output.finishReports(report, startedAt: startedAt, s3: s3)
     }
 }

@@ -5,7 +5,7 @@ import TrailproofKit
 /// Where results and diagnostics go: results on stdout, `trailproof:` lines on stderr.
 enum Output {
     /// Problems to stderr; the summary (or JSON report) to stdout unless `summaryToStandardOutput` is false.
-    static func write(_ report: VerificationReport, format: RunOptions.OutputFormat, verbose: Bool,
+    static func write(_ report: VerificationReport, format: ReportOutput.Format, verbose: Bool,
                       summaryToStandardOutput: Bool = true) throws {
         let text = TextReport(report, verbose: verbose && format == .text)
         writeStandardError(text.problems)

@@ -1,0 +1,59 @@
+/// The orders and counts a report is assembled with, shared by a run and by a merge of shard
+/// reports, so that both give the same report for the same findings.
+extension VerificationReport {
+    /// Digest records by chain, then end time, then key.
+    static func sortedDigests(_ digests: [DigestRecord]) -> [DigestRecord] {
+        digests.sorted { ($0.chain, $0.span?.end ?? UTCTime(secondsSinceEpoch: 0), $0.key ?? "") < ($1.chain, $1.span?.end ?? UTCTime(secondsSinceEpoch: 0), $1.key ?? "") }
+    }
+
+    /// Log file records by key, then listing digest. Sorts indices, not the records: moving large
+    /// records is what a sort of 10^4+ of them costs.
+    static func sortedLogFiles(_ records: [LogFileRecord]) -> [LogFileRecord] {
+        records.indices.sorted {
+            (records[$0].key, records[$0].digest ?? "") < (records[$1].key, records[$1].digest ?? "")
+        }.map { records[$0] }
+    }
+
+    /// Gaps by chain, then start.
+    static func sortedGaps(_ gaps: [GapRecord]) -> [GapRecord] {
+        gaps.sorted { ($0.chain, $0.span.start) < ($1.chain, $1.span.start) }
+    }
+
+    /// Object findings by key, verdict, detail.
+    static func sortedObjects(_ objects: [ObjectRecord]) -> [ObjectRecord] {
+        objects.sorted { ($0.key, $0.verdict.rawValue, $0.detail) < ($1.key, $1.verdict.rawValue, $1.detail) }
+    }
+
+    /// The notice counting unlisted log files outside the window, when there are any.
+    static func outOfScopeNotice(_ count: Int) -> String? {
+        count > 0 ? "\(count) log files listed by no digest in scope lie outside the requested window and were not checked" : nil
+    }
+}
+
+extension VerificationReport.Totals {
+    /// The counts of a report's records.
+    init(chains: [ChainSummary], digests: [DigestRecord], logFiles: [LogFileRecord], gaps: [GapRecord], objects: [ObjectRecord],
+         logFilesOutOfScope: Int, gapsAllowed: Bool) {
+        self.init()
+        self.chains = chains.count
+        self.digests = digests.count
+        digestsValid = digests.filter { $0.verdict == .valid }.count
+        for record in digests { digestsByVerdict[record.verdict.rawValue, default: 0] += 1 }
+        let listedLogs = logFiles.filter { $0.digest != nil }
+        self.logFiles = listedLogs.count
+        logFilesValid = listedLogs.filter { $0.verdict == .valid }.count
+        for record in logFiles { logFilesByVerdict[record.verdict.rawValue, default: 0] += 1 }
+        logFileBytesHashed = logFiles.reduce(0) { $0 + ($1.uncompressedBytes ?? 0) }
+        self.gaps = gaps.count
+        missingDigestHours = digests.filter { $0.verdict == .missing }.reduce(0) { $0 + ($1.hours ?? 1) }
+        self.logFilesOutOfScope = logFilesOutOfScope
+        objectFindings = objects.count
+        findings = digests.filter { $0.verdict != .valid }.count + logFiles.filter { $0.verdict.isFinding }.count
+            + (gapsAllowed ? 0 : gaps.count) + objects.count
+        let validSpans = chains.flatMap(\.coverage)
+        if let start = validSpans.map(\.start).min(), let end = validSpans.map(\.end).max() {
+            coveredSpan = TimeSpan(start: start, end: end)
+        }
+        exitStatus = findings > 0 ? 1 : 0
+    }
+}

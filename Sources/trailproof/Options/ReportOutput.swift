@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import TrailproofKit
+import TrailproofNative
+
+/// How a report is printed and where else it is written: --format, --report, --verbose
+/// (`verify`, `archive`, `merge`).
+struct ReportOutput: ParsableArguments {
+    @Option(help: "Output format: text, json (one document) or ndjson (one object a line: findings, chains, totals last).")
+    var format: Format = .text
+
+    @Option(name: .customLong("report"), help: ArgumentHelp(
+        "Also write a report: FORMAT=PATH, FORMAT json, ndjson, html, junit or markdown, PATH a file, - (standard output, instead of --format's) or s3://BUCKET/KEY (repeatable).",
+        valueName: "format=path"))
+    var reports: [String] = []
+
+    @Flag(name: .shortAndLong, help: "Print a line for every digest and log file.")
+    var verbose = false
+
+    /// What --format prints.
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case text, json, ndjson
+    }
+
+    func validate() throws {
+        for report in reports where ReportRequest(report) == nil {
+            throw ValidationError("--report \(report) is not FORMAT=PATH with FORMAT one of \(ReportRequest.Format.allCases.map(\.rawValue).joined(separator: ", ")) and PATH a file, - or s3://BUCKET/KEY")
+        }
+        if reportRequests.filter({ $0.destination == .standardOutput }).count > 1 {
+            throw ValidationError("only one --report can go to standard output (-)")
+        }
+    }
+
+    /// The parsed --report options.
+    var reportRequests: [ReportRequest] { reports.compactMap(ReportRequest.init) }
+
+    /// Prints `report` in the chosen format, writes every --report from the same report, and ends
+    /// with its exit status. A --report to `-` takes standard output's place.
+    func finish(with report: VerificationReport, startedAt: UTCTime, s3: @escaping () throws -> S3Client) throws {
+        let requests = reportRequests
+        let toStandardOutput = requests.contains { $0.destination == .standardOutput }
+        try Output.write(report, format: format, verbose: verbose, summaryToStandardOutput: !toStandardOutput)
+        try finishReports(report, startedAt: startedAt, s3: s3)
+        if report.totals.exitStatus != 0 { throw ExitCode(Int32(report.totals.exitStatus)) }
+    }
+
+    /// Writes every --report of this run, all from `report`.
+    func finishReports(_ report: VerificationReport, startedAt: UTCTime, s3: @escaping () throws -> S3Client) throws {
+        let requests = reportRequests
+        guard !requests.isEmpty else { return }
+        let set = try ReportSet(report)
+        let jsonPath = requests.first { $0.format == .json }?.pathText
+        let run = RunRecord(commandLine: CommandLine.arguments, startedAt: startedAt, endedAt: .now,
+                            host: ProcessInfo.processInfo.hostName, jsonReportSHA256: set.jsonSHA256, jsonReportPath: jsonPath)
+        try set.write(requests, run: run, standardOutput: { FileHandle.standardOutput.write(Data($0)) }, s3: s3)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+import TrailproofKit
+import TrailproofTrailGen
+
+/// `verify --shard K/N` with `--report json=PATH`, then `trailproof merge`: the single run's
+/// report and exit status, through the built binary.
+@Suite struct ShardCLITests {
+    static func trail(_ label: String) throws -> CLITrail {
+        try CLITrail(label) { spec in
+            spec.hours = 3
+            spec.accounts = ["111122223333", "444455556666"]
+            spec.regions = ["us-east-1", "eu-west-2", "ap-south-1"]
+        }
+    }
+
+    /// Runs the N shards and returns their report paths.
+    static func shards(_ trail: CLITrail, count: Int, expectStatus status: Int32) throws -> [String] {
+        try (0..<count).map { index in
+            let path = trail.scratch.path + "/shard-\(index).json"
+            let run = try trail.verify(["--shard", "\(index)/\(count)", "--report", "json=\(path)"])
+            #expect([0, status].contains(run.status), "\(run)")
+            return path
+        }
+    }
+
+    @Test func mergedShardReportsPrintTheSingleRunsReportAndExitStatus() throws {
+        let trail = try Self.trail("shard-merge")
+        defer { trail.remove() }
+        try trail.trail.modifyLogFile(trail.trail.logFiles[3].key)
+        let single = try trail.verify(["--format", "json"])
+        #expect(single.status == 1, "\(single)")
+        let paths = try Self.shards(trail, count: 4, expectStatus: 1)
+        let merged = try BuiltBinary.run(["merge"] + paths.reversed() + ["--format", "json"])
+        #expect(merged.status == 1, "\(merged)")
+        #expect(merged.stdout == single.stdout)
+        #expect(merged.stderrLines.contains { $0.hasPrefix("trailproof: log-file modified:") }, "\(merged)")
+    }
+
+    @Test func aMissingOrDuplicatedShardIsExit2NeverAPass() throws {
+        let trail = try Self.trail("shard-missing")
+        defer { trail.remove() }
+        let paths = try Self.shards(trail, count: 3, expectStatus: 0)
+        let missing = try BuiltBinary.run(["merge", paths[0], paths[2]])
+        #expect(missing.status == 2, "\(missing)")
+        #expect(missing.stderr.contains("shard 1 of 3 missing"), "\(missing)")
+        let duplicated = try BuiltBinary.run(["merge", paths[0], paths[1], paths[2], paths[1]])
+        #expect(duplicated.status == 2, "\(duplicated)")
+        #expect(duplicated.stderr.contains("shard 1 is given twice"), "\(duplicated)")
+        let notJSON = try trail.writeFile("not.json", "{\"schemaVersion\": 1}")
+        let foreign = try BuiltBinary.run(["merge", paths[0], notJSON])
+        #expect(foreign.status == 2, "\(foreign)")
+        let whole = try trail.verify(["--report", "json=\(trail.scratch.path)/whole.json"])
+        #expect(whole.status == 0)
+        let unsharded = try BuiltBinary.run(["merge", trail.scratch.path + "/whole.json"])
+        #expect(unsharded.status == 2, "\(unsharded)")
+        #expect(unsharded.stderr.contains("made without --shard"), "\(unsharded)")
+        let merged = try BuiltBinary.run(["merge"] + paths)
+        #expect(merged.status == 0, "\(merged)")
+        #expect(merged.stdout.contains("Result: VERIFIED"), "\(merged)")
+    }
+
+    @Test(arguments: ["JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX"])
+    func autoTakesTheIndexABatchEngineSets(_ variable: String) throws {
+        let trail = try Self.trail("shard-auto-\(variable)")
+        defer { trail.remove() }
+        let binary = try BuiltBinary.location.get()
+        let path = trail.scratch.path + "/auto.json"
+        let run = try BuiltBinary.run(program: "/usr/bin/env", ["\(variable)=2", binary, "verify", trail.trail.root,
+                                                                "--public-keys", trail.trail.publicKeysFile, "--shard", "auto/3",
+                                                                "--report", "json=\(path)"])
+        #expect(run.status == 0, "\(run)")
+        let report = try JSONReport.decode(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        #expect(report.shard?.index == 2)
+        #expect(report.shard?.count == 3)
+        #expect(report.shard?.locations.count == 2, "6 locations dealt round robin")
+        let unset = try trail.verify(["--shard", "auto/3"])
+        #expect(unset.status == 2, "\(unset)")
+    }
+
+    @Test(arguments: [["--shard", "3/3"], ["--shard", "x"], ["--shard", "0/2", "--state", "/tmp/never-written.json"]])
+    func badShardOptionsAreExit2(_ arguments: [String]) throws {
+        let trail = try Self.trail("shard-bad")
+        defer { trail.remove() }
+        let run = try trail.verify(arguments)
+        #expect(run.status == 2, "\(run)")
+    }
+}

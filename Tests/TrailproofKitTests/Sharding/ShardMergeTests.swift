@@ -1,0 +1,131 @@
+import Foundation
+import Testing
+@testable import TrailproofKit
+import TrailproofNative
+import TrailproofTrailGen
+
+/// N shards merged give exactly the single run's report, for every kind of tampering the
+/// generator makes, on trails of several locations, for N = 1…5.
+@Suite struct ShardMergeTests {
+    /// A tampering of a generated trail of four locations (two accounts, two regions); it hits the
+    /// primary chain, so one location carries the finding and the others are clean.
+    struct Tampering: Sendable, CustomTestStringConvertible {
+        let name: String
+        var configure: @Sendable (inout TrailSpec) -> Void = { _ in }
+        var tamper: @Sendable (TrailScenario) throws -> Void = { _ in }
+        var testDescription: String { name }
+    }
+
+    static let tamperings: [Tampering] = [
+        Tampering(name: "valid"),
+        Tampering(name: "modified-log", tamper: { try $0.trail.modifyLogFile($0.digestWithLogs(1).logKeys[0]) }),
+        Tampering(name: "deleted-log", tamper: { try $0.trail.deleteObject($0.digestWithLogs(1).logKeys[0]) }),
+        Tampering(name: "truncated-log", tamper: { try $0.trail.truncateObject($0.digestWithLogs(0).logKeys[0]) }),
+        Tampering(name: "modified-digest", tamper: { try $0.trail.modifyDigest($0.digestWithLogs(2).key) }),
+        Tampering(name: "deleted-digest", tamper: { try $0.trail.deleteObject($0.digestWithLogs(2).key) }),
+        Tampering(name: "moved-digest", tamper: { scenario in
+            let target = scenario.digestWithLogs(1)
+            try scenario.trail.moveObject(target.key, to: target.key.replacingOccurrences(
+                of: target.endTime.compact(withSeconds: true), with: target.endTime.adding(seconds: 1).compact(withSeconds: true)))
+        }),
+        Tampering(name: "malformed-digest", tamper: { try $0.trail.overwriteObject($0.digests[2].key, with: Array("not gzip".utf8)) }),
+        Tampering(name: "two-deleted-digests", tamper: { scenario in for digest in scenario.digests[2..<4] { try scenario.trail.deleteObject(digest.key) } }),
+        Tampering(name: "stripped-newest-signature", tamper: { if let newest = $0.digests.last { try $0.trail.stripSignature(newest.key) } }),
+        Tampering(name: "stripped-middle-signature", tamper: { try $0.trail.stripSignature($0.digests[2].key) }),
+        Tampering(name: "resigned-digest", tamper: { scenario in
+            try scenario.trail.rewriteDigest(scenario.digestWithLogs(1).key, signer: try SigningAuthority.key(0)) { $0["logFiles"] = [] }
+        }),
+        Tampering(name: "planted-log", tamper: { _ = try $0.trail.plantLogFile(at: $0.digests[2].startTime.adding(seconds: 1200)) }),
+        Tampering(name: "not-yet-covered", tamper: { if let newest = $0.digests.last { _ = try $0.trail.plantLogFile(at: newest.endTime.adding(seconds: 900)) } }),
+        Tampering(name: "before-first-digest", tamper: { _ = try $0.trail.plantLogFile(at: $0.digests[0].startTime.adding(seconds: -7200)) }),
+        Tampering(name: "deleted-newest-with-logs", tamper: { scenario in
+            for digest in scenario.digests.suffix(2) {
+                try scenario.trail.deleteObject(digest.key)
+                for key in digest.logKeys { try scenario.trail.deleteObject(key) }
+            }
+        }),
+        Tampering(name: "stray-objects", tamper: { scenario in
+            let digest = scenario.digests[1].key
+            try scenario.trail.overwriteObject(digest.replacingOccurrences(of: ".json.gz", with: ".txt"), with: Array("x".utf8))
+            try scenario.trail.overwriteObject("AWSLogs/111122223333/Config/us-east-1/x.json", with: Array("{}".utf8))
+        }),
+        Tampering(name: "unknown-key", configure: { $0.unknownKeyDigests = [2] }),
+        Tampering(name: "key-rotation", configure: { $0.rotateKeyAtHour = 2 }),
+        Tampering(name: "chain-restart", configure: { $0.hours = 7; $0.stopLogging = (afterHour: 2, hours: 2) }),
+        Tampering(name: "backfill", configure: { $0.hours = 6; $0.backfill = true }),
+        Tampering(name: "organization-prefix", configure: { $0.organizationID = "o-a1b2c3d4e5"; $0.keyPrefix = "cloudtrail/prod" }),
+    ]
+
+    static func report(_ scenario: TrailScenario, shard: Shard?) throws -> VerificationReport {
+        try scenario.verify { $0.shard = shard; $0.workers = 2 }
+    }
+
+    @Test(arguments: tamperings)
+    func mergedShardsGiveTheSingleRunsReport(_ tampering: Tampering) throws {
+        let scenario = try TrailScenario("shards-\(tampering.name)") { spec in
+            spec.seed = 40 + UInt64(Self.tamperings.firstIndex { $0.name == tampering.name } ?? 0)
+            spec.hours = 5
+            spec.accounts = ["111122223333", "444455556666"]
+            spec.regions = ["us-east-1", "eu-west-2"]
+            spec.homeRegion = "eu-west-2"
+            tampering.configure(&spec)
+        }
+        defer { scenario.scratch.remove() }
+        try tampering.tamper(scenario)
+        let single = try Self.report(scenario, shard: nil)
+        let expected = try JSONReport.encode(single)
+        for count in 1...5 {
+            let shards = try (0..<count).map { try Self.report(scenario, shard: Shard(index: $0, count: count)) }
+            #expect(Set(shards.flatMap { $0.shard?.locations ?? [] }).count == 4)
+            let merged = try ReportMerge.merge(shards.reversed())
+            let actual = try JSONReport.encode(merged)
+            #expect(actual == expected, "N=\(count): \(Self.firstDifference(actual, expected))")
+        }
+        // The tampering took (a clean trail stays clean; coverage that merely ends early is no finding without --end).
+        switch tampering.name {
+        case "valid", "key-rotation", "backfill", "organization-prefix", "stripped-middle-signature", "deleted-newest-with-logs":
+            #expect(single.totals.findings == 0)
+        case "not-yet-covered": #expect(single.logFiles.contains { $0.verdict == .notYetCovered })
+        case "before-first-digest": #expect(single.logFiles.contains { $0.verdict == .beforeFirstDigest })
+        default: #expect(single.totals.exitStatus == 1, "the tampering took")
+        }
+    }
+
+    /// Where two JSON texts first differ, for the failure message.
+    static func firstDifference(_ a: [UInt8], _ b: [UInt8]) -> String {
+        let index = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
+        let around = { (bytes: [UInt8]) in String(decoding: bytes[max(0, index - 120)..<min(bytes.count, index + 120)], as: UTF8.self) }
+        return "at byte \(index):\n  merged: \(around(a))\n  single: \(around(b))"
+    }
+
+    @Test func aMissingDuplicatedOrForeignShardIsRefused() throws {
+        let scenario = try TrailScenario("shards-refused") { $0.hours = 3; $0.accounts = ["111122223333", "444455556666"] }
+        defer { scenario.scratch.remove() }
+        let three = try (0..<3).map { try Self.report(scenario, shard: Shard(index: $0, count: 3)) }
+        #expect(throws: MergeError.missing(indices: [1], count: 3)) { try ReportMerge.merge([three[0], three[2]]) }
+        #expect(throws: MergeError.duplicated(index: 2)) { try ReportMerge.merge(three + [three[2]]) }
+        #expect(throws: MergeError.notAShard(position: 1)) { try ReportMerge.merge([three[0], try Self.report(scenario, shard: nil)]) }
+        let two = try Self.report(scenario, shard: Shard(index: 1, count: 2))
+        #expect(throws: MergeError.self) { try ReportMerge.merge([three[0], two, three[2]]) }
+        #expect(throws: MergeError.noReports) { try ReportMerge.merge([]) }
+        // A shard that lies about what it verified.
+        var liar = three[1]
+        liar.shard?.locations = three[0].shard?.locations ?? []
+        #expect(throws: MergeError.self) { try ReportMerge.merge([three[0], liar, three[2]]) }
+        // A shard that saw another listing.
+        var other = three[1]
+        other.shard?.listingFingerprint = String(repeating: "0", count: 64)
+        #expect(throws: MergeError.self) { try ReportMerge.merge([three[0], other, three[2]]) }
+    }
+
+    @Test(arguments: [("0/1", [:], 0, 1), ("2/5", [:], 2, 5), ("auto/4", ["JOB_COMPLETION_INDEX": "3"], 3, 4),
+                      ("auto/4", ["AWS_BATCH_JOB_ARRAY_INDEX": "1"], 1, 4)] as [(String, [String: String], Int, Int)])
+    func shardsParse(_ text: String, _ environment: [String: String], _ index: Int, _ count: Int) throws {
+        #expect(try Shard.parse(text, environment: environment).get() == Shard(index: index, count: count))
+    }
+
+    @Test(arguments: ["5/5", "-1/3", "1", "a/b", "1/0", "auto/3", "1/2/3", "", "/", "1/20000"])
+    func badShardsAreRefused(_ text: String) {
+        guard case .failure = Shard.parse(text, environment: [:]) else { Issue.record("\(text) parsed"); return }
+    }
+}
