@@ -73,11 +73,43 @@ public enum LocalFile {
         return out
     }
 
+    /// What `streamRegularFile` found at a path.
+    public enum RegularFileRead: Sendable {
+        /// A regular file, read to its end.
+        case read
+        /// Nothing there.
+        case absent
+        /// Something else (a symbolic link as the last component, a directory, a FIFO): not read.
+        case notRegular
+    }
+
+    /// Reads `path` like `stream` when it is a regular file, in one open (no separate stat):
+    /// a symbolic link as its last component is not followed, and a FIFO never blocks the open.
+    public static func streamRegularFile(_ path: String, chunkSize: Int = 1 << 20,
+                                         _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> RegularFileRead {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else {
+            if errno == ENOENT || errno == ENOTDIR { return .absent }
+            if errno == ELOOP || errno == ENXIO || errno == EISDIR { return .notRegular }
+            throw systemError("open \(path)")
+        }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw systemError("stat \(path)") }
+        guard info.st_mode & S_IFMT == S_IFREG else { return .notRegular }
+        try readChunks(fd, path: path, chunkSize: chunkSize, body)
+        return .read
+    }
+
     /// Reads `path` in chunks of at most `chunkSize` bytes, handing each to `body`.
     public static func stream(_ path: String, chunkSize: Int = 1 << 20, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw systemError("open \(path)") }
         defer { close(fd) }
+        try readChunks(fd, path: path, chunkSize: chunkSize, body)
+    }
+
+    private static func readChunks(_ fd: Int32, path: String, chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { buffer.deallocate() }
         while true {

@@ -25,9 +25,15 @@ public struct TrailInventory: Sendable {
     /// Classifies every key of a listing; with a `selection`, only that trail's objects count.
     public init(keys: [String], selection: TrailSelection? = nil) {
         var sidecars: [String] = []
-        for key in keys {
+        // Names are parsed on every core (in slices, in order); classified here, in listing order.
+        let slice = max(1, (keys.count + 7) / 8)
+        let parsed = (try? parallelMap(count: (keys.count + slice - 1) / slice, workers: VerificationOptions.defaultWorkers, makeState: { () }) { _, part in
+            keys[(part * slice)..<min(keys.count, (part + 1) * slice)].map(TrailObjectKey.init)
+        })?.flatMap { $0 } ?? keys.map(TrailObjectKey.init)
+        allKeys.reserveCapacity(keys.count)
+        for (key, name) in zip(keys, parsed) {
             allKeys.insert(key)
-            switch TrailObjectKey(key) {
+            switch name {
             case .digest(let name) where selection.map({ !$0.includes(name.chain) }) ?? false: otherTrailObjects += 1
             case .logFile(let name) where selection.map({ !$0.includes(name.location) }) ?? false: otherTrailObjects += 1
             case .digest(let name): digestsByChain[name.chain, default: []].append(name)

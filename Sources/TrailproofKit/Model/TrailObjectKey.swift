@@ -6,56 +6,126 @@ public enum TrailObjectKey: Hashable, Sendable {
     case logFile(LogFileKeyName)
 
     /// Recognises `key`, or returns nil for any other object (Insights, Config, sidecars, junk).
+    /// Byte-wise over the key's UTF-8, making strings only of the parts kept: a listing of a
+    /// million keys is parsed in about a second.
     public init?(_ key: String) {
-        let parts = TrailObjectKey.split(key, on: UInt8(ascii: "/"))
-        guard parts.count >= 8 else { return nil }
-        let count = parts.count
-        let fileName = parts[count - 1]
-        let (day, month, year) = (parts[count - 2], parts[count - 3], parts[count - 4])
-        let region = parts[count - 5]
-        let kindFolder = parts[count - 6]
-        let account = parts[count - 7]
-        guard kindFolder == "CloudTrail" || kindFolder == "CloudTrail-Digest",
-              TrailObjectKey.isAccountID(account), TrailObjectKey.isRegion(region),
-              year.count == 4, month.count == 2, day.count == 2,
-              let folderDate = UTCTime(parsing: "\(year)-\(month)-\(day)")
-        else { return nil }
-        var index = count - 8
-        var organizationID: String?
-        if parts[index].hasPrefix("o-"), parts[index] != "AWSLogs" {
-            organizationID = parts[index]
-            index -= 1
+        var key = key
+        key.makeContiguousUTF8()
+        guard let parsed = key.utf8.withContiguousStorageIfAvailable({ TrailObjectKey.parse(key, $0) }) ?? nil else { return nil }
+        self = parsed
+    }
+
+    private static func parse(_ key: String, _ bytes: UnsafeBufferPointer<UInt8>) -> TrailObjectKey? {
+        // The last nine slashes (at most) from the end: components count-1 (file) … count-9.
+        var slashes: [Int] = []
+        slashes.reserveCapacity(9)
+        var position = bytes.count - 1
+        while position >= 0 && slashes.count < 9 {
+            if bytes[position] == slash { slashes.append(position) }
+            position -= 1
         }
-        guard index >= 0, parts[index] == "AWSLogs" else { return nil }
-        let prefix = parts[0..<index].joined(separator: "/")
+        guard slashes.count >= 7 else { return nil }
+        // component(k): the k-th component from the end (0: the file name).
+        func component(_ k: Int) -> Range<Int> {
+            let end = k == 0 ? bytes.count : slashes[k - 1]
+            let start = k < slashes.count ? slashes[k] + 1 : 0
+            return start..<end
+        }
+        func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
+        func equals(_ range: Range<Int>, _ literal: StaticString) -> Bool {
+            guard range.count == literal.utf8CodeUnitCount else { return false }
+            let pointer = literal.utf8Start
+            for offset in 0..<range.count where bytes[range.lowerBound + offset] != pointer[offset] { return false }
+            return true
+        }
+        func number(_ range: Range<Int>) -> Int? {
+            guard !range.isEmpty else { return nil }
+            var value = 0
+            for index in range {
+                let byte = bytes[index]
+                guard byte >= zero, byte <= nine else { return nil }
+                value = value * 10 + Int(byte - zero)
+            }
+            return value
+        }
+        let fileName = component(0), dayPart = component(1), monthPart = component(2), yearPart = component(3)
+        let regionPart = component(4), kindPart = component(5), accountPart = component(6)
+        let isDigest: Bool
+        if equals(kindPart, "CloudTrail") { isDigest = false } else if equals(kindPart, "CloudTrail-Digest") { isDigest = true } else { return nil }
+        guard isAccountID(bytes, accountPart), isRegion(bytes, regionPart), yearPart.count == 4, monthPart.count == 2, dayPart.count == 2,
+              let year = number(yearPart), let month = number(monthPart), let day = number(dayPart),
+              UTCTime(year: year, month: month, day: day) != nil
+        else { return nil }
+        // [prefix/]AWSLogs/[o-id/]ACCOUNT: component 7 is AWSLogs, or an organization id before it.
+        guard slashes.count >= 7 else { return nil }
+        var logsIndex = 7
+        var organizationID: String?
+        let seventh = component(7)
+        if seventh.count >= 2, bytes[seventh.lowerBound] == UInt8(ascii: "o"), bytes[seventh.lowerBound + 1] == UInt8(ascii: "-") {
+            // Character-wise, as a person reads it: "o-" followed by a combining mark is not "o-".
+            let name = text(seventh)
+            if name.hasPrefix("o-") {
+                organizationID = name
+                logsIndex = 8
+            }
+        }
+        guard logsIndex <= slashes.count else { return nil }
+        let logs = component(logsIndex)
+        guard equals(logs, "AWSLogs") else { return nil }
+        let prefix = logs.lowerBound == 0 ? "" : text(0..<(logs.lowerBound - 1))
+        let account = text(accountPart), region = text(regionPart)
         let location = TrailLocation(keyPrefix: prefix, organizationID: organizationID, accountID: account, region: region)
 
-        guard fileName.hasSuffix(".json.gz") else { return nil }
-        let stem = String(fileName.dropLast(".json.gz".count))
-        var fields = TrailObjectKey.split(stem, on: UInt8(ascii: "_"))
-        if kindFolder == "CloudTrail-Digest" {
-            let isBackfill = fields.last == "backfill"
+        let suffix: StaticString = ".json.gz"
+        guard fileName.count > suffix.utf8CodeUnitCount,
+              equals((fileName.upperBound - suffix.utf8CodeUnitCount)..<fileName.upperBound, suffix) else { return nil }
+        let stem = fileName.lowerBound..<(fileName.upperBound - suffix.utf8CodeUnitCount)
+        var fields: [Range<Int>] = []
+        var fieldStart = stem.lowerBound
+        for index in stem where bytes[index] == underscore {
+            fields.append(fieldStart..<index)
+            fieldStart = index + 1
+        }
+        fields.append(fieldStart..<stem.upperBound)
+        func compactTime(_ range: Range<Int>, seconds: Bool) -> UTCTime? {
+            // YYYYMMDDTHHMM[SS]Z
+            guard range.count == (seconds ? 16 : 14), bytes[range.lowerBound + 8] == UInt8(ascii: "T"), bytes[range.upperBound - 1] == UInt8(ascii: "Z"),
+                  let year = number(range.lowerBound..<(range.lowerBound + 4)), let month = number((range.lowerBound + 4)..<(range.lowerBound + 6)),
+                  let day = number((range.lowerBound + 6)..<(range.lowerBound + 8)), let hour = number((range.lowerBound + 9)..<(range.lowerBound + 11)),
+                  let minute = number((range.lowerBound + 11)..<(range.lowerBound + 13))
+            else { return nil }
+            let second = seconds ? number((range.lowerBound + 13)..<(range.lowerBound + 15)) : 0
+            guard let second else { return nil }
+            return UTCTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+        }
+        func sameBytes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+            a.count == b.count && zip(a, b).allSatisfy { bytes[$0] == bytes[$1] }
+        }
+        if isDigest {
+            let isBackfill = equals(fields[fields.count - 1], "backfill")
             if isBackfill { fields.removeLast() }
             // ACCOUNT, CloudTrail-Digest, REGION, TRAIL (may hold underscores), HOME, TIMESTAMP
-            guard fields.count >= 6, fields[0] == account, fields[1] == "CloudTrail-Digest", fields[2] == region,
-                  let endTime = UTCTime(parsing: fields[fields.count - 1]), fields[fields.count - 1].count == 16,
-                  TrailObjectKey.isRegion(fields[fields.count - 2])
+            guard fields.count >= 6, sameBytes(fields[0], accountPart), equals(fields[1], "CloudTrail-Digest"), sameBytes(fields[2], regionPart),
+                  let endTime = compactTime(fields[fields.count - 1], seconds: true), isRegion(bytes, fields[fields.count - 2])
             else { return nil }
-            let trailName = fields[3..<(fields.count - 2)].joined(separator: "_")
-            guard TrailObjectKey.isTrailName(trailName) else { return nil }
-            self = .digest(DigestKeyName(
+            let trailName = fields[3].lowerBound..<fields[fields.count - 3].upperBound
+            guard isTrailName(bytes, trailName) else { return nil }
+            return .digest(DigestKeyName(
                 key: key,
-                chain: ChainID(location: location, trailName: trailName, homeRegion: fields[fields.count - 2], isBackfill: isBackfill),
+                chain: ChainID(location: location, trailName: text(trailName), homeRegion: text(fields[fields.count - 2]), isBackfill: isBackfill),
                 endTime: endTime))
-        } else {
-            // ACCOUNT, CloudTrail, REGION, YYYYMMDDTHHMMZ, UNIQUE
-            guard fields.count == 5, fields[0] == account, fields[1] == "CloudTrail", fields[2] == region,
-                  fields[3].count == 14, let time = UTCTime(parsing: fields[3]), TrailObjectKey.isUniquePart(fields[4]),
-                  time.keyDatePath == folderDate.keyDatePath
-            else { return nil }
-            self = .logFile(LogFileKeyName(key: key, location: location, deliveryMinute: time))
         }
+        // ACCOUNT, CloudTrail, REGION, YYYYMMDDTHHMMZ, UNIQUE
+        guard fields.count == 5, sameBytes(fields[0], accountPart), equals(fields[1], "CloudTrail"), sameBytes(fields[2], regionPart),
+              let time = compactTime(fields[3], seconds: false), isUniquePart(bytes, fields[4]),
+              sameBytes(fields[3].lowerBound..<(fields[3].lowerBound + 4), yearPart),
+              sameBytes((fields[3].lowerBound + 4)..<(fields[3].lowerBound + 6), monthPart),
+              sameBytes((fields[3].lowerBound + 6)..<(fields[3].lowerBound + 8), dayPart)
+        else { return nil }
+        return .logFile(LogFileKeyName(key: key, location: location, deliveryMinute: time))
     }
+
+    private static let slash = UInt8(ascii: "/"), underscore = UInt8(ascii: "_"), zero = UInt8(ascii: "0"), nine = UInt8(ascii: "9")
 
     /// The location and time a trail object's key (or its digest's `.metadata.json` sidecar) names:
     /// a digest's end time, a log file's delivery minute; nil for any other key.
@@ -67,6 +137,25 @@ public enum TrailObjectKey: Hashable, Sendable {
         case .logFile(let log): return (log.location, log.deliveryMinute)
         case nil: return nil
         }
+    }
+
+    private static func isAccountID(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        range.count == 12 && range.allSatisfy { bytes[$0] >= zero && bytes[$0] <= nine }
+    }
+
+    private static func isTrailName(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        (1...128).contains(range.count) && range.allSatisfy { index in
+            let byte = bytes[index]
+            return isAlphanumeric(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+        }
+    }
+
+    private static func isUniquePart(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        (1...64).contains(range.count) && range.allSatisfy { isAlphanumeric(bytes[$0]) }
+    }
+
+    private static func isRegion(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        isRegion(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
     }
 
     static func isAccountID(_ text: String) -> Bool {

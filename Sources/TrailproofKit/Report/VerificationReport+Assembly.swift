@@ -9,8 +9,10 @@ extension VerificationReport {
     /// Log file records by key, then listing digest. Sorts indices, not the records: moving large
     /// records is what a sort of 10^4+ of them costs.
     static func sortedLogFiles(_ records: [LogFileRecord]) -> [LogFileRecord] {
-        records.indices.sorted {
-            (records[$0].key, records[$0].digest ?? "") < (records[$1].key, records[$1].digest ?? "")
+        let keys = records.map(\.key)
+        return records.indices.sorted { a, b in
+            if keys[a] != keys[b] { return keys[a] < keys[b] }
+            return (records[a].digest ?? "") < (records[b].digest ?? "")
         }.map { records[$0] }
     }
 

@@ -1,0 +1,102 @@
+import Testing
+@testable import TrailproofKit
+import TrailproofTrailGen
+
+/// The reference parse of object keys (the String-wise one the byte-wise parser replaced), kept
+/// as an oracle: both must recognise exactly the same keys, the same way.
+enum ReferenceTrailObjectKey {
+    static func parse(_ key: String) -> TrailObjectKey? {
+        let parts = TrailObjectKey.split(key, on: UInt8(ascii: "/"))
+        guard parts.count >= 8 else { return nil }
+        let count = parts.count
+        let fileName = parts[count - 1]
+        let (day, month, year) = (parts[count - 2], parts[count - 3], parts[count - 4])
+        let region = parts[count - 5]
+        let kindFolder = parts[count - 6]
+        let account = parts[count - 7]
+        guard kindFolder == "CloudTrail" || kindFolder == "CloudTrail-Digest",
+              TrailObjectKey.isAccountID(account), TrailObjectKey.isRegion(region),
+              year.count == 4, month.count == 2, day.count == 2,
+              let folderDate = UTCTime(parsing: "\(year)-\(month)-\(day)")
+        else { return nil }
+        var index = count - 8
+        var organizationID: String?
+        if parts[index].hasPrefix("o-"), parts[index] != "AWSLogs" {
+            organizationID = parts[index]
+            index -= 1
+        }
+        guard index >= 0, parts[index] == "AWSLogs" else { return nil }
+        let prefix = parts[0..<index].joined(separator: "/")
+        let location = TrailLocation(keyPrefix: prefix, organizationID: organizationID, accountID: account, region: region)
+
+        guard fileName.hasSuffix(".json.gz") else { return nil }
+        let stem = String(fileName.dropLast(".json.gz".count))
+        var fields = TrailObjectKey.split(stem, on: UInt8(ascii: "_"))
+        if kindFolder == "CloudTrail-Digest" {
+            let isBackfill = fields.last == "backfill"
+            if isBackfill { fields.removeLast() }
+            // ACCOUNT, CloudTrail-Digest, REGION, TRAIL (may hold underscores), HOME, TIMESTAMP
+            guard fields.count >= 6, fields[0] == account, fields[1] == "CloudTrail-Digest", fields[2] == region,
+                  let endTime = UTCTime(parsing: fields[fields.count - 1]), fields[fields.count - 1].count == 16,
+                  TrailObjectKey.isRegion(fields[fields.count - 2])
+            else { return nil }
+            let trailName = fields[3..<(fields.count - 2)].joined(separator: "_")
+            guard TrailObjectKey.isTrailName(trailName) else { return nil }
+            return .digest(DigestKeyName(
+                key: key,
+                chain: ChainID(location: location, trailName: trailName, homeRegion: fields[fields.count - 2], isBackfill: isBackfill),
+                endTime: endTime))
+        } else {
+            // ACCOUNT, CloudTrail, REGION, YYYYMMDDTHHMMZ, UNIQUE
+            guard fields.count == 5, fields[0] == account, fields[1] == "CloudTrail", fields[2] == region,
+                  fields[3].count == 14, let time = UTCTime(parsing: fields[3]), TrailObjectKey.isUniquePart(fields[4]),
+                  time.keyDatePath == folderDate.keyDatePath
+            else { return nil }
+            return .logFile(LogFileKeyName(key: key, location: location, deliveryMinute: time))
+        }
+    }
+}
+
+/// The byte-wise parser agrees with the reference on real names and on thousands of hostile
+/// variations of them.
+@Suite struct TrailObjectKeyDifferentialTests {
+    static let seeds = [
+        "AWSLogs/111122223333/CloudTrail/us-east-1/2026/01/08/111122223333_CloudTrail_us-east-1_20260108T0521Z_abcDEF0123456789.json.gz",
+        "cloudtrail/prod/AWSLogs/o-a1b2c3d4e5/111122223333/CloudTrail-Digest/eu-west-2/2026/01/08/111122223333_CloudTrail-Digest_eu-west-2_my_trail.name-1_eu-west-2_20260108T052142Z.json.gz",
+        "AWSLogs/111122223333/CloudTrail-Digest/us-gov-west-1/2026/02/28/111122223333_CloudTrail-Digest_us-gov-west-1_t_us-east-1_20260228T235959Z_backfill.json.gz",
+        "AWSLogs/o-zz/444455556666/CloudTrail/ap-southeast-4/2024/02/29/444455556666_CloudTrail_ap-southeast-4_20240229T2359Z_X.json.gz",
+    ]
+    static let insertions = ["/", "_", "-", ".", "o-", "0", "9", "a", "Z", "T", "\u{301}", "\u{212A}", "é", "\u{0}", " ", "AWSLogs", "CloudTrail", ".json.gz", "backfill"]
+
+    @Test(arguments: 0..<8)
+    func theByteWiseParserAgreesWithTheReference(round: Int) {
+        var generator = SeededGenerator(seed: UInt64(round) &* 0x9E37_79B9_7F4A_7C15 &+ 1)
+        var checked = 0, recognised = 0
+        for seed in Self.seeds {
+            #expect(TrailObjectKey(seed) != nil, "\(seed)")
+            for _ in 0..<2_000 {
+                var scalars = Array(seed.unicodeScalars)
+                for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                    let at = Int.random(in: 0..<scalars.count, using: &generator)
+                    switch Int.random(in: 0..<4, using: &generator) {
+                    case 0: scalars.remove(at: at)
+                    case 1: scalars.insert(contentsOf: Self.insertions.randomElement(using: &generator)!.unicodeScalars, at: at)
+                    case 2: scalars[at] = Self.insertions.randomElement(using: &generator)!.unicodeScalars.first!
+                    default:
+                        let end = min(scalars.count, at + Int.random(in: 1...12, using: &generator))
+                        scalars.removeSubrange(at..<end)
+                    }
+                    if scalars.isEmpty { scalars = Array("x".unicodeScalars) }
+                }
+                var key = ""
+                key.unicodeScalars.append(contentsOf: scalars)
+                let fast = TrailObjectKey(key), reference = ReferenceTrailObjectKey.parse(key)
+                #expect(fast == reference, "\(key.debugDescription)")
+                checked += 1
+                if fast != nil { recognised += 1 }
+            }
+        }
+        #expect(checked == 8_000)
+        #expect(recognised > 100, "some variations still name trail objects")
+    }
+}

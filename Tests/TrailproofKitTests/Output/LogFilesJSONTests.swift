@@ -1,0 +1,49 @@
+import Foundation
+import Testing
+@testable import TrailproofKit
+import TrailproofTrailGen
+
+/// The fast writer of `logFiles` gives exactly the bytes `JSONEncoder` gives.
+@Suite struct LogFilesJSONTests {
+    static func encoderBytes(_ report: VerificationReport) throws -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return Array(try encoder.encode(report)) + [UInt8(ascii: "\n")]
+    }
+
+    static let awkward = ["", "plain", "a\"quote", "back\\slash", "slash/es", "tab\tnew\nline\rret", "\u{0}\u{1}\u{7}\u{8}\u{b}\u{c}\u{1f}\u{7f}",
+                          "é ü 中文 🙂", "\u{2028}\u{2029}", "\u{202e}bidi", "x\u{301}", "</script>"]
+
+    @Test func aVerifiedTrailsReportIsByteIdentical() throws {
+        let scenario = try TrailScenario("json-fast") { $0.hours = 5 }
+        defer { scenario.scratch.remove() }
+        try scenario.trail.modifyLogFile(scenario.digestWithLogs(1).logKeys[0])
+        _ = try scenario.trail.plantLogFile(at: scenario.digests[2].startTime.adding(seconds: 600))
+        let report = try scenario.verify()
+        #expect(report.logFiles.count > 5)
+        #expect(try JSONReport.encode(report) == Self.encoderBytes(report))
+        #expect(try Self.encoderBytes(report).firstRange(of: LogFilesJSON.render(report.logFiles)) != nil)
+    }
+
+    @Test(arguments: 0..<4)
+    func awkwardRecordsAreByteIdentical(seed: UInt64) throws {
+        let scenario = try TrailScenario("json-fast-awkward") { $0.hours = 2 }
+        defer { scenario.scratch.remove() }
+        var report = try scenario.verify()
+        var random = SeededGenerator(seed: seed + 1)
+        let verdicts: [LogFileVerdict] = [.valid, .modified, .missing, .unreferenced, .unverified, .notYetCovered]
+        report.logFiles = (0..<40).map { _ in
+            func text() -> String { Self.awkward.randomElement(using: &random)! + Self.awkward.randomElement(using: &random)! }
+            func maybe() -> String? { Bool.random(using: &random) ? text() : nil }
+            return LogFileRecord(key: text(), bucket: text(), digest: maybe(), verdict: verdicts.randomElement(using: &random)!, detail: maybe(),
+                                 expectedSHA256: maybe(), actualSHA256: maybe(),
+                                 uncompressedBytes: Bool.random(using: &random) ? Int64.random(in: -5...Int64.max, using: &random) : nil,
+                                 time: Bool.random(using: &random) ? UTCTime(secondsSinceEpoch: Int64.random(in: 0...4_000_000_000, using: &random)) : nil)
+        }
+        let fast = try JSONReport.encode(report), reference = try Self.encoderBytes(report)
+        #expect(fast == reference, "\(String(decoding: fast.prefix(3000), as: UTF8.self))")
+        // The writer's own output is the encoder's (not a fallback to the encoder).
+        #expect(reference.firstRange(of: LogFilesJSON.render(report.logFiles)) != nil)
+        #expect(try JSONReport.decode(fast).logFiles.count == 40)
+    }
+}
