@@ -14,7 +14,12 @@ public enum JSONReport {
             verification.logFiles = []
             let rest = Array(try encoder.encode(verification))
             if let range = rest.firstRange(of: LogFilesJSON.emptyMember), rest[range.upperBound...].firstRange(of: LogFilesJSON.emptyMember) == nil {
-                return Array(rest[..<range.lowerBound]) + LogFilesJSON.render(logFiles) + Array(rest[range.upperBound...]) + [UInt8(ascii: "\n")]
+                var out: [UInt8] = []
+                out += rest[..<range.lowerBound]
+                LogFilesJSON.render(logFiles, into: &out)
+                out += rest[range.upperBound...]
+                out.append(UInt8(ascii: "\n"))
+                return out
             }
         }
         return Array(try encoder.encode(report)) + [UInt8(ascii: "\n")]

@@ -8,9 +8,15 @@ enum LogFilesJSON {
 
     /// `"logFiles" : [ … ]` at the top level of the report (two spaces in), from its newline.
     static func render(_ records: [LogFileRecord]) -> [UInt8] {
-        guard !records.isEmpty else { return emptyMember }
         var out: [UInt8] = []
-        out.reserveCapacity(records.count * 560)
+        render(records, into: &out)
+        return out
+    }
+
+    /// `render`, appended to `out`.
+    static func render(_ records: [LogFileRecord], into out: inout [UInt8]) {
+        guard !records.isEmpty else { out += emptyMember; return }
+        out.reserveCapacity(out.count + records.count * 560)
         out += Array("\n  \"logFiles\" : [\n".utf8)
         for (index, record) in records.enumerated() {
             out += Array("    {\n".utf8)
@@ -41,7 +47,6 @@ enum LogFilesJSON {
             out.append(UInt8(ascii: "\n"))
         }
         out += Array("  ]".utf8)
-        return out
     }
 
     private static let hexDigits = Array("0123456789abcdef".utf8)

@@ -41,16 +41,22 @@ extension VerificationReport.Totals {
         self.digests = digests.count
         digestsValid = digests.filter { $0.verdict == .valid }.count
         for record in digests { digestsByVerdict[record.verdict.rawValue, default: 0] += 1 }
-        let listedLogs = logFiles.filter { $0.digest != nil }
-        self.logFiles = listedLogs.count
-        logFilesValid = listedLogs.filter { $0.verdict == .valid }.count
-        for record in logFiles { logFilesByVerdict[record.verdict.rawValue, default: 0] += 1 }
-        logFileBytesHashed = logFiles.reduce(0) { $0 + ($1.uncompressedBytes ?? 0) }
+        // Counted in one pass, never copied: the log file records are most of a report.
+        var logFindings = 0
+        for record in logFiles {
+            if record.digest != nil {
+                self.logFiles += 1
+                if record.verdict == .valid { logFilesValid += 1 }
+            }
+            logFilesByVerdict[record.verdict.rawValue, default: 0] += 1
+            logFileBytesHashed += record.uncompressedBytes ?? 0
+            if record.verdict.isFinding { logFindings += 1 }
+        }
         self.gaps = gaps.count
         missingDigestHours = digests.filter { $0.verdict == .missing }.reduce(0) { $0 + ($1.hours ?? 1) }
         self.logFilesOutOfScope = logFilesOutOfScope
         objectFindings = objects.count
-        findings = digests.filter { $0.verdict != .valid }.count + logFiles.filter { $0.verdict.isFinding }.count
+        findings = digests.filter { $0.verdict != .valid }.count + logFindings
             + (gapsAllowed ? 0 : gaps.count) + objects.count
         let validSpans = chains.flatMap(\.coverage)
         if let start = validSpans.map(\.start).min(), let end = validSpans.map(\.end).max() {

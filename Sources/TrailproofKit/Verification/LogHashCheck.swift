@@ -13,13 +13,22 @@ struct LogHashCheck {
         let proof: Proof
     }
 
-    /// The digest behind a job (authentic, or the job would not exist).
-    struct Proof: Sendable {
+    /// The digest behind a job (authentic, or the job would not exist): one instance per digest,
+    /// shared by all its jobs, so a job costs a pointer for it.
+    final class Proof: Sendable {
         let digestBucket: String
         let digestEnd: UTCTime
         let chain: ChainID
         let signatureSource: SignatureSource?
         let publicKeyFingerprint: String
+
+        init(digestBucket: String, digestEnd: UTCTime, chain: ChainID, signatureSource: SignatureSource?, publicKeyFingerprint: String) {
+            self.digestBucket = digestBucket
+            self.digestEnd = digestEnd
+            self.chain = chain
+            self.signatureSource = signatureSource
+            self.publicKeyFingerprint = publicKeyFingerprint
+        }
     }
 
     let store: ObjectStore

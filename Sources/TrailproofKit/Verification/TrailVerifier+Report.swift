@@ -17,7 +17,7 @@ extension TrailVerifier {
         }
         digests += run.missing
         digests = VerificationReport.sortedDigests(digests)
-        let logFiles = VerificationReport.sortedLogFiles(run.logRecords)
+        let logFiles = run.logRecords  // sorted by `runWithHeads` in place, shared, not copied
         let gaps = VerificationReport.sortedGaps(run.gaps)
 
         var chains: [ChainSummary] = []

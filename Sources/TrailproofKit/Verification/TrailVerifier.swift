@@ -59,6 +59,8 @@ public struct TrailVerifier: Sendable {
         findCoverageEdgeGaps(in: &run)
         findUnexpectedObjects(in: &run)
         checkArchiveClaim(in: &run)
+        // Sorted in place before the report takes them: one array of log file records, not two.
+        run.logRecords = VerificationReport.sortedLogFiles(run.logRecords)
         var report = assembleReport(from: run)
         report.shard = shardRecord
         return (report, nextHeads(from: run))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrailproofKit
+import TrailproofNative
 
 /// Where results and diagnostics go: results on stdout, `trailproof:` lines on stderr.
 enum Output {
@@ -11,8 +12,9 @@ enum Output {
         writeStandardError(text.problems)
         guard summaryToStandardOutput else { return }
         switch format {
-        case .json: FileHandle.standardOutput.write(Data(try JSONReport.encode(report)))
-        case .ndjson: FileHandle.standardOutput.write(Data(try NDJSONReport.render(report)))
+        // Written from the bytes as they are (no second copy of a large report).
+        case .json: try JSONReport.encode(report).withUnsafeBytes { try LocalFile.write($0, to: 1) }
+        case .ndjson: try NDJSONReport.render(report).withUnsafeBytes { try LocalFile.write($0, to: 1) }
         case .text: FileHandle.standardOutput.write(Data((text.summary.joined(separator: "\n") + "\n").utf8))
         }
     }
