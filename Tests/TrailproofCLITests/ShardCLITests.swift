@@ -20,6 +20,7 @@ import TrailproofTrailGen
             let path = trail.scratch.path + "/shard-\(index).json"
             let run = try trail.verify(["--shard", "\(index)/\(count)", "--report", "json=\(path)"])
             #expect([0, status].contains(run.status), "\(run)")
+            #expect(run.stdout.contains("Shard \(index) of \(count) (from 0)"), "a shard's summary says it is one: \(run)")
             return path
         }
     }

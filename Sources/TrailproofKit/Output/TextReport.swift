@@ -31,6 +31,10 @@ public struct TextReport: Sendable {
         }
         for notice in report.notices { problems.append("trailproof: note: \(notice)") }
 
+        if let shard = report.shard {
+            summary.append("Shard \(shard.index) of \(shard.count) (from 0): \(shard.locations.count) of \(shard.locationsListed) locations; "
+                + "`trailproof merge` the shards' JSON reports for the verdict on the whole source")
+        }
         if let start = report.scope.start, let end = report.scope.end {
             summary.append("Results requested for \(start.iso8601) to \(end.iso8601)")
         } else if let start = report.scope.start {
