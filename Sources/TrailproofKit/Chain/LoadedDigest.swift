@@ -23,6 +23,14 @@ struct LoadedDigest: Sendable {
 
     var digest: Digest? { try? content.get() }
 
+    /// Lets go of the built log file list once every entry has become a job or a record (its
+    /// count stays): at a million log files the lists are hundreds of megabytes.
+    mutating func releaseLogFileList() {
+        guard case .success(var digest) = content, !digest.logFiles.isEmpty else { return }
+        digest.logFiles = []
+        content = .success(digest)
+    }
+
     /// What loading needs besides the key.
     struct Context: Sendable {
         let store: ObjectStore

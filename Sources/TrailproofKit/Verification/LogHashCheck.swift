@@ -119,7 +119,8 @@ struct LogHashCheck {
                     kept.append(contentsOf: output)
                 }
             }) else { return fail(.missing, "listed by \(job.digestKey) but absent") }
-            record.actualSHA256 = actual
+            // The listed hash's own string when they match: one copy per record, not two.
+            record.actualSHA256 = actual == job.entry.hashValue ? job.entry.hashValue : actual
             record.uncompressedBytes = uncompressed
             guard actual == job.entry.hashValue else {
                 return fail(.modified, "SHA-256 of the uncompressed content is \(actual), the digest lists \(job.entry.hashValue)")

@@ -25,23 +25,29 @@ extension TrailVerifier {
                        progress: (@Sendable (VerificationProgress) -> Void)?) throws -> Set<String> {
         var jobs: [LogHashCheck.Job] = []
         var listed: Set<String> = []
-        // Delivery minutes the inventory already parsed, so listed keys are not parsed again.
+        // The names the inventory already parsed: their delivery minutes, so listed keys are not
+        // parsed again, and their key strings, so a record keeps one copy of its key, not two.
         var minutes: [String: UTCTime] = [:]
-        for names in run.inventory.logFilesByLocation.values {
-            for name in names { minutes[name.key] = name.deliveryMinute }
+        for located in run.inventory.logFilesByLocation.values {
+            for name in located { minutes[name.key] = name.deliveryMinute }
         }
         for index in run.loaded.indices {
             let loaded = run.loaded[index]
             guard let digest = loaded.digest, loaded.logFilesParsed else { continue }
-            for entry in digest.logFiles { listed.insert(entry.object) }
+            defer { run.loaded[index].releaseLogFileList() }
+            for entry in digest.logFiles { listed.insert(minutes.index(forKey: entry.object).map { minutes[$0].key } ?? entry.object) }
             guard loaded.inScope else { continue }
             let verdict = run.checks[index].verdict
             let bucket = run.bucketByChain[loaded.name.chain] ?? digest.bucket
             let proof = LogHashCheck.Proof(digestBucket: digest.bucket, digestEnd: digest.endTime, chain: loaded.name.chain,
                                            signatureSource: run.checks[index].signatureSource,
                                            publicKeyFingerprint: digest.publicKeyFingerprint)
-            for entry in digest.logFiles {
-                let entryTime = minutes[entry.object] ?? logTime(entry: entry) ?? digest.endTime
+            for listedEntry in digest.logFiles {
+                var entry = listedEntry
+                var minute: UTCTime?
+                if let found = minutes.index(forKey: entry.object) { (entry.object, minute) = minutes[found] }
+                if entry.bucket == bucket { entry.bucket = bucket }
+                let entryTime = minute ?? logTime(entry: entry) ?? digest.endTime
                 var reason: String?
                 if !verdict.vouchesForLogFiles {
                     reason = "listed by digest \(loaded.name.key), which failed verification (\(verdict.rawValue))"
