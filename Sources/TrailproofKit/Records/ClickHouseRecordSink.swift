@@ -52,12 +52,13 @@ public final class ClickHouseRecordSink: RecordSink {
         if createTable { try delivery.post(Array(Self.createTableSQL(table).utf8), to: endpoint, what: url) }
     }
 
-    /// Top-level members read, in this order.
-    private static let members: [[UInt8]] = ["eventTime", "eventID", "eventSource", "eventName", "awsRegion", "recipientAccountId",
-                                             "sourceIPAddress", "errorCode", "userIdentity", "readOnly"].map { Array($0.utf8) }
-    /// Columns copied from string members 1...7 above.
-    private static let stringColumns: [[UInt8]] = ["eventID", "eventSource", "eventName", "awsRegion", "recipientAccountId",
-                                                   "sourceIPAddress", "errorCode"].map { Array(",\"\($0)\":".utf8) }
+    /// The string members copied to columns of the same name.
+    private static let stringMembers = ["eventID", "eventSource", "eventName", "awsRegion", "recipientAccountId", "sourceIPAddress", "errorCode"]
+    /// Top-level members read, in this order: eventTime, the string members, userIdentity, readOnly.
+    private static let memberNames = ["eventTime"] + stringMembers + ["userIdentity", "readOnly"]
+    private static let members: [[UInt8]] = memberNames.map { Array($0.utf8) }
+    /// `,"name":` of each string member's column.
+    private static let stringColumns: [[UInt8]] = stringMembers.map { Array(",\"\($0)\":".utf8) }
     private static let arn = [Array("arn".utf8)]
 
     public func write(_ record: ReleasedRecord, source: ReleasedLogFile) throws {
@@ -110,12 +111,12 @@ public final class ClickHouseRecordSink: RecordSink {
     /// The columns of a record the structural pass was unsure of, through `StrictJSON`.
     private func appendStrictColumns(_ bytes: ArraySlice<UInt8>) throws {
         let record = Array(bytes)
-        let fields = (try? StrictJSON.members(of: record, range: 0..<record.count, keeping: Set(Self.members.map { String(decoding: $0, as: UTF8.self) }))) ?? [:]
+        let fields = (try? StrictJSON.members(of: record, range: 0..<record.count, keeping: Set(Self.memberNames))) ?? [:]
         func text(_ name: String) -> String { fields[name]?.stringValue ?? "" }
         rows += Array("{\"eventTime\":\"".utf8)
         Self.appendDateTime(fields["eventTime"]?.stringValue.map { Array($0.utf8)[...] }, to: &rows)
         rows.append(UInt8(ascii: "\""))
-        for (column, name) in zip(Self.stringColumns, ["eventID", "eventSource", "eventName", "awsRegion", "recipientAccountId", "sourceIPAddress", "errorCode"]) {
+        for (column, name) in zip(Self.stringColumns, Self.stringMembers) {
             rows += column
             Self.appendJSONString(Array(text(name).utf8)[...], to: &rows)
         }
