@@ -121,3 +121,32 @@ struct CLIOverS3Tests {
     }
 }
 
+
+/// Sharded verification of a bucket in S3, the shards' reports written to S3 and merged from there.
+@Suite struct ShardsOverS3Tests {
+    /// A report's JSON without its reference time (each run in S3 observes the bucket at its own time).
+    static func withoutReferenceTime(_ bytes: [UInt8]) throws -> [UInt8] {
+        var report = try JSONReport.decode(bytes)
+        report.scope.referenceTime = nil
+        return try JSONReport.encode(report)
+    }
+
+    @Test func shardsWriteToS3AndMergeFromThereIntoTheSingleRunsReport() throws {
+        let trail = try TrailCase.multiAccountRegion.prepare()
+        defer { trail.remove() }
+        let single = try trail.trailproof(["verify", "s3://\(trail.bucket)", "--format", "json"])
+        #expect(single.status == 0, "\(single)")
+        for index in 0..<3 {
+            let run = try trail.trailproof(["verify", "s3://\(trail.bucket)", "--shard", "\(index)/3",
+                                            "--report", "json=s3://\(trail.bucket)/reports/shard-\(index).json"])
+            #expect(run.status == 0, "\(run)")
+        }
+        let reports = (0..<3).map { "s3://\(trail.bucket)/reports/shard-\($0).json" }
+        let merged = try trail.trailproof(["merge"] + reports + ["--format", "json"])
+        #expect(merged.status == 0, "\(merged)")
+        #expect(try Self.withoutReferenceTime(Array(merged.stdout.utf8)) == (try Self.withoutReferenceTime(Array(single.stdout.utf8))))
+        let absent = try trail.trailproof(["merge", reports[0], reports[1], "s3://\(trail.bucket)/reports/no-such.json"])
+        #expect(absent.status == 2, "\(absent)")
+        #expect(absent.stderr.contains("no such object"), "\(absent)")
+    }
+}
