@@ -182,22 +182,15 @@ public struct DirectoryStore: ObjectStore {
     }
 
     public func streamObject(_ key: String, restart: () throws -> Void, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
-        // Fast path, as in `path(for:)` but with one open in place of a stat and an open.
-        try DirectoryStore.checkKeyIsSafe(key)
-        // Anything unusual (a directory outside the root, a symlinked leaf) takes the slow path.
-        if let slash = key.utf8.lastIndex(of: UInt8(ascii: "/")), let directory = resolvedDirectory(String(key[..<slash])),
-           isInsideRoot(directory) {
-            try restart()
-            switch try LocalFile.streamRegularFile(directory + "/" + key[key.utf8.index(after: slash)...], chunkSize: 256 * 1024, body) {
-            case .read: return true
-            case .absent: return false
-            case .notRegular: break
-            }
-        }
+        // `path(for:)` found a regular file (a device or FIFO is never opened); it is opened
+        // without following a link and checked again, so what was swapped in since is not read.
         guard let path = try path(for: key) else { return false }
         try restart()
-        try LocalFile.stream(path, chunkSize: 256 * 1024, body)
-        return true
+        switch try LocalFile.streamRegularFile(path, chunkSize: 256 * 1024, body) {
+        case .read: return true
+        case .absent: return false
+        case .notRegular: throw StoreError.unreadable(key: key, detail: "it stopped being a regular file while it was being opened")
+        }
     }
 
     /// The sidecar `<key>.metadata.json` first, then the `user.signature` extended attribute; when
