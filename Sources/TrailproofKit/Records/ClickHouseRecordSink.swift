@@ -66,7 +66,7 @@ public final class ClickHouseRecordSink: RecordSink {
             var bytes: [UInt8] = []
             for (name, value) in [("logFile", "s3://\(source.bucket)/\(source.key)"), ("logFileSHA256", source.sha256), ("digest", source.digest)] {
                 bytes += Array(",\"\(name)\":".utf8)
-                Self.appendJSONString(Array(value.utf8)[...], to: &bytes)
+                JSONStringWriter.append(value, to: &bytes)
             }
             fileColumns = (source.key, bytes)
         }
@@ -102,7 +102,7 @@ public final class ClickHouseRecordSink: RecordSink {
         rows += fileColumns?.bytes ?? []
         // The record exactly as CloudTrail wrote it; its provenance is in the columns beside it.
         rows += Array(",\"raw\":".utf8)
-        Self.appendJSONString(record.bytes, to: &rows)
+        JSONStringWriter.append(record.bytes, to: &rows)
         rows += [UInt8(ascii: "}"), UInt8(ascii: "\n")]
         rowCount += 1
         if rowCount >= Self.batchRows || rows.count >= Self.batchBytes { try flush() }
@@ -118,10 +118,10 @@ public final class ClickHouseRecordSink: RecordSink {
         rows.append(UInt8(ascii: "\""))
         for (column, name) in zip(Self.stringColumns, Self.stringMembers) {
             rows += column
-            Self.appendJSONString(Array(text(name).utf8)[...], to: &rows)
+            JSONStringWriter.append(text(name), to: &rows)
         }
         rows += Array(",\"userIdentityArn\":".utf8)
-        Self.appendJSONString(Array((fields["userIdentity"]?.objectValue?["arn"]?.stringValue ?? "").utf8)[...], to: &rows)
+        JSONStringWriter.append(fields["userIdentity"]?.objectValue?["arn"]?.stringValue ?? "", to: &rows)
         var readOnly = 0
         switch fields["readOnly"] {
         case .bool(true)?: readOnly = 1
@@ -142,40 +142,6 @@ public final class ClickHouseRecordSink: RecordSink {
         }
         let time = text.flatMap { UTCTime(utf8: $0) } ?? UTCTime(secondsSinceEpoch: 0)
         out += Array(time.iso8601.prefix(19).replacingOccurrences(of: "T", with: " ").utf8)
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    /// Appends `bytes` as a JSON string (quotes and escapes), writing in place once the escaped
-    /// length is known.
-    static func appendJSONString(_ bytes: ArraySlice<UInt8>, to out: inout [UInt8]) {
-        bytes.withUnsafeBufferPointer { source in
-            var length = 2
-            for byte in source {
-                length += byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x0A || byte == 0x0D || byte == 0x09 ? 2
-                    : byte < 0x20 ? 6 : 1
-            }
-            let start = out.count
-            out.append(contentsOf: repeatElement(0, count: length))
-            out.withUnsafeMutableBufferPointer { target in
-                var at = target.baseAddress! + start
-                at.pointee = UInt8(ascii: "\""); at += 1
-                for byte in source {
-                    switch byte {
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                        at[0] = UInt8(ascii: "\\"); at[1] = byte; at += 2
-                    case 0x0A: at[0] = UInt8(ascii: "\\"); at[1] = UInt8(ascii: "n"); at += 2
-                    case 0x0D: at[0] = UInt8(ascii: "\\"); at[1] = UInt8(ascii: "r"); at += 2
-                    case 0x09: at[0] = UInt8(ascii: "\\"); at[1] = UInt8(ascii: "t"); at += 2
-                    case 0..<0x20:
-                        at[0] = UInt8(ascii: "\\"); at[1] = UInt8(ascii: "u"); at[2] = UInt8(ascii: "0"); at[3] = UInt8(ascii: "0")
-                        at[4] = hexDigits[Int(byte >> 4)]; at[5] = hexDigits[Int(byte & 0xF)]; at += 6
-                    default: at.pointee = byte; at += 1
-                    }
-                }
-                at.pointee = UInt8(ascii: "\"")
-            }
-        }
     }
 
     public func finishLogFile(_ source: ReleasedLogFile) throws {}
