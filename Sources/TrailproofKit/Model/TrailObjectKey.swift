@@ -52,7 +52,7 @@ public enum TrailObjectKey: Hashable, Sendable {
         let regionPart = component(4), kindPart = component(5), accountPart = component(6)
         let isDigest: Bool
         if equals(kindPart, "CloudTrail") { isDigest = false } else if equals(kindPart, "CloudTrail-Digest") { isDigest = true } else { return nil }
-        guard isAccountID(bytes, accountPart), isRegion(bytes, regionPart), yearPart.count == 4, monthPart.count == 2, dayPart.count == 2,
+        guard isAccountID(bytes[accountPart]), isRegion(bytes[regionPart]), yearPart.count == 4, monthPart.count == 2, dayPart.count == 2,
               let year = number(yearPart), let month = number(monthPart), let day = number(dayPart),
               UTCTime(year: year, month: month, day: day) != nil
         else { return nil }
@@ -106,10 +106,10 @@ public enum TrailObjectKey: Hashable, Sendable {
             if isBackfill { fields.removeLast() }
             // ACCOUNT, CloudTrail-Digest, REGION, TRAIL (may hold underscores), HOME, TIMESTAMP
             guard fields.count >= 6, sameBytes(fields[0], accountPart), equals(fields[1], "CloudTrail-Digest"), sameBytes(fields[2], regionPart),
-                  let endTime = compactTime(fields[fields.count - 1], seconds: true), isRegion(bytes, fields[fields.count - 2])
+                  let endTime = compactTime(fields[fields.count - 1], seconds: true), isRegion(bytes[fields[fields.count - 2]])
             else { return nil }
             let trailName = fields[3].lowerBound..<fields[fields.count - 3].upperBound
-            guard isTrailName(bytes, trailName) else { return nil }
+            guard isTrailName(bytes[trailName]) else { return nil }
             return .digest(DigestKeyName(
                 key: key,
                 chain: ChainID(location: location, trailName: text(trailName), homeRegion: text(fields[fields.count - 2]), isBackfill: isBackfill),
@@ -117,7 +117,7 @@ public enum TrailObjectKey: Hashable, Sendable {
         }
         // ACCOUNT, CloudTrail, REGION, YYYYMMDDTHHMMZ, UNIQUE
         guard fields.count == 5, sameBytes(fields[0], accountPart), equals(fields[1], "CloudTrail"), sameBytes(fields[2], regionPart),
-              let time = compactTime(fields[3], seconds: false), isUniquePart(bytes, fields[4]),
+              let time = compactTime(fields[3], seconds: false), isUniquePart(bytes[fields[4]]),
               sameBytes(fields[3].lowerBound..<(fields[3].lowerBound + 4), yearPart),
               sameBytes((fields[3].lowerBound + 4)..<(fields[3].lowerBound + 6), monthPart),
               sameBytes((fields[3].lowerBound + 6)..<(fields[3].lowerBound + 8), dayPart)
@@ -139,39 +139,29 @@ public enum TrailObjectKey: Hashable, Sendable {
         }
     }
 
-    private static func isAccountID(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        range.count == 12 && range.allSatisfy { bytes[$0] >= zero && bytes[$0] <= nine }
-    }
+    // Each rule is written once, over UTF-8 bytes: the parser hands it a slice of the key's
+    // bytes, the String forms (for ARNs, DescribeTrails answers, sign files) the string's UTF-8.
 
-    private static func isTrailName(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        (1...128).contains(range.count) && range.allSatisfy { index in
-            let byte = bytes[index]
-            return isAlphanumeric(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-        }
-    }
+    static func isAccountID(_ text: String) -> Bool { isAccountID(text.utf8) }
 
-    private static func isUniquePart(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        (1...64).contains(range.count) && range.allSatisfy { isAlphanumeric(bytes[$0]) }
-    }
-
-    private static func isRegion(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        isRegion(String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
-    }
-
-    static func isAccountID(_ text: String) -> Bool {
-        text.utf8.count == 12 && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    static func isAccountID<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        bytes.count == 12 && bytes.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
     }
 
     /// CloudTrail trail names: up to 128 letters, digits, periods, underscores and dashes.
-    static func isTrailName(_ text: String) -> Bool {
-        (1...128).contains(text.utf8.count) && text.utf8.allSatisfy { byte in
+    static func isTrailName(_ text: String) -> Bool { isTrailName(text.utf8) }
+
+    static func isTrailName<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        (1...128).contains(bytes.count) && bytes.allSatisfy { byte in
             isAlphanumeric(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
         }
     }
 
     /// The unique part CloudTrail gives a log file name: letters and digits (16 of them today).
-    static func isUniquePart(_ text: String) -> Bool {
-        (1...64).contains(text.utf8.count) && text.utf8.allSatisfy(isAlphanumeric)
+    static func isUniquePart(_ text: String) -> Bool { isUniquePart(text.utf8) }
+
+    static func isUniquePart<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        (1...64).contains(bytes.count) && bytes.allSatisfy(isAlphanumeric)
     }
 
     private static func isAlphanumeric(_ byte: UInt8) -> Bool {
@@ -179,9 +169,11 @@ public enum TrailObjectKey: Hashable, Sendable {
             || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 
-    static func isRegion(_ text: String) -> Bool {
+    static func isRegion(_ text: String) -> Bool { isRegion(text.utf8) }
+
+    static func isRegion<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
         // us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-4 …
-        let pieces = text.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        let pieces = bytes.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
         guard pieces.count >= 3, let last = pieces.last, !last.isEmpty,
               last.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return false }
         return pieces.dropLast().allSatisfy { !$0.isEmpty && $0.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } }
