@@ -79,7 +79,7 @@ struct ArchiveCommand: ParsableCommand {
 
             let stats = archive.statistics
             Output.writeStandardError([TerminalText.escaped("trailproof: archived \(stats.fetched) objects (\(stats.bytes / 1_000_000) MB) into \(out), \(stats.reused) already there")])
-            try common.finish(with: report, startedAt: startedAt, s3: { S3Client(http: http) })
+            try common.output.finish(with: report, startedAt: startedAt, s3: { S3Client(http: http) })
         }
     }
 }

@@ -81,7 +81,7 @@ struct RecordsCommand: ParsableCommand {
         }
         for header in headers where !header.contains(":") { throw ValidationError("--header \(header) is not 'Name: value'") }
         let recordsToStandardOutput = outputs.isEmpty || outputs.contains("-")
-        if recordsToStandardOutput && inputs.common.reportRequests.contains(where: { $0.destination == .standardOutput }) {
+        if recordsToStandardOutput && inputs.common.output.reportRequests.contains(where: { $0.destination == .standardOutput }) {
             throw ValidationError("records go to standard output: write --report to a file or s3:// instead of -")
         }
         if follow && inputs.state == nil { throw ValidationError("--follow needs --state FILE: it is how each round knows where the last one stopped") }
@@ -145,8 +145,8 @@ struct RecordsCommand: ParsableCommand {
             lines.append("trailproof: log-file unreleasable: \(file.key): valid, but its records were withheld: \(file.reason)")
         }
         Output.writeStandardError(lines.map(TerminalText.escaped))
-        if !inputs.common.reports.isEmpty {
-            try inputs.common.finishReports(report, startedAt: startedAt, s3: { [aws = inputs.aws] in S3Client(http: try aws.client()) })
+        if !inputs.common.output.reports.isEmpty {
+            try inputs.common.output.finishReports(report, startedAt: startedAt, s3: { [aws = inputs.aws] in S3Client(http: try aws.client()) })
         }
         return (max(report.totals.exitStatus, summary.unreleasable.isEmpty ? 0 : 1), stateFile)
     }

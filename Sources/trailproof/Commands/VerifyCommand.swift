@@ -71,7 +71,7 @@ struct VerifyCommand: ParsableCommand {
                 try stateFile.save(next)
             }
             let aws = inputs.aws
-            try inputs.common.finish(with: report, startedAt: startedAt, s3: { S3Client(http: try aws.client()) })
+            try inputs.common.output.finish(with: report, startedAt: startedAt, s3: { S3Client(http: try aws.client()) })
         }
     }
 }

@@ -63,19 +63,4 @@ struct RunOptions: ParsableArguments {
         progress.finish()
         return result
     }
-
-    /// The parsed --report options.
-    var reportRequests: [ReportRequest] { output.reportRequests }
-    /// The --report options as given.
-    var reports: [String] { output.reports }
-
-    /// See `ReportOutput.finish`.
-    func finish(with report: VerificationReport, startedAt: UTCTime, s3: @escaping () throws -> S3Client) throws {
-        try output.finish(with: report, startedAt: startedAt, s3: s3)
-    }
-
-    /// See `ReportOutput.finishReports`.
-    func finishReports(_ report: VerificationReport, startedAt: UTCTime, s3: @escaping () throws -> S3Client) throws {
-        try output.finishReports(report, startedAt: startedAt, s3: s3)
-    }
 }
