@@ -8,16 +8,23 @@ import TrailproofTrailGen
 /// holds, takes no keys from it unless asked, and catches what was done to it afterwards.
 @Suite(.enabled(if: S3TestServers.available, "run through scripts/test, which starts moto and the CloudTrail stand-in"))
 struct ArchiveTrustTests {
+    /// Uploads `trail`, registers its keys and archives the bucket (with `window`, if any) into
+    /// the scratch directory; returns the archive's path.
+    static func archived(_ trail: S3Trail, window: [String] = []) throws -> String {
+        try trail.upload()
+        try trail.registerKeys()
+        let out = trail.scratch.path + "/archive"
+        let archive = try trail.trailproof(["archive", "s3://\(trail.bucket)", "--out", out] + window)
+        #expect(archive.status == 0, "\(archive)")
+        return out
+    }
+
     @Test(arguments: [(5, 2, 21 as UInt64), (12, 3, 8)])
     func aWindowedArchiveVerifiesWholeWithNothingNarrowingIt(hours: Int, from: Int, seed: UInt64) throws {
         let trail = try S3Trail("archive-window") { $0.hours = hours + from + 3; $0.seed = seed; $0.regions = ["us-east-1", "eu-west-2"] }
         defer { trail.remove() }
-        try trail.upload()
-        try trail.registerKeys()
-        let out = trail.scratch.path + "/archive"
         let start = trail.digests[from].endTime, end = trail.digests[from + hours].endTime
-        let archive = try trail.trailproof(["archive", "s3://\(trail.bucket)", "--out", out, "--start", start.iso8601, "--end", end.iso8601])
-        #expect(archive.status == 0, "\(archive)")
+        let out = try Self.archived(trail, window: ["--start", start.iso8601, "--end", end.iso8601])
 
         // No window given: every object in the archive is checked, the edge digests' log files too.
         let offline = try trail.trailproof(["verify", out, "--public-keys", trail.trail.publicKeysFile])
@@ -32,11 +39,7 @@ struct ArchiveTrustTests {
     @Test func deletingTheArchivedNewestDigestAndCoveringItsTracksIsCaught() throws {
         let trail = try S3Trail("archive-tamper") { $0.hours = 6; $0.seed = 5 }
         defer { trail.remove() }
-        try trail.upload()
-        try trail.registerKeys()
-        let out = trail.scratch.path + "/archive"
-        let archive = try trail.trailproof(["archive", "s3://\(trail.bucket)", "--out", out])
-        #expect(archive.status == 0, "\(archive)")
+        let out = try Self.archived(trail)
         // In the archive: delete the newest digest, modify its log files, and save the one
         // before it's genuine signature as its sidecar.
         let newest = try #require(trail.digests.last)
@@ -62,11 +65,7 @@ struct ArchiveTrustTests {
     @Test func archivedSidecarsKeepTheBackfillGenerationTimestamp() throws {
         let trail = try S3Trail("archive-backfill") { $0.hours = 6; $0.backfill = true }
         defer { trail.remove() }
-        try trail.upload()
-        try trail.registerKeys()
-        let out = trail.scratch.path + "/archive"
-        let archive = try trail.trailproof(["archive", "s3://\(trail.bucket)", "--out", out])
-        #expect(archive.status == 0, "\(archive)")
+        let out = try Self.archived(trail)
         let backfill = trail.trail.digests.filter(\.chain.isBackfill)
         #expect(!backfill.isEmpty)
         for digest in backfill {

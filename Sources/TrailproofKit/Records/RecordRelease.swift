@@ -188,12 +188,8 @@ struct DedupeWindow {
         return value
     }
 
-    /// True when `id` was seen within the window of `time`; remembers it otherwise.
-    mutating func isDuplicate(_ id: String, at time: UTCTime?) -> Bool {
-        isDuplicate(hash: DedupeWindow.hash(Array(id.utf8)[...]), at: time)
-    }
-
-    /// `isDuplicate(_:at:)` for an ID already hashed.
+    /// True when the eventID hashed to `key` (see `hash(_:)`) was seen within the window of
+    /// `time`; remembers it otherwise.
     mutating func isDuplicate(hash key: UInt64, at time: UTCTime?) -> Bool {
         let when = time?.secondsSinceEpoch ?? newest
         if let earlier = seen[key], abs(when - earlier) <= seconds { return true }

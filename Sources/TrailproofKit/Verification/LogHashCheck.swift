@@ -19,6 +19,8 @@ struct LogHashCheck {
         let digestBucket: String
         let digestEnd: UTCTime
         let chain: ChainID
+        /// The report's id of `chain`, made once per digest rather than once per log file.
+        let chainLabel: String
         let signatureSource: SignatureSource?
         let publicKeyFingerprint: String
 
@@ -26,6 +28,7 @@ struct LogHashCheck {
             self.digestBucket = digestBucket
             self.digestEnd = digestEnd
             self.chain = chain
+            chainLabel = TrailproofKit.chainLabel(chain)
             self.signatureSource = signatureSource
             self.publicKeyFingerprint = publicKeyFingerprint
         }
@@ -73,7 +76,7 @@ struct LogHashCheck {
             let job = jobs[index]
             let file = VerifiedLogFile(key: job.entry.object, bucket: job.entry.bucket, time: job.time, sha256: job.entry.hashValue,
                                        digestKey: job.digestKey, digestBucket: job.proof.digestBucket, digestEnd: job.proof.digestEnd,
-                                       chain: chainLabel(job.proof.chain), signatureSource: job.proof.signatureSource,
+                                       chain: job.proof.chainLabel, signatureSource: job.proof.signatureSource,
                                        publicKeyFingerprint: job.proof.publicKeyFingerprint)
             let result = LogHashCheck.check(job, store: store, state: &state, keeping: consumer.wants(file) ? consumer.byteLimit : nil)
             let (done, bytes) = counters.add(bytes: (try? result.get().record.uncompressedBytes ?? 0) ?? 0)
