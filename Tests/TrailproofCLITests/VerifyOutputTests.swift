@@ -16,7 +16,7 @@ import TrailproofTrailGen
         let run = try trail.verify(["--format", "json"])
         #expect(run.status == 0, "\(run)")
         let json = try Self.parseJSON(run)
-        #expect(json["schemaVersion"] as? Int == 1)
+        #expect(json["schemaVersion"] as? Int == 2)
         #expect((json["tool"] as? [String: Any])?["name"] as? String == "trailproof")
         let totals = try #require(json["totals"] as? [String: Any], "\(run)")
         #expect(totals["exitStatus"] as? Int == 0)
@@ -25,6 +25,12 @@ import TrailproofTrailGen
         #expect(totals["logFiles"] as? Int == trail.trail.logFiles.count)
         #expect(totals["logFilesValid"] as? Int == trail.trail.logFiles.count)
         #expect((json["digests"] as? [Any])?.count == trail.trail.digests.count)
+        // Valid log files are counted, not listed, unless asked for.
+        #expect((json["logFiles"] as? [Any])?.count == 0)
+        #expect((json["scope"] as? [String: Any])?["listsValidLogFiles"] as? Bool == false)
+        let listed = try Self.parseJSON(try trail.verify(["--format", "json", "--list-valid"]))
+        #expect((listed["logFiles"] as? [[String: Any]])?.filter { $0["verdict"] as? String == "valid" }.count == trail.trail.logFiles.count)
+        #expect((listed["totals"] as? [String: Any])?["logFilesValid"] as? Int == trail.trail.logFiles.count)
         // The text summary is not mixed into the JSON.
         #expect(!run.stdout.contains("Result:"))
         // The same bytes decode as the library's report type.
@@ -55,12 +61,15 @@ import TrailproofTrailGen
         defer { trail.remove() }
         let target = trail.trail.logFiles[0].key
         try trail.trail.modifyLogFile(target)
-        let run = try trail.verify(["--format", "ndjson"])
+        let run = try trail.verify(["--format", "ndjson", "--list-valid"])
         #expect(run.status == 1, "\(run)")
         let objects = try run.stdoutLines.filter { !$0.isEmpty }.map { line in
             try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], "\(line)")
         }
         #expect(objects.filter { $0["kind"] as? String == "logFile" }.count == trail.trail.logFiles.count)
+        // Without --list-valid, the finding alone.
+        let findings = try trail.verify(["--format", "ndjson"]).stdoutLines.filter { $0.hasPrefix("{\"kind\":\"logFile\"") }
+        #expect(findings.count == 1 && findings[0].contains("\"modified\""), "\(findings)")
         #expect(objects.contains { line in
             let record = line["record"] as? [String: Any]
             return line["kind"] as? String == "logFile" && record?["key"] as? String == target && record?["verdict"] as? String == "modified"

@@ -54,10 +54,10 @@ struct FaultInjectionTests {
             ["action": "error", "status": 500, "times": 2, "per_path": true],
         ], status: 0)
         #expect(run.stdout.contains("Result: VERIFIED"))
-        // Every path (the listing, each object) failed twice (a digest's GET and HEAD share the
-        // count), then every request passed once.
+        // Every path (the bucket's, for listings; each object's) failed twice (a digest's GET and
+        // HEAD share the count, as do the listings), then every request passed once.
         let paths = Set(log.map(\.path))
-        let requests = Set(log.map { "\($0.method) \($0.path)" })
+        let requests = Set(log.map { "\($0.method) \($0.path)?\($0.query)" })
         #expect(log.filter { $0.action == "error" && $0.status == 500 }.count == 2 * paths.count)
         #expect(log.filter { $0.action == "pass" }.count == requests.count)
     }

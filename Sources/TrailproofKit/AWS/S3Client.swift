@@ -66,12 +66,28 @@ public final class S3Client: Sendable {
         return listed.keys.indices.map { ListedObject(key: listed.keys[$0], size: listed.sizes[$0], tag: listed.etags[$0]) }
     }
 
+    /// Every key under `prefix` (after `startAfter`, if given), a ListObjectsV2 page at a time.
+    public func forEachKeyPage(bucket: String, prefix: String, startAfter: String? = nil, _ body: ([String]) throws -> Void) throws {
+        try forEachPage(bucket: bucket, prefix: prefix, startAfter: startAfter, delimiter: nil) { try body($0.keys) }
+    }
+
     private func list(bucket: String, prefix: String, startAfter: String?, delimiter: String?) throws
         -> (keys: [String], folders: [String], sizes: [Int64?], etags: [String?]) {
         var keys: [String] = []
         var folders: [String] = []
         var sizes: [Int64?] = []
         var etags: [String?] = []
+        try forEachPage(bucket: bucket, prefix: prefix, startAfter: startAfter, delimiter: delimiter) { page in
+            keys += page.keys
+            folders += page.folders
+            sizes += page.sizes
+            etags += page.etags
+        }
+        return (keys, folders, sizes, etags)
+    }
+
+    private func forEachPage(bucket: String, prefix: String, startAfter: String?, delimiter: String?,
+                             _ handle: (S3ListPage) throws -> Void) throws {
         var token: String?
         var tokensSeen: Set<String> = []
         repeat {
@@ -86,18 +102,14 @@ public final class S3Client: Sendable {
                                       code: AWSRequestError.errorCode(head.errorBody), message: "cannot list objects", attempts: 1)
             }
             let page = S3ListPage(xml: body)
-            keys += page.keys
-            folders += page.folders
-            sizes += page.sizes
-            etags += page.etags
             // A server that hands back a token it gave before would page forever.
             if let next = page.nextContinuationToken, !tokensSeen.insert(next).inserted {
                 throw AWSRequestError(object: "s3://\(bucket)/\(prefix)", status: 200, code: nil,
                                       message: "the listing repeats a continuation token: it would never end", attempts: 1)
             }
             token = page.nextContinuationToken
+            try handle(page)
         } while token != nil
-        return (keys, folders, sizes, etags)
     }
 
     /// Streams the object to `sink`; returns its response headers (lower-cased names, user

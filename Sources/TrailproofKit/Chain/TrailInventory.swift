@@ -9,18 +9,25 @@ public struct TrailInventory: Sendable {
     /// Keys inside a CloudTrail/ or CloudTrail-Digest/ folder that are not named as CloudTrail
     /// names its objects, with why: CloudTrail writes nothing else there, so each is a finding.
     public var unexpected: [(key: String, reason: String)] = []
+    /// Signature sidecars (`<digest key>.metadata.json`) whose digest is not in the listing, with why.
+    public var orphanSidecars: [(key: String, reason: String, location: TrailLocation)] = []
     /// Counts of ignored objects (other services, other files) by folder.
     public var ignoredByFolder: [String: Int] = [:]
     /// Number of keys that are not trail objects and not in a trail folder (ignored).
     public var otherObjects = 0
     /// Number of trail objects of other trails than the selected one (ignored).
     public var otherTrailObjects = 0
-    /// The newest object time of the whole listing, when this is a shard's part of it.
+    /// The newest object time of the whole listing, when this is a part of it.
     var listingNewestTime: UTCTime?
+    /// The locations this part of a listing was made of; nil for a whole listing.
+    private var partLocations: Set<TrailLocation>?
 
     /// Most folders named one by one in `ignoredByFolder`; the rest are counted together.
     static let ignoredFolderLimit = 100
     static let otherFolders = "(other folders)"
+
+    /// An empty inventory.
+    init() {}
 
     /// Classifies every key of a listing; with a `selection`, only that trail's objects count.
     public init(keys: [String], selection: TrailSelection? = nil) {
@@ -44,13 +51,13 @@ public struct TrailInventory: Sendable {
             }
         }
         for sidecar in sidecars {
-            let digestKey = String(sidecar.dropLast(SavedSignature.sidecarSuffix.count))
-            guard case .digest? = TrailObjectKey(digestKey) else { classifyOther(sidecar, selection: selection); continue }
-            if !allKeys.contains(digestKey) {
-                unexpected.append((sidecar, "a saved signature for a digest that is not here"))
+            guard let digest = Self.sidecarDigest(sidecar) else { classifyOther(sidecar, selection: selection); continue }
+            if !allKeys.contains(digest.key) {
+                orphanSidecars.append((sidecar, "a saved signature for a digest that is not here", digest.chain.location))
             }
         }
         unexpected.sort { $0.key < $1.key }
+        orphanSidecars.sort { $0.key < $1.key }
         for (chain, names) in digestsByChain {
             digestsByChain[chain] = names.sorted { ($0.endTime, $0.key) < ($1.endTime, $1.key) }
         }
@@ -60,7 +67,15 @@ public struct TrailInventory: Sendable {
     }
 
 
-    private mutating func classifyOther(_ key: String, selection: TrailSelection?) {
+    /// The digest a signature sidecar's key names, when it names one.
+    static func sidecarDigest(_ key: String) -> DigestKeyName? {
+        guard key.hasSuffix(SavedSignature.sidecarSuffix),
+              case .digest(let name)? = TrailObjectKey(String(key.dropLast(SavedSignature.sidecarSuffix.count))) else { return nil }
+        return name
+    }
+
+    /// Counts or records a key that is neither a digest, a log file nor a sidecar.
+    mutating func classifyOther(_ key: String, selection: TrailSelection?) {
         if let reason = TrailInventory.trailFolderReason(key) {
             let prefix = selection.map { $0.trail.keyPrefix.isEmpty ? "AWSLogs/" : $0.trail.keyPrefix + "/AWSLogs/" } ?? ""
             guard key.hasPrefix(prefix) else { otherTrailObjects += 1; return }
@@ -113,8 +128,10 @@ public struct TrailInventory: Sendable {
     func restricted(to owned: Set<TrailLocation>, keepsOthers: Bool) -> TrailInventory {
         var part = self
         part.listingNewestTime = newestObjectTime
+        part.partLocations = owned
         part.digestsByChain = digestsByChain.filter { owned.contains($0.key.location) }
         part.logFilesByLocation = logFilesByLocation.filter { owned.contains($0.key) }
+        part.orphanSidecars = orphanSidecars.filter { owned.contains($0.location) }
         if !keepsOthers {
             part.unexpected = []
             part.ignoredByFolder = [:]
@@ -122,6 +139,11 @@ public struct TrailInventory: Sendable {
             part.otherTrailObjects = 0
         }
         return part
+    }
+
+    /// True when this inventory holds what the listing has of `location`.
+    func lists(_ location: TrailLocation) -> Bool {
+        partLocations?.contains(location) ?? true
     }
 
     /// Number of digest keys in all chains.

@@ -37,28 +37,14 @@ public enum ReportMerge {
             throw MergeError.disagree(what: "locations (\(locations.count) verified of \(first.shard?.locationsListed ?? 0) listed)", position: 0)
         }
 
-        let chains = shards.flatMap(\.chains).sorted { $0.chain < $1.chain }
-        let digests = VerificationReport.sortedDigests(shards.flatMap(\.digests))
-        let logFiles = VerificationReport.sortedLogFiles(shards.flatMap(\.logFiles))
-        let gaps = VerificationReport.sortedGaps(shards.flatMap(\.gaps))
-        let objects = VerificationReport.sortedObjects(shards.flatMap(\.objects))
-        let outOfScope = shards.reduce(0) { $0 + $1.totals.logFilesOutOfScope }
-        var notices: Set<String> = []
         for report in shards {
-            let own = VerificationReport.outOfScopeNotice(report.totals.logFilesOutOfScope)
-            for notice in report.notices where notice != own { notices.insert(notice) }
+            let unlisted = UnlistedValidLogFiles(of: report)
+            guard unlisted.count >= 0, unlisted.bytes >= 0 else {
+                throw MergeError.disagree(what: "totals (they count fewer valid log files or bytes than the report lists)", position: report.shard?.index ?? 0)
+            }
         }
-        var merged = first
+        var merged = VerificationReport.combining(shards)
         merged.shard = nil
-        merged.scope.referenceTime = shards.compactMap(\.scope.referenceTime).max()
-        merged.chains = chains
-        merged.digests = digests
-        merged.logFiles = logFiles
-        merged.gaps = gaps
-        merged.objects = objects
-        merged.notices = notices.sorted() + [VerificationReport.outOfScopeNotice(outOfScope)].compactMap { $0 }
-        merged.totals = VerificationReport.Totals(chains: chains, digests: digests, logFiles: logFiles, gaps: gaps, objects: objects,
-                                                  logFilesOutOfScope: outOfScope, gapsAllowed: first.scope.gapsAllowed)
         return merged
     }
 

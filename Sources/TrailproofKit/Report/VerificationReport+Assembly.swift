@@ -33,9 +33,9 @@ extension VerificationReport {
 }
 
 extension VerificationReport.Totals {
-    /// The counts of a report's records.
+    /// The counts of a report's records, and of the valid log files counted without a record.
     init(chains: [ChainSummary], digests: [DigestRecord], logFiles: [LogFileRecord], gaps: [GapRecord], objects: [ObjectRecord],
-         logFilesOutOfScope: Int, gapsAllowed: Bool) {
+         logFilesOutOfScope: Int, gapsAllowed: Bool, unlistedValid: UnlistedValidLogFiles = UnlistedValidLogFiles()) {
         self.init()
         self.chains = chains.count
         self.digests = digests.count
@@ -52,6 +52,12 @@ extension VerificationReport.Totals {
             logFileBytesHashed += record.uncompressedBytes ?? 0
             if record.verdict.isFinding { logFindings += 1 }
         }
+        if unlistedValid.count > 0 {
+            self.logFiles += unlistedValid.count
+            logFilesValid += unlistedValid.count
+            logFilesByVerdict[LogFileVerdict.valid.rawValue, default: 0] += unlistedValid.count
+        }
+        logFileBytesHashed += unlistedValid.bytes
         self.gaps = gaps.count
         missingDigestHours = digests.filter { $0.verdict == .missing }.reduce(0) { $0 + ($1.hours ?? 1) }
         self.logFilesOutOfScope = logFilesOutOfScope

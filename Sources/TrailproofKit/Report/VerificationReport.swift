@@ -4,7 +4,7 @@
 /// ever added within a schema version.
 public struct VerificationReport: Sendable, Codable {
     /// Version of the JSON layout.
-    public static let currentSchemaVersion = 1
+    public static let currentSchemaVersion = 2
 
     /// See `currentSchemaVersion`.
     public var schemaVersion: Int = VerificationReport.currentSchemaVersion
@@ -66,6 +66,9 @@ public struct VerificationReport: Sendable, Codable {
         public var trailARN: String?
         /// Whether gaps were allowed (counted as notices) for the exit status.
         public var gapsAllowed: Bool
+        /// Whether `logFiles` lists the valid log files too (`--list-valid`); when false it holds
+        /// the other verdicts only, and valid log files are counted in the totals.
+        public var listsValidLogFiles: Bool = true
     }
 
     /// Counts of everything in the report.

@@ -29,7 +29,9 @@ public enum JUnitReport {
                         type: log.verdict.rawValue, message: "log file \(log.verdict.rawValue): s3://\(log.bucket)/\(log.key)",
                         body: [log.detail ?? ""] + evidence(log)))
                 }
-                testcase.output = "digest \(url): \(record.verdict.rawValue); \(logs.filter { $0.verdict == .valid }.count) of \(logs.count) listed log files valid"
+                // Valid log files may be counted rather than listed: those not found wanting are valid.
+                let listed = max(record.logFileCount, logs.count)
+                testcase.output = "digest \(url): \(record.verdict.rawValue); \(listed - logs.filter { $0.verdict != .valid }.count) of \(listed) listed log files valid"
                 suite.cases.append(testcase)
             }
             for gap in report.gaps where gap.chain == chain.id {

@@ -32,6 +32,18 @@ public final class ArchivingStore: ObjectStore {
     }
     private let listed = Mutex<Set<String>>([])
 
+    public func forEachListingPage(_ body: ([String]) throws -> Void) throws {
+        listed.withLock { $0 = [] }
+        try source.forEachListingPage { page in
+            listed.withLock { $0.formUnion(page) }
+            try body(page)
+        }
+    }
+
+    public func listKeys(under folder: String) throws -> [String] {
+        try source.listKeys(under: folder)
+    }
+
     private func localPath(_ key: String) throws -> String {
         try DirectoryStore.checkKeyIsSafe(key)
         return directory + "/" + key

@@ -35,10 +35,43 @@ public struct DirectoryStore: ObjectStore {
         try listKeys(from: listFrom)
     }
 
+    /// Pages of `listingPageSize` keys, as the directory walk finds them.
+    public func forEachListingPage(_ body: ([String]) throws -> Void) throws {
+        var page: [String] = []
+        page.reserveCapacity(listingPageSize)
+        var visited: Set<String> = [resolvedRoot]
+        try walk(directory: resolvedRoot, keyPrefix: "", visited: &visited, floor: listFrom?.keyDatePath) { key in
+            page.append(key)
+            if page.count == listingPageSize {
+                try body(page)
+                page.removeAll(keepingCapacity: true)
+            }
+        }
+        if !page.isEmpty { try body(page) }
+    }
+
+    /// Keys per page of `forEachListingPage`.
+    var listingPageSize = 4096
+
+    /// Walks the directory of `folder` only (windowed as `listKeys` is); nothing when it does not
+    /// exist, or is not a directory inside the root.
+    public func listKeys(under folder: String) throws -> [String] {
+        var trimmed = folder
+        while trimmed.hasSuffix("/") { trimmed.removeLast() }
+        guard !trimmed.isEmpty else { return try listKeys() }
+        try DirectoryStore.checkKeyIsSafe(trimmed)
+        guard let resolved = LocalFile.realPath(root + "/" + trimmed), isInsideRoot(resolved),
+              (try? LocalFile.kind(of: resolved)) == .directory else { return [] }
+        var keys: [String] = []
+        var visited: Set<String> = [resolvedRoot, resolved]
+        try walk(directory: resolved, keyPrefix: trimmed + "/", visited: &visited, floor: listFrom?.keyDatePath) { keys.append($0) }
+        return keys
+    }
+
     private func listKeys(from day: UTCTime?) throws -> [String] {
         var keys: [String] = []
         var visited: Set<String> = [resolvedRoot]
-        try walk(directory: resolvedRoot, keyPrefix: "", keys: &keys, visited: &visited, floor: day?.keyDatePath)
+        try walk(directory: resolvedRoot, keyPrefix: "", visited: &visited, floor: day?.keyDatePath) { keys.append($0) }
         return keys
     }
 
@@ -63,7 +96,8 @@ public struct DirectoryStore: ObjectStore {
         return path < floor.prefix(path.count)
     }
 
-    private func walk(directory: String, keyPrefix: String, keys: inout [String], visited: inout Set<String>, floor: String?) throws {
+    private func walk(directory: String, keyPrefix: String, visited: inout Set<String>, floor: String?,
+                      _ emit: (String) throws -> Void) throws {
         let entries: [(name: String, kind: FileKind)]
         do {
             entries = try LocalFile.listDirectory(directory)
@@ -75,18 +109,18 @@ public struct DirectoryStore: ObjectStore {
             let key = keyPrefix + entry.name
             switch entry.kind {
             case .regular:
-                keys.append(key)
+                try emit(key)
             case .directory:
                 if let floor, Self.isDateFolder(key + "/", before: floor) { continue }
-                try walk(directory: path, keyPrefix: key + "/", keys: &keys, visited: &visited, floor: floor)
+                try walk(directory: path, keyPrefix: key + "/", visited: &visited, floor: floor, emit)
             case .symlink:
                 guard let target = LocalFile.realPath(path), isInsideRoot(target) else { continue }
                 switch try? LocalFile.kind(of: target) {
-                case .regular: keys.append(key)
+                case .regular: try emit(key)
                 case .directory:
                     guard visited.insert(target).inserted else { continue }
                     if let floor, Self.isDateFolder(key + "/", before: floor) { continue }
-                    try walk(directory: target, keyPrefix: key + "/", keys: &keys, visited: &visited, floor: floor)
+                    try walk(directory: target, keyPrefix: key + "/", visited: &visited, floor: floor, emit)
                 default: continue
                 }
             case .other:

@@ -6,6 +6,14 @@ public protocol ObjectStore: Sendable {
     /// Every object key in the store, in no particular order.
     func listKeys() throws -> [String]
 
+    /// The same keys as `listKeys`, handed over page by page (in no particular order), so that
+    /// a listing of millions of objects is never held whole.
+    func forEachListingPage(_ body: ([String]) throws -> Void) throws
+
+    /// The keys of `listKeys` that lie under `folder` (a key prefix ending in `/`), listed from
+    /// the store itself rather than from a whole listing.
+    func listKeys(under folder: String) throws -> [String]
+
     /// Every object with its size and content tag (for day fingerprints); keys only by default.
     func listObjects() throws -> [ListedObject]
 
@@ -40,6 +48,16 @@ public struct ListedObject: Sendable, Equatable {
 }
 
 extension ObjectStore {
+    /// By default the whole listing as one page.
+    public func forEachListingPage(_ body: ([String]) throws -> Void) throws {
+        try body(listKeys())
+    }
+
+    /// By default the whole listing, filtered.
+    public func listKeys(under folder: String) throws -> [String] {
+        try listKeys().filter { $0.hasPrefix(folder) }
+    }
+
     /// Every object with its size and content tag; by default only the keys.
     public func listObjects() throws -> [ListedObject] {
         try listKeys().map { ListedObject(key: $0, size: nil, tag: nil) }

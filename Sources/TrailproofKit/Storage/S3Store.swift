@@ -52,6 +52,27 @@ public final class S3Store: ObjectStore {
         return keys
     }
 
+    /// The listing a ListObjectsV2 page at a time, never held whole (unless `listKeys` already
+    /// holds it): windowed as `listKeys` is.
+    public func forEachListingPage(_ body: ([String]) throws -> Void) throws {
+        if let cached = listing.withLock({ $0 }) { return try body(cached) }
+        try fetch {
+            if let listFrom, let folders = try regionFolders() {
+                for folder in folders {
+                    try client.forEachKeyPage(bucket: bucket, prefix: folder, startAfter: folder + listFrom.keyDatePath, body)
+                }
+            } else {
+                try client.forEachKeyPage(bucket: bucket, prefix: prefix, body)
+            }
+        }
+    }
+
+    /// Lists `folder` alone (from `listFrom`'s day on, when windowed).
+    public func listKeys(under folder: String) throws -> [String] {
+        if let cached = listing.withLock({ $0 }) { return cached.filter { $0.hasPrefix(folder) } }
+        return try fetch { try client.listKeys(bucket: bucket, prefix: folder, startAfter: listFrom.map { folder + $0.keyDatePath }) }
+    }
+
     /// The whole prefix (never windowed), with sizes and ETags.
     public func listObjects() throws -> [ListedObject] {
         try fetch { try client.listObjects(bucket: bucket, prefix: prefix) }
@@ -88,6 +109,17 @@ public final class S3Store: ObjectStore {
     /// by listing folder by folder, then lists each from `day` on with start-after. Nil when no
     /// trail folder is found within a few levels (the caller then lists everything).
     private func windowedListing(from day: UTCTime) throws -> [String]? {
+        guard let folders = try regionFolders() else { return nil }
+        var keys: [String] = []
+        for folder in folders {
+            keys += try client.listKeys(bucket: bucket, prefix: folder, startAfter: folder + day.keyDatePath)
+        }
+        return keys
+    }
+
+    /// The trail folders' region folders, sorted, found by listing folder by folder; nil when
+    /// there is none within a few levels.
+    private func regionFolders() throws -> [String]? {
         var regionFolders: [String] = []
         var pending: [(folder: String, depth: Int, underAWSLogs: Int?)] = [(prefix, 0, nil)]
         while let (folder, depth, below) = pending.popLast() {
@@ -107,13 +139,7 @@ public final class S3Store: ObjectStore {
                 }
             }
         }
-        guard !regionFolders.isEmpty else { return nil }
-        let startAfterDay = day.keyDatePath
-        var keys: [String] = []
-        for folder in regionFolders.sorted() {
-            keys += try client.listKeys(bucket: bucket, prefix: folder, startAfter: folder + startAfterDay)
-        }
-        return keys
+        return regionFolders.isEmpty ? nil : regionFolders.sorted()
     }
 
     /// Runs an S3 call, turning a failed request into `StoreError.fetchFailed` (an operational error).

@@ -36,6 +36,33 @@ struct LogHashCheck {
 
     let store: ObjectStore
     let workers: Int
+    /// Whether valid files' records are kept; when not, they are counted as they come.
+    var keepsValid = true
+
+    /// What the run keeps of a job: its record, or for a valid file not kept, its size.
+    enum Outcome {
+        case record(LogFileRecord)
+        case countedValid(bytes: Int64)
+    }
+
+    private func outcome(_ record: LogFileRecord) -> Outcome {
+        keepsValid || record.verdict != .valid ? .record(record) : .countedValid(bytes: record.uncompressedBytes ?? 0)
+    }
+
+    /// The records kept, and the count and size of the valid files that were not.
+    typealias Results = (records: [LogFileRecord], unlistedValid: UnlistedValidLogFiles)
+
+    private static func collect(_ results: [Result<Outcome, StoreError>]) throws -> Results {
+        var records: [LogFileRecord] = []
+        var unlisted = UnlistedValidLogFiles()
+        for result in results {
+            switch try result.get() {
+            case .record(let record): records.append(record)
+            case .countedValid(let bytes): unlisted.add(UnlistedValidLogFiles(count: 1, bytes: bytes))
+            }
+        }
+        return (records, unlisted)
+    }
 
     /// Per-thread reusable decoder and digest.
     struct WorkerState {
@@ -48,7 +75,7 @@ struct LogHashCheck {
     /// - Throws: `StoreError.fetchFailed` when a log file could not be fetched at all, and what
     ///   the consumer's `deliver` throws.
     func run(_ jobs: [Job], consumer: (any VerifiedLogFileConsumer)? = nil,
-             progress: (@Sendable (VerificationProgress) -> Void)?) throws -> [LogFileRecord] {
+             progress: (@Sendable (VerificationProgress) -> Void)?) throws -> Results {
         if let consumer { return try run(jobs, releasingTo: consumer, progress: progress) }
         let counters = Counters()
         let total = jobs.count
@@ -59,20 +86,20 @@ struct LogHashCheck {
             let result = LogHashCheck.check(jobs[index], store: store, state: &state, keeping: nil).map(\.record)
             let (done, bytes) = counters.add(bytes: (try? result.get().uncompressedBytes ?? 0) ?? 0)
             progress?(.logFiles(done: done, total: total, bytes: bytes))
-            return result
+            return result.map(outcome)
         })
-        return try results.map { try $0.get() }
+        return try Self.collect(results)
     }
 
     private func run<Consumer: VerifiedLogFileConsumer>(_ jobs: [Job], releasingTo consumer: Consumer,
-                                                        progress: (@Sendable (VerificationProgress) -> Void)?) throws -> [LogFileRecord] {
+                                                        progress: (@Sendable (VerificationProgress) -> Void)?) throws -> Results {
         let counters = Counters()
         let total = jobs.count
         let store = self.store
         // A valid file's content waits for every earlier one: one file per worker, plus one, at most.
         let results = try parallelMapDeliveringInOrder(count: jobs.count, workers: workers, window: workers + 1, makeState: {
             WorkerState(decoder: try GzipDecoder(), digest: try MessageDigest(.sha256))
-        }, job: { state, index -> (Result<LogFileRecord, StoreError>, (VerifiedLogFile, Consumer.Prepared)?) in
+        }, job: { state, index -> (Result<Outcome, StoreError>, (VerifiedLogFile, Consumer.Prepared)?) in
             let job = jobs[index]
             let file = VerifiedLogFile(key: job.entry.object, bucket: job.entry.bucket, time: job.time, sha256: job.entry.hashValue,
                                        digestKey: job.digestKey, digestBucket: job.proof.digestBucket, digestEnd: job.proof.digestEnd,
@@ -82,13 +109,13 @@ struct LogHashCheck {
             let (done, bytes) = counters.add(bytes: (try? result.get().record.uncompressedBytes ?? 0) ?? 0)
             progress?(.logFiles(done: done, total: total, bytes: bytes))
             guard case .success(let checked) = result, checked.record.verdict == .valid, let content = checked.content else {
-                return (result.map(\.record), nil)
+                return (result.map { outcome($0.record) }, nil)
             }
-            return (.success(checked.record), (file, consumer.prepare(file, content)))
+            return (.success(outcome(checked.record)), (file, consumer.prepare(file, content)))
         }, deliver: { _, delivery in
             if let (file, prepared) = delivery { try consumer.deliver(file, prepared) }
         })
-        return try results.map { try $0.get() }
+        return try Self.collect(results)
     }
 
     /// A checked log file, and its content when it was kept.

@@ -12,16 +12,24 @@ extension TrailVerifier {
         try load(wanted, into: &run, progress: progress)
 
         // Predecessors outside the scope, so that the links at the window's edge are checked too.
+        // One in a location of another batch (a digest copied there) is read if it is there.
         var edge: [(DigestKeyName, Bool)] = []
+        var elsewhere: [(DigestKeyName, Bool)] = []
         var seen = Set(run.indexByKey.keys)
         for digest in run.loaded where digest.inScope {
             guard let previous = digest.digest?.previous, !seen.contains(previous.object),
-                  run.inventory.allKeys.contains(previous.object),
                   case .digest(let name)? = TrailObjectKey(previous.object) else { continue }
+            if run.inventory.allKeys.contains(previous.object) {
+                edge.append((name, false))
+            } else if !run.inventory.lists(name.chain.location), (try? DirectoryStore.checkKeyIsSafe(previous.object)) != nil {
+                elsewhere.append((name, false))
+            } else {
+                continue
+            }
             seen.insert(previous.object)
-            edge.append((name, false))
         }
         try load(edge, into: &run, progress: progress)
+        try load(elsewhere, into: &run, progress: progress, keepingAbsent: false)
 
         for (index, digest) in run.loaded.enumerated() {
             run.indicesByChain[digest.name.chain, default: []].append(index)
@@ -35,7 +43,7 @@ extension TrailVerifier {
     }
 
     private func load(_ names: [(DigestKeyName, Bool)], into run: inout RunState,
-                      progress: (@Sendable (VerificationProgress) -> Void)?) throws {
+                      progress: (@Sendable (VerificationProgress) -> Void)?, keepingAbsent: Bool = true) throws {
         let context = run.loadContext
         let total = names.count
         let loaded = try parallelMap(count: names.count, workers: options.workers, makeState: { () }, job: { _, index in
@@ -47,6 +55,7 @@ extension TrailVerifier {
             if case .failure(.fetchFailed(let detail)) = digest.content { throw StoreError.fetchFailed(detail) }
         }
         for digest in loaded where run.indexByKey[digest.name.key] == nil {
+            if !keepingAbsent, case .failure(.absent) = digest.content { continue }
             run.indexByKey[digest.name.key] = run.loaded.count
             run.loaded.append(digest)
         }
@@ -100,7 +109,7 @@ extension TrailVerifier {
                 if let algorithm = saved.algorithm, algorithm != DigestSignatureCheck.algorithm {
                     check.add(.signatureInvalid, "saved signature algorithm is \(algorithm), not \(DigestSignatureCheck.algorithm)")
                 }
-            } else if let carrier = successor(of: digest, in: run) {
+            } else if let carrier = successor(of: digest, foundAt: loaded.name.chain.location, in: run) {
                 check.signatureHex = run.loaded[carrier].digest?.previous?.signature
                 check.signatureSource = .successorDigest
                 check.signatureCarrier = carrier
@@ -125,9 +134,13 @@ extension TrailVerifier {
         }
     }
 
-    /// The loaded digest whose previous-digest link names `digest`, preferring one whose hash matches.
-    private func successor(of digest: Digest, in run: RunState) -> Int? {
-        guard let candidates = run.successorsByPreviousKey[digest.object] else { return nil }
+    /// The loaded digest whose previous-digest link names `digest`, preferring one whose hash
+    /// matches. Only one found in the same location counts: a chain never leaves its location,
+    /// so a digest copied into another location is not signed there (and every run, whatever
+    /// part of the bucket it holds, says the same of it).
+    private func successor(of digest: Digest, foundAt location: TrailLocation, in run: RunState) -> Int? {
+        guard let candidates = run.successorsByPreviousKey[digest.object]?.filter({ run.loaded[$0].name.chain.location == location })
+        else { return nil }
         return candidates.first { run.loaded[$0].digest?.previous?.bucket == digest.bucket } ?? candidates.first
     }
 

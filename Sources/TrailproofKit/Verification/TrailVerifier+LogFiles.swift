@@ -69,7 +69,11 @@ extension TrailVerifier {
             jobs.sort { ($0.proof.chain, $0.time ?? UTCTime(secondsSinceEpoch: 0), $0.entry.object, $0.digestKey)
                 < ($1.proof.chain, $1.time ?? UTCTime(secondsSinceEpoch: 0), $1.entry.object, $1.digestKey) }
         }
-        run.logRecords += try LogHashCheck(store: store, workers: options.workers).run(jobs, consumer: consumer, progress: progress)
+        var check = LogHashCheck(store: store, workers: options.workers)
+        check.keepsValid = options.listsValidLogFiles
+        let (records, unlisted) = try check.run(jobs, consumer: consumer, progress: progress)
+        run.logRecords += records
+        run.unlistedValid.add(unlisted)
         return listed
     }
 

@@ -1,5 +1,6 @@
 extension TrailVerifier {
-    /// Every object in a trail folder that CloudTrail did not name is a finding, each by its key.
+    /// Every object in a trail folder that CloudTrail did not name is a finding, each by its key;
+    /// so are the findings made before the run.
     func findUnexpectedObjects(in run: inout RunState) {
         run.objects += options.priorFindings
         for (key, reason) in run.inventory.unexpected {
@@ -7,8 +8,15 @@ extension TrailVerifier {
         }
     }
 
-    /// Holds an archive's manifest to what the archive holds: its prefix, its window, its creation
-    /// time and the coverage it claims. The manifest chooses nothing; a mismatch is a finding.
+    /// A saved signature whose digest is not there is a finding.
+    func findOrphanSidecars(in run: inout RunState) {
+        for sidecar in run.inventory.orphanSidecars {
+            run.objects.append(ObjectRecord(key: sidecar.key, verdict: .unexpected, detail: sidecar.reason))
+        }
+    }
+
+    /// Holds an archive's manifest to what the archive holds: its prefix, its window and the
+    /// coverage it claims, chain by chain (its creation time: `checkArchiveCreation`). The manifest chooses nothing; a mismatch is a finding.
     func checkArchiveClaim(in run: inout RunState) {
         guard let claim = options.archiveClaim else { return }
         func mismatch(_ detail: String) {
@@ -43,9 +51,15 @@ extension TrailVerifier {
                 }
             }
         }
+    }
+
+    /// Holds an archive's stated creation time to the newest object it holds.
+    func checkArchiveCreation(in run: inout RunState) {
+        guard let claim = options.archiveClaim else { return }
         let newest = run.inventory.newestObjectTime
         if claim.createdAt < newest {
-            mismatch("it says the archive was made at \(claim.createdAt.iso8601), before the newest object it holds (\(newest.iso8601))")
+            run.objects.append(ObjectRecord(key: claim.key, verdict: .manifestMismatch,
+                detail: "it says the archive was made at \(claim.createdAt.iso8601), before the newest object it holds (\(newest.iso8601))"))
         }
     }
 

@@ -34,7 +34,8 @@ extension TrailVerifier {
 
         let objects = VerificationReport.sortedObjects(run.objects)
         let totals = VerificationReport.Totals(chains: chains, digests: digests, logFiles: logFiles, gaps: gaps, objects: objects,
-                                               logFilesOutOfScope: run.logFilesOutOfScope, gapsAllowed: options.allowGaps)
+                                               logFilesOutOfScope: run.logFilesOutOfScope, gapsAllowed: options.allowGaps,
+                                               unlistedValid: run.unlistedValid)
 
         // Sorted, the count of unchecked log files last: a merge of shard reports rebuilds the same list.
         var notices = run.notices
@@ -66,7 +67,8 @@ extension TrailVerifier {
                 : nil,
             publicKeyFingerprints: keys.keys.map(\.fingerprint), publicKeySources: options.publicKeySources.map(\.description),
             publicKeysFromEvidence: options.publicKeySources.contains { $0.isInsideEvidence },
-            referenceTime: referenceTime(in: run), trailARN: options.trailSelection?.trail.arn.text, gapsAllowed: options.allowGaps)
+            referenceTime: referenceTime(in: run), trailARN: options.trailSelection?.trail.arn.text, gapsAllowed: options.allowGaps,
+            listsValidLogFiles: options.listsValidLogFiles)
         return VerificationReport(
             tool: .init(name: "trailproof", version: TrailproofVersion.current), scope: scope, chains: chains,
             digests: digests, logFiles: logFiles, gaps: gaps, objects: objects, notices: notices, totals: totals)
@@ -80,9 +82,9 @@ public enum TrailproofVersion {
 }
 
 extension TrailVerifier {
-    /// Each chain's head after this run (see `runWithHeads`).
+    /// The head after this run of each chain of `run` that has one (see `runWithHeads`).
     func nextHeads(from run: RunState) -> [String: TrailState.Head] {
-        var heads = options.verifiedHeads
+        var heads: [String: TrailState.Head] = [:]
         // A digest whose own log files are not all valid keeps the head before it: the finding is
         // verified, and reported, again by every later run until it is resolved.
         var digestsWithLogFindings = Set<String>()

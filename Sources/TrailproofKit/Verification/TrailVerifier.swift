@@ -27,28 +27,77 @@ public struct TrailVerifier: Sendable {
     /// Runs the whole verification and also returns each chain's head for the next run: the
     /// newest digest of the unbroken run of valid digests, each with only valid log files, after
     /// the previous head (a failure keeps the head before it, so it is verified, and reported, again).
+    ///
+    /// Memory does not grow with the trail: the listing is streamed once to find the bucket
+    /// locations (`ListingSurvey`), then locations are verified a batch at a time, each listed
+    /// on its own, and a batch leaves behind only its findings, its chains' summaries and its
+    /// digests' records (valid log files are counted, and listed only with
+    /// `listsValidLogFiles`).
     /// - Parameter consumer: takes every valid log file's content from verification's own read,
     ///   in release order (see `VerifiedLogFileConsumer`).
     public func runWithHeads(consumer: (any VerifiedLogFileConsumer)? = nil,
                              progress: (@Sendable (VerificationProgress) -> Void)? = nil) throws
         -> (report: VerificationReport, heads: [String: TrailState.Head]) {
         progress?(.listing)
-        var inventory = TrailInventory(keys: try store.listKeys(), selection: options.trailSelection)
-        guard inventory.digestCount > 0 else {
-            throw VerifierError.noDigests(source: store.displayName, objects: inventory.allKeys.count)
+        let survey = try ListingSurvey(store: store, selection: options.trailSelection)
+        guard survey.digestCount > 0 else {
+            throw VerifierError.noDigests(source: store.displayName, objects: survey.keyCount)
         }
+        var locations = survey.locations
         var shardRecord: ShardRecord?
         if let shard = options.shard {
             guard options.archiveClaim == nil else { throw VerifierError.shardedArchiveClaim }
-            let locations = inventory.locations
             let owned = shard.owned(of: locations)
-            inventory = inventory.restricted(to: owned, keepsOthers: shard.index == 0)
             shardRecord = ShardRecord(index: shard.index, count: shard.count, locations: owned.sorted().map(\.id),
                                       listingFingerprint: Shard.fingerprint(of: locations), locationsListed: locations.count)
+            locations = locations.filter(owned.contains)
         }
-        var run = RunState(inventory: inventory, loadContext: LoadedDigest.Context(
-            store: store, keys: keys, sizeLimit: options.digestSizeLimit,
-            gate: LargeObjectGate(smallAllowance: options.digestSmallAllowance)))
+        var parts: [VerificationReport] = []
+        var heads = options.verifiedHeads
+        var done = VerificationProgress.Offsets()
+        let totals = (digests: survey.digestCount, logFiles: survey.logFileCount)
+        // --head-signature values are matched against the unsigned digests of every chain at once.
+        let limit = options.headSignatures.isEmpty ? options.batchObjectLimit : Int.max
+        for batch in LocationBatch.plan(locations, counts: survey.countsByLocation, objectLimit: limit) {
+            var inventory = TrailInventory(keys: try batch.listKeys(in: store), selection: options.trailSelection)
+                .restricted(to: Set(batch.locations), keepsOthers: false)
+            inventory.listingNewestTime = survey.newestObjectTime
+            let batchProgress = progress.map { progress in done.adding(to: progress, totals: totals) }
+            var run = try verify(inventory, consumer: consumer, progress: batchProgress)
+            run.logRecords = VerificationReport.sortedLogFiles(run.logRecords)  // in place: one array, not two
+            let part = assembleReport(from: run)
+            parts.append(part)
+            heads.merge(nextHeads(from: run)) { _, new in new }
+            done.digests += run.loaded.count
+            done.logFiles += part.totals.logFiles
+            done.bytes += part.totals.logFileBytesHashed
+        }
+        // What belongs to no location: stray and ignored objects, and the archive's own claims
+        // (in a sharded run, shard 0 has them).
+        let ownsOthers = shardRecord.map { $0.index == 0 } ?? true
+        var others = ownsOthers ? survey.others : TrailInventory()
+        others.listingNewestTime = survey.newestObjectTime
+        var rest = RunState(inventory: others, loadContext: loadContext)
+        if ownsOthers {
+            findUnexpectedObjects(in: &rest)
+            checkArchiveCreation(in: &rest)
+        }
+        parts.append(assembleReport(from: rest))
+        var report = VerificationReport.combining(parts)
+        report.shard = shardRecord
+        return (report, heads)
+    }
+
+    /// What loading a digest needs.
+    private var loadContext: LoadedDigest.Context {
+        LoadedDigest.Context(store: store, keys: keys, sizeLimit: options.digestSizeLimit,
+                             gate: LargeObjectGate(smallAllowance: options.digestSmallAllowance))
+    }
+
+    /// Verifies the chains and log files of one batch of locations.
+    private func verify(_ inventory: TrailInventory, consumer: (any VerifiedLogFileConsumer)?,
+                        progress: (@Sendable (VerificationProgress) -> Void)?) throws -> RunState {
+        var run = RunState(inventory: inventory, loadContext: loadContext)
         try loadDigests(into: &run, progress: progress)
         decideBuckets(in: &run)
         checkSignatures(in: &run)
@@ -57,13 +106,9 @@ public struct TrailVerifier: Sendable {
         let listed = try checkLogFiles(in: &run, consumer: consumer, progress: progress)
         findUnreferencedLogFiles(in: &run, listed: listed)
         findCoverageEdgeGaps(in: &run)
-        findUnexpectedObjects(in: &run)
+        findOrphanSidecars(in: &run)
         checkArchiveClaim(in: &run)
-        // Sorted in place before the report takes them: one array of log file records, not two.
-        run.logRecords = VerificationReport.sortedLogFiles(run.logRecords)
-        var report = assembleReport(from: run)
-        report.shard = shardRecord
-        return (report, nextHeads(from: run))
+        return run
     }
 }
 
@@ -83,6 +128,8 @@ struct RunState {
     var missing: [DigestRecord] = []
     var missingKeys: Set<String> = []
     var logRecords: [LogFileRecord] = []
+    /// Valid log files counted without a record (see `VerificationOptions.listsValidLogFiles`).
+    var unlistedValid = UnlistedValidLogFiles()
     var gaps: [GapRecord] = []
     var objects: [ObjectRecord] = []
     var notices: [String] = []

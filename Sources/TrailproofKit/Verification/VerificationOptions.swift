@@ -47,6 +47,17 @@ public struct VerificationOptions: Sendable {
     /// The part of a sharded run this one verifies (see `Shard`); nil verifies everything.
     public var shard: Shard?
 
+    /// Whether the report lists every valid log file (`--list-valid`); when false they are
+    /// counted in the totals only, and the report holds findings and notices, so its size does
+    /// not grow with the trail.
+    public var listsValidLogFiles = true
+
+    /// Most trail objects (digests and log files) a run holds at once: bucket locations are
+    /// verified in batches of about this many (a larger location is a batch of its own).
+    public var batchObjectLimit = 10_000 {
+        didSet { batchObjectLimit = max(1, batchObjectLimit) }
+    }
+
     /// Default options.
     public init() {}
 
@@ -135,6 +146,31 @@ public enum VerificationProgress: Sendable {
     case digests(done: Int, total: Int)
     /// Log files hashed so far, and their uncompressed bytes.
     case logFiles(done: Int, total: Int, bytes: Int64)
+
+    /// Work that earlier batches of a run did, added to what a batch reports of its own.
+    struct Offsets {
+        var digests = 0
+        var logFiles = 0
+        var bytes: Int64 = 0
+
+        /// `progress`, told the run's progress so far rather than the batch's.
+        func adding(to progress: @escaping @Sendable (VerificationProgress) -> Void,
+                    totals: (digests: Int, logFiles: Int)) -> @Sendable (VerificationProgress) -> Void {
+            let offsets = self
+            return { event in
+                switch event {
+                case .listing:
+                    progress(.listing)
+                case .digests(let done, _):
+                    let sum = offsets.digests + done
+                    progress(.digests(done: sum, total: max(totals.digests, sum)))
+                case .logFiles(let done, _, let bytes):
+                    let sum = offsets.logFiles + done
+                    progress(.logFiles(done: sum, total: max(totals.logFiles, sum), bytes: offsets.bytes + bytes))
+                }
+            }
+        }
+    }
 }
 
 /// Why a run could not verify anything (operational errors, exit status 2).

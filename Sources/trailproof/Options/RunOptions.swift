@@ -21,6 +21,9 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "Report gaps without failing: exit 0 when gaps are the only problem.")
     var allowGaps = false
 
+    @Flag(help: "List every valid log file in the JSON and NDJSON reports too (by default they are counted, and the reports list findings, so their size does not grow with the trail). --verbose implies it.")
+    var listValid = false
+
     @OptionGroup var output: ReportOutput
 
     func validate() throws {
@@ -45,6 +48,7 @@ struct RunOptions: ParsableArguments {
         options.end = end.flatMap(UTCTime.init(parsing:))
         options.allowGaps = allowGaps
         options.workers = concurrency ?? defaultWorkers
+        options.listsValidLogFiles = listValid || output.verbose
         return options
     }
 

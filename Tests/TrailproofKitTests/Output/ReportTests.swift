@@ -10,7 +10,7 @@ import TrailproofTrailGen
         let report = try scenario.verify()
         let bytes = try JSONReport.encode(report)
         let decoded = try JSONReport.decode(bytes)
-        #expect(decoded.schemaVersion == 1)
+        #expect(decoded.schemaVersion == 2)
         #expect(decoded.totals.exitStatus == 1)
         #expect(decoded.totals.logFilesByVerdict["modified"] == 1)
         #expect(decoded.digests.count == report.digests.count)

@@ -1,0 +1,66 @@
+/// The first pass of a run over a store's listing, streamed page by page: which bucket locations
+/// hold trail objects (and how many), the newest time an object's name gives, and every finding
+/// and count about the keys that are not trail objects. No trail object's key is kept: each
+/// location is listed again, on its own, when its turn comes (see `LocationBatch`).
+struct ListingSurvey {
+    /// What one location holds.
+    struct Counts: Equatable {
+        var logFiles = 0
+        var digests = 0
+    }
+
+    /// Trail objects per location (of the selected trail, with a selection). A location holding
+    /// only a signature sidecar is here too, so that the sidecar is looked at.
+    private(set) var countsByLocation: [TrailLocation: Counts] = [:]
+    /// The keys that are not trail objects: unexpected ones (findings), ignored ones (counted),
+    /// and objects of other trails. Its trail object lists stay empty.
+    private(set) var others = TrailInventory()
+    /// The newest time a digest's or log file's name gives; the epoch when there is none.
+    private(set) var newestObjectTime = UTCTime(secondsSinceEpoch: 0)
+    /// Keys listed.
+    private(set) var keyCount = 0
+
+    /// Lists `store` once, a page at a time.
+    init(store: ObjectStore, selection: TrailSelection?) throws {
+        var survey = ListingSurvey()
+        try store.forEachListingPage { page in survey.add(page, selection: selection) }
+        survey.others.unexpected.sort { $0.key < $1.key }
+        self = survey
+    }
+
+    private init() {}
+
+    /// Every location, sorted.
+    var locations: [TrailLocation] { countsByLocation.keys.sorted() }
+
+    /// Digests of the selected trail in the listing.
+    var digestCount: Int { countsByLocation.values.reduce(0) { $0 + $1.digests } }
+
+    /// Log files of the selected trail in the listing.
+    var logFileCount: Int { countsByLocation.values.reduce(0) { $0 + $1.logFiles } }
+
+    private mutating func add(_ page: [String], selection: TrailSelection?) {
+        keyCount += page.count
+        for key in page {
+            switch TrailObjectKey(key) {
+            case .digest(let name)?:
+                guard selection.map({ $0.includes(name.chain) }) ?? true else { others.otherTrailObjects += 1; continue }
+                countsByLocation[name.chain.location, default: Counts()].digests += 1
+                newestObjectTime = max(newestObjectTime, name.endTime)
+            case .logFile(let name)?:
+                guard selection.map({ $0.includes(name.location) }) ?? true else { others.otherTrailObjects += 1; continue }
+                countsByLocation[name.location, default: Counts()].logFiles += 1
+                newestObjectTime = max(newestObjectTime, name.deliveryMinute)
+            case nil:
+                if let digest = TrailInventory.sidecarDigest(key) {
+                    // Whether its digest is here is settled when its location is listed.
+                    if selection.map({ $0.includes(digest.chain) }) ?? true, countsByLocation[digest.chain.location] == nil {
+                        countsByLocation[digest.chain.location] = Counts()
+                    }
+                } else if !ArchiveManifest.isArchiveFile(key) {
+                    others.classifyOther(key, selection: selection)
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+extension VerificationReport {
+    /// One report from the reports of disjoint parts of one source (the batches of a run, the
+    /// shards of a sharded run): their records in the report's orders, their notices once each,
+    /// the latest reference time, and counts that include the valid log files a part counted
+    /// without listing them.
+    static func combining(_ parts: [VerificationReport]) -> VerificationReport {
+        guard var combined = parts.first else { preconditionFailure("no parts to combine") }
+        var chains: [ChainSummary] = []
+        var digests: [DigestRecord] = []
+        var logFiles: [LogFileRecord] = []
+        var gaps: [GapRecord] = []
+        var objects: [ObjectRecord] = []
+        var notices: Set<String> = []
+        var outOfScope = 0
+        var unlisted = UnlistedValidLogFiles()
+        for part in parts {
+            chains += part.chains
+            digests += part.digests
+            gaps += part.gaps
+            objects += part.objects
+            outOfScope += part.totals.logFilesOutOfScope
+            let own = outOfScopeNotice(part.totals.logFilesOutOfScope)
+            for notice in part.notices where notice != own { notices.insert(notice) }
+            unlisted.add(UnlistedValidLogFiles(of: part))
+            logFiles += part.logFiles
+        }
+        combined.chains = chains.sorted { $0.chain < $1.chain }
+        combined.digests = sortedDigests(digests)
+        combined.logFiles = sortedLogFiles(logFiles)
+        combined.gaps = sortedGaps(gaps)
+        // Parts may each find the same thing about an object (an archive folder outside its prefix).
+        var seen: Set<String> = []
+        combined.objects = sortedObjects(objects).filter { seen.insert("\($0.key)\u{0}\($0.verdict.rawValue)\u{0}\($0.detail)").inserted }
+        combined.notices = notices.sorted() + [outOfScopeNotice(outOfScope)].compactMap { $0 }
+        combined.scope.referenceTime = parts.compactMap(\.scope.referenceTime).max()
+        combined.totals = Totals(chains: combined.chains, digests: combined.digests, logFiles: combined.logFiles, gaps: combined.gaps,
+                                 objects: combined.objects, logFilesOutOfScope: outOfScope, gapsAllowed: combined.scope.gapsAllowed,
+                                 unlistedValid: unlisted)
+        return combined
+    }
+}
+
+/// Valid log files a report counts in its totals without listing them (see
+/// `VerificationOptions.listsValidLogFiles`), and their uncompressed bytes.
+struct UnlistedValidLogFiles: Equatable {
+    var count = 0
+    var bytes: Int64 = 0
+
+    init(count: Int = 0, bytes: Int64 = 0) {
+        self.count = count
+        self.bytes = bytes
+    }
+
+    /// What `report`'s totals count beyond its listed log files; negative when the totals count
+    /// fewer than it lists (a report that was altered).
+    init(of report: VerificationReport) {
+        var listedValid = 0
+        var listedBytes: Int64 = 0
+        for record in report.logFiles {
+            if record.verdict == .valid && record.digest != nil { listedValid += 1 }
+            listedBytes += record.uncompressedBytes ?? 0
+        }
+        count = report.totals.logFilesValid - listedValid
+        bytes = report.totals.logFileBytesHashed - listedBytes
+    }
+
+    mutating func add(_ other: UnlistedValidLogFiles) {
+        count += other.count
+        bytes += other.bytes
+    }
+}

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Organization scale: 1,000,000 small log files (1-25 events, about 1-30 KB uncompressed each) in
+# 100 bucket locations (25 accounts x 4 regions), generated once and reused (the generator takes
+# a while). Prints, in one run, for `trailproof verify` with text and with JSON output: wall
+# time, log files/s and peak RSS; the same log files through bench/baseline.c (one process, and
+# the limit = baseline x cores); and 4 shards run as 4 processes at once, then merged: their
+# total wall time, the merge's time and RSS, and whether the merged report equals the single run's.
+#
+# Usage: bench/million.sh
+# Environment (all optional):
+#   BENCH_MILLION_DIR=DIR      where the trail is generated and kept ($REPO/.build-bench/million)
+#   BENCH_ACCOUNTS=25 BENCH_REGIONS=4 BENCH_HOURS=167 BENCH_FILES_PER_HOUR=40-80 BENCH_EVENTS_PER_FILE=1-25
+#   BENCH_SKIP_BUILD=1         reuse the release binaries in $REPO/.build-bench
+# Exit status: 0 when every run completed and verified every log file; non-zero otherwise.
+set -euo pipefail
+REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SCRATCH="$REPO/.build-bench"
+DIR="${BENCH_MILLION_DIR:-$SCRATCH/million}"
+ACCOUNTS="${BENCH_ACCOUNTS:-25}" REGIONS="${BENCH_REGIONS:-4}" HOURS="${BENCH_HOURS:-167}"
+FILES_PER_HOUR="${BENCH_FILES_PER_HOUR:-40-80}" EVENTS_PER_FILE="${BENCH_EVENTS_PER_FILE:-1-25}"
+log() { printf '[bench] %s\n' "$*" >&2; }
+[ -x /opt/swift/usr/bin/swift ] && export PATH="/opt/swift/usr/bin:$PATH"
+[[ -x /usr/bin/time ]] || { echo "/usr/bin/time is required (apt-get install time)" >&2; exit 2; }
+
+if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
+    log "building release binaries in $SCRATCH"
+    (cd "$REPO" && swift build -c release --scratch-path "$SCRATCH" --product trailproof >&2)
+    (cd "$REPO" && swift build -c release --scratch-path "$SCRATCH" --product trailproof-gen >&2)
+fi
+BIN="$(cd "$REPO" && swift build -c release --scratch-path "$SCRATCH" --show-bin-path)"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/trailproof-million.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+cc -O2 "$REPO/bench/baseline.c" -o "$WORK/baseline" -lz -lcrypto
+
+# --- the trail, generated once -------------------------------------------------------------------
+accounts=$(python3 -c "print(','.join(str(111122223333 + 1000001 * i) for i in range($ACCOUNTS)))")
+regions=$(python3 -c "print(','.join(['us-east-1','eu-west-2','ap-south-1','sa-east-1','us-west-2','eu-central-1'][:$REGIONS]))")
+GEN_ARGS=(--hours "$HOURS" --files-per-hour "$FILES_PER_HOUR" --events-per-file "$EVENTS_PER_FILE" --seed 11
+          --accounts "$accounts" --regions "$regions" --sidecars all)
+if [[ "$(cat "$DIR/generated-with" 2>/dev/null)" != "${GEN_ARGS[*]}" ]]; then
+    rm -rf "$DIR" && mkdir -p "$DIR"
+    log "generating $ACCOUNTS accounts x $REGIONS regions x $HOURS hours of $FILES_PER_HOUR log files (once; kept in $DIR)"
+    start=$(date +%s)
+    "$BIN/trailproof-gen" --out "$DIR/trail" "${GEN_ARGS[@]}" >/dev/null
+    echo "${GEN_ARGS[*]}" >"$DIR/generated-with"
+    log "generated in $(( $(date +%s) - start )) s"
+fi
+ROOT="$DIR/trail/trailproof-example-bucket" KEYS="$DIR/trail/public-keys.json"
+find "$ROOT" -type f -name '*.json.gz' -path '*/CloudTrail/*' | LC_ALL=C sort >"$WORK/logs.txt"
+FILES=$(wc -l <"$WORK/logs.txt")
+log "$FILES log files; warming the page cache"
+find "$ROOT" -type f -print0 | xargs -0 cat >/dev/null
+
+now() { date +%s.%N; }
+# run NAME COMMAND...: wall seconds and peak RSS (MB) of one process, its stdout kept.
+run() {
+    local name=$1; shift
+    local t0 t1
+    t0=$(now)
+    /usr/bin/time -f "%M" -o "$WORK/$name.rss" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" || true
+    t1=$(now)
+    python3 -c "print(f'{$t1 - $t0:.2f}')" >"$WORK/$name.wall"
+}
+"$BIN/trailproof" verify "$ROOT" --public-keys "$KEYS" >/dev/null 2>&1 || true
+run text "$BIN/trailproof" verify "$ROOT" --public-keys "$KEYS"
+run json "$BIN/trailproof" verify "$ROOT" --public-keys "$KEYS" --format json
+run baseline "$WORK/baseline" <"$WORK/logs.txt"
+t0=$(now)
+for k in 0 1 2 3; do
+    run "shard$k" "$BIN/trailproof" verify "$ROOT" --public-keys "$KEYS" --shard "$k/4" --format json &
+done
+wait
+t1=$(now)
+python3 -c "print(f'{$t1 - $t0:.2f}')" >"$WORK/shards.wall"
+run merge "$BIN/trailproof" merge "$WORK"/shard{0,1,2,3}.out --format json
+
+export WORK FILES CORES="$(nproc)" GEN="${GEN_ARGS[*]}"
+python3 - <<'PY'
+import json, os, sys
+work, files, cores = os.environ["WORK"], int(os.environ["FILES"]), int(os.environ["CORES"])
+def read(name, ext): return open(f"{work}/{name}.{ext}").read().strip()
+def wall(name): return float(read(name, "wall"))
+def rss(name): return int(read(name, "rss").splitlines()[-1]) / 1024
+single = json.load(open(f"{work}/json.out"))
+totals = single["totals"]
+if totals["exitStatus"] != 0 or totals["logFilesValid"] != files or totals["logFiles"] != files:
+    sys.exit(f"the run did not verify every log file: {totals}")
+if "Result: VERIFIED" not in read("text", "out"):
+    sys.exit("the text run did not verify: " + read("text", "out")[-400:])
+base = dict(line.split(" ", 1) for line in read("baseline", "out").splitlines())
+if int(base["files"]) != files or int(base["bytes"]) != totals["logFileBytesHashed"]:
+    sys.exit(f"baseline saw {base['files']} files / {base['bytes']} bytes, trailproof {files} / {totals['logFileBytesHashed']}")
+mb = totals["logFileBytesHashed"] / 1e6
+limit = mb / float(base["seconds"]) * cores
+merged = json.load(open(f"{work}/merge.out"))
+for report in (single, merged): report["scope"].pop("referenceTime", None)
+same = "identical" if merged == single else "DIFFERENT"
+rows = [
+    ("trail", f"{files:,} log files, {mb:,.0f} MB uncompressed, {totals['digests']:,} digests, {totals['chains']} chains"),
+    ("generator", os.environ["GEN"]),
+    ("", ""),
+    ("verify, text", f"{wall('text'):.1f} s, {files / wall('text'):,.0f} files/s, {mb / wall('text'):,.0f} MB/s, peak RSS {rss('text'):.0f} MB"),
+    ("verify, --format json", f"{wall('json'):.1f} s, {files / wall('json'):,.0f} files/s, peak RSS {rss('json'):.0f} MB, report {os.path.getsize(work + '/json.out') / 1e6:.1f} MB"),
+    ("baseline.c, one process", f"{float(base['seconds']):.1f} s, {files / float(base['seconds']):,.0f} files/s"),
+    ("limit = baseline x cores", f"{limit:,.0f} MB/s; text run at {mb / wall('text') / limit:.2f} of it"),
+    ("", ""),
+    ("4 shards as 4 processes at once", f"{float(read('shards', 'wall')):.1f} s wall (each: " + ", ".join(f"{wall(f'shard{k}'):.1f} s / {rss(f'shard{k}'):.0f} MB" for k in range(4)) + ")"),
+    ("merge", f"{wall('merge'):.2f} s, peak RSS {rss('merge'):.0f} MB"),
+    ("4 shards + merge", f"{float(read('shards', 'wall')) + wall('merge'):.1f} s"),
+    ("merged report vs single run's", same),
+]
+width = max(len(k) for k, _ in rows)
+for key, value in rows: print(f"{key:<{width}}  {value}" if key else "")
+if same != "identical": sys.exit(1)
+PY
