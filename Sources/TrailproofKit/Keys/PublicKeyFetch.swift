@@ -12,20 +12,33 @@ public struct PublicKeyFetch: Sendable {
 
     /// The regions and spans to ask for, from the digest keys of a listing.
     public static func windows(for keys: [String], options: VerificationOptions) -> [String: TimeSpan] {
-        let inventory = TrailInventory(keys: keys, selection: options.trailSelection)
-        var windows: [String: TimeSpan] = [:]
-        for (chain, names) in inventory.digestsByChain {
-            let times = names.map(\.endTime).filter { options.includesDigest(endingAt: $0) }
-            guard let first = times.min(), let last = times.max() else { continue }
-            // A digest ending at `first` started about an hour earlier.
-            let span = TimeSpan(start: first.adding(seconds: -3600 - padding), end: last.adding(seconds: padding))
-            if let known = windows[chain.location.region] {
-                windows[chain.location.region] = TimeSpan(start: min(known.start, span.start), end: max(known.end, span.end))
-            } else {
-                windows[chain.location.region] = span
+        var windows = Windows(options: options)
+        windows.add(keys)
+        return windows.spans
+    }
+
+    /// The regions and spans to ask for, from `store`'s listing read a page at a time (never held whole).
+    public static func windows(for store: ObjectStore, options: VerificationOptions) throws -> [String: TimeSpan] {
+        var windows = Windows(options: options)
+        try store.forEachListingPage { windows.add($0) }
+        return windows.spans
+    }
+
+    /// The span of the digests in scope per region, padded.
+    private struct Windows {
+        let options: VerificationOptions
+        var spans: [String: TimeSpan] = [:]
+
+        mutating func add(_ keys: [String]) {
+            for key in keys {
+                guard case .digest(let name)? = TrailObjectKey(key), options.trailSelection.map({ $0.includes(name.chain) }) ?? true,
+                      options.includesDigest(endingAt: name.endTime) else { continue }
+                // A digest ending at `endTime` started about an hour earlier.
+                let span = TimeSpan(start: name.endTime.adding(seconds: -3600 - padding), end: name.endTime.adding(seconds: padding))
+                let region = name.chain.location.region
+                spans[region] = spans[region].map { TimeSpan(start: min($0.start, span.start), end: max($0.end, span.end)) } ?? span
             }
         }
-        return windows
     }
 
     /// Every key of every region in `windows`, in one ring. A region that returns no key leaves

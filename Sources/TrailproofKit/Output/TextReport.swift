@@ -2,8 +2,12 @@
 public struct TextReport: Sendable {
     /// Summary lines (stdout).
     public var summary: [String] = []
-    /// Problem and notice lines (stderr), each starting with `trailproof: `.
-    public var problems: [String] = []
+    /// Problem and notice lines (stderr), each starting with `trailproof: `: `findings`, then `notes`.
+    public var problems: [String] { findings + notes }
+    /// One line per finding (and per log file notice): digests, log files, objects, gaps.
+    public var findings: [String] = []
+    /// One line per notice of the report.
+    public var notes: [String] = []
 
     /// Renders `report`; with `verbose`, the summary also has a line for every file.
     public init(_ report: VerificationReport, verbose: Bool) {
@@ -16,20 +20,20 @@ public struct TextReport: Sendable {
         for record in report.digests where record.verdict != .valid {
             let span = record.span.map { " (\($0.text))" } ?? ""
             let detail = record.problems.map(\.detail).joined(separator: "; ")
-            problems.append("trailproof: digest \(record.verdict.rawValue): \(location(record.key, bucket: record.bucket, chain: record.chain))\(span): \(detail)")
+            findings.append("trailproof: digest \(record.verdict.rawValue): \(location(record.key, bucket: record.bucket, chain: record.chain))\(span): \(detail)")
         }
         for record in report.logFiles where record.verdict != .valid {
             let kind = record.verdict.isFinding ? "log-file" : "note: log-file"
-            problems.append("trailproof: \(kind) \(record.verdict.rawValue): \(location(record.key, bucket: record.bucket, chain: nil)): \(record.detail ?? "")")
+            findings.append("trailproof: \(kind) \(record.verdict.rawValue): \(location(record.key, bucket: record.bucket, chain: nil)): \(record.detail ?? "")")
         }
         for record in report.objects {
-            problems.append("trailproof: object \(record.verdict.rawValue): \(location(record.key, bucket: report.scope.bucket ?? report.chains.first?.bucket, chain: nil)): \(record.detail)")
+            findings.append("trailproof: object \(record.verdict.rawValue): \(location(record.key, bucket: report.scope.bucket ?? report.chains.first?.bucket, chain: nil)): \(record.detail)")
         }
         for gap in report.gaps {
             let kind = report.scope.gapsAllowed ? "note: gap" : "gap"
-            problems.append("trailproof: \(kind) \(gap.kind.rawValue): \(gap.chain) (\(gap.span.text)): \(gap.detail)")
+            findings.append("trailproof: \(kind) \(gap.kind.rawValue): \(gap.chain) (\(gap.span.text)): \(gap.detail)")
         }
-        for notice in report.notices { problems.append("trailproof: note: \(notice)") }
+        notes = report.notices.map { "trailproof: note: \($0)" }
 
         if let shard = report.shard {
             summary.append("Shard \(shard.index) of \(shard.count) (from 0): \(shard.locations.count) of \(shard.locationsListed) locations; "
@@ -101,7 +105,8 @@ public struct TextReport: Sendable {
         }
         // Keys, names and details are chosen by whoever can write to the bucket.
         summary = summary.map(TerminalText.escaped)
-        problems = problems.map(TerminalText.escaped)
+        findings = findings.map(TerminalText.escaped)
+        notes = notes.map(TerminalText.escaped)
     }
 
     static func ratioLine(valid: Int, total: Int, noun: String, failed: Int, failedWord: String) -> String {

@@ -33,10 +33,14 @@ public struct TrailVerifier: Sendable {
     /// on its own, and a batch leaves behind only its findings, its chains' summaries and its
     /// digests' records (valid log files are counted, and listed only with
     /// `listsValidLogFiles`).
-    /// - Parameter consumer: takes every valid log file's content from verification's own read,
-    ///   in release order (see `VerifiedLogFileConsumer`).
+    /// - Parameters:
+    ///   - consumer: takes every valid log file's content from verification's own read, in
+    ///     release order (see `VerifiedLogFileConsumer`).
+    ///   - onPart: called, on this thread, with what each batch of locations found as soon as it
+    ///     is found, and last with what belongs to no location; the returned report combines them.
     public func runWithHeads(consumer: (any VerifiedLogFileConsumer)? = nil,
-                             progress: (@Sendable (VerificationProgress) -> Void)? = nil) throws
+                             progress: (@Sendable (VerificationProgress) -> Void)? = nil,
+                             onPart: ((VerificationReport) throws -> Void)? = nil) throws
         -> (report: VerificationReport, heads: [String: TrailState.Head]) {
         progress?(.listing)
         let survey = try ListingSurvey(store: store, selection: options.trailSelection)
@@ -66,6 +70,7 @@ public struct TrailVerifier: Sendable {
             var run = try verify(inventory, consumer: consumer, progress: batchProgress)
             run.logRecords = VerificationReport.sortedLogFiles(run.logRecords)  // in place: one array, not two
             let part = assembleReport(from: run)
+            try onPart?(part)
             parts.append(part)
             heads.merge(nextHeads(from: run)) { _, new in new }
             done.digests += run.loaded.count
@@ -82,7 +87,9 @@ public struct TrailVerifier: Sendable {
             findUnexpectedObjects(in: &rest)
             checkArchiveCreation(in: &rest)
         }
-        parts.append(assembleReport(from: rest))
+        let restPart = assembleReport(from: rest)
+        try onPart?(restPart)
+        parts.append(restPart)
         var report = VerificationReport.combining(parts)
         report.shard = shardRecord
         return (report, heads)

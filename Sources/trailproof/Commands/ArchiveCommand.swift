@@ -54,7 +54,7 @@ struct ArchiveCommand: ParsableCommand {
                                  listFrom: options.start?.adding(seconds: -S3Store.listingMargin))
             var (keys, sources) = try KeyFiles.load(common.publicKeys)
             if common.publicKeys.isEmpty {
-                let windows = PublicKeyFetch.windows(for: try s3.listKeys(), options: options)
+                let windows = try PublicKeyFetch.windows(for: s3, options: options)
                 keys = try PublicKeyFetch(api: CloudTrailPublicKeys(http: http)).fetch(windows)
                 sources = [.listPublicKeys(regions: windows.keys.sorted())]
             }

@@ -63,7 +63,10 @@ struct VerifyCommand: ParsableCommand {
         try Output.mappingOperationalErrors {
             var (store, keys, options, stateFile) = try inputs.resolve()
             if let shard { options.shard = try Shard.parse(shard, environment: ProcessInfo.processInfo.environment).get() }
-            let (report, heads, days) = try inputs.verifyRound(store: store, keys: keys, options: options, stateFile: stateFile)
+            // Findings are printed as each batch of locations is done (with --recheck, at the end).
+            let printer = inputs.recheck ? nil : inputs.common.output.partPrinter()
+            let (report, heads, days) = try inputs.verifyRound(store: store, keys: keys, options: options, stateFile: stateFile,
+                                                               printer: printer)
             if let stateFile {
                 var next = stateFile.state
                 next.heads = heads
@@ -71,7 +74,8 @@ struct VerifyCommand: ParsableCommand {
                 try stateFile.save(next)
             }
             let aws = inputs.aws
-            try inputs.common.output.finish(with: report, startedAt: startedAt, s3: { S3Client(http: try aws.client()) })
+            try inputs.common.output.finish(with: report, startedAt: startedAt, streamed: printer != nil,
+                                            s3: { S3Client(http: try aws.client()) })
         }
     }
 }

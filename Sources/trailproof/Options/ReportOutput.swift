@@ -34,12 +34,19 @@ struct ReportOutput: ParsableArguments {
     /// The parsed --report options.
     var reportRequests: [ReportRequest] { reports.compactMap(ReportRequest.init) }
 
+    /// A printer for what each batch of a run finds, as it is found.
+    func partPrinter() -> PartPrinter {
+        PartPrinter(ndjson: format == .ndjson && !reportRequests.contains { $0.destination == .standardOutput })
+    }
+
     /// Prints `report` in the chosen format, writes every --report from the same report, and ends
-    /// with its exit status. A --report to `-` takes standard output's place.
-    func finish(with report: VerificationReport, startedAt: UTCTime, s3: @escaping () throws -> S3Client) throws {
+    /// with its exit status. A --report to `-` takes standard output's place. `streamed`: a
+    /// `partPrinter()` already printed the run's parts.
+    func finish(with report: VerificationReport, startedAt: UTCTime, streamed: Bool = false,
+                s3: @escaping () throws -> S3Client) throws {
         let requests = reportRequests
         let toStandardOutput = requests.contains { $0.destination == .standardOutput }
-        try Output.write(report, format: format, verbose: verbose, summaryToStandardOutput: !toStandardOutput)
+        try Output.write(report, format: format, verbose: verbose, summaryToStandardOutput: !toStandardOutput, streamed: streamed)
         try finishReports(report, startedAt: startedAt, s3: s3)
         if report.totals.exitStatus != 0 { throw ExitCode(Int32(report.totals.exitStatus)) }
     }

@@ -49,6 +49,9 @@ struct RunOptions: ParsableArguments {
         options.allowGaps = allowGaps
         options.workers = concurrency ?? defaultWorkers
         options.listsValidLogFiles = listValid || output.verbose
+        if let limit = ProcessInfo.processInfo.environment["TRAILPROOF_BATCH_OBJECTS"].flatMap(Int.init), limit > 0 {
+            options.batchObjectLimit = limit
+        }
         return options
     }
 
@@ -59,11 +62,19 @@ struct RunOptions: ParsableArguments {
 
     /// Verifies `store`, with a progress line on a terminal, and returns the chains' heads for a state file.
     /// With `consumer`, valid log files' content goes to it from verification's own read.
+    /// With `printer`, what each batch finds is printed as soon as it is found.
     func verifyWithHeads(_ store: ObjectStore, keys: PublicKeyRing, options: VerificationOptions,
-                         consumer: (any VerifiedLogFileConsumer)? = nil) throws
+                         consumer: (any VerifiedLogFileConsumer)? = nil, printer: PartPrinter? = nil) throws
         -> (report: VerificationReport, heads: [String: TrailState.Head]) {
         let progress = ProgressLine(enabled: LocalFile.standardErrorIsTerminal)
-        let result = try TrailVerifier(store: store, keys: keys, options: options).runWithHeads(consumer: consumer, progress: progress.report)
+        let onPart = printer.map { printer in
+            { (part: VerificationReport) throws in
+                progress.clear()
+                try printer.print(part)
+            }
+        }
+        let result = try TrailVerifier(store: store, keys: keys, options: options)
+            .runWithHeads(consumer: consumer, progress: progress.report, onPart: onPart)
         progress.finish()
         return result
     }

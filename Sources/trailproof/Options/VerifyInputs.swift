@@ -76,7 +76,7 @@ struct VerifyInputs: ParsableArguments {
             options.bucket = options.bucket ?? location.bucket
             options.observedAt = Observation(time: .now, isLive: true)
             if common.publicKeys.isEmpty {
-                let windows = PublicKeyFetch.windows(for: try s3.listKeys(), options: options)
+                let windows = try PublicKeyFetch.windows(for: s3, options: options)
                 keys = try PublicKeyFetch(api: CloudTrailPublicKeys(http: http)).fetch(windows)
                 sources = [.listPublicKeys(regions: windows.keys.sorted())]
             }
@@ -125,10 +125,12 @@ struct VerifyInputs: ParsableArguments {
     /// Verifies the run resolved from these inputs; with --recheck, also re-verifies the past day
     /// folders whose fingerprint changed since the state recorded them. Returns the (merged)
     /// report, the chains' next heads and the day fingerprints to save.
+    /// With `printer` (not with --recheck), what each batch finds is printed as soon as it is found.
     func verifyRound(store: ObjectStore, keys: PublicKeyRing, options: VerificationOptions, stateFile: StateFile?,
-                     consumer: (any VerifiedLogFileConsumer)? = nil) throws
+                     consumer: (any VerifiedLogFileConsumer)? = nil, printer: PartPrinter? = nil) throws
         -> (report: VerificationReport, heads: [String: TrailState.Head], days: [String: String]) {
-        var (report, heads) = try common.verifyWithHeads(store, keys: keys, options: options, consumer: consumer)
+        var (report, heads) = try common.verifyWithHeads(store, keys: keys, options: options, consumer: consumer,
+                                                          printer: recheck ? nil : printer)
         guard recheck, let stateFile else { return (report, heads, stateFile?.state.days ?? [:]) }
         // The whole listing, not the windowed one: the past is what is checked here.
         let pastStore: ObjectStore

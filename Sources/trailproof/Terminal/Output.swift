@@ -5,16 +5,19 @@ import TrailproofNative
 
 /// Where results and diagnostics go: results on stdout, `trailproof:` lines on stderr.
 enum Output {
-    /// Problems to stderr; the summary (or JSON report) to stdout unless `summaryToStandardOutput` is false.
+    /// Problems to stderr; the summary (or JSON report) to stdout unless `summaryToStandardOutput`
+    /// is false. `streamed`: a `PartPrinter` already printed the findings (and the NDJSON records).
     static func write(_ report: VerificationReport, format: ReportOutput.Format, verbose: Bool,
-                      summaryToStandardOutput: Bool = true) throws {
+                      summaryToStandardOutput: Bool = true, streamed: Bool = false) throws {
         let text = TextReport(report, verbose: verbose && format == .text)
-        writeStandardError(text.problems)
+        writeStandardError(streamed ? text.notes : text.problems)
         guard summaryToStandardOutput else { return }
         switch format {
         // Written from the bytes as they are (no second copy of a large report).
         case .json: try JSONReport.encode(report).withUnsafeBytes { try LocalFile.write($0, to: 1) }
-        case .ndjson: try NDJSONReport.render(report).withUnsafeBytes { try LocalFile.write($0, to: 1) }
+        case .ndjson:
+            let bytes = streamed ? try NDJSONReport.trailer(report) : try NDJSONReport.render(report)
+            try bytes.withUnsafeBytes { try LocalFile.write($0, to: 1) }
         case .text: FileHandle.standardOutput.write(Data((text.summary.joined(separator: "\n") + "\n").utf8))
         }
     }

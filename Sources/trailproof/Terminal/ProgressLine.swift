@@ -46,6 +46,15 @@ final class ProgressLine: Sendable {
         if shouldDraw { FileHandle.standardError.write(Data("\r\u{1B}[Ktrailproof: \(text)".utf8)) }
     }
 
+    /// Clears the line so that other lines can be written; the next progress draws it again.
+    func clear() {
+        let drawn = state.withLock { value -> Bool in
+            defer { (value.drawn, value.phase) = (false, -1) }
+            return value.drawn
+        }
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+
     func finish() {
         if state.withLock({ $0.drawn }) { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }

@@ -26,7 +26,7 @@ enum BuiltBinary {
     }
 
     /// Runs `trailproof arguments…` and waits for it (at most `timeout` seconds, then kills it).
-    static func run(_ arguments: [String], timeout: TimeInterval = 120,
+    static func run(_ arguments: [String], timeout: TimeInterval = 120, environment extra: [String: String] = [:],
                     sourceLocation: SourceLocation = #_sourceLocation) throws -> Run {
         let executable: String
         switch location {
@@ -35,12 +35,12 @@ enum BuiltBinary {
             Issue.record("\(error)", sourceLocation: sourceLocation)
             throw error
         }
-        return try run(program: executable, arguments, timeout: timeout, sourceLocation: sourceLocation)
+        return try run(program: executable, arguments, timeout: timeout, environment: extra, sourceLocation: sourceLocation)
     }
 
     /// Runs any program (a reader of what trailproof writes: a browser, xmllint, python3) the same way.
     static func run(program executable: String, _ arguments: [String], timeout: TimeInterval = 120,
-                    sourceLocation: SourceLocation = #_sourceLocation) throws -> Run {
+                    environment extra: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation) throws -> Run {
         let outputs = FileManager.default.temporaryDirectory.path + "/trailproof-cli-run-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: outputs, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: outputs) }
@@ -58,6 +58,7 @@ enum BuiltBinary {
         process.standardError = stderrHandle
         var environment = ProcessInfo.processInfo.environment
         environment["LC_ALL"] = "C.UTF-8"
+        environment.merge(extra) { _, new in new }
         process.environment = environment
         try process.run()
         let watchdog = Watchdog(process)

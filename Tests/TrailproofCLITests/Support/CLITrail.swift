@@ -20,10 +20,10 @@ struct CLITrail {
     }
 
     /// `trailproof verify ROOT --public-keys KEYS` followed by `extra`.
-    func verify(_ extra: [String] = [], timeout: TimeInterval = 120,
+    func verify(_ extra: [String] = [], timeout: TimeInterval = 120, environment: [String: String] = [:],
                 sourceLocation: SourceLocation = #_sourceLocation) throws -> BuiltBinary.Run {
         try BuiltBinary.run(["verify", trail.root, "--public-keys", trail.publicKeysFile] + extra, timeout: timeout,
-                            sourceLocation: sourceLocation)
+                            environment: environment, sourceLocation: sourceLocation)
     }
 
     /// The `s3://bucket/key` form the reports use.

@@ -55,4 +55,19 @@ import Testing
         scoped.start = UTCTime(parsing: "2026-01-08T08:00:00Z")
         #expect(PublicKeyFetch.windows(for: keys, options: scoped).keys.sorted() == ["us-east-1"])
     }
+
+    /// From a store's listing read page by page: the same windows as from the whole listing.
+    @Test func windowsFromAStreamedListingAreTheWholeListings() throws {
+        let scenario = try TrailScenario("key-windows") { $0.hours = 4; $0.regions = ["us-east-1", "eu-west-2", "ap-south-1"] }
+        defer { scenario.scratch.remove() }
+        var store = try scenario.store
+        store.listingPageSize = 5
+        for start in [nil, scenario.digests[2].endTime] {
+            var options = VerificationOptions()
+            options.start = start
+            let streamed = try PublicKeyFetch.windows(for: store, options: options)
+            #expect(streamed.count == 3)
+            #expect(streamed.mapValues(\.text) == PublicKeyFetch.windows(for: try store.listKeys(), options: options).mapValues(\.text))
+        }
+    }
 }

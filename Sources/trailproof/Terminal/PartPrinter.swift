@@ -1,0 +1,24 @@
+import TrailproofKit
+import TrailproofNative
+
+/// Prints what each finished batch of a run found as soon as it is found: its finding lines on
+/// stderr and, with `--format ndjson` on standard output, its records (the header and scope
+/// first). `ReportOutput.finish(with:streamed:)` then prints what needs the whole run: notices,
+/// totals and the summary. A stream that ends without its totals line is incomplete.
+final class PartPrinter {
+    private let ndjson: Bool
+    private var wroteHeader = false
+
+    init(ndjson: Bool) {
+        self.ndjson = ndjson
+    }
+
+    func print(_ part: VerificationReport) throws {
+        Output.writeStandardError(TextReport(part, verbose: false).findings)
+        guard ndjson else { return }
+        var bytes = wroteHeader ? [] : try NDJSONReport.header(part)
+        wroteHeader = true
+        bytes += try NDJSONReport.records(part)
+        try bytes.withUnsafeBytes { try LocalFile.write($0, to: 1) }
+    }
+}
