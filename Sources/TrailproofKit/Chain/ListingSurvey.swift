@@ -19,6 +19,8 @@ struct ListingSurvey {
     private(set) var newestObjectTime = UTCTime(secondsSinceEpoch: 0)
     /// Keys listed.
     private(set) var keyCount = 0
+    /// Log files per date folder (`YYYY/MM/DD`) of each location: where a large location is cut.
+    private(set) var logFilesByDay: [TrailLocation: [String: Int]] = [:]
 
     /// Lists `store` once, a page at a time.
     init(store: ObjectStore, selection: TrailSelection?) throws {
@@ -39,6 +41,21 @@ struct ListingSurvey {
     /// Log files of the selected trail in the listing.
     var logFileCount: Int { countsByLocation.values.reduce(0) { $0 + $1.logFiles } }
 
+    /// The `YYYY/MM/DD` folder of a trail object's key (the parser has checked that it is one).
+    static func dateFolder(of key: String) -> String {
+        var slashes = 0
+        var end = key.utf8.endIndex
+        var index = key.utf8.endIndex
+        while index > key.utf8.startIndex {
+            key.utf8.formIndex(before: &index)
+            guard key.utf8[index] == UInt8(ascii: "/") else { continue }
+            slashes += 1
+            if slashes == 1 { end = index }
+            if slashes == 4 { return String(key[key.utf8.index(after: index)..<end]) }
+        }
+        return ""
+    }
+
     private mutating func add(_ page: [String], selection: TrailSelection?) {
         keyCount += page.count
         for key in page {
@@ -51,6 +68,7 @@ struct ListingSurvey {
                 guard selection.map({ $0.includes(name.location) }) ?? true else { others.otherTrailObjects += 1; continue }
                 countsByLocation[name.location, default: Counts()].logFiles += 1
                 newestObjectTime = max(newestObjectTime, name.deliveryMinute)
+                logFilesByDay[name.location, default: [:]][Self.dateFolder(of: key), default: 0] += 1
             case nil:
                 if let digest = TrailInventory.sidecarDigest(key) {
                     // Whether its digest is here is settled when its location is listed.

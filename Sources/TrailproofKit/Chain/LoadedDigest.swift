@@ -23,6 +23,12 @@ struct LoadedDigest: Sendable {
 
     var digest: Digest? { try? content.get() }
 
+    /// Lets go of the built log file list so that it can be built again (`parseLogFiles`).
+    mutating func dropLogFileList() {
+        releaseLogFileList()
+        logFilesParsed = false
+    }
+
     /// Lets go of the built log file list once every entry has become a job or a record (its
     /// count stays): at a million log files the lists are hundreds of megabytes.
     mutating func releaseLogFileList() {
@@ -37,6 +43,9 @@ struct LoadedDigest: Sendable {
         let keys: PublicKeyRing
         let sizeLimit: Int
         let gate: LargeObjectGate
+        /// False when log file lists are built later, a group of digests at a time (a location
+        /// too large to hold every list at once).
+        var buildsLogFilesOnLoad = true
     }
 
     /// Reads, gunzips, hashes and parses the digest at `name.key`. Its log file list is built only
@@ -73,7 +82,7 @@ struct LoadedDigest: Sendable {
         }
         var loaded = LoadedDigest(name: name, inScope: inScope, uncompressedSHA256: hash, content: content, savedSignature: saved)
         loaded.logFilesRange = logFilesRange
-        if case .success(let digest) = content, let saved, saved.conflict == nil,
+        if context.buildsLogFilesOnLoad, case .success(let digest) = content, let saved, saved.conflict == nil,
            DigestSignatureCheck.problem(digest: digest, uncompressedSHA256: hash, signatureHex: saved.signatureHex,
                                         source: saved.source, keys: context.keys, isBackfill: name.chain.isBackfill) == nil {
             loaded.buildLogFiles(from: buffer.bytes)

@@ -26,6 +26,13 @@ public struct UTCTime: Hashable, Comparable, Sendable, CustomStringConvertible, 
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))Z"
     }
 
+    /// The start of the day a date folder (`YYYY/MM/DD`, as `keyDatePath` writes it) names.
+    init?(dateFolder: String) {
+        let parts = dateFolder.split(separator: "/")
+        guard parts.count == 3, let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]) else { return nil }
+        self.init(year: year, month: month, day: day)
+    }
+
     /// The calendar date as `YYYY/MM/DD`, as in S3 key folders.
     public var keyDatePath: String {
         let (year, month, day) = UTCTime.civil(fromDays: floorDiv(secondsSinceEpoch, 86_400))

@@ -1,8 +1,12 @@
 extension TrailVerifier {
     /// Builds the log file lists of the digests that proved authentic after loading (signed by
     /// their successor or a --head-signature); unauthenticated digests' lists are never built.
-    func buildLogFileLists(in run: inout RunState) throws {
-        let pending = run.loaded.indices.filter { run.checks[$0].isAuthentic && !run.loaded[$0].logFilesParsed && run.loaded[$0].digest != nil }
+    /// With `ending`, only those of the digests ending in that span.
+    func buildLogFileLists(in run: inout RunState, ending span: DigestEndSpan = .always) throws {
+        let pending = run.loaded.indices.filter {
+            run.checks[$0].isAuthentic && !run.loaded[$0].logFilesParsed && run.loaded[$0].digest != nil
+                && span.contains(run.loaded[$0].name.endTime)
+        }
         let context = run.loadContext
         let snapshot = pending.map { run.loaded[$0] }
         let rebuilt = try parallelMap(count: snapshot.count, workers: options.workers, makeState: { () }, job: { _, index in
@@ -21,8 +25,11 @@ extension TrailVerifier {
     /// its log files; lists the others as unverified. Returns every key listed by an authentic digest.
     /// With a consumer, files are read in release order (chain, time, key) and each valid one is
     /// handed to it from the same read.
+    /// With `ending`, only the digests ending in that span get their log files checked (the lists
+    /// of the others count as listing what they list), and every list is dropped afterwards, to
+    /// be built again if needed.
     func checkLogFiles(in run: inout RunState, consumer: (any VerifiedLogFileConsumer)?,
-                       progress: (@Sendable (VerificationProgress) -> Void)?) throws -> Set<String> {
+                       progress: (@Sendable (VerificationProgress) -> Void)?, ending span: DigestEndSpan? = nil) throws -> Set<String> {
         var jobs: [LogHashCheck.Job] = []
         var listed: Set<String> = []
         // The names the inventory already parsed: their delivery minutes, so listed keys are not
@@ -34,9 +41,9 @@ extension TrailVerifier {
         for index in run.loaded.indices {
             let loaded = run.loaded[index]
             guard let digest = loaded.digest, loaded.logFilesParsed else { continue }
-            defer { run.loaded[index].releaseLogFileList() }
+            defer { if span == nil { run.loaded[index].releaseLogFileList() } else { run.loaded[index].dropLogFileList() } }
             for entry in digest.logFiles { listed.insert(minutes.index(forKey: entry.object).map { minutes[$0].key } ?? entry.object) }
-            guard loaded.inScope else { continue }
+            guard loaded.inScope, span?.contains(loaded.name.endTime) ?? true else { continue }
             let verdict = run.checks[index].verdict
             let bucket = run.bucketByChain[loaded.name.chain] ?? digest.bucket
             let proof = LogHashCheck.Proof(digestBucket: digest.bucket, digestEnd: digest.endTime, chain: loaded.name.chain,
@@ -202,5 +209,24 @@ extension TrailVerifier {
             spans.append((name.chain.location, span, name.key, run.checks[index].verdict))
         }
         return spans
+    }
+}
+
+/// The digests whose end time lies in a half-open span (either side open), for a location whose
+/// log files are checked a group of date folders at a time.
+struct DigestEndSpan {
+    var from: UTCTime?
+    var to: UTCTime?
+
+    /// Every digest.
+    static let always = DigestEndSpan(from: nil, to: nil)
+
+    func contains(_ time: UTCTime) -> Bool {
+        (from.map { $0 <= time } ?? true) && (to.map { time < $0 } ?? true)
+    }
+
+    /// This span widened by `seconds` on each closed side.
+    func widened(by seconds: Int64) -> DigestEndSpan {
+        DigestEndSpan(from: from?.adding(seconds: -seconds), to: to?.adding(seconds: seconds))
     }
 }

@@ -62,12 +62,12 @@ public struct TrailVerifier: Sendable {
         let totals = (digests: survey.digestCount, logFiles: survey.logFileCount)
         // --head-signature values are matched against the unsigned digests of every chain at once.
         let limit = options.headSignatures.isEmpty ? options.batchObjectLimit : Int.max
-        for batch in LocationBatch.plan(locations, counts: survey.countsByLocation, objectLimit: limit) {
+        for batch in LocationBatch.plan(locations, counts: survey.countsByLocation, logFilesByDay: survey.logFilesByDay, objectLimit: limit) {
             var inventory = TrailInventory(keys: try batch.listKeys(in: store), selection: options.trailSelection)
                 .restricted(to: Set(batch.locations), keepsOthers: false)
             inventory.listingNewestTime = survey.newestObjectTime
             let batchProgress = progress.map { progress in done.adding(to: progress, totals: totals) }
-            var run = try verify(inventory, consumer: consumer, progress: batchProgress)
+            var run = try verify(inventory, cutAt: batch, consumer: consumer, progress: batchProgress)
             run.logRecords = VerificationReport.sortedLogFiles(run.logRecords)  // in place: one array, not two
             let part = assembleReport(from: run)
             try onPart?(part)
@@ -101,17 +101,41 @@ public struct TrailVerifier: Sendable {
                              gate: LargeObjectGate(smallAllowance: options.digestSmallAllowance))
     }
 
-    /// Verifies the chains and log files of one batch of locations.
-    private func verify(_ inventory: TrailInventory, consumer: (any VerifiedLogFileConsumer)?,
+    /// How far beyond a group of date folders the digests whose lists count as listing its log
+    /// files reach: CloudTrail lists a log file in the digest ending within the hour after it.
+    static let listingReach: Int64 = 2 * 3600
+
+    /// Verifies the chains and log files of one batch of locations. The digests are verified
+    /// whole; for a location cut by date folder (`batch.logDaySlices`), its log files are then
+    /// listed, hashed and accounted for one group of folders at a time, each group with the
+    /// digests ending in its days (the first group from the start of time, the last to its end).
+    private func verify(_ inventory: TrailInventory, cutAt batch: LocationBatch, consumer: (any VerifiedLogFileConsumer)?,
                         progress: (@Sendable (VerificationProgress) -> Void)?) throws -> RunState {
-        var run = RunState(inventory: inventory, loadContext: loadContext)
+        var context = loadContext
+        context.buildsLogFilesOnLoad = batch.logDaySlices == nil
+        var run = RunState(inventory: inventory, loadContext: context)
         try loadDigests(into: &run, progress: progress)
         decideBuckets(in: &run)
         checkSignatures(in: &run)
         checkLinks(in: &run)
-        try buildLogFileLists(in: &run)
-        let listed = try checkLogFiles(in: &run, consumer: consumer, progress: progress)
-        findUnreferencedLogFiles(in: &run, listed: listed)
+        if let slices = batch.logDaySlices, let location = batch.locations.first {
+            for (index, days) in slices.enumerated() {
+                // Folders come from keys whose date parts parsed as a date.
+                let start = { (folder: String) in UTCTime(dateFolder: folder) ?? UTCTime(secondsSinceEpoch: 0) }
+                let span = DigestEndSpan(from: index == 0 ? nil : start(days[0]),
+                                         to: index + 1 == slices.count ? nil : start(slices[index + 1][0]))
+                let logFiles = TrailInventory(keys: try batch.listLogFiles(in: store, days: days), selection: options.trailSelection)
+                run.inventory.logFilesByLocation = [location: logFiles.logFilesByLocation[location] ?? []]
+                try buildLogFileLists(in: &run, ending: span.widened(by: Self.listingReach))
+                let listed = try checkLogFiles(in: &run, consumer: consumer, progress: progress, ending: span)
+                findUnreferencedLogFiles(in: &run, listed: listed)
+            }
+            run.inventory.logFilesByLocation = [location: []]  // held, not kept
+        } else {
+            try buildLogFileLists(in: &run)
+            let listed = try checkLogFiles(in: &run, consumer: consumer, progress: progress)
+            findUnreferencedLogFiles(in: &run, listed: listed)
+        }
         findCoverageEdgeGaps(in: &run)
         findOrphanSidecars(in: &run)
         checkArchiveClaim(in: &run)
@@ -121,7 +145,8 @@ public struct TrailVerifier: Sendable {
 
 /// The working state of one run.
 struct RunState {
-    let inventory: TrailInventory
+    /// What the run verifies (a cut location's log files change as it goes).
+    var inventory: TrailInventory
     var loaded: [LoadedDigest] = []
     var indexByKey: [String: Int] = [:]
     /// Loaded digests by the chain their key places them in.

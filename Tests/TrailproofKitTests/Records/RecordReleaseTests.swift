@@ -20,7 +20,7 @@ import TrailproofTrailGen
         func close() throws { closed = true }
     }
 
-    static func release(_ scenario: TrailScenario, workers: Int = VerificationOptions.defaultWorkers,
+    static func release(_ scenario: TrailScenario, workers: Int = VerificationOptions.defaultWorkers, batchLimit: Int = 10_000,
                         _ configure: (inout RecordRelease.Options) -> Void = { _ in })
         throws -> (VerificationReport, RecordRelease.Summary, CollectingSink) {
         var options = RecordRelease.Options()
@@ -29,6 +29,7 @@ import TrailproofTrailGen
         let release = RecordRelease(options: options, sink: sink, verifiedAt: UTCTime(secondsSinceEpoch: 1_800_000_000))
         var verification = VerificationOptions()
         verification.workers = workers
+        verification.batchObjectLimit = batchLimit
         let report = try TrailVerifier(store: try scenario.store, keys: try scenario.keyRing(), options: verification)
             .runWithHeads(consumer: release).report
         return (report, try release.finish(report: report), sink)
@@ -160,6 +161,23 @@ import TrailproofTrailGen
         #expect(report.totals.exitStatus == 0)
         #expect(summary.released == direct.released)
         #expect(sink.lines == directSink.lines)
+    }
+
+    /// Locations verified a batch at a time, and a location cut by date folder, release every
+    /// record once, as one batch does.
+    @Test func batchesAndCutLocationsReleaseEveryRecordOnce() throws {
+        let scenario = try TrailScenario("records-cut") { $0.hours = 40; $0.regions = ["us-east-1", "eu-west-2"] }
+        defer { scenario.scratch.remove() }
+        let (_, wholeSummary, whole) = try Self.release(scenario, batchLimit: .max)
+        var expected = 0
+        for log in scenario.trail.logFiles { expected += try Self.recordCount(try Self.body(scenario, log.key)) }
+        #expect(wholeSummary.released == expected)
+        for limit in [1, 60] {
+            let (_, summary, cut) = try Self.release(scenario, batchLimit: limit)
+            #expect(summary.released == expected && summary.duplicates == 0 && summary.logFilesReleased == scenario.trail.logFiles.count)
+            #expect(cut.lines.map { Array($0) }.sorted { $0.lexicographicallyPrecedes($1) }
+                    == whole.lines.map { Array($0) }.sorted { $0.lexicographicallyPrecedes($1) })
+        }
     }
 
     @Test func theOrderIsTheSameWhateverTheConcurrency() throws {

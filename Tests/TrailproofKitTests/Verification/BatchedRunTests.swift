@@ -47,6 +47,80 @@ import TrailproofTrailGen
         #expect(mergedText == countedText, "\(ShardMergeTests.firstDifference(Array(mergedText.utf8), Array(countedText.utf8)))")
     }
 
+    /// Tamperings at the midnight where a location larger than a batch is cut.
+    static let midnightTamperings: [ShardMergeTests.Tampering] = {
+        typealias Tampering = ShardMergeTests.Tampering
+        let first = firstAfterMidnight, withLogs = digestWithLogs
+        return [
+            Tampering(name: "valid"),
+            Tampering(name: "modified-log-after-midnight", tamper: { try $0.trail.modifyLogFile(withLogs($0, first($0)).logKeys[0]) }),
+            Tampering(name: "deleted-log-before-midnight", tamper: { scenario in
+                let digest = scenario.digests[..<first(scenario)].last { !$0.logKeys.isEmpty }
+                try scenario.trail.deleteObject(try #require(digest?.logKeys.last))
+            }),
+            Tampering(name: "deleted-digest-at-midnight", tamper: { try $0.trail.deleteObject($0.digests[first($0)].key) }),
+            Tampering(name: "deleted-digests-across-midnight", tamper: { scenario in
+                for digest in scenario.digests[(first(scenario) - 2)...(first(scenario) + 1)] { try scenario.trail.deleteObject(digest.key) }
+            }),
+            Tampering(name: "modified-digest-before-midnight", tamper: { try $0.trail.modifyDigest($0.digests[first($0) - 1].key) }),
+            Tampering(name: "stripped-signature-before-midnight", tamper: { try $0.trail.stripSignature($0.digests[first($0) - 1].key) }),
+            Tampering(name: "planted-logs-around-midnight", tamper: { scenario in
+                let midnight = try #require(UTCTime(dateFolder: scenario.digests[first(scenario)].endTime.keyDatePath))
+                _ = try scenario.trail.plantLogFile(at: midnight.adding(seconds: -300))
+                _ = try scenario.trail.plantLogFile(at: midnight.adding(seconds: 120), seed: 7)
+            }),
+            Tampering(name: "restart-across-midnight", configure: { $0.stopLogging = (afterHour: 17, hours: 4) }),
+            Tampering(name: "deleted-newest-with-logs", tamper: { scenario in
+                for digest in scenario.digests.suffix(2) {
+                    try scenario.trail.deleteObject(digest.key)
+                    for key in digest.logKeys { try scenario.trail.deleteObject(key) }
+                }
+            }),
+            Tampering(name: "not-yet-covered", tamper: { if let newest = $0.digests.last { _ = try $0.trail.plantLogFile(at: newest.endTime.adding(seconds: 900)) } }),
+        ]
+    }()
+
+    /// The first digest ending after the first midnight.
+    @Sendable static func firstAfterMidnight(_ scenario: TrailScenario) -> Int {
+        scenario.digests.firstIndex { $0.endTime.keyDatePath != scenario.digests[0].endTime.keyDatePath } ?? 1
+    }
+
+    /// The first digest from `index` on that lists log files.
+    @Sendable static func digestWithLogs(_ scenario: TrailScenario, from index: Int) -> GeneratedDigest {
+        scenario.digests[index...].first { !$0.logKeys.isEmpty } ?? scenario.digests[index]
+    }
+
+    @Test(arguments: midnightTamperings)
+    func aLocationCutByDateFolderGivesTheSameReport(_ tampering: ShardMergeTests.Tampering) throws {
+        let scenario = try TrailScenario("cut-\(tampering.name)") { spec in
+            spec.seed = 90 + UInt64(Self.midnightTamperings.firstIndex { $0.name == tampering.name } ?? 0)
+            spec.hours = 54
+            spec.logFilesPerHour = 1...2
+            spec.regions = ["us-east-1", "eu-west-2"]
+            tampering.configure(&spec)
+        }
+        defer { scenario.scratch.remove() }
+        try tampering.tamper(scenario)
+        let whole = try Self.report(scenario, batchLimit: .max)
+        let expected = String(decoding: try JSONReport.encode(whole), as: UTF8.self)
+        // Each location its own batch, cut into single days (1), and into groups of days (70).
+        for limit in [1, 70] {
+            let actual = String(decoding: try JSONReport.encode(try Self.report(scenario, batchLimit: limit)), as: UTF8.self)
+            #expect(actual == expected, "limit \(limit): \(ShardMergeTests.firstDifference(Array(actual.utf8), Array(expected.utf8)))")
+        }
+        #expect(LocationBatch.plan(whole.chains.map(\.chain.location), counts: [whole.chains[0].chain.location: .init(logFiles: 100, digests: 54)],
+                                   logFilesByDay: [whole.chains[0].chain.location: ["2026/01/08": 40, "2026/01/09": 40, "2026/01/10": 20]],
+                                   objectLimit: 70).first?.logDaySlices == [["2026/01/08"], ["2026/01/09", "2026/01/10"]])
+        // The cut happens: each location of this trail is cut into its three days.
+        let survey = try ListingSurvey(store: try scenario.store, selection: nil)
+        let batches = LocationBatch.plan(survey.locations, counts: survey.countsByLocation, logFilesByDay: survey.logFilesByDay, objectLimit: 1)
+        #expect(batches.count == 2 && batches.allSatisfy { $0.logDaySlices?.count == 3 }, "\(batches)")
+        // The tampering took (a signature the chain still supplies, and an end that is not asked for, are no findings).
+        if !["valid", "not-yet-covered", "stripped-signature-before-midnight", "deleted-newest-with-logs"].contains(tampering.name) {
+            #expect(whole.totals.exitStatus == 1, "the tampering took")
+        }
+    }
+
     @Test func locationsAreCutInSortedOrderAndNeverSplit() {
         let locations = (0..<5).map { TrailLocation(keyPrefix: "", organizationID: nil, accountID: "11112222333\($0)", region: "us-east-1") }
         let counts = Dictionary(uniqueKeysWithValues: locations.enumerated().map { ($1, ListingSurvey.Counts(logFiles: 10 * $0, digests: 1)) })
