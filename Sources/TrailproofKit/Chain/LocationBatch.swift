@@ -8,6 +8,11 @@ struct LocationBatch: Equatable {
     /// (`YYYY/MM/DD`), in consecutive groups of about a batch's worth. Its digests are verified
     /// whole; its log files are listed, hashed and accounted for one group at a time.
     var logDaySlices: [[String]]?
+    /// In a sharded run, the slices this shard verifies (nil: all).
+    var ownedSlices: Set<Int>?
+    /// In a sharded run, false when another shard reports this location's digests (and chains,
+    /// gaps and objects): this one reports only its slices' log files.
+    var reportsDigests = true
 
     /// Cuts sorted `locations` into batches of at most `objectLimit` trail objects (digests and
     /// log files, as the survey counted them); a location larger than that is a batch of its
@@ -52,6 +57,43 @@ struct LocationBatch: Equatable {
         }
         if !current.isEmpty { slices.append(current) }
         return slices
+    }
+
+    /// What a sharded run deals out (`Shard`), in order, with its id: each location of an uncut
+    /// batch, and each slice of a cut location (`ID#FIRST..LAST` date folders).
+    static func shardUnits(of batches: [LocationBatch]) -> [(id: String, batch: Int, location: TrailLocation, slice: Int?)] {
+        var units: [(id: String, batch: Int, location: TrailLocation, slice: Int?)] = []
+        for (index, batch) in batches.enumerated() {
+            if let slices = batch.logDaySlices, let location = batch.locations.first {
+                for (slice, days) in slices.enumerated() {
+                    units.append(("\(location.id)#\(days.first ?? "")..\(days.last ?? "")", index, location, slice))
+                }
+            } else {
+                units += batch.locations.map { ($0.id, index, $0, nil) }
+            }
+        }
+        return units
+    }
+
+    /// The batches a shard verifies, given the units it owns (`shardUnits`): uncut batches less
+    /// the locations it does not own; cut locations with only its slices, the digests reported
+    /// by the shard that owns the first slice.
+    static func owned(_ batches: [LocationBatch], units: Set<String>) -> [LocationBatch] {
+        var owned: [LocationBatch] = []
+        let all = shardUnits(of: batches)
+        for (index, batch) in batches.enumerated() {
+            let mine = all.filter { $0.batch == index && units.contains($0.id) }
+            guard !mine.isEmpty else { continue }
+            var part = batch
+            if batch.logDaySlices != nil {
+                part.ownedSlices = Set(mine.compactMap(\.slice))
+                part.reportsDigests = part.ownedSlices?.contains(0) ?? true
+            } else {
+                part.locations = mine.map(\.location)
+            }
+            owned.append(part)
+        }
+        return owned
     }
 
     /// The log file folder (`…/CloudTrail/REGION/`) of `location`.

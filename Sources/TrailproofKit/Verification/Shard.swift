@@ -5,9 +5,11 @@ import TrailproofNative
 /// The unit is the bucket location (key prefix, organization, account, region): every chain
 /// and every log file of a location, and so every link, gap and unreferenced file, is judged by
 /// exactly one shard, with facts about the whole listing (the newest object, hence the
-/// reference time) taken from the full listing each shard makes. Locations are dealt out in
-/// sorted order, round robin; objects outside any location (ignored folders, stray files in
-/// trail folders) belong to shard 0.
+/// reference time) taken from the full listing each shard makes. A location larger than a
+/// batch is cut by date folder (`LocationBatch`): each slice is a unit; every shard holding one
+/// verifies the location's digests, and the one holding the first slice reports them. Units
+/// are dealt out in sorted location order, round robin; objects outside any location (ignored
+/// folders, stray files in trail folders) belong to shard 0.
 public struct Shard: Sendable, Equatable, Codable {
     /// This shard, from 0.
     public var index: Int
@@ -39,16 +41,17 @@ public struct Shard: Sendable, Equatable, Codable {
         return .success(shard)
     }
 
-    /// The locations this shard verifies, of all `locations` found.
-    public func owned(of locations: [TrailLocation]) -> Set<TrailLocation> {
-        var owned: Set<TrailLocation> = []
-        for (offset, location) in locations.sorted().enumerated() where offset % count == index { owned.insert(location) }
+    /// The units (locations, or date-folder slices of a large location) this shard verifies, of
+    /// all `units` in their order.
+    public func owned(of units: [String]) -> Set<String> {
+        var owned: Set<String> = []
+        for (offset, unit) in units.enumerated() where offset % count == index { owned.insert(unit) }
         return owned
     }
 
-    /// SHA-256 (hex) over the sorted location ids: shards that saw the same listing agree on it.
-    static func fingerprint(of locations: [TrailLocation]) -> String {
-        let text = locations.sorted().map(\.id).joined(separator: "\n")
+    /// SHA-256 (hex) over the unit ids: shards that saw the same listing agree on it.
+    static func fingerprint(of units: [String]) -> String {
+        let text = units.joined(separator: "\n")
         guard let digest = try? MessageDigest(.sha256) else { return "" }
         try? digest.update(Array(text.utf8))
         return (try? digest.finish()).map(Hex.encode) ?? ""

@@ -47,29 +47,35 @@ public struct TrailVerifier: Sendable {
         guard survey.digestCount > 0 else {
             throw VerifierError.noDigests(source: store.displayName, objects: survey.keyCount)
         }
-        var locations = survey.locations
+        // --head-signature values are matched against the unsigned digests of every chain at once.
+        let limit = options.headSignatures.isEmpty ? options.batchObjectLimit : Int.max
+        var batches = LocationBatch.plan(survey.locations, counts: survey.countsByLocation, logFilesByDay: survey.logFilesByDay,
+                                         objectLimit: limit)
         var shardRecord: ShardRecord?
         if let shard = options.shard {
             guard options.archiveClaim == nil else { throw VerifierError.shardedArchiveClaim }
-            let owned = shard.owned(of: locations)
-            shardRecord = ShardRecord(index: shard.index, count: shard.count, locations: owned.sorted().map(\.id),
-                                      listingFingerprint: Shard.fingerprint(of: locations), locationsListed: locations.count)
-            locations = locations.filter(owned.contains)
+            let units = LocationBatch.shardUnits(of: batches).map(\.id)
+            let owned = shard.owned(of: units)
+            shardRecord = ShardRecord(index: shard.index, count: shard.count, locations: units.filter(owned.contains),
+                                      listingFingerprint: Shard.fingerprint(of: units), locationsListed: units.count)
+            batches = LocationBatch.owned(batches, units: owned)
         }
         var parts: [VerificationReport] = []
         var heads = options.verifiedHeads
         var done = VerificationProgress.Offsets()
         let totals = (digests: survey.digestCount, logFiles: survey.logFileCount)
-        // --head-signature values are matched against the unsigned digests of every chain at once.
-        let limit = options.headSignatures.isEmpty ? options.batchObjectLimit : Int.max
-        for batch in LocationBatch.plan(locations, counts: survey.countsByLocation, logFilesByDay: survey.logFilesByDay, objectLimit: limit) {
+        for batch in batches {
             var inventory = TrailInventory(keys: try batch.listKeys(in: store), selection: options.trailSelection)
                 .restricted(to: Set(batch.locations), keepsOthers: false)
             inventory.listingNewestTime = survey.newestObjectTime
             let batchProgress = progress.map { progress in done.adding(to: progress, totals: totals) }
             var run = try verify(inventory, cutAt: batch, consumer: consumer, progress: batchProgress)
             run.logRecords = VerificationReport.sortedLogFiles(run.logRecords)  // in place: one array, not two
-            let part = assembleReport(from: run)
+            var part = assembleReport(from: run)
+            if !batch.reportsDigests {
+                // Another shard reports this location's digests, chains, gaps and objects.
+                (part.chains, part.digests, part.gaps, part.objects) = ([], [], [], [])
+            }
             try onPart?(part)
             parts.append(part)
             heads.merge(nextHeads(from: run)) { _, new in new }
@@ -119,7 +125,7 @@ public struct TrailVerifier: Sendable {
         checkSignatures(in: &run)
         checkLinks(in: &run)
         if let slices = batch.logDaySlices, let location = batch.locations.first {
-            for (index, days) in slices.enumerated() {
+            for (index, days) in slices.enumerated() where batch.ownedSlices?.contains(index) ?? true {
                 // Folders come from keys whose date parts parsed as a date.
                 let start = { (folder: String) in UTCTime(dateFolder: folder) ?? UTCTime(secondsSinceEpoch: 0) }
                 let span = DigestEndSpan(from: index == 0 ? nil : start(days[0]),

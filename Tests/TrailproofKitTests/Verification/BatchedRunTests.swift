@@ -111,6 +111,13 @@ import TrailproofTrailGen
         #expect(LocationBatch.plan(whole.chains.map(\.chain.location), counts: [whole.chains[0].chain.location: .init(logFiles: 100, digests: 54)],
                                    logFilesByDay: [whole.chains[0].chain.location: ["2026/01/08": 40, "2026/01/09": 40, "2026/01/10": 20]],
                                    objectLimit: 70).first?.logDaySlices == [["2026/01/08"], ["2026/01/09", "2026/01/10"]])
+        // Shards that deal out the days of a location merge to the same report.
+        for count in [2, 3, 5] {
+            let shards = try (0..<count).map { try Self.report(scenario, batchLimit: 1, shard: Shard(index: $0, count: count)) }
+            #expect(shards[0].shard?.locationsListed == 6)
+            let merged = String(decoding: try JSONReport.encode(try ReportMerge.merge(shards)), as: UTF8.self)
+            #expect(merged == expected, "N=\(count): \(ShardMergeTests.firstDifference(Array(merged.utf8), Array(expected.utf8)))")
+        }
         // The cut happens: each location of this trail is cut into its three days.
         let survey = try ListingSurvey(store: try scenario.store, selection: nil)
         let batches = LocationBatch.plan(survey.locations, counts: survey.countsByLocation, logFilesByDay: survey.logFilesByDay, objectLimit: 1)
