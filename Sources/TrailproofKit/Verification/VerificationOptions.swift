@@ -54,7 +54,7 @@ public struct VerificationOptions: Sendable {
 
     /// Most trail objects (digests and log files) a run holds at once: bucket locations are
     /// verified in batches of about this many (a larger location is a batch of its own).
-    public var batchObjectLimit = 10_000 {
+    public var batchObjectLimit = 5_000 {
         didSet { batchObjectLimit = max(1, batchObjectLimit) }
     }
 

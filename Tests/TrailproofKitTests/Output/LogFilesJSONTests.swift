@@ -25,6 +25,25 @@ import TrailproofTrailGen
         #expect(try Self.encoderBytes(report).firstRange(of: LogFilesJSON.render(report.logFiles)) != nil)
     }
 
+    /// Digests written a slice at a time: the encoder's bytes, across slices, with awkward text
+    /// and empty arrays inside.
+    @Test(arguments: [0, 1, JSONReport.digestSlice - 1, JSONReport.digestSlice, 2 * JSONReport.digestSlice + 7])
+    func digestsWrittenInSlicesAreByteIdentical(count: Int) throws {
+        let scenario = try TrailScenario("json-digest-slices") { $0.hours = 2 }
+        defer { scenario.scratch.remove() }
+        var report = try scenario.verify()
+        var random = SeededGenerator(seed: UInt64(count))
+        let template = try #require(report.digests.first)
+        report.digests = (0..<count).map { index in
+            var record = template
+            record.key = "AWSLogs/\(index)/" + Self.awkward.randomElement(using: &random)!
+            record.problems = index % 3 == 0 ? [] : [.init(kind: .hashLinkBroken, detail: Self.awkward.randomElement(using: &random)! + "\n")]
+            record.namedKey = index % 2 == 0 ? nil : Self.awkward.randomElement(using: &random)
+            return record
+        }
+        #expect(try JSONReport.encode(report) == Self.encoderBytes(report))
+    }
+
     @Test(arguments: 0..<4)
     func awkwardRecordsAreByteIdentical(seed: UInt64) throws {
         let scenario = try TrailScenario("json-fast-awkward") { $0.hours = 2 }

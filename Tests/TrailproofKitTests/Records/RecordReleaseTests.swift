@@ -20,7 +20,7 @@ import TrailproofTrailGen
         func close() throws { closed = true }
     }
 
-    static func release(_ scenario: TrailScenario, workers: Int = VerificationOptions.defaultWorkers, batchLimit: Int = 10_000,
+    static func release(_ scenario: TrailScenario, workers: Int = VerificationOptions.defaultWorkers, batchLimit: Int = VerificationOptions().batchObjectLimit,
                         _ configure: (inout RecordRelease.Options) -> Void = { _ in })
         throws -> (VerificationReport, RecordRelease.Summary, CollectingSink) {
         var options = RecordRelease.Options()
