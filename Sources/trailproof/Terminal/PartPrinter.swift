@@ -8,13 +8,19 @@ import TrailproofNative
 final class PartPrinter {
     private let ndjson: Bool
     private var wroteHeader = false
+    /// The bucket of the first chain seen: the whole report names objects outside any chain
+    /// with it, and so does a part that holds no chain.
+    private var firstChainBucket: String?
 
     init(ndjson: Bool) {
         self.ndjson = ndjson
     }
 
     func print(_ part: VerificationReport) throws {
-        Output.writeStandardError(TextReport(part, verbose: false).findings)
+        firstChainBucket = firstChainBucket ?? part.chains.first?.bucket
+        var named = part
+        if named.chains.isEmpty { named.scope.bucket = named.scope.bucket ?? firstChainBucket }
+        Output.writeStandardError(TextReport(named, verbose: false).findings)
         guard ndjson else { return }
         var bytes = wroteHeader ? [] : try NDJSONReport.header(part)
         wroteHeader = true
