@@ -4,8 +4,8 @@ public struct TrailInventory: Sendable {
     public var digestsByChain: [ChainID: [DigestKeyName]] = [:]
     /// Log file keys per bucket location, oldest first.
     public var logFilesByLocation: [TrailLocation: [LogFileKeyName]] = [:]
-    /// Every key in the listing.
-    public var allKeys: Set<String> = []
+    /// The key of every digest in the listing (of any trail).
+    public var digestKeys: Set<String> = []
     /// Keys inside a CloudTrail/ or CloudTrail-Digest/ folder that are not named as CloudTrail
     /// names its objects, with why: CloudTrail writes nothing else there, so each is a finding.
     public var unexpected: [(key: String, reason: String)] = []
@@ -37,9 +37,8 @@ public struct TrailInventory: Sendable {
         let parsed = (try? parallelMap(count: (keys.count + slice - 1) / slice, workers: VerificationOptions.defaultWorkers, makeState: { () }) { _, part in
             keys[(part * slice)..<min(keys.count, (part + 1) * slice)].map(TrailObjectKey.init)
         })?.flatMap { $0 } ?? keys.map(TrailObjectKey.init)
-        allKeys.reserveCapacity(keys.count)
         for (key, name) in zip(keys, parsed) {
-            allKeys.insert(key)
+            if case .digest = name { digestKeys.insert(key) }
             switch name {
             case .digest(let name) where selection.map({ !$0.includes(name.chain) }) ?? false: otherTrailObjects += 1
             case .logFile(let name) where selection.map({ !$0.includes(name.location) }) ?? false: otherTrailObjects += 1
@@ -52,7 +51,7 @@ public struct TrailInventory: Sendable {
         }
         for sidecar in sidecars {
             guard let digest = Self.sidecarDigest(sidecar) else { classifyOther(sidecar, selection: selection); continue }
-            if !allKeys.contains(digest.key) {
+            if !digestKeys.contains(digest.key) {
                 orphanSidecars.append((sidecar, "a saved signature for a digest that is not here", digest.chain.location))
             }
         }

@@ -185,24 +185,38 @@ public struct DirectoryStore: ObjectStore {
         // ".." component whose following "/" carries a combining mark ("../\u{301}x").
         let bytes = key.utf8
         guard !bytes.isEmpty else { throw refuse("empty key") }
-        guard !bytes.contains(0) else { throw refuse("contains a NUL byte") }
-        guard !bytes.contains(UInt8(ascii: "\\")) else { throw refuse("contains a backslash") }
-        guard bytes.first != UInt8(ascii: "/") else { throw refuse("is an absolute path") }
+        // One pass over the bytes; the reasons are then given in this order.
         var length = 0, dots = 0
-        func checkComponent() throws {
-            if length == 2 && dots == 2 { throw refuse("contains a .. component") }
-            if length == 0 || (length == 1 && dots == 1) { throw refuse("contains an empty or . component") }
+        var hasNUL = false, hasBackslash = false
+        var componentProblem: String?
+        func checkComponent() {
+            guard componentProblem == nil else { return }
+            if length == 2 && dots == 2 { componentProblem = "contains a .. component" }
+            if length == 0 || (length == 1 && dots == 1) { componentProblem = "contains an empty or . component" }
         }
         for byte in bytes {
-            if byte == UInt8(ascii: "/") {
-                try checkComponent()
-                (length, dots) = (0, 0)
-            } else {
+            switch byte {
+            case 0:
+                hasNUL = true
                 length += 1
-                if byte == UInt8(ascii: ".") { dots += 1 }
+            case UInt8(ascii: "\\"):
+                hasBackslash = true
+                length += 1
+            case UInt8(ascii: "/"):
+                checkComponent()
+                (length, dots) = (0, 0)
+            case UInt8(ascii: "."):
+                length += 1
+                dots += 1
+            default:
+                length += 1
             }
         }
-        try checkComponent()
+        checkComponent()
+        guard !hasNUL else { throw refuse("contains a NUL byte") }
+        guard !hasBackslash else { throw refuse("contains a backslash") }
+        guard bytes.first != UInt8(ascii: "/") else { throw refuse("is an absolute path") }
+        if let componentProblem { throw refuse(componentProblem) }
         guard bytes.count <= 4096 else { throw refuse("longer than 4096 bytes") }
     }
 

@@ -19,7 +19,7 @@ extension TrailVerifier {
         for digest in run.loaded where digest.inScope {
             guard let previous = digest.digest?.previous, !seen.contains(previous.object),
                   case .digest(let name)? = TrailObjectKey(previous.object) else { continue }
-            if run.inventory.allKeys.contains(previous.object) {
+            if run.inventory.digestKeys.contains(previous.object) {
                 edge.append((name, false))
             } else if !run.inventory.lists(name.chain.location), (try? DirectoryStore.checkKeyIsSafe(previous.object)) != nil {
                 elsewhere.append((name, false))
