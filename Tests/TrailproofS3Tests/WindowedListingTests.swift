@@ -28,6 +28,12 @@ import TrailproofTrailGen
         #expect(remote.logFiles.map { "\($0.key) \($0.verdict)" } == local.logFiles.map { "\($0.key) \($0.verdict)" })
         #expect(remote.gaps.map(\.span) == local.gaps.map(\.span))
         #expect(remote.digests.contains { $0.verdict == .missing && $0.key == trail.digests[50].key })
+        // Each location cut into its days, each day folder listed on its own from the window's
+        // day on: the same verdicts (the log files the deleted digest listed are still found).
+        let cut = try trail.verifyInS3(keys: .keyFile) { $0.start = start; $0.end = end; $0.batchObjectLimit = 1 }
+        #expect(cut.logFiles.map { "\($0.key) \($0.verdict)" } == local.logFiles.map { "\($0.key) \($0.verdict)" })
+        #expect(cut.digests.map { "\($0.key ?? "-") \($0.verdict)" } == local.digests.map { "\($0.key ?? "-") \($0.verdict)" })
+        #expect(local.logFiles.contains { $0.verdict == .unreferenced })
 
         let store = S3Store(bucket: trail.bucket, prefix: "", client: S3Client(http: AWSHTTPClient(environment: trail.awsEnvironment())),
                             listFrom: start.adding(seconds: -S3Store.listingMargin))
@@ -43,5 +49,12 @@ import TrailproofTrailGen
         #expect(!listed.isEmpty)
         #expect(days.allSatisfy { $0 >= firstDay }, "\(days.sorted())")
         #expect(days.count < Set(trail.trail.digests.map(\.endTime.keyDatePath)).count)
+        // A date folder before the window's first day is not listed; one from it on is, whole.
+        let logFolder = try #require(trail.trail.logFiles.first.map { String($0.key[..<($0.key.lastIndex(of: "/") ?? $0.key.endIndex)]) + "/" })
+        let folderDay = String(logFolder.split(separator: "/").suffix(3).joined(separator: "/"))
+        let inFolder = trail.trail.logFiles.filter { $0.key.hasPrefix(logFolder) }.count
+        #expect(try store.listKeys(under: logFolder).count == (folderDay < firstDay ? 0 : inFolder))
+        let lastFolder = try #require(trail.trail.logFiles.last.map { String($0.key[..<($0.key.lastIndex(of: "/") ?? $0.key.endIndex)]) + "/" })
+        #expect(try store.listKeys(under: lastFolder).count == trail.trail.logFiles.filter { $0.key.hasPrefix(lastFolder) }.count)
     }
 }

@@ -53,13 +53,16 @@ public struct DirectoryStore: ObjectStore {
     /// Keys per page of `forEachListingPage`.
     var listingPageSize = 4096
 
-    /// Walks the directory of `folder` only (windowed as `listKeys` is); nothing when it does not
-    /// exist, or is not a directory inside the root.
+    /// Walks the directory of `folder` only (windowed as `listKeys` is: nothing for a date folder
+    /// wholly before `listFrom`); nothing when it does not exist, or is not a directory inside the root.
     public func listKeys(under folder: String) throws -> [String] {
         var trimmed = folder
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
         guard !trimmed.isEmpty else { return try listKeys() }
-        try DirectoryStore.checkKeyIsSafe(trimmed)
+        if let floor = listFrom?.keyDatePath, Self.isDateFolder(trimmed + "/", before: floor) { return [] }
+        // A folder no key could be read through (a backslash in a directory's name, say) is
+        // still listed, from the whole listing: its objects are findings, not a reason to stop.
+        guard (try? DirectoryStore.checkKeyIsSafe(trimmed)) != nil else { return try listKeys().filter { $0.hasPrefix(trimmed + "/") } }
         guard let resolved = LocalFile.realPath(root + "/" + trimmed), isInsideRoot(resolved),
               (try? LocalFile.kind(of: resolved)) == .directory else { return [] }
         var keys: [String] = []

@@ -67,10 +67,24 @@ public final class S3Store: ObjectStore {
         }
     }
 
-    /// Lists `folder` alone (from `listFrom`'s day on, when windowed).
+    /// Lists `folder` alone, windowed as `listKeys` is: a trail folder's region folder from
+    /// `listFrom`'s day on (start-after); a date folder wholly before that day not at all.
     public func listKeys(under folder: String) throws -> [String] {
         if let cached = listing.withLock({ $0 }) { return cached.filter { $0.hasPrefix(folder) } }
-        return try fetch { try client.listKeys(bucket: bucket, prefix: folder, startAfter: listFrom.map { folder + $0.keyDatePath }) }
+        var startAfter: String?
+        if let day = listFrom?.keyDatePath {
+            if DirectoryStore.isDateFolder(folder, before: day) { return [] }
+            if S3Store.isRegionFolder(folder) { startAfter = folder + day }
+        }
+        return try fetch { try client.listKeys(bucket: bucket, prefix: folder, startAfter: startAfter) }
+    }
+
+    /// True for `…/CloudTrail/REGION/` or `…/CloudTrail-Digest/REGION/`.
+    static func isRegionFolder(_ folder: String) -> Bool {
+        let parts = folder.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+        guard parts.count >= 2 else { return false }
+        let kind = parts[parts.endIndex - 2]
+        return folder.hasSuffix("/") && (kind == "CloudTrail" || kind == "CloudTrail-Digest")
     }
 
     /// The whole prefix (never windowed), with sizes and ETags.

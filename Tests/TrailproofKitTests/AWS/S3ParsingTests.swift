@@ -56,6 +56,13 @@ import Testing
         #expect(PublicKeyFetch.windows(for: keys, options: scoped).keys.sorted() == ["us-east-1"])
     }
 
+    @Test(arguments: [("AWSLogs/1/CloudTrail/us-east-1/", true), ("p/AWSLogs/o-1/1/CloudTrail-Digest/eu-west-2/", true),
+                      ("AWSLogs/1/CloudTrail/us-east-1/2026/01/08/", false), ("AWSLogs/1/CloudTrail/", false),
+                      ("AWSLogs/1/CloudTrail/us-east-1", false), ("CloudTrail/x/", true), ("x/", false)] as [(String, Bool)])
+    func regionFoldersAreRecognised(_ folder: String, _ expected: Bool) {
+        #expect(S3Store.isRegionFolder(folder) == expected)
+    }
+
     /// From a store's listing read page by page: the same windows as from the whole listing.
     @Test func windowsFromAStreamedListingAreTheWholeListings() throws {
         let scenario = try TrailScenario("key-windows") { $0.hours = 4; $0.regions = ["us-east-1", "eu-west-2", "ap-south-1"] }

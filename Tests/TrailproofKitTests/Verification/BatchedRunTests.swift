@@ -163,8 +163,23 @@ import TrailproofTrailGen
         }
         let trailKeys = whole.filter { !$0.hasPrefix("elsewhere/") }
         #expect(inFolders.sorted() == trailKeys.sorted())
-        // A folder that is not there, or that would leave the root, lists nothing or is refused.
+        // A folder that is not there, or that would leave the root, lists nothing.
         #expect(try store.listKeys(under: "AWSLogs/000000000000/CloudTrail/us-east-1/").isEmpty)
-        #expect(throws: StoreError.self) { try store.listKeys(under: "../") }
+        #expect(try store.listKeys(under: "../").isEmpty)
+        #expect(try store.listKeys(under: "../\(URL(fileURLWithPath: root).lastPathComponent)/AWSLogs/").isEmpty)
+    }
+
+    /// A trail under a directory whose name no key may carry (a backslash) is listed and
+    /// verified as any other, batch or no batch; its objects are findings, the run goes on.
+    @Test func aLocationUnderAHostileDirectoryNameIsStillVerified() throws {
+        let scenario = try TrailScenario("batches-hostile-folder") { $0.hours = 3 }
+        defer { scenario.scratch.remove() }
+        let planted = try scenario.trail.plantLogFile(at: scenario.digests[1].startTime.adding(seconds: 300))
+        try scenario.trail.moveObject(planted, to: "odd\\name/" + planted)
+        for limit in [1, Int.max] {
+            let report = try Self.report(scenario, batchLimit: limit)
+            #expect(report.logFiles.contains { $0.key == "odd\\name/" + planted && $0.verdict == .unreferenced }, "limit \(limit)")
+            #expect(report.totals.exitStatus == 1)
+        }
     }
 }
