@@ -24,7 +24,8 @@ import TrailproofTrailGen
         try trail.trail.overwriteObject(stray, with: Array("x".utf8))
         let whole = trail.scratch.path + "/whole.ndjson"
         // One location a batch.
-        let run = try trail.verify(["--format", "ndjson", "--report", "ndjson=\(whole)"], environment: ["TRAILPROOF_BATCH_OBJECTS": "1"])
+        let run = try trail.verify(["--format", "ndjson", "--list-valid", "--report", "ndjson=\(whole)"],
+                                   environment: ["TRAILPROOF_BATCH_OBJECTS": "1"])
         #expect(run.status == 1, "\(run)")
         let lines = run.stdoutLines.filter { !$0.isEmpty }
         let written = String(decoding: try LocalFile.readAll(whole, limit: 1 << 24), as: UTF8.self)
@@ -47,7 +48,7 @@ import TrailproofTrailGen
         #expect(run.stderrLines.firstIndex { $0.hasPrefix("trailproof: note:") }.map { $0 > lastFinding } ?? true)
 
         // The same run in one batch prints the same lines.
-        let single = try trail.verify(["--format", "ndjson"])
+        let single = try trail.verify(["--format", "ndjson", "--list-valid"])
         #expect(single.stdoutLines.filter { !$0.isEmpty }.sorted() == lines.sorted())
         #expect(single.stderrLines.sorted() == run.stderrLines.sorted())
     }

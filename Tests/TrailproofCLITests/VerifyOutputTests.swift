@@ -24,11 +24,13 @@ import TrailproofTrailGen
         #expect(totals["digestsValid"] as? Int == trail.trail.digests.count)
         #expect(totals["logFiles"] as? Int == trail.trail.logFiles.count)
         #expect(totals["logFilesValid"] as? Int == trail.trail.logFiles.count)
-        #expect((json["digests"] as? [Any])?.count == trail.trail.digests.count)
-        // Valid log files are counted, not listed, unless asked for.
+        // Valid digests and log files are counted, not listed, unless asked for.
+        #expect((json["digests"] as? [Any])?.count == 0)
         #expect((json["logFiles"] as? [Any])?.count == 0)
         #expect((json["scope"] as? [String: Any])?["listsValidLogFiles"] as? Bool == false)
+        #expect((totals["signatureSources"] as? [String: Int])?.values.reduce(0, +) == trail.trail.digests.count)
         let listed = try Self.parseJSON(try trail.verify(["--format", "json", "--list-valid"]))
+        #expect((listed["digests"] as? [Any])?.count == trail.trail.digests.count)
         #expect((listed["logFiles"] as? [[String: Any]])?.filter { $0["verdict"] as? String == "valid" }.count == trail.trail.logFiles.count)
         #expect((listed["totals"] as? [String: Any])?["logFilesValid"] as? Int == trail.trail.logFiles.count)
         // The text summary is not mixed into the JSON.

@@ -83,8 +83,7 @@ public struct TextReport: Sendable {
             let spans = chain.coverage.isEmpty ? "nothing verified" : "covered " + chain.coverage.map(\.text).joined(separator: ", ")
             summary.append("  \(chain.id): \(chain.validDigests)/\(chain.digests) digests valid, \(spans)")
         }
-        var sources: [String: Int] = [:]
-        for record in report.digests { if let source = record.signatureSource { sources[source.rawValue, default: 0] += 1 } }
+        let sources = report.signatureSources
         if !sources.isEmpty {
             summary.append("Signatures from: " + sources.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         }

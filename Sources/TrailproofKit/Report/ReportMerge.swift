@@ -38,9 +38,8 @@ public enum ReportMerge {
         }
 
         for report in shards {
-            let unlisted = UnlistedValidLogFiles(of: report)
-            guard unlisted.count >= 0, unlisted.bytes >= 0 else {
-                throw MergeError.disagree(what: "totals (they count fewer valid log files or bytes than the report lists)", position: report.shard?.index ?? 0)
+            guard UnlistedValidRecords(of: report).isPlausible else {
+                throw MergeError.disagree(what: "totals (they count fewer valid digests, log files or bytes than the report lists)", position: report.shard?.index ?? 0)
             }
         }
         var merged = VerificationReport.combining(shards)

@@ -35,12 +35,16 @@ extension VerificationReport {
 extension VerificationReport.Totals {
     /// The counts of a report's records, and of the valid log files counted without a record.
     init(chains: [ChainSummary], digests: [DigestRecord], logFiles: [LogFileRecord], gaps: [GapRecord], objects: [ObjectRecord],
-         logFilesOutOfScope: Int, gapsAllowed: Bool, unlistedValid: UnlistedValidLogFiles = UnlistedValidLogFiles()) {
+         logFilesOutOfScope: Int, gapsAllowed: Bool, unlistedValid: UnlistedValidRecords = UnlistedValidRecords()) {
         self.init()
         self.chains = chains.count
-        self.digests = digests.count
-        digestsValid = digests.filter { $0.verdict == .valid }.count
+        self.digests = digests.count + unlistedValid.digests
+        digestsValid = digests.filter { $0.verdict == .valid }.count + unlistedValid.digests
         for record in digests { digestsByVerdict[record.verdict.rawValue, default: 0] += 1 }
+        if unlistedValid.digests > 0 { digestsByVerdict[DigestVerdict.valid.rawValue, default: 0] += unlistedValid.digests }
+        var sources = unlistedValid.digestSignatureSources
+        for record in digests { if let source = record.signatureSource { sources[source.rawValue, default: 0] += 1 } }
+        signatureSources = sources
         // Counted in one pass, never copied: the log file records are most of a report.
         var logFindings = 0
         for record in logFiles {
@@ -52,12 +56,12 @@ extension VerificationReport.Totals {
             logFileBytesHashed += record.uncompressedBytes ?? 0
             if record.verdict.isFinding { logFindings += 1 }
         }
-        if unlistedValid.count > 0 {
-            self.logFiles += unlistedValid.count
-            logFilesValid += unlistedValid.count
-            logFilesByVerdict[LogFileVerdict.valid.rawValue, default: 0] += unlistedValid.count
+        if unlistedValid.logFiles > 0 {
+            self.logFiles += unlistedValid.logFiles
+            logFilesValid += unlistedValid.logFiles
+            logFilesByVerdict[LogFileVerdict.valid.rawValue, default: 0] += unlistedValid.logFiles
         }
-        logFileBytesHashed += unlistedValid.bytes
+        logFileBytesHashed += unlistedValid.logFileBytes
         self.gaps = gaps.count
         missingDigestHours = digests.filter { $0.verdict == .missing }.reduce(0) { $0 + ($1.hours ?? 1) }
         self.logFilesOutOfScope = logFilesOutOfScope
@@ -69,5 +73,16 @@ extension VerificationReport.Totals {
             coveredSpan = TimeSpan(start: start, end: end)
         }
         exitStatus = findings > 0 ? 1 : 0
+    }
+}
+
+extension VerificationReport {
+    /// Digests per signature source: from the totals, or counted from the records of a report
+    /// written before the totals held them.
+    public var signatureSources: [String: Int] {
+        if let counted = totals.signatureSources { return counted }
+        var sources: [String: Int] = [:]
+        for record in digests { if let source = record.signatureSource { sources[source.rawValue, default: 0] += 1 } }
+        return sources
     }
 }

@@ -1,8 +1,8 @@
 extension VerificationReport {
     /// One report from the reports of disjoint parts of one source (the batches of a run, the
     /// shards of a sharded run): their records in the report's orders, their notices once each,
-    /// the latest reference time, and counts that include the valid log files a part counted
-    /// without listing them.
+    /// the latest reference time, and counts that include the valid digests and log files a
+    /// part counted without listing them.
     static func combining(_ parts: [VerificationReport]) -> VerificationReport {
         guard var combined = parts.first else { preconditionFailure("no parts to combine") }
         var chains: [ChainSummary] = []
@@ -12,7 +12,7 @@ extension VerificationReport {
         var objects: [ObjectRecord] = []
         var notices: Set<String> = []
         var outOfScope = 0
-        var unlisted = UnlistedValidLogFiles()
+        var unlisted = UnlistedValidRecords()
         for part in parts {
             chains += part.chains
             digests += part.digests
@@ -21,7 +21,7 @@ extension VerificationReport {
             outOfScope += part.totals.logFilesOutOfScope
             let own = outOfScopeNotice(part.totals.logFilesOutOfScope)
             for notice in part.notices where notice != own { notices.insert(notice) }
-            unlisted.add(UnlistedValidLogFiles(of: part))
+            unlisted.add(UnlistedValidRecords(of: part))
             logFiles += part.logFiles
         }
         combined.chains = chains.sorted { $0.chain < $1.chain }
@@ -40,19 +40,22 @@ extension VerificationReport {
     }
 }
 
-/// Valid log files a report counts in its totals without listing them (see
-/// `VerificationOptions.listsValidLogFiles`), and their uncompressed bytes.
-struct UnlistedValidLogFiles: Equatable {
-    var count = 0
-    var bytes: Int64 = 0
+/// Valid digests and log files a report counts in its totals without listing them (see
+/// `VerificationOptions.listsValidLogFiles` and `listsValidDigests`): how many, the log files'
+/// uncompressed bytes, and where the digests' signatures came from.
+struct UnlistedValidRecords: Equatable {
+    var logFiles = 0
+    var logFileBytes: Int64 = 0
+    var digests = 0
+    var digestSignatureSources: [String: Int] = [:]
 
-    init(count: Int = 0, bytes: Int64 = 0) {
-        self.count = count
-        self.bytes = bytes
+    init(logFiles: Int = 0, logFileBytes: Int64 = 0) {
+        self.logFiles = logFiles
+        self.logFileBytes = logFileBytes
     }
 
-    /// What `report`'s totals count beyond its listed log files; negative when the totals count
-    /// fewer than it lists (a report that was altered).
+    /// What `report`'s totals count beyond its listed records; negative counts when the totals
+    /// count fewer than it lists (a report that was altered).
     init(of report: VerificationReport) {
         var listedValid = 0
         var listedBytes: Int64 = 0
@@ -60,12 +63,23 @@ struct UnlistedValidLogFiles: Equatable {
             if record.verdict == .valid && record.digest != nil { listedValid += 1 }
             listedBytes += record.uncompressedBytes ?? 0
         }
-        count = report.totals.logFilesValid - listedValid
-        bytes = report.totals.logFileBytesHashed - listedBytes
+        logFiles = report.totals.logFilesValid - listedValid
+        logFileBytes = report.totals.logFileBytesHashed - listedBytes
+        digests = report.totals.digestsValid - report.digests.filter { $0.verdict == .valid }.count
+        digestSignatureSources = report.totals.signatureSources ?? [:]
+        for record in report.digests {
+            if let source = record.signatureSource { digestSignatureSources[source.rawValue, default: 0] -= 1 }
+        }
+        digestSignatureSources = digestSignatureSources.filter { $0.value != 0 }
     }
 
-    mutating func add(_ other: UnlistedValidLogFiles) {
-        count += other.count
-        bytes += other.bytes
+    /// True when no count is negative.
+    var isPlausible: Bool { logFiles >= 0 && logFileBytes >= 0 && digests >= 0 && digestSignatureSources.values.allSatisfy { $0 >= 0 } }
+
+    mutating func add(_ other: UnlistedValidRecords) {
+        logFiles += other.logFiles
+        logFileBytes += other.logFileBytes
+        digests += other.digests
+        digestSignatureSources.merge(other.digestSignatureSources, uniquingKeysWith: +)
     }
 }

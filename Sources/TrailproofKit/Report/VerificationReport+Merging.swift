@@ -12,6 +12,7 @@ extension VerificationReport {
         merged.notices.append("--recheck: \(days.count) day folders changed since they were verified (\(days.map { String($0.start.iso8601.prefix(10)) }.joined(separator: ", "))) and were verified again: \(recheck.totals.findings) findings")
         merged.totals.digests += recheck.totals.digests
         merged.totals.digestsValid += recheck.totals.digestsValid
+        merged.totals.signatureSources = signatureSources.merging(recheck.signatureSources, uniquingKeysWith: +)
         for (verdict, count) in recheck.totals.digestsByVerdict { merged.totals.digestsByVerdict[verdict, default: 0] += count }
         merged.totals.logFiles += recheck.totals.logFiles
         merged.totals.logFilesValid += recheck.totals.logFilesValid

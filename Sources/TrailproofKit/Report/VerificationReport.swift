@@ -69,6 +69,9 @@ public struct VerificationReport: Sendable, Codable {
         /// Whether `logFiles` lists the valid log files too (`--list-valid`); when false it holds
         /// the other verdicts only, and valid log files are counted in the totals.
         public var listsValidLogFiles: Bool = true
+        /// Whether `digests` lists the valid digests too (`--list-valid`, or an HTML, JUnit or
+        /// Markdown report); when false it holds the other verdicts only.
+        public var listsValidDigests: Bool = true
     }
 
     /// Counts of everything in the report.
@@ -81,6 +84,9 @@ public struct VerificationReport: Sendable, Codable {
         public var digestsValid = 0
         /// Digest records per verdict.
         public var digestsByVerdict: [String: Int] = [:]
+        /// Digests per source of the signature they were checked against (every digest, listed
+        /// or only counted); absent in reports written before it was added.
+        public var signatureSources: [String: Int]? = nil
         /// Log files listed by digests in scope.
         public var logFiles = 0
         /// Listed log files with verdict valid.

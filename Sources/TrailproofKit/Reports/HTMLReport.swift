@@ -90,8 +90,7 @@ public enum HTMLReport {
         }
         let used = Set(report.digests.compactMap(\.publicKeyFingerprint)).sorted()
         html.row("Key fingerprints used by digests", used.isEmpty ? "none" : used.joined(separator: ", "), code: true)
-        var sources: [String: Int] = [:]
-        for record in report.digests { if let source = record.signatureSource { sources[source.rawValue, default: 0] += 1 } }
+        let sources = report.signatureSources
         html.row("Digest signatures from", sources.isEmpty ? "none" : sources.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         html.row("JSON report SHA-256", run.jsonReportSHA256 + (run.jsonReportPath.map { " (written to \($0))" }
             ?? " (the bytes `--report json=PATH` writes for this run)"), code: true)

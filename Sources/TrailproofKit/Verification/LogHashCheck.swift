@@ -50,15 +50,15 @@ struct LogHashCheck {
     }
 
     /// The records kept, and the count and size of the valid files that were not.
-    typealias Results = (records: [LogFileRecord], unlistedValid: UnlistedValidLogFiles)
+    typealias Results = (records: [LogFileRecord], unlistedValid: UnlistedValidRecords)
 
     private static func collect(_ results: [Result<Outcome, StoreError>]) throws -> Results {
         var records: [LogFileRecord] = []
-        var unlisted = UnlistedValidLogFiles()
+        var unlisted = UnlistedValidRecords()
         for result in results {
             switch try result.get() {
             case .record(let record): records.append(record)
-            case .countedValid(let bytes): unlisted.add(UnlistedValidLogFiles(count: 1, bytes: bytes))
+            case .countedValid(let bytes): unlisted.add(UnlistedValidRecords(logFiles: 1, logFileBytes: bytes))
             }
         }
         return (records, unlisted)

@@ -68,7 +68,9 @@ extension TrailVerifier {
             publicKeyFingerprints: keys.keys.map(\.fingerprint), publicKeySources: options.publicKeySources.map(\.description),
             publicKeysFromEvidence: options.publicKeySources.contains { $0.isInsideEvidence },
             referenceTime: referenceTime(in: run), trailARN: options.trailSelection?.trail.arn.text, gapsAllowed: options.allowGaps,
-            listsValidLogFiles: options.listsValidLogFiles)
+            listsValidLogFiles: options.listsValidLogFiles, listsValidDigests: options.listsValidDigests)
+        // Counted above (totals, chains); listed only when asked for.
+        if !options.listsValidDigests { digests.removeAll { $0.verdict == .valid } }
         return VerificationReport(
             tool: .init(name: "trailproof", version: TrailproofVersion.current), scope: scope, chains: chains,
             digests: digests, logFiles: logFiles, gaps: gaps, objects: objects, notices: notices, totals: totals)

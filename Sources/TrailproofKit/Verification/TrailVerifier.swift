@@ -73,8 +73,10 @@ public struct TrailVerifier: Sendable {
             run.logRecords = VerificationReport.sortedLogFiles(run.logRecords)  // in place: one array, not two
             var part = assembleReport(from: run)
             if !batch.reportsDigests {
-                // Another shard reports this location's digests, chains, gaps and objects.
+                // Another shard reports this location's digests, chains, gaps and objects, and
+                // counts its valid digests (what combining takes from a part's totals).
                 (part.chains, part.digests, part.gaps, part.objects) = ([], [], [], [])
+                (part.totals.digestsValid, part.totals.signatureSources) = (0, [:])
             }
             try onPart?(part)
             parts.append(part)
@@ -167,7 +169,7 @@ struct RunState {
     var missingKeys: Set<String> = []
     var logRecords: [LogFileRecord] = []
     /// Valid log files counted without a record (see `VerificationOptions.listsValidLogFiles`).
-    var unlistedValid = UnlistedValidLogFiles()
+    var unlistedValid = UnlistedValidRecords()
     var gaps: [GapRecord] = []
     var objects: [ObjectRecord] = []
     var notices: [String] = []

@@ -52,6 +52,10 @@ public struct VerificationOptions: Sendable {
     /// not grow with the trail.
     public var listsValidLogFiles = true
 
+    /// Whether the report lists every valid digest; when false they are counted in the totals
+    /// and the chains' summaries only (what grows with the trail is then the findings).
+    public var listsValidDigests = true
+
     /// Most trail objects (digests and log files) a run holds at once: bucket locations are
     /// verified in batches of about this many (a larger location is a batch of its own).
     public var batchObjectLimit = 5_000 {

@@ -21,7 +21,7 @@ struct RunOptions: ParsableArguments {
     @Flag(help: "Report gaps without failing: exit 0 when gaps are the only problem.")
     var allowGaps = false
 
-    @Flag(help: "List every valid log file in the JSON and NDJSON reports too (by default they are counted, and the reports list findings, so their size does not grow with the trail). --verbose implies it.")
+    @Flag(help: "List every valid digest and log file in the JSON and NDJSON reports too (by default they are counted, and the reports list findings, so their size does not grow with the trail). --verbose implies it; an HTML or JUnit report lists the valid digests.")
     var listValid = false
 
     @OptionGroup var output: ReportOutput
@@ -49,6 +49,8 @@ struct RunOptions: ParsableArguments {
         options.allowGaps = allowGaps
         options.workers = concurrency ?? defaultWorkers
         options.listsValidLogFiles = listValid || output.verbose
+        // The HTML timeline and the JUnit test cases are drawn digest by digest.
+        options.listsValidDigests = options.listsValidLogFiles || output.reportRequests.contains { [.html, .junit].contains($0.format) }
         if let limit = ProcessInfo.processInfo.environment["TRAILPROOF_BATCH_OBJECTS"].flatMap(Int.init), limit > 0 {
             options.batchObjectLimit = limit
         }

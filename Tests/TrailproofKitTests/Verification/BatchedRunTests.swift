@@ -12,6 +12,7 @@ import TrailproofTrailGen
         try scenario.verify {
             $0.batchObjectLimit = batchLimit
             $0.listsValidLogFiles = listsValid
+            $0.listsValidDigests = listsValid
             $0.shard = shard
             $0.workers = 2
         }
@@ -29,13 +30,17 @@ import TrailproofTrailGen
             #expect(actual == expected, "limit \(limit): \(ShardMergeTests.firstDifference(Array(actual.utf8), Array(expected.utf8)))")
         }
 
-        // Without --list-valid: the same report less the valid log files' records; the same counts.
+        // Without --list-valid: the same report less the valid digests' and log files' records;
+        // the same counts, signature sources included.
         let counted = try Self.report(scenario, batchLimit: 1, listsValid: false)
-        #expect(!counted.scope.listsValidLogFiles)
-        #expect(!counted.logFiles.contains { $0.verdict == .valid })
+        #expect(!counted.scope.listsValidLogFiles && !counted.scope.listsValidDigests)
+        #expect(!counted.logFiles.contains { $0.verdict == .valid } && !counted.digests.contains { $0.verdict == .valid })
         var trimmed = whole
         trimmed.logFiles.removeAll { $0.verdict == .valid }
+        trimmed.digests.removeAll { $0.verdict == .valid }
         trimmed.scope.listsValidLogFiles = false
+        trimmed.scope.listsValidDigests = false
+        #expect(whole.totals.signatureSources == whole.signatureSources && !(whole.totals.signatureSources ?? [:]).isEmpty)
         let countedText = String(decoding: try JSONReport.encode(counted), as: UTF8.self)
         let trimmedText = String(decoding: try JSONReport.encode(trimmed), as: UTF8.self)
         #expect(countedText == trimmedText, "\(ShardMergeTests.firstDifference(Array(countedText.utf8), Array(trimmedText.utf8)))")
