@@ -41,19 +41,18 @@ public final class S3Store: ObjectStore {
 
     public var displayName: String { "s3://\(bucket)/\(prefix)" }
 
-    /// Lists once and remembers the listing for the rest of the run.
+    /// Lists once (the pages of `forEachListingPage`) and remembers the listing for the rest of the run.
     public func listKeys() throws -> [String] {
         if let cached = listing.withLock({ $0 }) { return cached }
-        let keys = try fetch { () -> [String] in
-            if let listFrom, let windowed = try windowedListing(from: listFrom) { return windowed }
-            return try client.listKeys(bucket: bucket, prefix: prefix)
-        }
+        var keys: [String] = []
+        try forEachListingPage { keys += $0 }
         listing.withLock { $0 = keys }
         return keys
     }
 
     /// The listing a ListObjectsV2 page at a time, never held whole (unless `listKeys` already
-    /// holds it): windowed as `listKeys` is.
+    /// holds it). With `listFrom`, each trail folder's region folder is listed from that day on
+    /// (start-after); without, or when no trail folder is found within a few levels, the prefix.
     public func forEachListingPage(_ body: ([String]) throws -> Void) throws {
         if let cached = listing.withLock({ $0 }) { return try body(cached) }
         try fetch {
@@ -117,18 +116,6 @@ public final class S3Store: ObjectStore {
                                    source: .s3Metadata)
         saved.backfillGenerationTimestamp = headers["x-amz-meta-backfill-generation-timestamp"]
         return saved
-    }
-
-    /// Finds the trail folders (`…/AWSLogs/[o-id/]ACCOUNT/{CloudTrail,CloudTrail-Digest}/REGION/`)
-    /// by listing folder by folder, then lists each from `day` on with start-after. Nil when no
-    /// trail folder is found within a few levels (the caller then lists everything).
-    private func windowedListing(from day: UTCTime) throws -> [String]? {
-        guard let folders = try regionFolders() else { return nil }
-        var keys: [String] = []
-        for folder in folders {
-            keys += try client.listKeys(bucket: bucket, prefix: folder, startAfter: folder + day.keyDatePath)
-        }
-        return keys
     }
 
     /// The trail folders' region folders, sorted, found by listing folder by folder; nil when
