@@ -16,47 +16,48 @@ struct LocationBatch: Equatable {
 
     /// Cuts sorted `locations` into batches of at most `objectLimit` trail objects (digests and
     /// log files, as the survey counted them); a location larger than that is a batch of its
-    /// own, its log files cut by date folder (`logFilesByDay`) when they span more than one.
+    /// own, its log files cut into consecutive date folders (`logFilesByDay`) of about as many,
+    /// when they span more than one.
     static func plan(_ locations: [TrailLocation], counts: [TrailLocation: ListingSurvey.Counts],
                      logFilesByDay: [TrailLocation: [String: Int]] = [:], objectLimit: Int) -> [LocationBatch] {
+        let size = { (location: TrailLocation) in counts[location].map { $0.logFiles + $0.digests } ?? 0 }
         var batches: [LocationBatch] = []
-        var current: [TrailLocation] = []
-        var objects = 0
-        for location in locations.sorted() {
-            let size = counts[location].map { $0.logFiles + $0.digests } ?? 0
-            if !current.isEmpty && objects + size > objectLimit {
-                batches.append(LocationBatch(locations: current))
-                current = []
-                objects = 0
-            }
-            if size > objectLimit, let days = logFilesByDay[location], days.count > 1 {
-                batches.append(LocationBatch(locations: [location], logDaySlices: slices(of: days, limit: objectLimit)))
-                continue
-            }
-            current.append(location)
-            objects += size
+        var run: [TrailLocation] = []
+        func closeRun() {
+            batches += groups(run, limit: objectLimit, size: size).map { LocationBatch(locations: $0) }
+            run = []
         }
-        if !current.isEmpty { batches.append(LocationBatch(locations: current)) }
+        for location in locations.sorted() {
+            if size(location) > objectLimit, let days = logFilesByDay[location], days.count > 1 {
+                closeRun()
+                let slices = groups(days.keys.sorted(), limit: objectLimit) { days[$0] ?? 0 }
+                batches.append(LocationBatch(locations: [location], logDaySlices: slices))
+            } else {
+                run.append(location)
+            }
+        }
+        closeRun()
         return batches
     }
 
-    /// Consecutive date folders, grouped up to `limit` log files (a larger day is a group of its own).
-    static func slices(of days: [String: Int], limit: Int) -> [[String]] {
-        var slices: [[String]] = []
-        var current: [String] = []
-        var count = 0
-        for day in days.keys.sorted() {
-            let size = days[day] ?? 0
-            if !current.isEmpty && count + size > limit {
-                slices.append(current)
+    /// `items` in order, in consecutive groups of at most `limit` (an item larger than that is a
+    /// group of its own).
+    static func groups<Item>(_ items: [Item], limit: Int, size: (Item) -> Int) -> [[Item]] {
+        var groups: [[Item]] = []
+        var current: [Item] = []
+        var total = 0
+        for item in items {
+            let itemSize = size(item)
+            if !current.isEmpty && total + itemSize > limit {
+                groups.append(current)
                 current = []
-                count = 0
+                total = 0
             }
-            current.append(day)
-            count += size
+            current.append(item)
+            total += itemSize
         }
-        if !current.isEmpty { slices.append(current) }
-        return slices
+        if !current.isEmpty { groups.append(current) }
+        return groups
     }
 
     /// What a sharded run deals out (`Shard`), in order, with its id: each location of an uncut
