@@ -59,25 +59,27 @@ struct ListingSurvey {
     private mutating func add(_ page: [String], selection: TrailSelection?) {
         keyCount += page.count
         for key in page {
-            switch TrailObjectKey(key) {
-            case .digest(let name)?:
-                guard selection.map({ $0.includes(name.chain) }) ?? true else { others.otherTrailObjects += 1; continue }
+            switch TrailInventory.kind(of: key, name: TrailObjectKey(key), selection: selection) {
+            case .otherTrail:
+                others.otherTrailObjects += 1
+            case .digest(let name):
                 countsByLocation[name.chain.location, default: Counts()].digests += 1
                 newestObjectTime = max(newestObjectTime, name.endTime)
-            case .logFile(let name)?:
-                guard selection.map({ $0.includes(name.location) }) ?? true else { others.otherTrailObjects += 1; continue }
+            case .logFile(let name):
                 countsByLocation[name.location, default: Counts()].logFiles += 1
                 newestObjectTime = max(newestObjectTime, name.deliveryMinute)
                 logFilesByDay[name.location, default: [:]][Self.dateFolder(of: key), default: 0] += 1
-            case nil:
-                if let digest = TrailInventory.sidecarDigest(key) {
-                    // Whether its digest is here is settled when its location is listed.
-                    if selection.map({ $0.includes(digest.chain) }) ?? true, countsByLocation[digest.chain.location] == nil {
-                        countsByLocation[digest.chain.location] = Counts()
-                    }
-                } else if !ArchiveManifest.isArchiveFile(key) {
-                    others.classifyOther(key, selection: selection)
+            case .sidecar:
+                // Whether its digest is here is settled when its location is listed; one of
+                // another trail is ignored, one that names no digest is an object like any other.
+                guard let digest = TrailInventory.sidecarDigest(key) else { others.classifyOther(key, selection: selection); continue }
+                if selection.map({ $0.includes(digest.chain) }) ?? true, countsByLocation[digest.chain.location] == nil {
+                    countsByLocation[digest.chain.location] = Counts()
                 }
+            case .archiveFile:
+                continue
+            case .other:
+                others.classifyOther(key, selection: selection)
             }
         }
     }

@@ -39,14 +39,13 @@ public struct TrailInventory: Sendable {
         })?.flatMap { $0 } ?? keys.map(TrailObjectKey.init)
         for (key, name) in zip(keys, parsed) {
             if case .digest = name { digestKeys.insert(key) }
-            switch name {
-            case .digest(let name) where selection.map({ !$0.includes(name.chain) }) ?? false: otherTrailObjects += 1
-            case .logFile(let name) where selection.map({ !$0.includes(name.location) }) ?? false: otherTrailObjects += 1
+            switch Self.kind(of: key, name: name, selection: selection) {
+            case .otherTrail: otherTrailObjects += 1
             case .digest(let name): digestsByChain[name.chain, default: []].append(name)
             case .logFile(let name): logFilesByLocation[name.location, default: []].append(name)
-            case nil where key.hasSuffix(SavedSignature.sidecarSuffix): sidecars.append(key)
-            case nil where ArchiveManifest.isArchiveFile(key): continue
-            case nil: classifyOther(key, selection: selection)
+            case .sidecar: sidecars.append(key)
+            case .archiveFile: continue
+            case .other: classifyOther(key, selection: selection)
             }
         }
         for sidecar in sidecars {
@@ -65,6 +64,31 @@ public struct TrailInventory: Sendable {
         }
     }
 
+
+    /// What a listed key is to a run, by the same rules wherever a listing is read.
+    enum KeyKind {
+        /// A digest or log file of the selected trail (or of any, without a selection).
+        case digest(DigestKeyName), logFile(LogFileKeyName)
+        /// A digest or log file of another trail than the selected one.
+        case otherTrail
+        /// `<key>.metadata.json` (whether it names a digest is for the caller to settle).
+        case sidecar
+        /// The archive's own manifest or key file.
+        case archiveFile
+        /// Anything else: counted, or a finding inside a trail folder (`classifyOther`).
+        case other
+    }
+
+    /// Classifies `key`, whose parsed name is `name`.
+    static func kind(of key: String, name: TrailObjectKey?, selection: TrailSelection?) -> KeyKind {
+        switch name {
+        case .digest(let name): return selection.map { $0.includes(name.chain) } ?? true ? .digest(name) : .otherTrail
+        case .logFile(let name): return selection.map { $0.includes(name.location) } ?? true ? .logFile(name) : .otherTrail
+        case nil where key.hasSuffix(SavedSignature.sidecarSuffix): return .sidecar
+        case nil where ArchiveManifest.isArchiveFile(key): return .archiveFile
+        case nil: return .other
+        }
+    }
 
     /// The digest a signature sidecar's key names, when it names one.
     static func sidecarDigest(_ key: String) -> DigestKeyName? {
