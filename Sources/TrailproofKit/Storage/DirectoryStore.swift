@@ -60,9 +60,15 @@ public struct DirectoryStore: ObjectStore {
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
         guard !trimmed.isEmpty else { return try listKeys() }
         if let floor = listFrom?.keyDatePath, Self.isDateFolder(trimmed + "/", before: floor) { return [] }
-        // A folder no key could be read through (a backslash in a directory's name, say) is
-        // still listed, from the whole listing: its objects are findings, not a reason to stop.
-        guard (try? DirectoryStore.checkKeyIsSafe(trimmed)) != nil else { return try listKeys().filter { $0.hasPrefix(trimmed + "/") } }
+        // Only what could lead out of the root is refused here: a folder no key may be read
+        // through (a backslash in a directory's name, say) is still walked, so its objects are
+        // findings rather than a reason to stop. Where it resolves is checked below.
+        // Byte-wise, as the file system splits paths (see `checkKeyIsSafe`).
+        let components = trimmed.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        let dot = UInt8(ascii: ".")
+        guard trimmed.utf8.first != UInt8(ascii: "/"), !trimmed.utf8.contains(0),
+              !components.contains(where: { $0.isEmpty || $0.elementsEqual([dot]) || $0.elementsEqual([dot, dot]) })
+        else { return [] }
         guard let resolved = LocalFile.realPath(root + "/" + trimmed), isInsideRoot(resolved),
               (try? LocalFile.kind(of: resolved)) == .directory else { return [] }
         var keys: [String] = []

@@ -171,6 +171,8 @@ import TrailproofTrailGen
         // A folder that is not there, or that would leave the root, lists nothing.
         #expect(try store.listKeys(under: "AWSLogs/000000000000/CloudTrail/us-east-1/").isEmpty)
         #expect(try store.listKeys(under: "../").isEmpty)
+        #expect(try store.listKeys(under: "AWSLogs/../AWSLogs/").isEmpty)
+        #expect(try store.listKeys(under: "./AWSLogs/").isEmpty)
         #expect(try store.listKeys(under: "../\(URL(fileURLWithPath: root).lastPathComponent)/AWSLogs/").isEmpty)
     }
 
