@@ -133,6 +133,15 @@ import TrailproofTrailGen
         var liar = three[1]
         liar.shard?.locations = three[0].shard?.locations ?? []
         #expect(throws: MergeError.self) { try ReportMerge.merge([three[0], liar, three[2]]) }
+        // A shard whose totals count fewer valid records than it lists (counts it could not have made).
+        for edit in [{ (report: inout VerificationReport) in report.totals.logFilesValid -= 1 },
+                     { (report: inout VerificationReport) in report.totals.digestsValid -= 1 },
+                     { (report: inout VerificationReport) in report.totals.logFileBytesHashed = 0 }] {
+            var forged = three[1]
+            edit(&forged)
+            #expect(throws: MergeError.self) { try ReportMerge.merge([three[0], forged, three[2]]) }
+        }
+        #expect(throws: Never.self) { try ReportMerge.merge(three) }
         // A shard that saw another listing.
         var other = three[1]
         other.shard?.listingFingerprint = String(repeating: "0", count: 64)
