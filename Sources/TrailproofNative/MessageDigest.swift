@@ -29,9 +29,14 @@ public final class MessageDigest {
 
     /// Starts over, discarding what was hashed so far.
     public func reset() throws {
-        let md = algorithm == .sha256 ? EVP_sha256() : EVP_md5()
+        let md = algorithm == .sha256 ? MessageDigest.sha256 ?? EVP_sha256() : MessageDigest.md5 ?? EVP_md5()
         try checkOpenSSL(EVP_DigestInit_ex(context, md, nil), "initialise digest")
     }
+
+    // The algorithms fetched from OpenSSL's default provider once (never freed): the legacy
+    // `EVP_sha256()` is looked up again, under a lock, on every initialisation, twice per file.
+    private nonisolated(unsafe) static let sha256 = EVP_MD_fetch(nil, "SHA256", nil)
+    private nonisolated(unsafe) static let md5 = EVP_MD_fetch(nil, "MD5", nil)
 
     /// Feeds `count` bytes at `bytes`.
     public func update(_ bytes: UnsafeRawPointer, count: Int) throws {

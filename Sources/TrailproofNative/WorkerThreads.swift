@@ -38,6 +38,35 @@ public enum WorkerThreads {
     }
 }
 
+extension WorkerThreads {
+    /// Starts `body` on a thread of its own; nil when no thread can be had. Join it before
+    /// anything `body` uses goes away.
+    public static func start(_ body: @escaping @Sendable () -> Void) -> StartedThread? {
+        var thread = pthread_t()
+        let context = Unmanaged.passRetained(ThreadBody(body)).toOpaque()
+        let created = pthread_create(&thread, nil, { context in
+            guard let context else { return nil }
+            Unmanaged<ThreadBody>.fromOpaque(context).takeRetainedValue().body()
+            return nil
+        }, context)
+        guard created == 0 else {
+            Unmanaged<ThreadBody>.fromOpaque(context).release()
+            return nil
+        }
+        return StartedThread(thread)
+    }
+}
+
+/// A thread from `WorkerThreads.start`.
+public final class StartedThread: @unchecked Sendable {
+    private let thread: pthread_t
+
+    fileprivate init(_ thread: pthread_t) { self.thread = thread }
+
+    /// Waits for the thread to finish. Call once.
+    public func join() { pthread_join(thread, nil) }
+}
+
 private final class ThreadBody: @unchecked Sendable {
     let body: @Sendable () -> Void
     init(_ body: @escaping @Sendable () -> Void) { self.body = body }

@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import TrailproofKit
+import TrailproofNative
 
 /// The `trailproof` command: proves CloudTrail log files are what CloudTrail delivered.
 @main
@@ -24,6 +26,9 @@ struct Trailproof: ParsableCommand {
 
     /// Runs the command, mapping every usage error to exit status 2 (ArgumentParser's default is 64).
     static func main() {
+        // A run's threads come and go batch after batch: a few arenas serve them, and memory
+        // stays flat (see `Allocator`).
+        Allocator.limitArenas(to: max(4, VerificationOptions.defaultWorkers))
         if CommandLine.arguments.count == 1 {
             FileHandle.standardError.write(Data((helpMessage() + "\n").utf8))
             Foundation.exit(2)

@@ -14,6 +14,7 @@
 #include <zlib.h>
 #include <curl/curl.h>
 #include <sys/xattr.h>
+#include <malloc.h>
 
 /// inflateInit2 is a macro; 15 + 32 would auto-detect zlib too, trailproof wants gzip only (15 + 16).
 static inline int CTrailproof_inflateInitGzip(z_stream *stream) {

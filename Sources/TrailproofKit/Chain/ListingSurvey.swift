@@ -22,12 +22,44 @@ struct ListingSurvey {
     /// Log files per date folder (`YYYY/MM/DD`) of each location: where a large location is cut.
     private(set) var logFilesByDay: [TrailLocation: [String: Int]] = [:]
 
-    /// Lists `store` once, a page at a time.
+    /// Lists `store` once, a page at a time; each page's keys are parsed while the next one is
+    /// listed.
     init(store: ObjectStore, selection: TrailSelection?) throws {
         var survey = ListingSurvey()
-        try store.forEachListingPage { page in survey.add(page, selection: selection) }
+        var parsing: Prefetch<[ParsedKey]>?
+        defer { _ = try? parsing?.value() }
+        try store.forEachListingPage { page in
+            if let parsed = try parsing?.value() { survey.add(parsed, selection: selection) }
+            parsing = Prefetch { page.map { ParsedKey($0, selection: selection) } }
+        }
+        if let parsed = try parsing?.value() { survey.add(parsed, selection: selection) }
+        survey.flushRun()
         survey.others.unexpected.sort { $0.key < $1.key }
         self = survey
+    }
+
+    /// A listed key, classified, with the date folder of a log file.
+    private struct ParsedKey: Sendable {
+        let key: String
+        let kind: TrailInventory.KeyKind
+        let dateFolder: String
+
+        init(_ key: String, selection: TrailSelection?) {
+            self.key = key
+            kind = TrailInventory.kind(of: key, name: TrailObjectKey(key), selection: selection)
+            if case .logFile = kind { dateFolder = ListingSurvey.dateFolder(of: key) } else { dateFolder = "" }
+        }
+    }
+
+    /// Log files counted for one location and date folder since the last flush: keys come in
+    /// runs of one folder, so most are counted without a dictionary lookup.
+    private var folderRun: (location: TrailLocation, dateFolder: String, logFiles: Int)?
+
+    private mutating func flushRun() {
+        guard let run = folderRun else { return }
+        countsByLocation[run.location, default: Counts()].logFiles += run.logFiles
+        logFilesByDay[run.location, default: [:]][run.dateFolder, default: 0] += run.logFiles
+        folderRun = nil
     }
 
     private init() {}
@@ -56,23 +88,29 @@ struct ListingSurvey {
         return ""
     }
 
-    private mutating func add(_ page: [String], selection: TrailSelection?) {
+    private mutating func add(_ page: [ParsedKey], selection: TrailSelection?) {
         keyCount += page.count
-        for key in page {
-            switch TrailInventory.kind(of: key, name: TrailObjectKey(key), selection: selection) {
+        for parsed in page {
+            let key = parsed.key
+            switch parsed.kind {
             case .otherTrail:
                 others.otherTrailObjects += 1
             case .digest(let name):
                 countsByLocation[name.chain.location, default: Counts()].digests += 1
                 newestObjectTime = max(newestObjectTime, name.endTime)
             case .logFile(let name):
-                countsByLocation[name.location, default: Counts()].logFiles += 1
                 newestObjectTime = max(newestObjectTime, name.deliveryMinute)
-                logFilesByDay[name.location, default: [:]][Self.dateFolder(of: key), default: 0] += 1
+                if let run = folderRun, run.location == name.location, run.dateFolder == parsed.dateFolder {
+                    folderRun?.logFiles += 1
+                } else {
+                    flushRun()
+                    folderRun = (name.location, parsed.dateFolder, 1)
+                }
             case .sidecar:
                 // Whether its digest is here is settled when its location is listed; one of
                 // another trail is ignored, one that names no digest is an object like any other.
                 guard let digest = TrailInventory.sidecarDigest(key) else { others.classifyOther(key, selection: selection); continue }
+                flushRun()
                 if selection.map({ $0.includes(digest.chain) }) ?? true, countsByLocation[digest.chain.location] == nil {
                     countsByLocation[digest.chain.location] = Counts()
                 }

@@ -66,7 +66,7 @@ public struct TrailInventory: Sendable {
 
 
     /// What a listed key is to a run, by the same rules wherever a listing is read.
-    enum KeyKind {
+    enum KeyKind: Sendable {
         /// A digest or log file of the selected trail (or of any, without a selection).
         case digest(DigestKeyName), logFile(LogFileKeyName)
         /// A digest or log file of another trail than the selected one.

@@ -82,30 +82,65 @@ extension Digest {
     }
 
     private static func parseLogFiles(_ bytes: [UInt8], range: Range<Int>) throws -> [LogFileEntry] {
-        let value: JSONValue
+        // Only the six fields of each entry are built. The first problem is thrown once the
+        // whole array has proven valid JSON, as a parse of the whole array would.
+        var entries: [LogFileEntry] = []
+        var problem: DigestFormatError?
+        let isArray: Bool
         do {
-            value = try StrictJSON.parse(bytes, range: range)
+            isArray = try StrictJSON.forEachObject(inArray: bytes, range: range, keeping: LogFileFields.names) { fields in
+                guard problem == nil else { return }
+                let index = entries.count
+                guard let fields else {
+                    problem = DigestFormatError("logFiles[\(index)] is not an object")
+                    return
+                }
+                do {
+                    entries.append(try LogFileFields(values: fields, index: index).entry())
+                } catch let error as DigestFormatError {
+                    problem = error
+                }
+            }
         } catch let error as JSONSyntaxError {
             throw DigestFormatError("logFiles is not valid JSON: \(error)")
         }
-        guard let array = value.arrayValue else { throw DigestFormatError("logFiles is missing or not an array") }
-        var entries: [LogFileEntry] = []
-        entries.reserveCapacity(array.count)
-        for (index, element) in array.enumerated() {
-            guard let entry = element.objectValue else { throw DigestFormatError("logFiles[\(index)] is not an object") }
-            let item = JSONFields(entry, path: "logFiles[\(index)].")
-            var span: TimeSpan?
-            if let oldest = try? item.time("oldestEventTime"), let newest = try? item.time("newestEventTime") {
-                span = TimeSpan(start: oldest, end: newest)
-            }
-            entries.append(LogFileEntry(
-                bucket: try item.string("s3Bucket"),
-                object: try item.string("s3Object"),
-                hashValue: try item.string("hashValue").lowercased(),
-                hashAlgorithm: item.isNullOrAbsent("hashAlgorithm") ? "SHA-256" : try item.string("hashAlgorithm"),
-                eventSpan: span))
-        }
+        guard isArray else { throw DigestFormatError("logFiles is missing or not an array") }
+        if let problem { throw problem }
         return entries
+    }
+}
+
+/// The fields of one logFiles entry, by position in `names`, with errors that name the field.
+private struct LogFileFields {
+    static let names = ["s3Bucket", "s3Object", "hashValue", "hashAlgorithm", "oldestEventTime", "newestEventTime"]
+    let values: [JSONValue?]
+    let index: Int
+
+    func entry() throws -> LogFileEntry {
+        var span: TimeSpan?
+        if let oldest = try? time(4), let newest = try? time(5) {
+            span = TimeSpan(start: oldest, end: newest)
+        }
+        let bucket = try string(0), object = try string(1), hashValue = try string(2).lowercased()
+        let algorithm = values[3] == nil || values[3] == .null ? "SHA-256" : try string(3)
+        return LogFileEntry(bucket: bucket, object: object, hashValue: hashValue, hashAlgorithm: algorithm, eventSpan: span)
+    }
+
+    private func name(_ slot: Int) -> String { "logFiles[\(index)].\(LogFileFields.names[slot])" }
+
+    private func string(_ slot: Int) throws -> String {
+        guard let value = values[slot] else { throw DigestFormatError("field \(name(slot)) is missing") }
+        guard let text = value.stringValue else { throw DigestFormatError("field \(name(slot)) is not a string") }
+        guard text.utf8.count <= Digest.fieldLengthLimit else {
+            throw DigestFormatError("field \(name(slot)) is longer than \(Digest.fieldLengthLimit) bytes")
+        }
+        return text
+    }
+
+    private func time(_ slot: Int) throws -> UTCTime {
+        let text = try string(slot)
+        guard let time = UTCTime(parsing: text) else { throw DigestFormatError("field \(name(slot)) is not a UTC time: \(text.prefix(64))") }
+        return time
     }
 }
 

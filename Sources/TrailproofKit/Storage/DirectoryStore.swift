@@ -114,8 +114,8 @@ public struct DirectoryStore: ObjectStore {
             throw StoreError.storeUnusable("cannot list \(directory): \(error)")
         }
         for entry in entries {
-            let path = directory + "/" + entry.name
             let key = keyPrefix + entry.name
+            var path: String { directory + "/" + entry.name }
             switch entry.kind {
             case .regular:
                 try emit(key)
@@ -148,30 +148,32 @@ public struct DirectoryStore: ObjectStore {
         try DirectoryStore.checkKeyIsSafe(key)
         // Fast path: the key's directory resolved once (cached), then one lstat of the leaf.
         // Anything unusual (a symlinked leaf, a directory that does not resolve) takes the slow path.
-        if let slash = key.utf8.lastIndex(of: UInt8(ascii: "/")) {
-            let directoryKey = String(key[..<slash])
-            let leaf = String(key[key.utf8.index(after: slash)...])
-            if let directory = resolvedDirectory(directoryKey) {
-                let candidate = directory + "/" + leaf
-                switch try? LocalFile.kind(of: candidate) {
-                case nil: return nil
-                case .regular?:
-                    guard isInsideRoot(directory) else {
-                        throw StoreError.unsafeKey(key: key, reason: "resolves outside the archive root")
-                    }
-                    return candidate
-                default: break
-                }
+        if let candidate = directPath(forSafeKey: key) {
+            switch try? LocalFile.kind(of: candidate) {
+            case nil: return nil
+            case .regular?: return candidate
+            default: break
             }
         }
         return try slowPath(for: key)
     }
 
-    private func resolvedDirectory(_ directoryKey: String) -> String? {
-        if let cached = resolvedDirectories.get(directoryKey) { return cached }
-        guard let resolved = LocalFile.realPath(root + "/" + directoryKey) else { return nil }
-        resolvedDirectories.set(directoryKey, resolved)
-        return resolved
+    /// The path of a key already checked safe, from its directory resolved once (cached) and its
+    /// leaf, without a stat; nil when the directory does not resolve or resolves outside the
+    /// root (the slow path then decides).
+    private func directPath(forSafeKey key: String) -> String? {
+        guard let slash = key.utf8.lastIndex(of: UInt8(ascii: "/")) else { return nil }
+        let directoryKey = String(key[..<slash])
+        let directory: String?
+        if let cached = resolvedDirectories.get(directoryKey) {
+            directory = cached
+        } else {
+            guard let resolved = LocalFile.realPath(root + "/" + directoryKey) else { return nil }
+            directory = isInsideRoot(resolved) ? resolved : nil
+            resolvedDirectories.set(directoryKey, directory)
+        }
+        guard let directory else { return nil }
+        return directory + key[slash...]
     }
 
     private func slowPath(for key: String) throws -> String? {
@@ -189,6 +191,7 @@ public struct DirectoryStore: ObjectStore {
 
     /// Refuses keys that could escape the root or name something other than one file below it.
     static func checkKeyIsSafe(_ key: String) throws {
+        if key.utf8.withContiguousStorageIfAvailable(isPlainlySafe) == true { return }
         func refuse(_ reason: String) -> StoreError { .unsafeKey(key: key, reason: reason) }
         // Byte-wise, as the file system splits paths: Character-wise checks are slow and miss a
         // ".." component whose following "/" carries a combining mark ("../\u{301}x").
@@ -229,6 +232,25 @@ public struct DirectoryStore: ObjectStore {
         guard bytes.count <= 4096 else { throw refuse("longer than 4096 bytes") }
     }
 
+    /// True for a key that needs no closer look (every key of a trail): 1 to 4096 bytes, not
+    /// starting with "/", no NUL or backslash, no empty, "." or ".." component. One tight pass.
+    private static func isPlainlySafe(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: "."), backslash = UInt8(ascii: "\\")
+        guard !bytes.isEmpty, bytes.count <= 4096, bytes[0] != slash else { return false }
+        var length = 0, dots = 0
+        for byte in bytes {
+            if byte == slash {
+                if length == 0 || (dots == length && length <= 2) { return false }
+                (length, dots) = (0, 0)
+                continue
+            }
+            if byte == 0 || byte == backslash { return false }
+            length += 1
+            if byte == dot { dots += 1 }
+        }
+        return length > 0 && !(dots == length && length <= 2)
+    }
+
     public func readObject(_ key: String, limit: Int) throws -> [UInt8]? {
         guard let path = try path(for: key) else { return nil }
         do {
@@ -239,10 +261,24 @@ public struct DirectoryStore: ObjectStore {
     }
 
     public func streamObject(_ key: String, restart: () throws -> Void, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
-        // `path(for:)` found a regular file (a device or FIFO is never opened); it is opened
-        // without following a link and checked again, so what was swapped in since is not read.
+        // Opened without following a link, and only when a regular file (a device or FIFO is
+        // never read): in one open, no stat before it. Anything else there (a symlinked leaf,
+        // a directory, a directory that does not resolve) takes `path(for:)`, which follows a
+        // link inside the root and refuses the rest; what it found is opened the same way, so
+        // what was swapped in since is not read.
+        try DirectoryStore.checkKeyIsSafe(key)
+        var restarted = false
+        if let candidate = directPath(forSafeKey: key) {
+            try restart()
+            restarted = true
+            switch try LocalFile.streamRegularFile(candidate, chunkSize: 256 * 1024, body) {
+            case .read: return true
+            case .absent: return false
+            case .notRegular: break
+            }
+        }
         guard let path = try path(for: key) else { return false }
-        try restart()
+        if !restarted { try restart() }
         switch try LocalFile.streamRegularFile(path, chunkSize: 256 * 1024, body) {
         case .read: return true
         case .absent: return false
@@ -288,9 +324,10 @@ extension String {
     }
 }
 
-/// Thread-safe memo of resolved directories (shared by the copies of one store).
+/// Thread-safe memo of resolved directories (shared by the copies of one store): nil for one
+/// that resolves outside the root.
 private final class ResolvedDirectoryCache: Sendable {
-    private let map = Mutex<[String: String]>([:])
-    func get(_ key: String) -> String? { map.withLock { $0[key] } }
-    func set(_ key: String, _ value: String) { map.withLock { $0[key] = value } }
+    private let map = Mutex<[String: String?]>([:])
+    func get(_ key: String) -> String?? { map.withLock { $0[key] } }
+    func set(_ key: String, _ value: String?) { map.withLock { $0[key] = value } }
 }

@@ -217,16 +217,17 @@ public final class StrictJSON {
     }
 
     /// Validates one value without building it; returns the element count of an array (else 0).
+    /// Nothing is allocated for what CloudTrail writes (ASCII strings without escapes, objects
+    /// of a few members).
     private func skipValue(depth: Int) throws -> Int {
         whitespace()
         guard let byte = peek() else { throw fail("unexpected end of input") }
         switch byte {
         case UInt8(ascii: "{"):
             try enterContainer(depth: depth)
-            // Names must still be unique; a set of names per object is small next to the object itself.
-            var names = Set<String>()
-            try members { name in
-                guard names.insert(name).inserted else { throw fail("duplicate member \"\(name)\"") }
+            var names = MemberNames()
+            try memberNames { name in
+                guard names.insert(name, in: bytes) else { throw fail("duplicate member \"\(name.text(in: bytes))\"") }
                 _ = try skipValue(depth: depth + 1)
             }
             return 0
@@ -238,10 +239,169 @@ public final class StrictJSON {
                 count += 1
             }
             return count
+        case UInt8(ascii: "\""):
+            _ = try skipString()
+            return 0
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return 0
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return 0
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return 0
         default:
-            _ = try value(depth: depth)
+            try number()
             return 0
         }
+    }
+
+    /// For each element of the array that `range` of `input` holds, the values of its members
+    /// named in `names` (in that order, nil when absent), or nil when the element is not an
+    /// object. Every other member and element is validated and skipped, as strictly as
+    /// `parse(_:range:)` reads it: the same input is refused with the same error. Returns false
+    /// when the value is not an array (validated all the same).
+    /// - Throws: `JSONSyntaxError`, and what `body` throws.
+    @discardableResult
+    public static func forEachObject(inArray input: [UInt8], range: Range<Int>, keeping names: [String],
+                                     _ body: (_ fields: [JSONValue?]?) throws -> Void) throws -> Bool {
+        let wanted = names.map { Array($0.utf8) }
+        return try input.withUnsafeBufferPointer { buffer in
+            let reader = StrictJSON(UnsafeBufferPointer(rebasing: buffer[range]))
+            reader.whitespace()
+            guard reader.peek() == UInt8(ascii: "[") else {
+                _ = try reader.value(depth: 0)
+                try reader.end()
+                return false
+            }
+            try reader.enterContainer(depth: 0)
+            try reader.elements {
+                reader.whitespace()
+                guard reader.peek() == UInt8(ascii: "{") else {
+                    _ = try reader.skipValue(depth: 1)
+                    try body(nil)
+                    return
+                }
+                try reader.enterContainer(depth: 1)
+                var fields = [JSONValue?](repeating: nil, count: wanted.count)
+                var seen = MemberNames()
+                try reader.memberNames { name in
+                    guard seen.insert(name, in: reader.bytes) else { throw reader.fail("duplicate member \"\(name.text(in: reader.bytes))\"") }
+                    if let slot = wanted.firstIndex(where: { name.equals($0, in: reader.bytes) }) {
+                        fields[slot] = try reader.value(depth: 2)
+                    } else {
+                        _ = try reader.skipValue(depth: 2)
+                    }
+                }
+                try body(fields)
+            }
+            try reader.end()
+            return true
+        }
+    }
+
+    /// A member name as read: its raw bytes when they are the name (ASCII, no escapes), else decoded.
+    fileprivate enum MemberName {
+        case raw(Range<Int>)
+        case decoded(String)
+
+        func text(in bytes: UnsafeBufferPointer<UInt8>) -> String {
+            switch self {
+            case .raw(let range): return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+            case .decoded(let text): return text
+            }
+        }
+
+        func equals(_ name: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            switch self {
+            case .raw(let range): return range.count == name.count && UnsafeBufferPointer(rebasing: bytes[range]).elementsEqual(name)
+            case .decoded(let text): return text.utf8.elementsEqual(name)
+            }
+        }
+    }
+
+    /// The names of one object so far, to refuse a duplicate: compared byte for byte while the
+    /// object is small and every name raw, then hashed.
+    fileprivate struct MemberNames {
+        private var raw: [Range<Int>] = []
+        private var hashed: Set<String>?
+
+        /// False when `name` was already there.
+        mutating func insert(_ name: MemberName, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            if hashed == nil, case .raw(let range) = name, raw.count < 16 {
+                let text = UnsafeBufferPointer(rebasing: bytes[range])
+                for earlier in raw where earlier.count == range.count && UnsafeBufferPointer(rebasing: bytes[earlier]).elementsEqual(text) {
+                    return false
+                }
+                raw.append(range)
+                return true
+            }
+            if hashed == nil {
+                hashed = Set(raw.map { MemberName.raw($0).text(in: bytes) })
+                raw = []
+            }
+            return hashed!.insert(name.text(in: bytes)).inserted
+        }
+    }
+
+    /// Like `members`, handing each name as read (not allocated when it is plain ASCII).
+    private func memberNames(_ body: (MemberName) throws -> Void) throws {
+        whitespace()
+        if peek() == UInt8(ascii: "}") {
+            index += 1
+            return
+        }
+        while true {
+            whitespace()
+            guard peek() == UInt8(ascii: "\"") else { throw fail("expected a member name") }
+            let quote = index
+            let name: MemberName
+            if let range = try skipString() {
+                name = .raw(range)
+            } else {
+                index = quote
+                name = .decoded(try string())
+            }
+            whitespace()
+            guard peek() == UInt8(ascii: ":") else { throw fail("expected ':'") }
+            index += 1
+            try body(name)
+            whitespace()
+            switch peek() {
+            case UInt8(ascii: ","): index += 1
+            case UInt8(ascii: "}"): index += 1; return
+            default: throw fail("expected ',' or '}'")
+            }
+        }
+    }
+
+    /// Steps over a string starting at its opening quote, validating it exactly as `string()`
+    /// does; returns the range of its bytes when they are the text itself (ASCII, no escapes),
+    /// nil for any other valid string.
+    private func skipString() throws -> Range<Int>? {
+        let quote = index
+        index += 1
+        let start = index
+        var high: UInt8 = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+                guard high >= 0x80 else {
+                    index += 1
+                    return start..<(index - 1)
+                }
+                break
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            guard byte >= 0x20 else { throw fail("unescaped control character in a string") }
+            high |= byte
+            index += 1
+        }
+        // Escapes, non-ASCII or no end: the general reader, for the same validation and errors.
+        index = quote
+        _ = try string()
+        return nil
     }
 
     /// Reads `name: value` pairs after `{` up to and including `}`.
@@ -331,17 +491,21 @@ public final class StrictJSON {
     private func string() throws -> String {
         index += 1
         let start = index
-        // Fast path: no escapes, so the bytes are the string (once validated as UTF-8).
+        // Fast path: no escapes, so the bytes are the string (once validated as UTF-8; ASCII,
+        // what CloudTrail writes, needs no validating).
+        var high: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let raw = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
+                if high < 0x80 { return String(decoding: raw, as: UTF8.self) }
                 guard let text = String(validating: raw, as: UTF8.self) else { throw fail("invalid UTF-8 in a string") }
                 return text
             }
             if byte == UInt8(ascii: "\\") { break }
             guard byte >= 0x20 else { throw fail("unescaped control character in a string") }
+            high |= byte
             index += 1
         }
         var scratch = Array(UnsafeBufferPointer(rebasing: bytes[start..<min(index, bytes.count)]))

@@ -45,8 +45,9 @@ struct LogHashCheck {
         case countedValid(bytes: Int64)
     }
 
-    private func outcome(_ record: LogFileRecord) -> Outcome {
-        keepsValid || record.verdict != .valid ? .record(record) : .countedValid(bytes: record.uncompressedBytes ?? 0)
+    /// A valid file not kept costs no record (its strings are shared by every thread's jobs).
+    private func outcome(_ job: Job, _ checked: Checked) -> Outcome {
+        keepsValid || checked.verdict != .valid ? .record(checked.record(for: job)) : .countedValid(bytes: checked.uncompressedBytes ?? 0)
     }
 
     /// The records kept, and the count and size of the valid files that were not.
@@ -83,10 +84,13 @@ struct LogHashCheck {
         let results = try parallelMap(count: jobs.count, workers: workers, makeState: {
             WorkerState(decoder: try GzipDecoder(), digest: try MessageDigest(.sha256))
         }, job: { state, index in
-            let result = LogHashCheck.check(jobs[index], store: store, state: &state, keeping: nil).map(\.record)
-            let (done, bytes) = counters.add(bytes: (try? result.get().uncompressedBytes ?? 0) ?? 0)
-            progress?(.logFiles(done: done, total: total, bytes: bytes))
-            return result.map(outcome)
+            let job = jobs[index]
+            let result = LogHashCheck.check(job, store: store, state: &state, keeping: nil)
+            if let progress {
+                let (done, bytes) = counters.add(bytes: (try? result.get().uncompressedBytes ?? 0) ?? 0)
+                progress(.logFiles(done: done, total: total, bytes: bytes))
+            }
+            return result.map { outcome(job, $0) }
         })
         return try Self.collect(results)
     }
@@ -106,33 +110,46 @@ struct LogHashCheck {
                                        chain: job.proof.chainLabel, signatureSource: job.proof.signatureSource,
                                        publicKeyFingerprint: job.proof.publicKeyFingerprint)
             let result = LogHashCheck.check(job, store: store, state: &state, keeping: consumer.wants(file) ? consumer.byteLimit : nil)
-            let (done, bytes) = counters.add(bytes: (try? result.get().record.uncompressedBytes ?? 0) ?? 0)
-            progress?(.logFiles(done: done, total: total, bytes: bytes))
-            guard case .success(let checked) = result, checked.record.verdict == .valid, let content = checked.content else {
-                return (result.map { outcome($0.record) }, nil)
+            if let progress {
+                let (done, bytes) = counters.add(bytes: (try? result.get().uncompressedBytes ?? 0) ?? 0)
+                progress(.logFiles(done: done, total: total, bytes: bytes))
             }
-            return (.success(outcome(checked.record)), (file, consumer.prepare(file, content)))
+            guard case .success(let checked) = result, checked.verdict == .valid, let content = checked.content else {
+                return (result.map { outcome(job, $0) }, nil)
+            }
+            return (.success(outcome(job, checked)), (file, consumer.prepare(file, content)))
         }, deliver: { _, delivery in
             if let (file, prepared) = delivery { try consumer.deliver(file, prepared) }
         })
         return try Self.collect(results)
     }
 
-    /// A checked log file, and its content when it was kept.
+    /// What hashing one log file found, and its content when it was kept.
     struct Checked {
-        var record: LogFileRecord
+        var verdict = LogFileVerdict.valid
+        var detail: String?
+        /// The SHA-256 found, when it is not the listed one.
+        var differingSHA256: String?
+        var uncompressedBytes: Int64?
         var content: VerifiedLogFile.Content?
+
+        /// The report's record of `job`'s file.
+        func record(for job: Job) -> LogFileRecord {
+            // The listed hash's own string when they match: one copy per record, not two.
+            let actual = differingSHA256 ?? (uncompressedBytes == nil ? nil : job.entry.hashValue)
+            return LogFileRecord(key: job.entry.object, bucket: job.entry.bucket, digest: job.digestKey, verdict: verdict,
+                                 detail: detail, expectedSHA256: job.entry.hashValue, actualSHA256: actual,
+                                 uncompressedBytes: uncompressedBytes, time: job.time)
+        }
     }
 
     /// Hashes one log file; with `keeping`, also keeps its uncompressed bytes, up to that many.
     static func check(_ job: Job, store: ObjectStore, state: inout WorkerState, keeping limit: Int?) -> Result<Checked, StoreError> {
-        var record = LogFileRecord(key: job.entry.object, bucket: job.entry.bucket, digest: job.digestKey, verdict: .valid,
-                                   detail: nil, expectedSHA256: job.entry.hashValue, actualSHA256: nil,
-                                   uncompressedBytes: nil, time: job.time)
+        var checked = Checked()
         func fail(_ verdict: LogFileVerdict, _ detail: String) -> Result<Checked, StoreError> {
-            record.verdict = verdict
-            record.detail = detail
-            return .success(Checked(record: record))
+            checked.verdict = verdict
+            checked.detail = detail
+            return .success(checked)
         }
         var uncompressed: Int64 = 0
         var kept: [UInt8] = []
@@ -149,14 +166,14 @@ struct LogHashCheck {
                     kept.append(contentsOf: output)
                 }
             }) else { return fail(.missing, "listed by \(job.digestKey) but absent") }
-            // The listed hash's own string when they match: one copy per record, not two.
-            record.actualSHA256 = actual == job.entry.hashValue ? job.entry.hashValue : actual
-            record.uncompressedBytes = uncompressed
+            checked.uncompressedBytes = uncompressed
             guard actual == job.entry.hashValue else {
+                checked.differingSHA256 = actual
                 return fail(.modified, "SHA-256 of the uncompressed content is \(actual), the digest lists \(job.entry.hashValue)")
             }
-            guard let limit else { return .success(Checked(record: record)) }
-            return .success(Checked(record: record, content: keeping ? .bytes(kept) : .tooLarge(limit: limit)))
+            guard let limit else { return .success(checked) }
+            checked.content = keeping ? .bytes(kept) : .tooLarge(limit: limit)
+            return .success(checked)
         } catch let error as GzipError {
             return fail(.unreadable, "\(error) after \(uncompressed) uncompressed bytes")
         } catch StoreError.fetchFailed(let detail) {

@@ -80,7 +80,7 @@ extension TrailVerifier {
     }
 
     /// Location, signature source, public key and RSA signature of every loaded digest.
-    func checkSignatures(in run: inout RunState) {
+    func checkSignatures(in run: inout RunState) throws {
         var unsigned: [Int] = []
         for index in run.loaded.indices {
             let loaded = run.loaded[index]
@@ -118,19 +118,26 @@ extension TrailVerifier {
             if check.signatureHex == nil && !check.signatureRejected { unsigned.append(index) }
         }
         assignHeadSignatures(to: unsigned, in: &run)
-        for index in run.loaded.indices {
-            guard let digest = run.loaded[index].digest, let hash = run.loaded[index].uncompressedSHA256 else { continue }
-            var check = run.checks[index]
-            if let signature = check.signatureHex, let source = check.signatureSource {
-                if let problem = DigestSignatureCheck.problem(digest: digest, uncompressedSHA256: hash, signatureHex: signature,
-                                                              source: source, keys: keys, isBackfill: run.loaded[index].name.chain.isBackfill) {
-                    check.problems.append(problem)
-                }
-            } else if !check.signatureRejected {
-                check.add(.signatureUnavailable,
-                          "no signature: no saved metadata, no later digest in the chain, and no matching --head-signature")
-            }
-            run.checks[index] = check
+        // The RSA verifications, one digest per job.
+        let signed = run.loaded.indices.filter {
+            run.loaded[$0].digest != nil && run.loaded[$0].uncompressedSHA256 != nil
+                && run.checks[$0].signatureHex != nil && run.checks[$0].signatureSource != nil
+        }
+        let (loaded, checks, keys) = (run.loaded, run.checks, self.keys)
+        let problems = try parallelMap(count: signed.count, workers: options.workers, makeState: { () }, job: { _, job in
+            let index = signed[job]
+            return DigestSignatureCheck.problem(digest: loaded[index].digest!, uncompressedSHA256: loaded[index].uncompressedSHA256!,
+                                                signatureHex: checks[index].signatureHex!, source: checks[index].signatureSource!,
+                                                keys: keys, isBackfill: loaded[index].name.chain.isBackfill)
+        })
+        for (job, index) in signed.enumerated() {
+            if let problem = problems[job] { run.checks[index].problems.append(problem) }
+        }
+        let signedSet = Set(signed)
+        for index in run.loaded.indices where !signedSet.contains(index) && !run.checks[index].signatureRejected
+            && run.loaded[index].digest != nil && run.loaded[index].uncompressedSHA256 != nil {
+            run.checks[index].add(.signatureUnavailable,
+                                  "no signature: no saved metadata, no later digest in the chain, and no matching --head-signature")
         }
     }
 

@@ -22,28 +22,31 @@ extension TrailVerifier {
     }
 
     /// Hashes every log file listed by an in-scope digest that proved authentic and vouches for
-    /// its log files; lists the others as unverified. Returns every key listed by an authentic digest.
+    /// its log files; lists the others as unverified. Returns which of the inventory's log files
+    /// an authentic digest lists.
     /// With a consumer, files are read in release order (chain, time, key) and each valid one is
     /// handed to it from the same read.
     /// With `ending`, only the digests ending in that span get their log files checked (the lists
     /// of the others count as listing what they list), and every list is dropped afterwards, to
     /// be built again if needed.
     func checkLogFiles(in run: inout RunState, consumer: (any VerifiedLogFileConsumer)?,
-                       progress: (@Sendable (VerificationProgress) -> Void)?, ending span: DigestEndSpan? = nil) throws -> Set<String> {
+                       progress: (@Sendable (VerificationProgress) -> Void)?, ending span: DigestEndSpan? = nil) throws -> ListedLogFiles {
         var jobs: [LogHashCheck.Job] = []
-        var listed: Set<String> = []
-        // The names the inventory already parsed: their delivery minutes, so listed keys are not
-        // parsed again, and their key strings, so a record keeps one copy of its key, not two.
-        var minutes: [String: UTCTime] = [:]
-        for located in run.inventory.logFilesByLocation.values {
-            for name in located { minutes[name.key] = name.deliveryMinute }
-        }
+        // The names the inventory already parsed, found by key once per listed entry: their
+        // delivery minutes, so listed keys are not parsed again, and their key strings, so a
+        // record keeps one copy of its key, not two.
+        var listed = ListedLogFiles(run.inventory.logFilesByLocation)
+        jobs.reserveCapacity(run.loaded.indices.reduce(0) { count, index in
+            count + (run.loaded[index].logFilesParsed ? run.loaded[index].digest?.logFiles.count ?? 0 : 0)
+        })
         for index in run.loaded.indices {
             let loaded = run.loaded[index]
             guard let digest = loaded.digest, loaded.logFilesParsed else { continue }
             defer { if span == nil { run.loaded[index].releaseLogFileList() } else { run.loaded[index].dropLogFileList() } }
-            for entry in digest.logFiles { listed.insert(minutes.index(forKey: entry.object).map { minutes[$0].key } ?? entry.object) }
-            guard loaded.inScope, span?.contains(loaded.name.endTime) ?? true else { continue }
+            guard loaded.inScope, span?.contains(loaded.name.endTime) ?? true else {
+                for entry in digest.logFiles { listed.mark(entry.object) }
+                continue
+            }
             let verdict = run.checks[index].verdict
             let bucket = run.bucketByChain[loaded.name.chain] ?? digest.bucket
             let proof = LogHashCheck.Proof(digestBucket: digest.bucket, digestEnd: digest.endTime, chain: loaded.name.chain,
@@ -52,7 +55,7 @@ extension TrailVerifier {
             for listedEntry in digest.logFiles {
                 var entry = listedEntry
                 var minute: UTCTime?
-                if let found = minutes.index(forKey: entry.object) { (entry.object, minute) = minutes[found] }
+                if let name = listed.mark(entry.object) { (entry.object, minute) = (name.key, name.deliveryMinute) }
                 if entry.bucket == bucket { entry.bucket = bucket }
                 let entryTime = minute ?? logTime(entry: entry) ?? digest.endTime
                 var reason: String?
@@ -84,6 +87,40 @@ extension TrailVerifier {
         return listed
     }
 
+    /// Which of an inventory's log files authentic digests list.
+    struct ListedLogFiles {
+        /// The inventory's lists (shared, not copied), and a flag for each of their names.
+        private var names: [[LogFileKeyName]] = []
+        private var isListed: [[Bool]] = []
+        private var indexByLocation: [TrailLocation: Int] = [:]
+        private var positionByKey: [String: (list: Int32, index: Int32)] = [:]
+
+        init(_ logFilesByLocation: [TrailLocation: [LogFileKeyName]]) {
+            positionByKey.reserveCapacity(logFilesByLocation.values.reduce(0) { $0 + $1.count })
+            for (location, located) in logFilesByLocation {
+                let list = Int32(names.count)
+                indexByLocation[location] = names.count
+                names.append(located)
+                isListed.append(Array(repeating: false, count: located.count))
+                for (index, name) in located.enumerated() { positionByKey[name.key] = (list, Int32(index)) }
+            }
+        }
+
+        /// Notes that a digest lists `key`; returns the inventory's name for it, if it has one.
+        @discardableResult
+        mutating func mark(_ key: String) -> LogFileKeyName? {
+            guard let (list, index) = positionByKey[key] else { return nil }
+            isListed[Int(list)][Int(index)] = true
+            return names[Int(list)][Int(index)]
+        }
+
+        /// True when the log file at `index` of `location`'s list in the inventory is listed.
+        func contains(_ location: TrailLocation, at index: Int) -> Bool {
+            guard let list = indexByLocation[location] else { return false }
+            return isListed[list][index]
+        }
+    }
+
     private func logTime(entry: LogFileEntry) -> UTCTime? {
         if case .logFile(let name)? = TrailObjectKey(entry.object) { return name.deliveryMinute }
         return nil
@@ -92,7 +129,7 @@ extension TrailVerifier {
     /// Accounts for every log file present that no authentic digest lists: each one is a finding,
     /// a notice (it may still be waiting for its digest, or predates validation), or out of the
     /// requested scope (counted).
-    func findUnreferencedLogFiles(in run: inout RunState, listed: Set<String>) {
+    func findUnreferencedLogFiles(in run: inout RunState, listed: ListedLogFiles) {
         let tolerance = options.deliveryTolerance
         let reference = referenceTime(in: run)
         let waitingSince = reference.adding(seconds: -VerificationOptions.digestDeliveryDeadline)
@@ -132,7 +169,7 @@ extension TrailVerifier {
             // The bucket of the location's first chain (in chain order, so the report is the same every run).
             let bucket = run.bucketByChain.keys.filter { $0.location == location }.min().flatMap { run.bucketByChain[$0] }
                 ?? options.bucket ?? ""
-            for logFile in logFiles where !listed.contains(logFile.key) {
+            for (position, logFile) in logFiles.enumerated() where !listed.contains(location, at: position) {
                 let time = logFile.deliveryMinute
                 func record(_ verdict: LogFileVerdict, _ detail: String) {
                     run.logRecords.append(LogFileRecord(

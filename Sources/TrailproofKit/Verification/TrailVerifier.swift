@@ -1,3 +1,5 @@
+import TrailproofNative
+
 /// Verifies every digest chain and log file in an object store and reports what it finds.
 ///
 /// Integrity problems are findings in the returned report; a thrown error means the run could
@@ -62,29 +64,20 @@ public struct TrailVerifier: Sendable {
         }
         var parts: [VerificationReport] = []
         var heads = options.verifiedHeads
-        var done = VerificationProgress.Offsets()
-        let totals = (digests: survey.digestCount, logFiles: survey.logFileCount)
-        for batch in batches {
-            var inventory = TrailInventory(keys: try batch.listKeys(in: store), selection: options.trailSelection)
-                .restricted(to: Set(batch.locations), keepsOthers: false)
-            inventory.listingNewestTime = survey.newestObjectTime
-            let batchProgress = progress.map { progress in done.adding(to: progress, totals: totals) }
-            var run = try verify(inventory, cutAt: batch, consumer: consumer, progress: batchProgress)
-            run.logRecords = VerificationReport.sortedLogFiles(run.logRecords)  // in place: one array, not two
-            var part = assembleReport(from: run)
-            if !batch.reportsDigests {
-                // Another shard reports this location's digests, chains, gaps and objects, and
-                // counts its valid digests (what combining takes from a part's totals).
-                (part.chains, part.digests, part.gaps, part.objects) = ([], [], [], [])
-                (part.totals.digestsValid, part.totals.signatureSources) = (0, [:])
-            }
+        let tally = progress.map { RunProgress($0, totals: (digests: survey.digestCount, logFiles: survey.logFileCount)) }
+        // Batches overlap (one's listing and accounting while another hashes), except when
+        // valid files go to a consumer, which takes them in order.
+        let planned = batches, newestObjectTime = survey.newestObjectTime
+        try pipelined(count: planned.count, inFlight: consumer == nil ? options.batchesInFlight : 1, produce: { index in
+            Result { try verify(planned[index], newestObjectTime: newestObjectTime, consumer: consumer, progress: tally?.reporter(for: index)) }
+        }, consume: { index, outcome in
+            let (part, batchHeads, digestsLoaded) = try outcome.get()
             try onPart?(part)
             parts.append(part)
-            heads.merge(nextHeads(from: run)) { _, new in new }
-            done.digests += run.loaded.count
-            done.logFiles += part.totals.logFiles
-            done.bytes += part.totals.logFileBytesHashed
-        }
+            heads.merge(batchHeads) { _, new in new }
+            tally?.finish(index, digests: digestsLoaded, logFiles: part.totals.logFiles, bytes: part.totals.logFileBytesHashed)
+            Allocator.releaseFreed()
+        })
         // What belongs to no location: stray and ignored objects, and the archive's own claims
         // (in a sharded run, shard 0 has them).
         let ownsOthers = shardRecord.map { $0.index == 0 } ?? true
@@ -101,6 +94,26 @@ public struct TrailVerifier: Sendable {
         var report = VerificationReport.combining(parts)
         report.shard = shardRecord
         return (report, heads)
+    }
+
+    /// Verifies one batch of locations: its report part, its chains' heads, and how many
+    /// digests it loaded.
+    private func verify(_ batch: LocationBatch, newestObjectTime: UTCTime?, consumer: (any VerifiedLogFileConsumer)?,
+                        progress: (@Sendable (VerificationProgress) -> Void)?) throws
+        -> (part: VerificationReport, heads: [String: TrailState.Head], digestsLoaded: Int) {
+        var inventory = TrailInventory(keys: try batch.listKeys(in: store), selection: options.trailSelection)
+            .restricted(to: Set(batch.locations), keepsOthers: false)
+        inventory.listingNewestTime = newestObjectTime
+        var run = try verify(inventory, cutAt: batch, consumer: consumer, progress: progress)
+        run.logRecords = VerificationReport.sortedLogFiles(run.logRecords)  // in place: one array, not two
+        var part = assembleReport(from: run)
+        if !batch.reportsDigests {
+            // Another shard reports this location's digests, chains, gaps and objects, and
+            // counts its valid digests (what combining takes from a part's totals).
+            (part.chains, part.digests, part.gaps, part.objects) = ([], [], [], [])
+            (part.totals.digestsValid, part.totals.signatureSources) = (0, [:])
+        }
+        return (part, nextHeads(from: run), run.loaded.count)
     }
 
     /// What loading a digest needs.
@@ -122,17 +135,29 @@ public struct TrailVerifier: Sendable {
         var context = loadContext
         context.buildsLogFilesOnLoad = batch.logDaySlices == nil
         var run = RunState(inventory: inventory, loadContext: context)
+        // A cut location's groups of log files are each listed while the work before them is
+        // done (the first while the digests are verified).
+        let slices = batch.logDaySlices ?? []
+        let owned = slices.indices.filter { batch.ownedSlices?.contains($0) ?? true }
+        let (store, selection) = (self.store, options.trailSelection)
+        let listing = { (index: Int) in
+            Prefetch { TrailInventory(keys: try batch.listLogFiles(in: store, days: slices[index]), selection: selection) }
+        }
+        var next = owned.first.map(listing)
+        defer { _ = try? next?.value() }
         try loadDigests(into: &run, progress: progress)
         decideBuckets(in: &run)
-        checkSignatures(in: &run)
+        try checkSignatures(in: &run)
         checkLinks(in: &run)
-        if let slices = batch.logDaySlices, let location = batch.locations.first {
-            for (index, days) in slices.enumerated() where batch.ownedSlices?.contains(index) ?? true {
+        if batch.logDaySlices != nil, let location = batch.locations.first {
+            for (position, index) in owned.enumerated() {
+                let days = slices[index]
                 // Folders come from keys whose date parts parsed as a date.
                 let start = { (folder: String) in UTCTime(dateFolder: folder) ?? UTCTime(secondsSinceEpoch: 0) }
                 let span = DigestEndSpan(from: index == 0 ? nil : start(days[0]),
                                          to: index + 1 == slices.count ? nil : start(slices[index + 1][0]))
-                let logFiles = TrailInventory(keys: try batch.listLogFiles(in: store, days: days), selection: options.trailSelection)
+                let logFiles = try next!.value()
+                next = owned.indices.contains(position + 1) ? listing(owned[position + 1]) : nil
                 run.inventory.logFilesByLocation = [location: logFiles.logFilesByLocation[location] ?? []]
                 try buildLogFileLists(in: &run, ending: span.widened(by: Self.listingReach))
                 let listed = try checkLogFiles(in: &run, consumer: consumer, progress: progress, ending: span)

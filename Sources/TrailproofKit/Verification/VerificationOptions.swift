@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import Synchronization
 
 /// What to verify and how.
 public struct VerificationOptions: Sendable {
@@ -56,10 +57,17 @@ public struct VerificationOptions: Sendable {
     /// and the chains' summaries only (what grows with the trail is then the findings).
     public var listsValidDigests = true
 
-    /// Most trail objects (digests and log files) a run holds at once: bucket locations are
-    /// verified in batches of about this many (a larger location is a batch of its own).
+    /// Most trail objects (digests and log files) a batch holds: bucket locations are verified
+    /// in batches of about this many (a larger location is a batch of its own).
     public var batchObjectLimit = 5_000 {
         didSet { batchObjectLimit = max(1, batchObjectLimit) }
+    }
+
+    /// Batches verified at once: with 2, one batch's serial steps (listing, chain checks,
+    /// accounting) run while another's log files are hashed. A run then holds up to this many
+    /// batches. A consumer of valid files always gets one batch at a time.
+    public var batchesInFlight = 2 {
+        didSet { batchesInFlight = max(1, batchesInFlight) }
     }
 
     /// Default options.
@@ -150,29 +158,57 @@ public enum VerificationProgress: Sendable {
     case digests(done: Int, total: Int)
     /// Log files hashed so far, and their uncompressed bytes.
     case logFiles(done: Int, total: Int, bytes: Int64)
+}
 
-    /// Work that earlier batches of a run did, added to what a batch reports of its own.
-    struct Offsets {
+/// A run's progress, added up from what its batches report, one or more of them at a time.
+final class RunProgress: Sendable {
+    private struct Counts {
         var digests = 0
         var logFiles = 0
         var bytes: Int64 = 0
+    }
 
-        /// `progress`, told the run's progress so far rather than the batch's.
-        func adding(to progress: @escaping @Sendable (VerificationProgress) -> Void,
-                    totals: (digests: Int, logFiles: Int)) -> @Sendable (VerificationProgress) -> Void {
-            let offsets = self
-            return { event in
-                switch event {
-                case .listing:
-                    progress(.listing)
-                case .digests(let done, _):
-                    let sum = offsets.digests + done
-                    progress(.digests(done: sum, total: max(totals.digests, sum)))
-                case .logFiles(let done, _, let bytes):
-                    let sum = offsets.logFiles + done
-                    progress(.logFiles(done: sum, total: max(totals.logFiles, sum), bytes: offsets.bytes + bytes))
+    private let progress: @Sendable (VerificationProgress) -> Void
+    private let totals: (digests: Int, logFiles: Int)
+    private let counts = Mutex<(finished: Counts, running: [Int: Counts])>((Counts(), [:]))
+
+    init(_ progress: @escaping @Sendable (VerificationProgress) -> Void, totals: (digests: Int, logFiles: Int)) {
+        self.progress = progress
+        self.totals = totals
+    }
+
+    /// The progress callback for batch `batch`, which reports its own work (from zero).
+    func reporter(for batch: Int) -> @Sendable (VerificationProgress) -> Void {
+        { [self] event in
+            switch event {
+            case .listing:
+                progress(.listing)
+            case .digests(let done, _):
+                let sum = counts.withLock { state in
+                    state.running[batch, default: Counts()].digests = done
+                    return state.running.values.reduce(state.finished.digests) { $0 + $1.digests }
                 }
+                progress(.digests(done: sum, total: max(totals.digests, sum)))
+            case .logFiles(let done, _, let bytes):
+                let sum = counts.withLock { state in
+                    state.running[batch, default: Counts()].logFiles = done
+                    state.running[batch, default: Counts()].bytes = bytes
+                    return state.running.values.reduce(state.finished) { sum, batch in
+                        Counts(digests: 0, logFiles: sum.logFiles + batch.logFiles, bytes: sum.bytes + batch.bytes)
+                    }
+                }
+                progress(.logFiles(done: sum.logFiles, total: max(totals.logFiles, sum.logFiles), bytes: sum.bytes))
             }
+        }
+    }
+
+    /// Batch `batch` is done, with these totals.
+    func finish(_ batch: Int, digests: Int, logFiles: Int, bytes: Int64) {
+        counts.withLock { state in
+            state.running[batch] = nil
+            state.finished.digests += digests
+            state.finished.logFiles += logFiles
+            state.finished.bytes += bytes
         }
     }
 }

@@ -45,7 +45,7 @@ struct ArchiveCommand: ParsableCommand {
             let selection = try trail.selection(http: try aws.client())
             let source = self.source ?? selection?.trail.url ?? ""
             guard let location = S3Store.parse(url: source) else { throw ValidationError("\(source) is not s3://BUCKET[/PREFIX]") }
-            var options = common.verificationOptions(defaultWorkers: 32)
+            var options = common.verificationOptions(defaultWorkers: 32, remote: true)
             options.bucket = selection?.trail.bucket ?? location.bucket
             options.trailSelection = selection
 

@@ -41,9 +41,12 @@ struct RunOptions: ParsableArguments {
         }
     }
 
-    /// Engine options for these flags; `workers` is --concurrency or `defaultWorkers`.
-    func verificationOptions(defaultWorkers: Int) -> VerificationOptions {
+    /// Engine options for these flags; `workers` is --concurrency or `defaultWorkers`. Over S3
+    /// (`remote`) batches go one at a time: each holds its transfers' buffers, and the listing's
+    /// round trips are already spread over many transfers.
+    func verificationOptions(defaultWorkers: Int, remote: Bool) -> VerificationOptions {
         var options = VerificationOptions()
+        options.batchesInFlight = remote ? 1 : 2
         options.start = start.flatMap(UTCTime.init(parsing:))
         options.end = end.flatMap(UTCTime.init(parsing:))
         options.allowGaps = allowGaps

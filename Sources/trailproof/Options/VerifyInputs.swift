@@ -58,7 +58,8 @@ struct VerifyInputs: ParsableArguments {
         let selection = try trail.selection(http: try aws.client())
         guard let root = root ?? selection?.trail.url else { throw ValidationError("give ROOT or --trail-arn") }
         let s3Location = S3Store.parse(url: root)
-        var options = common.verificationOptions(defaultWorkers: s3Location != nil ? 32 : VerificationOptions.defaultWorkers)
+        var options = common.verificationOptions(defaultWorkers: s3Location != nil ? 32 : VerificationOptions.defaultWorkers,
+                                                 remote: s3Location != nil)
         options.bucket = bucket ?? selection?.trail.bucket
         options.headSignatures = headSignatures
         options.trailSelection = selection

@@ -15,8 +15,10 @@ final class ProgressLine: Sendable {
         delay = ProcessInfo.processInfo.environment["TRAILPROOF_PROGRESS_DELAY"].flatMap(TimeInterval.init) ?? 1
     }
 
-    var report: @Sendable (VerificationProgress) -> Void {
-        { [self] progress in draw(progress) }
+    /// The callback to hand a run; nil when nothing is shown (the run then counts nothing for it).
+    var report: (@Sendable (VerificationProgress) -> Void)? {
+        guard enabled else { return nil }
+        return { @Sendable [self] progress in draw(progress) }
     }
 
     private func draw(_ progress: VerificationProgress) {

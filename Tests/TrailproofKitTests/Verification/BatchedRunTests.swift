@@ -8,9 +8,11 @@ import TrailproofTrailGen
 /// batches, the report is the same, and a report that counts valid log files without listing
 /// them differs from the full one by exactly those records.
 @Suite struct BatchedRunTests {
-    static func report(_ scenario: TrailScenario, batchLimit: Int, listsValid: Bool = true, shard: Shard? = nil) throws -> VerificationReport {
+    static func report(_ scenario: TrailScenario, batchLimit: Int, listsValid: Bool = true, shard: Shard? = nil,
+                       inFlight: Int = 2) throws -> VerificationReport {
         try scenario.verify {
             $0.batchObjectLimit = batchLimit
+            $0.batchesInFlight = inFlight
             $0.listsValidLogFiles = listsValid
             $0.listsValidDigests = listsValid
             $0.shard = shard
@@ -24,10 +26,10 @@ import TrailproofTrailGen
         defer { scenario.scratch.remove() }
         let whole = try Self.report(scenario, batchLimit: .max)
         let expected = String(decoding: try JSONReport.encode(whole), as: UTF8.self)
-        // One location a batch, about two, about three.
-        for limit in [1, 40, 50] {
-            let actual = String(decoding: try JSONReport.encode(try Self.report(scenario, batchLimit: limit)), as: UTF8.self)
-            #expect(actual == expected, "limit \(limit): \(ShardMergeTests.firstDifference(Array(actual.utf8), Array(expected.utf8)))")
+        // One location a batch, about two, about three; batches one at a time or overlapping.
+        for (limit, inFlight) in [(1, 1), (1, 2), (1, 3), (40, 2), (50, 1), (50, 2)] {
+            let actual = String(decoding: try JSONReport.encode(try Self.report(scenario, batchLimit: limit, inFlight: inFlight)), as: UTF8.self)
+            #expect(actual == expected, "limit \(limit), \(inFlight) in flight: \(ShardMergeTests.firstDifference(Array(actual.utf8), Array(expected.utf8)))")
         }
 
         // Without --list-valid: the same report less the valid digests' and log files' records;
@@ -130,6 +132,32 @@ import TrailproofTrailGen
         // The tampering took (a signature the chain still supplies, and an end that is not asked for, are no findings).
         if !["valid", "not-yet-covered", "stripped-signature-before-midnight", "deleted-newest-with-logs"].contains(tampering.name) {
             #expect(whole.totals.exitStatus == 1, "the tampering took")
+        }
+    }
+
+    /// Overlapping batches hand over the same parts, in the same order, as batches one at a
+    /// time, each on the calling thread; so do the chains' heads for a state file.
+    @Test func overlappingBatchesHandOverTheSamePartsInOrder() throws {
+        let scenario = try ShardMergeTests.scenario(ShardMergeTests.tamperings[1], label: "in-flight")
+        defer { scenario.scratch.remove() }
+        func parts(inFlight: Int) throws -> (parts: [String], heads: [String: TrailState.Head]) {
+            var options = VerificationOptions()
+            (options.batchObjectLimit, options.batchesInFlight, options.workers) = (1, inFlight, 2)
+            var parts: [String] = []
+            let caller = pthread_self()
+            let result = try TrailVerifier(store: try scenario.store, keys: try scenario.keyRing(), options: options)
+                .runWithHeads(onPart: { part in
+                    #expect(pthread_equal(pthread_self(), caller) != 0)
+                    parts.append(String(decoding: try JSONReport.encode(part), as: UTF8.self))
+                })
+            return (parts, result.heads)
+        }
+        let one = try parts(inFlight: 1)
+        #expect(one.parts.count == 5)  // four locations, then what belongs to none
+        for inFlight in [2, 4] {
+            let overlapping = try parts(inFlight: inFlight)
+            #expect(overlapping.parts == one.parts)
+            #expect(overlapping.heads == one.heads)
         }
     }
 

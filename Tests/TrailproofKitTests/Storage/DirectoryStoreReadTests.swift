@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+@testable import TrailproofKit
+import TrailproofNative
+import TrailproofTrailGen
+
+/// Reading one object from a local copy: a regular file is opened directly (no stat first);
+/// whatever else stands at a key (a link, a directory, a FIFO, a folder that leads out of the
+/// root) is settled as the careful path settles it, and never read by mistake.
+@Suite struct DirectoryStoreReadTests {
+    /// A root with `inside/a/file` and, beside the root, `outside/secret`.
+    struct Layout {
+        let scratch: ScratchDirectory
+        var root: String { scratch.path + "/root" }
+
+        init() throws {
+            scratch = try ScratchDirectory("store-read")
+            try LocalFile.write(Array("in".utf8), to: scratch.path + "/root/inside/a/file")
+            try LocalFile.write(Array("in-other".utf8), to: scratch.path + "/root/inside/b/other")
+            try LocalFile.write(Array("secret".utf8), to: scratch.path + "/outside/secret")
+        }
+
+        func link(_ key: String, to target: String) throws {
+            try LocalFile.makeDirectories(parentOf: root + "/" + key)
+            try FileManager.default.createSymbolicLink(atPath: root + "/" + key, withDestinationPath: target)
+        }
+    }
+
+    /// What streaming `key` gives: its bytes, nil when absent, or the error's text.
+    static func read(_ store: DirectoryStore, _ key: String) -> Result<String?, StoreError> {
+        var bytes: [UInt8] = []
+        var restarts = 0
+        do {
+            let found = try store.streamObject(key, restart: { restarts += 1; bytes = [] }) { bytes += $0 }
+            #expect(restarts <= 1)
+            return .success(found ? String(decoding: bytes, as: UTF8.self) : nil)
+        } catch let error as StoreError {
+            return .failure(error)
+        } catch {
+            Issue.record("\(error)")
+            return .failure(.unreadable(key: key, detail: "\(error)"))
+        }
+    }
+
+    @Test func regularFilesAreReadAndAbsentOnesAreNotThere() throws {
+        let layout = try Layout()
+        defer { layout.scratch.remove() }
+        let store = try DirectoryStore(root: layout.root)
+        #expect(try Self.read(store, "inside/a/file").get() == "in")
+        // The second file of a folder comes from the folder resolved once; another folder too.
+        #expect(try Self.read(store, "inside/a/file").get() == "in")
+        #expect(try Self.read(store, "inside/b/other").get() == "in-other")
+        #expect(try Self.read(store, "inside/a/missing").get() == nil)
+        #expect(try Self.read(store, "inside/nowhere/missing").get() == nil)
+        #expect(try Self.read(store, "top-level-missing").get() == nil)
+    }
+
+    @Test func aLinkedFileIsFollowedOnlyInsideTheRoot() throws {
+        let layout = try Layout()
+        defer { layout.scratch.remove() }
+        try layout.link("inside/a/linked", to: layout.root + "/inside/b/other")
+        try layout.link("inside/a/escaping", to: layout.scratch.path + "/outside/secret")
+        try layout.link("inside/a/dangling", to: layout.root + "/inside/a/gone")
+        let store = try DirectoryStore(root: layout.root)
+        #expect(try Self.read(store, "inside/a/linked").get() == "in-other")
+        guard case .failure(.unsafeKey) = Self.read(store, "inside/a/escaping") else {
+            Issue.record("a link out of the root was read")
+            return
+        }
+        #expect(try Self.read(store, "inside/a/dangling").get() == nil)
+    }
+
+    @Test func aFolderThatLeadsOutOfTheRootIsRefused() throws {
+        let layout = try Layout()
+        defer { layout.scratch.remove() }
+        try layout.link("inside/away", to: layout.scratch.path + "/outside")
+        let store = try DirectoryStore(root: layout.root)
+        guard case .failure(.unsafeKey(_, let reason)) = Self.read(store, "inside/away/secret") else {
+            Issue.record("a file through a link out of the root was read")
+            return
+        }
+        #expect(reason.contains("outside"))
+        // Asked again (the folder is now known), still refused; absent files there are absent.
+        guard case .failure(.unsafeKey) = Self.read(store, "inside/away/secret") else {
+            Issue.record("refused once, read the second time")
+            return
+        }
+        #expect(try Self.read(store, "inside/away/none").get() == nil)
+    }
+
+    @Test func aDirectoryOrAFIFOAtAKeyIsUnreadableAndNeverBlocks() throws {
+        let layout = try Layout()
+        defer { layout.scratch.remove() }
+        try LocalFile.makeDirectories(layout.root + "/inside/a/folder.json.gz")
+        #expect(mkfifo(layout.root + "/inside/a/fifo.json.gz", 0o600) == 0)
+        let store = try DirectoryStore(root: layout.root)
+        for key in ["inside/a/folder.json.gz", "inside/a/fifo.json.gz"] {
+            guard case .failure(.unreadable(_, let detail)) = Self.read(store, key) else {
+                Issue.record("\(key) was not refused")
+                continue
+            }
+            #expect(detail.contains("regular file"), "\(key): \(detail)")
+        }
+    }
+
+    @Test(arguments: HostileInputTests.hostileKeys + ["", "a/", "a/./b", "a/../b", ".", "..", String(repeating: "k", count: 4097)])
+    func unsafeKeysAreRefusedBeforeAnythingIsOpened(_ key: String) throws {
+        let layout = try Layout()
+        defer { layout.scratch.remove() }
+        guard case .failure(.unsafeKey) = Self.read(try DirectoryStore(root: layout.root), key) else {
+            Issue.record("\(key.debugDescription) was not refused")
+            return
+        }
+    }
+
+    /// The one-pass check of a key agrees, on every key made of a few awkward bytes, with the
+    /// rule written out: not empty, at most 4096 bytes, not absolute, no NUL or backslash, no
+    /// empty, "." or ".." component.
+    @Test func theKeyCheckAgreesWithTheRuleWrittenOut() {
+        var random = SeededGenerator(seed: 4096)
+        let pieces = ["a", ".", "/", "..", "\\", "\u{0}", "é", "b.json.gz", "\u{301}"]
+        for _ in 0..<20_000 {
+            let key = (0..<Int.random(in: 0...7, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            let bytes = Array(key.utf8)
+            let components = bytes.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            let safe = !bytes.isEmpty && bytes.count <= 4096 && bytes.first != UInt8(ascii: "/") && !bytes.contains(0)
+                && !bytes.contains(UInt8(ascii: "\\"))
+                && !components.contains { $0.isEmpty || $0.elementsEqual([UInt8(ascii: ".")]) || $0.elementsEqual(Array("..".utf8)) }
+            #expect(((try? DirectoryStore.checkKeyIsSafe(key)) != nil) == safe, "\(key.debugDescription)")
+        }
+    }
+}
