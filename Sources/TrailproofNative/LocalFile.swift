@@ -97,7 +97,7 @@ public enum LocalFile {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw systemError("stat \(path)") }
         guard info.st_mode & S_IFMT == S_IFREG else { return .notRegular }
-        try readChunks(fd, path: path, chunkSize: chunkSize, body)
+        try readChunks(fd, path: path, chunkSize: chunkSize, size: Int64(info.st_size), body)
         return .read
     }
 
@@ -109,9 +109,14 @@ public enum LocalFile {
         try readChunks(fd, path: path, chunkSize: chunkSize, body)
     }
 
-    private static func readChunks(_ fd: Int32, path: String, chunkSize: Int, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+    /// Reads to the end. With `size` (what `fstat` said), a short read that reaches it is the
+    /// end: a regular file's read comes up short only there, so the read that would return
+    /// nothing is saved (one system call per file). A file that grew since keeps being read.
+    private static func readChunks(_ fd: Int32, path: String, chunkSize: Int, size: Int64? = nil,
+                                   _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { buffer.deallocate() }
+        var total: Int64 = 0
         while true {
             let count = read(fd, buffer.baseAddress, chunkSize)
             if count < 0 {
@@ -120,6 +125,8 @@ public enum LocalFile {
             }
             if count == 0 { return }
             try body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: count))
+            total += Int64(count)
+            if count < chunkSize, total == size { return }
         }
     }
 

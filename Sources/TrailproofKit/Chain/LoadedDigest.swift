@@ -51,7 +51,7 @@ struct LoadedDigest: Sendable {
     /// Reads, gunzips, hashes and parses the digest at `name.key`. Its log file list is built only
     /// when a signature saved with it verifies; otherwise `parseLogFiles(_:)` builds it later, once
     /// the chain has proven the digest authentic.
-    static func load(_ name: DigestKeyName, inScope: Bool, context: Context) -> LoadedDigest {
+    static func load(_ name: DigestKeyName, inScope: Bool, context: Context, state: GunzipState) -> LoadedDigest {
         func failed(_ error: DigestLoadError, hash: String? = nil) -> LoadedDigest {
             // A digest that could not be fetched needs no signature: the run stops on it.
             var saved: SavedSignature?
@@ -61,7 +61,7 @@ struct LoadedDigest: Sendable {
         let buffer = GatedBuffer(gate: context.gate, limit: context.sizeLimit)
         defer { buffer.release() }
         let hash: String
-        switch read(name.key, into: buffer, context: context) {
+        switch read(name.key, into: buffer, context: context, state: state) {
         case .failure(let error): return failed(error)
         case .success(let value): hash = value
         }
@@ -92,11 +92,11 @@ struct LoadedDigest: Sendable {
 
     /// Builds the log file list of a digest proven authentic after loading (its signature came
     /// from the chain), reading it again. A file that changed in between is malformed.
-    mutating func parseLogFiles(_ context: Context) {
+    mutating func parseLogFiles(_ context: Context, state: GunzipState) {
         guard !logFilesParsed, case .success = content else { return }
         let buffer = GatedBuffer(gate: context.gate, limit: context.sizeLimit)
         defer { buffer.release() }
-        switch LoadedDigest.read(name.key, into: buffer, context: context) {
+        switch LoadedDigest.read(name.key, into: buffer, context: context, state: state) {
         case .failure(let error):
             content = .failure(error)
         case .success(let hash):
@@ -120,11 +120,11 @@ struct LoadedDigest: Sendable {
     }
 
     /// Streams the object through gunzip into `buffer`; returns the SHA-256 of the uncompressed bytes.
-    private static func read(_ key: String, into buffer: GatedBuffer, context: Context) -> Result<String, DigestLoadError> {
+    private static func read(_ key: String, into buffer: GatedBuffer, context: Context, state: GunzipState) -> Result<String, DigestLoadError> {
         do {
             // The uncompressed size is capped by the buffer; the compressed size by the same limit
             // (a digest never compresses to more than it inflates to).
-            guard let hash = try context.store.gunzipAndHash(key, decoder: try GzipDecoder(), sha256: try MessageDigest(.sha256),
+            guard let hash = try context.store.gunzipAndHash(key, decoder: state.decoder, sha256: state.digest,
                                                              compressedLimit: context.sizeLimit, restart: { buffer.reset() },
                                                              { try buffer.append($0) })
             else { return .failure(.absent) }

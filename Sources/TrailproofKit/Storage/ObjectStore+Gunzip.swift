@@ -1,5 +1,17 @@
 import TrailproofNative
 
+/// A worker thread's gunzip and SHA-256 state, made once and reused object after object
+/// (`gunzipAndHash` resets both before each).
+struct GunzipState {
+    let decoder: GzipDecoder
+    let digest: MessageDigest
+
+    init() throws {
+        decoder = try GzipDecoder()
+        digest = try MessageDigest(.sha256)
+    }
+}
+
 extension ObjectStore {
     /// Streams the gzip object `key` through `decoder` and `sha256`, handing every uncompressed
     /// chunk to `body`; returns the hex SHA-256 of all the uncompressed bytes, or nil when no

@@ -65,12 +65,6 @@ struct LogHashCheck {
         return (records, unlisted)
     }
 
-    /// Per-thread reusable decoder and digest.
-    struct WorkerState {
-        let decoder: GzipDecoder
-        let digest: MessageDigest
-    }
-
     /// Runs every job and returns one record per job, in job order; each valid file a consumer
     /// wants goes to it from the same read, in job order.
     /// - Throws: `StoreError.fetchFailed` when a log file could not be fetched at all, and what
@@ -82,7 +76,7 @@ struct LogHashCheck {
         let total = jobs.count
         let store = self.store
         let results = try parallelMap(count: jobs.count, workers: workers, makeState: {
-            WorkerState(decoder: try GzipDecoder(), digest: try MessageDigest(.sha256))
+            try GunzipState()
         }, job: { state, index in
             let job = jobs[index]
             let result = LogHashCheck.check(job, store: store, state: &state, keeping: nil)
@@ -102,7 +96,7 @@ struct LogHashCheck {
         let store = self.store
         // A valid file's content waits for every earlier one: one file per worker, plus one, at most.
         let results = try parallelMapDeliveringInOrder(count: jobs.count, workers: workers, window: workers + 1, makeState: {
-            WorkerState(decoder: try GzipDecoder(), digest: try MessageDigest(.sha256))
+            try GunzipState()
         }, job: { state, index -> (Result<Outcome, StoreError>, (VerifiedLogFile, Consumer.Prepared)?) in
             let job = jobs[index]
             let file = VerifiedLogFile(key: job.entry.object, bucket: job.entry.bucket, time: job.time, sha256: job.entry.hashValue,
@@ -144,7 +138,7 @@ struct LogHashCheck {
     }
 
     /// Hashes one log file; with `keeping`, also keeps its uncompressed bytes, up to that many.
-    static func check(_ job: Job, store: ObjectStore, state: inout WorkerState, keeping limit: Int?) -> Result<Checked, StoreError> {
+    static func check(_ job: Job, store: ObjectStore, state: inout GunzipState, keeping limit: Int?) -> Result<Checked, StoreError> {
         var checked = Checked()
         func fail(_ verdict: LogFileVerdict, _ detail: String) -> Result<Checked, StoreError> {
             checked.verdict = verdict

@@ -9,9 +9,9 @@ extension TrailVerifier {
         }
         let context = run.loadContext
         let snapshot = pending.map { run.loaded[$0] }
-        let rebuilt = try parallelMap(count: snapshot.count, workers: options.workers, makeState: { () }, job: { _, index in
+        let rebuilt = try parallelMap(count: snapshot.count, workers: options.workers, makeState: { try GunzipState() }, job: { state, index in
             var digest = snapshot[index]
-            digest.parseLogFiles(context)
+            digest.parseLogFiles(context, state: state)
             return digest
         })
         for (offset, index) in pending.enumerated() {
@@ -26,15 +26,31 @@ extension TrailVerifier {
     /// an authentic digest lists.
     /// With a consumer, files are read in release order (chain, time, key) and each valid one is
     /// handed to it from the same read.
+    func checkLogFiles(in run: inout RunState, consumer: (any VerifiedLogFileConsumer)?,
+                       progress: (@Sendable (VerificationProgress) -> Void)?) throws -> ListedLogFiles {
+        let (jobs, listed) = logFileJobs(in: &run, inReleaseOrder: consumer != nil)
+        run.add(try hashLogFiles(jobs, consumer: consumer, progress: progress))
+        return listed
+    }
+
+    /// Hashes `jobs`, handing each valid file a consumer wants to it, in job order.
+    func hashLogFiles(_ jobs: [LogHashCheck.Job], consumer: (any VerifiedLogFileConsumer)?,
+                      progress: (@Sendable (VerificationProgress) -> Void)?) throws -> LogHashCheck.Results {
+        var check = LogHashCheck(store: store, workers: options.workers)
+        check.keepsValid = options.listsValidLogFiles
+        return try check.run(jobs, consumer: consumer, progress: progress)
+    }
+
+    /// The log files to hash: every one listed by an in-scope digest that proved authentic and
+    /// vouches for its log files (in release order, chain, time, key, when asked); the others
+    /// listed are recorded in `run` as unverified. Also returns which of the inventory's log
+    /// files an authentic digest lists.
     /// With `ending`, only the digests ending in that span get their log files checked (the lists
     /// of the others count as listing what they list), and every list is dropped afterwards, to
     /// be built again if needed.
-    func checkLogFiles(in run: inout RunState, consumer: (any VerifiedLogFileConsumer)?,
-                       progress: (@Sendable (VerificationProgress) -> Void)?, ending span: DigestEndSpan? = nil) throws -> ListedLogFiles {
+    func logFileJobs(in run: inout RunState, inReleaseOrder: Bool, ending span: DigestEndSpan? = nil)
+        -> (jobs: [LogHashCheck.Job], listed: ListedLogFiles) {
         var jobs: [LogHashCheck.Job] = []
-        // The names the inventory already parsed, found by key once per listed entry: their
-        // delivery minutes, so listed keys are not parsed again, and their key strings, so a
-        // record keeps one copy of its key, not two.
         var listed = ListedLogFiles(run.inventory.logFilesByLocation)
         jobs.reserveCapacity(run.loaded.indices.reduce(0) { count, index in
             count + (run.loaded[index].logFilesParsed ? run.loaded[index].digest?.logFiles.count ?? 0 : 0)
@@ -75,16 +91,11 @@ extension TrailVerifier {
                 }
             }
         }
-        if consumer != nil {
+        if inReleaseOrder {
             jobs.sort { ($0.proof.chain, $0.time ?? UTCTime(secondsSinceEpoch: 0), $0.entry.object, $0.digestKey)
                 < ($1.proof.chain, $1.time ?? UTCTime(secondsSinceEpoch: 0), $1.entry.object, $1.digestKey) }
         }
-        var check = LogHashCheck(store: store, workers: options.workers)
-        check.keepsValid = options.listsValidLogFiles
-        let (records, unlisted) = try check.run(jobs, consumer: consumer, progress: progress)
-        run.logRecords += records
-        run.unlistedValid.add(unlisted)
-        return listed
+        return (jobs, listed)
     }
 
     /// Which of an inventory's log files authentic digests list.

@@ -150,6 +150,10 @@ public struct TrailVerifier: Sendable {
         try checkSignatures(in: &run)
         checkLinks(in: &run)
         if batch.logDaySlices != nil, let location = batch.locations.first {
+            // Each group's lists, jobs and unlisted files are worked out while the group before
+            // is hashed (one group hashed at a time, so a consumer still gets files in order).
+            var hashing: Prefetch<LogHashCheck.Results>?
+            defer { _ = try? hashing?.value() }
             for (position, index) in owned.enumerated() {
                 let days = slices[index]
                 // Folders come from keys whose date parts parsed as a date.
@@ -160,8 +164,17 @@ public struct TrailVerifier: Sendable {
                 next = owned.indices.contains(position + 1) ? listing(owned[position + 1]) : nil
                 run.inventory.logFilesByLocation = [location: logFiles.logFilesByLocation[location] ?? []]
                 try buildLogFileLists(in: &run, ending: span.widened(by: Self.listingReach))
-                let listed = try checkLogFiles(in: &run, consumer: consumer, progress: progress, ending: span)
+                let (jobs, listed) = logFileJobs(in: &run, inReleaseOrder: consumer != nil, ending: span)
                 findUnreferencedLogFiles(in: &run, listed: listed)
+                if let previous = hashing {
+                    hashing = nil
+                    run.add(try previous.value())
+                }
+                hashing = Prefetch { [self] in try hashLogFiles(jobs, consumer: consumer, progress: progress) }
+            }
+            if let last = hashing {
+                hashing = nil
+                run.add(try last.value())
             }
             run.inventory.logFilesByLocation = [location: []]  // held, not kept
         } else {
@@ -206,6 +219,12 @@ struct RunState {
     init(inventory: TrailInventory, loadContext: LoadedDigest.Context) {
         self.inventory = inventory
         self.loadContext = loadContext
+    }
+
+    /// Takes in what hashing a group of log files found.
+    mutating func add(_ results: LogHashCheck.Results) {
+        logRecords += results.records
+        unlistedValid.add(results.unlistedValid)
     }
 }
 
