@@ -151,7 +151,9 @@ public struct TrailVerifier: Sendable {
         checkLinks(in: &run)
         if batch.logDaySlices != nil, let location = batch.locations.first {
             // Each group's lists, jobs and unlisted files are worked out while the group before
-            // is hashed (one group hashed at a time, so a consumer still gets files in order).
+            // is hashed (one group hashed at a time, so a consumer still gets files in order),
+            // unless work is not to overlap (over S3, where each holds its transfers).
+            let overlaps = options.batchesInFlight > 1
             var hashing: Prefetch<LogHashCheck.Results>?
             defer { _ = try? hashing?.value() }
             for (position, index) in owned.enumerated() {
@@ -170,7 +172,12 @@ public struct TrailVerifier: Sendable {
                     hashing = nil
                     run.add(try previous.value())
                 }
-                hashing = Prefetch { [self] in try hashLogFiles(jobs, consumer: consumer, progress: progress) }
+                if overlaps {
+                    hashing = Prefetch { [self] in try hashLogFiles(jobs, consumer: consumer, progress: progress) }
+                } else {
+                    run.add(try hashLogFiles(jobs, consumer: consumer, progress: progress))
+                    Allocator.releaseFreed()
+                }
             }
             if let last = hashing {
                 hashing = nil

@@ -64,8 +64,11 @@ public struct VerificationOptions: Sendable {
     }
 
     /// Batches verified at once: with 2, one batch's serial steps (listing, chain checks,
-    /// accounting) run while another's log files are hashed. A run then holds up to this many
-    /// batches. A consumer of valid files always gets one batch at a time.
+    /// accounting) run while another's log files are hashed, and in a location cut by date
+    /// folder the next group of log files is prepared while one is hashed. A run then holds up
+    /// to this many batches. With 1, work does not overlap (what suits a store whose every
+    /// transfer holds buffers, such as S3). A consumer of valid files always gets one batch at
+    /// a time.
     public var batchesInFlight = 2 {
         didSet { batchesInFlight = max(1, batchesInFlight) }
     }
