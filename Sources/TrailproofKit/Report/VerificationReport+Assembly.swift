@@ -42,9 +42,7 @@ extension VerificationReport.Totals {
         digestsValid = digests.filter { $0.verdict == .valid }.count + unlistedValid.digests
         for record in digests { digestsByVerdict[record.verdict.rawValue, default: 0] += 1 }
         if unlistedValid.digests > 0 { digestsByVerdict[DigestVerdict.valid.rawValue, default: 0] += unlistedValid.digests }
-        var sources = unlistedValid.digestSignatureSources
-        for record in digests { if let source = record.signatureSource { sources[source.rawValue, default: 0] += 1 } }
-        signatureSources = sources
+        signatureSources = unlistedValid.digestSignatureSources.merging(VerificationReport.signatureSources(of: digests), uniquingKeysWith: +)
         // Counted in one pass, never copied: the log file records are most of a report.
         var logFindings = 0
         for record in logFiles {
@@ -80,7 +78,11 @@ extension VerificationReport {
     /// Digests per signature source: from the totals, or counted from the records of a report
     /// written before the totals held them.
     public var signatureSources: [String: Int] {
-        if let counted = totals.signatureSources { return counted }
+        totals.signatureSources ?? Self.signatureSources(of: digests)
+    }
+
+    /// How many of `digests` were checked against each source of signature.
+    static func signatureSources(of digests: [DigestRecord]) -> [String: Int] {
         var sources: [String: Int] = [:]
         for record in digests { if let source = record.signatureSource { sources[source.rawValue, default: 0] += 1 } }
         return sources

@@ -66,11 +66,9 @@ struct UnlistedValidRecords: Equatable {
         logFiles = report.totals.logFilesValid - listedValid
         logFileBytes = report.totals.logFileBytesHashed - listedBytes
         digests = report.totals.digestsValid - report.digests.filter { $0.verdict == .valid }.count
-        digestSignatureSources = report.totals.signatureSources ?? [:]
-        for record in report.digests {
-            if let source = record.signatureSource { digestSignatureSources[source.rawValue, default: 0] -= 1 }
-        }
-        digestSignatureSources = digestSignatureSources.filter { $0.value != 0 }
+        digestSignatureSources = (report.totals.signatureSources ?? [:])
+            .merging(VerificationReport.signatureSources(of: report.digests).mapValues { -$0 }, uniquingKeysWith: +)
+            .filter { $0.value != 0 }
     }
 
     /// True when no count is negative.

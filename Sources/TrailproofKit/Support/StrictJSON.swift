@@ -345,7 +345,8 @@ public final class StrictJSON {
         }
     }
 
-    /// Like `members`, handing each name as read (not allocated when it is plain ASCII).
+    /// Reads `name: value` pairs after `{` up to and including `}`, handing each name as read
+    /// (not allocated when it is plain ASCII).
     private func memberNames(_ body: (MemberName) throws -> Void) throws {
         whitespace()
         if peek() == UInt8(ascii: "}") {
@@ -404,28 +405,9 @@ public final class StrictJSON {
         return nil
     }
 
-    /// Reads `name: value` pairs after `{` up to and including `}`.
+    /// Reads `name: value` pairs after `{` up to and including `}`, each name as a string.
     private func members(_ body: (String) throws -> Void) throws {
-        whitespace()
-        if peek() == UInt8(ascii: "}") {
-            index += 1
-            return
-        }
-        while true {
-            whitespace()
-            guard peek() == UInt8(ascii: "\"") else { throw fail("expected a member name") }
-            let name = try string()
-            whitespace()
-            guard peek() == UInt8(ascii: ":") else { throw fail("expected ':'") }
-            index += 1
-            try body(name)
-            whitespace()
-            switch peek() {
-            case UInt8(ascii: ","): index += 1
-            case UInt8(ascii: "}"): index += 1; return
-            default: throw fail("expected ',' or '}'")
-            }
-        }
+        try memberNames { try body($0.text(in: bytes)) }
     }
 
     /// Reads values after `[` up to and including `]`.

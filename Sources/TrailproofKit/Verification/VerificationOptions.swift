@@ -187,20 +187,21 @@ final class RunProgress: Sendable {
             case .listing:
                 progress(.listing)
             case .digests(let done, _):
-                let sum = counts.withLock { state in
-                    state.running[batch, default: Counts()].digests = done
-                    return state.running.values.reduce(state.finished.digests) { $0 + $1.digests }
-                }
-                progress(.digests(done: sum, total: max(totals.digests, sum)))
+                let sum = update(batch) { $0.digests = done }
+                progress(.digests(done: sum.digests, total: max(totals.digests, sum.digests)))
             case .logFiles(let done, _, let bytes):
-                let sum = counts.withLock { state in
-                    state.running[batch, default: Counts()].logFiles = done
-                    state.running[batch, default: Counts()].bytes = bytes
-                    return state.running.values.reduce(state.finished) { sum, batch in
-                        Counts(digests: 0, logFiles: sum.logFiles + batch.logFiles, bytes: sum.bytes + batch.bytes)
-                    }
-                }
+                let sum = update(batch) { ($0.logFiles, $0.bytes) = (done, bytes) }
                 progress(.logFiles(done: sum.logFiles, total: max(totals.logFiles, sum.logFiles), bytes: sum.bytes))
+            }
+        }
+    }
+
+    /// Updates what `batch` reports; returns the run's counts so far.
+    private func update(_ batch: Int, _ change: (inout Counts) -> Void) -> Counts {
+        counts.withLock { state in
+            change(&state.running[batch, default: Counts()])
+            return state.running.values.reduce(state.finished) { sum, batch in
+                Counts(digests: sum.digests + batch.digests, logFiles: sum.logFiles + batch.logFiles, bytes: sum.bytes + batch.bytes)
             }
         }
     }

@@ -80,7 +80,7 @@ struct RunOptions: ParsableArguments {
         }
         let result = try TrailVerifier(store: store, keys: keys, options: options)
             .runWithHeads(consumer: consumer, progress: progress.report, onPart: onPart)
-        progress.finish()
+        progress.clear()
         return result
     }
 }

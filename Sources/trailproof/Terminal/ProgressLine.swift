@@ -56,8 +56,4 @@ final class ProgressLine: Sendable {
         }
         if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
-
-    func finish() {
-        if state.withLock({ $0.drawn }) { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-    }
 }
