@@ -12,16 +12,24 @@ public enum FileKind: Sendable, Equatable {
 
 /// Thin, throwing wrappers over the POSIX file calls trailproof needs.
 public enum LocalFile {
-    /// Names and kinds of the entries of directory `path` (without "." and "..").
-    public static func listDirectory(_ path: String) throws -> [(name: String, kind: FileKind)] {
+    /// Names and kinds of the entries of directory `path` (without "." and ".."). A name that is
+    /// not UTF-8 comes with its bytes as `invalidName` (its `name` is then lossy, its kind `.other`).
+    public static func listDirectory(_ path: String) throws -> [(name: String, kind: FileKind, invalidName: [UInt8]?)] {
         guard let dir = opendir(path) else { throw systemError("open directory \(path)") }
         defer { closedir(dir) }
-        var entries: [(String, FileKind)] = []
+        var entries: [(String, FileKind, [UInt8]?)] = []
         while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            let (name, invalidName) = withUnsafeBytes(of: entry.pointee.d_name) { raw -> (String, [UInt8]?) in
+                let bytes = raw.prefix { $0 != 0 }
+                if let name = String(validating: bytes, as: UTF8.self) { return (name, nil) }
+                return (String(decoding: bytes, as: UTF8.self), Array(bytes))
             }
-            if name == "." || name == ".." { continue }
+            if invalidName == nil && (name.utf8.elementsEqual(".".utf8) || name.utf8.elementsEqual("..".utf8)) { continue }
+            // A name that is not UTF-8 cannot be named by a Swift path: its kind is not looked up.
+            guard invalidName == nil else {
+                entries.append((name, .other, invalidName))
+                continue
+            }
             // d_type saves an lstat per entry; file systems that do not fill it in get the lstat.
             let kind: FileKind
             switch Int(entry.pointee.d_type) {
@@ -31,7 +39,7 @@ public enum LocalFile {
             case Int(DT_UNKNOWN): kind = try self.kind(of: path + "/" + name)
             default: kind = .other
             }
-            entries.append((name, kind))
+            entries.append((name, kind, nil))
         }
         return entries
     }

@@ -201,9 +201,11 @@ struct S3ListPage {
         return out.replacingAll("&amp;", with: "&")
     }
 
-    /// `encoding-type=url` keys: percent-encoded, with `+` for a space.
+    /// `encoding-type=url` keys: percent-encoded, with `+` for a space. Bytes that are not UTF-8
+    /// (which no S3 key holds, but a hostile server may send) keep their identity as
+    /// `ObjectKey.text(fromBytes:)` writes them, so two such keys never become one.
     static func urlDecode(_ text: String) -> String {
-        SigV4Signer.percentDecode(text.replacingAll("+", with: " "))
+        ObjectKey.text(fromBytes: SigV4Signer.percentDecodedBytes(text.replacingAll("+", with: " ")))
     }
 }
 

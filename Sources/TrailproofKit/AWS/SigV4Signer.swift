@@ -97,6 +97,11 @@ public struct SigV4Signer: Sendable {
     private static let unreserved: Set<UInt8> = Set(Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.~".utf8))
 
     static func percentDecode(_ text: String) -> String {
+        String(decoding: percentDecodedBytes(text), as: UTF8.self)
+    }
+
+    /// The bytes `text` percent-encodes (a `%` not followed by two hex digits stands for itself).
+    static func percentDecodedBytes(_ text: String) -> [UInt8] {
         var bytes: [UInt8] = []
         var iterator = Array(text.utf8).makeIterator()
         while let byte = iterator.next() {
@@ -107,7 +112,7 @@ public struct SigV4Signer: Sendable {
                 bytes.append(byte)
             }
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return bytes
     }
 }
 

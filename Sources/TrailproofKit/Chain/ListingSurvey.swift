@@ -34,7 +34,7 @@ struct ListingSurvey {
         }
         if let parsed = try parsing?.value() { survey.add(parsed, selection: selection) }
         survey.flushRun()
-        survey.others.unexpected.sort { $0.key < $1.key }
+        survey.others.unexpected.sort { $0.key.bytesPrecede($1.key) }
         self = survey
     }
 

@@ -79,11 +79,11 @@ struct LocationBatch: Equatable {
     /// The batches a shard verifies, given the units it owns (`shardUnits`): uncut batches less
     /// the locations it does not own; cut locations with only its slices, the digests reported
     /// by the shard that owns the first slice.
-    static func owned(_ batches: [LocationBatch], units: Set<String>) -> [LocationBatch] {
+    static func owned(_ batches: [LocationBatch], units: Set<ObjectKey>) -> [LocationBatch] {
         var owned: [LocationBatch] = []
         let all = shardUnits(of: batches)
         for (index, batch) in batches.enumerated() {
-            let mine = all.filter { $0.batch == index && units.contains($0.id) }
+            let mine = all.filter { $0.batch == index && units.contains(ObjectKey($0.id)) }
             guard !mine.isEmpty else { continue }
             var part = batch
             if batch.logDaySlices != nil {
@@ -113,14 +113,14 @@ struct LocationBatch: Equatable {
     func listKeys(in store: ObjectStore) throws -> [String] {
         var keys: [String] = []
         for location in locations {
-            for folder in Self.folders(of: location) where logDaySlices == nil || folder != Self.logFolder(of: location) {
+            for folder in Self.folders(of: location) where logDaySlices == nil || !folder.sameBytes(as: Self.logFolder(of: location)) {
                 keys += try store.listKeys(under: folder)
             }
         }
         guard locations.count > 1 else { return keys }
-        var seen: Set<String> = []
+        var seen: Set<ObjectKey> = []
         seen.reserveCapacity(keys.count)
-        return keys.filter { seen.insert($0).inserted }
+        return keys.filter { seen.insert(ObjectKey($0)).inserted }
     }
 
     /// The keys in `days` (date folders) of the log file folder of this batch's location.

@@ -5,14 +5,14 @@ public struct TrailInventory: Sendable {
     /// Log file keys per bucket location, oldest first.
     public var logFilesByLocation: [TrailLocation: [LogFileKeyName]] = [:]
     /// The key of every digest in the listing (of any trail).
-    public var digestKeys: Set<String> = []
+    public var digestKeys: Set<ObjectKey> = []
     /// Keys inside a CloudTrail/ or CloudTrail-Digest/ folder that are not named as CloudTrail
     /// names its objects, with why: CloudTrail writes nothing else there, so each is a finding.
     public var unexpected: [(key: String, reason: String)] = []
     /// Signature sidecars (`<digest key>.metadata.json`) whose digest is not in the listing, with why.
     public var orphanSidecars: [(key: String, reason: String, location: TrailLocation)] = []
     /// Counts of ignored objects (other services, other files) by folder.
-    public var ignoredByFolder: [String: Int] = [:]
+    public var ignoredByFolder: [ObjectKey: Int] = [:]
     /// Number of keys that are not trail objects and not in a trail folder (ignored).
     public var otherObjects = 0
     /// Number of trail objects of other trails than the selected one (ignored).
@@ -24,7 +24,7 @@ public struct TrailInventory: Sendable {
 
     /// Most folders named one by one in `ignoredByFolder`; the rest are counted together.
     static let ignoredFolderLimit = 100
-    static let otherFolders = "(other folders)"
+    static let otherFolders = ObjectKey("(other folders)")
 
     /// An empty inventory.
     init() {}
@@ -38,7 +38,7 @@ public struct TrailInventory: Sendable {
             keys[(part * slice)..<min(keys.count, (part + 1) * slice)].map(TrailObjectKey.init)
         })?.flatMap { $0 } ?? keys.map(TrailObjectKey.init)
         for (key, name) in zip(keys, parsed) {
-            if case .digest = name { digestKeys.insert(key) }
+            if case .digest = name { digestKeys.insert(ObjectKey(key)) }
             switch Self.kind(of: key, name: name, selection: selection) {
             case .otherTrail: otherTrailObjects += 1
             case .digest(let name): digestsByChain[name.chain, default: []].append(name)
@@ -50,17 +50,17 @@ public struct TrailInventory: Sendable {
         }
         for sidecar in sidecars {
             guard let digest = Self.sidecarDigest(sidecar) else { classifyOther(sidecar, selection: selection); continue }
-            if !digestKeys.contains(digest.key) {
+            if !digestKeys.contains(ObjectKey(digest.key)) {
                 orphanSidecars.append((sidecar, "a saved signature for a digest that is not here", digest.chain.location))
             }
         }
-        unexpected.sort { $0.key < $1.key }
-        orphanSidecars.sort { $0.key < $1.key }
+        unexpected.sort { $0.key.bytesPrecede($1.key) }
+        orphanSidecars.sort { $0.key.bytesPrecede($1.key) }
         for (chain, names) in digestsByChain {
-            digestsByChain[chain] = names.sorted { ($0.endTime, $0.key) < ($1.endTime, $1.key) }
+            digestsByChain[chain] = names.sorted { $0.endTime != $1.endTime ? $0.endTime < $1.endTime : $0.key.bytesPrecede($1.key) }
         }
         for (location, names) in logFilesByLocation {
-            logFilesByLocation[location] = names.sorted { ($0.deliveryMinute, $0.key) < ($1.deliveryMinute, $1.key) }
+            logFilesByLocation[location] = names.sorted { $0.deliveryMinute != $1.deliveryMinute ? $0.deliveryMinute < $1.deliveryMinute : $0.key.bytesPrecede($1.key) }
         }
     }
 
@@ -84,7 +84,7 @@ public struct TrailInventory: Sendable {
         switch name {
         case .digest(let name): return selection.map { $0.includes(name.chain) } ?? true ? .digest(name) : .otherTrail
         case .logFile(let name): return selection.map { $0.includes(name.location) } ?? true ? .logFile(name) : .otherTrail
-        case nil where key.hasSuffix(SavedSignature.sidecarSuffix): return .sidecar
+        case nil where key.hasByteSuffix(SavedSignature.sidecarSuffix): return .sidecar
         case nil where ArchiveManifest.isArchiveFile(key): return .archiveFile
         case nil: return .other
         }
@@ -92,21 +92,27 @@ public struct TrailInventory: Sendable {
 
     /// The digest a signature sidecar's key names, when it names one.
     static func sidecarDigest(_ key: String) -> DigestKeyName? {
-        guard key.hasSuffix(SavedSignature.sidecarSuffix),
-              case .digest(let name)? = TrailObjectKey(String(key.dropLast(SavedSignature.sidecarSuffix.count))) else { return nil }
+        guard key.hasByteSuffix(SavedSignature.sidecarSuffix),
+              case .digest(let name)? = TrailObjectKey(String(decoding: key.utf8.dropLast(SavedSignature.sidecarSuffix.utf8.count), as: UTF8.self))
+        else { return nil }
         return name
     }
 
     /// Counts or records a key that is neither a digest, a log file nor a sidecar.
     mutating func classifyOther(_ key: String, selection: TrailSelection?) {
+        if key.utf8.contains(0) {
+            // Only a name that is not UTF-8 (or holds NUL) carries one: no S3 object is named so.
+            unexpected.append((key, "its name is not UTF-8 (each byte that is not is shown as NUL x HEX) or holds NUL: no S3 object has such a name, so CloudTrail never wrote it"))
+            return
+        }
         if let reason = TrailInventory.trailFolderReason(key) {
             let prefix = selection.map { $0.trail.keyPrefix.isEmpty ? "AWSLogs/" : $0.trail.keyPrefix + "/AWSLogs/" } ?? ""
-            guard key.hasPrefix(prefix) else { otherTrailObjects += 1; return }
+            guard key.hasBytePrefix(prefix) else { otherTrailObjects += 1; return }
             unexpected.append((key, reason))
             return
         }
         otherObjects += 1
-        var folder = TrailInventory.folder(of: key)
+        var folder = ObjectKey(TrailInventory.folder(of: key))
         if ignoredByFolder[folder] == nil && ignoredByFolder.count >= TrailInventory.ignoredFolderLimit {
             folder = TrailInventory.otherFolders
         }
@@ -117,11 +123,14 @@ public struct TrailInventory: Sendable {
     /// not inside a `CloudTrail/` or `CloudTrail-Digest/` folder (any case) below `AWSLogs/`.
     static func trailFolderReason(_ key: String) -> String? {
         let parts = TrailObjectKey.split(key, on: UInt8(ascii: "/"))
-        guard let logs = parts.firstIndex(of: "AWSLogs") else { return nil }
+        guard let logs = parts.firstIndex(where: { $0.sameBytes(as: "AWSLogs") }) else { return nil }
         for part in parts[(logs + 1)..<max(logs + 1, parts.count - 1)] {
             let lower = part.lowercased()
-            guard lower == "cloudtrail" || lower == "cloudtrail-digest" else { continue }
-            if part != "CloudTrail" && part != "CloudTrail-Digest" { return "in a folder named \(part), a case CloudTrail never writes" }
+            guard lower.sameBytes(as: "cloudtrail") || lower.sameBytes(as: "cloudtrail-digest") else { continue }
+            if !part.sameBytes(as: "CloudTrail") && !part.sameBytes(as: "CloudTrail-Digest") { return "in a folder named \(part), a case CloudTrail never writes" }
+            if parts.contains(where: { $0.isEmpty || $0.sameBytes(as: ".") || $0.sameBytes(as: "..") }) {
+                return "its key has an empty, . or .. component (a leading, doubled or trailing slash, or ./), which CloudTrail never writes"
+            }
             return "CloudTrail writes nothing but its digest and log files into \(part)/, and this is not named as either"
         }
         return nil
@@ -131,9 +140,9 @@ public struct TrailInventory: Sendable {
     /// (`AWSLogs/111122223333/Config/`), else the first folder.
     static func folder(of key: String) -> String {
         let parts = TrailObjectKey.split(key, on: UInt8(ascii: "/"))
-        if let logs = parts.firstIndex(of: "AWSLogs") {
+        if let logs = parts.firstIndex(where: { $0.sameBytes(as: "AWSLogs") }) {
             var end = logs + 1
-            if end < parts.count - 1, parts[end].hasPrefix("o-") { end += 1 }
+            if end < parts.count - 1, TrailObjectKey.isOrganizationID(parts[end].utf8) { end += 1 }
             end = min(end + 2, parts.count - 1)
             return parts[0..<end].joined(separator: "/") + "/"
         }

@@ -31,9 +31,29 @@ public struct TrailLocation: Hashable, Comparable, Sendable, Codable {
     /// `[prefix/]AWSLogs/[o-id/]ACCOUNT/REGION`: names the location in reports.
     public var id: String { accountFolder + region }
 
-    private var sortKey: String { "\(keyPrefix)\u{0}\(organizationID ?? "")\u{0}\(accountID)\u{0}\(region)" }
+    // Equal, hashed and sorted by the bytes of each part: a prefix or organization folder that is
+    // a canonically equivalent spelling of another is another location.
 
-    public static func < (lhs: TrailLocation, rhs: TrailLocation) -> Bool { lhs.sortKey < rhs.sortKey }
+    public static func == (lhs: TrailLocation, rhs: TrailLocation) -> Bool {
+        lhs.keyPrefix.sameBytes(as: rhs.keyPrefix) && lhs.organizationID.sameBytes(as: rhs.organizationID)
+            && lhs.accountID.sameBytes(as: rhs.accountID) && lhs.region.sameBytes(as: rhs.region)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combineBytes(of: keyPrefix)
+        hasher.combine(organizationID != nil)
+        hasher.combineBytes(of: organizationID ?? "")
+        hasher.combineBytes(of: accountID)
+        hasher.combineBytes(of: region)
+    }
+
+    public static func < (lhs: TrailLocation, rhs: TrailLocation) -> Bool {
+        for (left, right) in [(lhs.keyPrefix, rhs.keyPrefix), (lhs.organizationID ?? "", rhs.organizationID ?? ""),
+                              (lhs.accountID, rhs.accountID), (lhs.region, rhs.region)] where !left.sameBytes(as: right) {
+            return left.bytesPrecede(right)
+        }
+        return lhs.organizationID == nil && rhs.organizationID != nil
+    }
 }
 
 /// Identifies one digest chain: a trail's regular or backfill digests for one region.
@@ -67,10 +87,22 @@ public struct ChainID: Hashable, Comparable, Sendable, Codable, CustomStringConv
         return text
     }
 
+    public static func == (lhs: ChainID, rhs: ChainID) -> Bool {
+        lhs.location == rhs.location && lhs.trailName.sameBytes(as: rhs.trailName)
+            && lhs.homeRegion.sameBytes(as: rhs.homeRegion) && lhs.isBackfill == rhs.isBackfill
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(location)
+        hasher.combineBytes(of: trailName)
+        hasher.combineBytes(of: homeRegion)
+        hasher.combine(isBackfill)
+    }
+
     public static func < (lhs: ChainID, rhs: ChainID) -> Bool {
         if lhs.location != rhs.location { return lhs.location < rhs.location }
-        if lhs.trailName != rhs.trailName { return lhs.trailName < rhs.trailName }
-        if lhs.homeRegion != rhs.homeRegion { return lhs.homeRegion < rhs.homeRegion }
+        if !lhs.trailName.sameBytes(as: rhs.trailName) { return lhs.trailName.bytesPrecede(rhs.trailName) }
+        if !lhs.homeRegion.sameBytes(as: rhs.homeRegion) { return lhs.homeRegion.bytesPrecede(rhs.homeRegion) }
         return !lhs.isBackfill && rhs.isBackfill
     }
 }

@@ -16,6 +16,9 @@ public enum TrailObjectKey: Hashable, Sendable {
     }
 
     private static func parse(_ key: String, _ bytes: UnsafeBufferPointer<UInt8>) -> TrailObjectKey? {
+        // CloudTrail writes no empty, "." or ".." component (a leading or doubled slash, "./") and
+        // no NUL: such a key is some other object, which the inventory then names or counts.
+        guard hasPlainComponents(bytes) else { return nil }
         // The last nine slashes (at most) from the end: components count-1 (file) … count-9.
         var slashes: [Int] = []
         slashes.reserveCapacity(9)
@@ -61,13 +64,9 @@ public enum TrailObjectKey: Hashable, Sendable {
         var logsIndex = 7
         var organizationID: String?
         let seventh = component(7)
-        if seventh.count >= 2, bytes[seventh.lowerBound] == UInt8(ascii: "o"), bytes[seventh.lowerBound + 1] == UInt8(ascii: "-") {
-            // Character-wise, as a person reads it: "o-" followed by a combining mark is not "o-".
-            let name = text(seventh)
-            if name.hasPrefix("o-") {
-                organizationID = name
-                logsIndex = 8
-            }
+        if isOrganizationID(bytes[seventh]) {
+            organizationID = text(seventh)
+            logsIndex = 8
         }
         guard logsIndex <= slashes.count else { return nil }
         let logs = component(logsIndex)
@@ -125,13 +124,36 @@ public enum TrailObjectKey: Hashable, Sendable {
         return .logFile(LogFileKeyName(key: key, location: location, deliveryMinute: time))
     }
 
+    /// True when no component of the key is empty, "." or "..", and no byte is NUL.
+    private static func hasPlainComponents(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var length = 0, dots = 0
+        for byte in bytes {
+            if byte == slash {
+                if length == 0 || (dots == length && length <= 2) { return false }
+                (length, dots) = (0, 0)
+                continue
+            }
+            if byte == 0 { return false }
+            length += 1
+            if byte == UInt8(ascii: ".") { dots += 1 }
+        }
+        return length > 0 && !(dots == length && length <= 2)
+    }
+
+    /// An AWS Organizations id as CloudTrail writes it in a key: `o-` and 10 to 32 lower-case
+    /// letters and digits.
+    static func isOrganizationID<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        guard (12...34).contains(bytes.count), bytes.starts(with: [UInt8(ascii: "o"), UInt8(ascii: "-")]) else { return false }
+        return bytes.dropFirst(2).allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+    }
+
     private static let slash = UInt8(ascii: "/"), underscore = UInt8(ascii: "_"), zero = UInt8(ascii: "0"), nine = UInt8(ascii: "9")
 
     /// The location and time a trail object's key (or its digest's `.metadata.json` sidecar) names:
     /// a digest's end time, a log file's delivery minute; nil for any other key.
     public static func locationAndTime(ofKey key: String) -> (location: TrailLocation, time: UTCTime)? {
         let suffix = SavedSignature.sidecarSuffix
-        let name = key.hasSuffix(suffix) ? String(key.dropLast(suffix.count)) : key
+        let name = key.hasByteSuffix(suffix) ? String(decoding: key.utf8.dropLast(suffix.utf8.count), as: UTF8.self) : key
         switch TrailObjectKey(name) {
         case .digest(let digest): return (digest.chain.location, digest.endTime)
         case .logFile(let log): return (log.location, log.deliveryMinute)
@@ -193,6 +215,10 @@ public struct DigestKeyName: Hashable, Sendable {
     public var chain: ChainID
     /// The digestEndTime encoded in the name.
     public var endTime: UTCTime
+
+    public static func == (lhs: DigestKeyName, rhs: DigestKeyName) -> Bool { lhs.key.sameBytes(as: rhs.key) }
+
+    public func hash(into hasher: inout Hasher) { hasher.combineBytes(of: key) }
 }
 
 /// What a log file's object key says about it.
@@ -203,4 +229,8 @@ public struct LogFileKeyName: Hashable, Sendable {
     public var location: TrailLocation
     /// The delivery time in the name, to the minute.
     public var deliveryMinute: UTCTime
+
+    public static func == (lhs: LogFileKeyName, rhs: LogFileKeyName) -> Bool { lhs.key.sameBytes(as: rhs.key) }
+
+    public func hash(into hasher: inout Hasher) { hasher.combineBytes(of: key) }
 }

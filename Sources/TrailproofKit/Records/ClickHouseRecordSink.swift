@@ -62,7 +62,7 @@ public final class ClickHouseRecordSink: RecordSink {
     private static let arn = [Array("arn".utf8)]
 
     public func write(_ record: ReleasedRecord, source: ReleasedLogFile) throws {
-        if fileColumns?.key != source.key {
+        if !(fileColumns?.key).sameBytes(as: source.key) {
             var bytes: [UInt8] = []
             for (name, value) in [("logFile", "s3://\(source.bucket)/\(source.key)"), ("logFileSHA256", source.sha256), ("digest", source.digest)] {
                 bytes += Array(",\"\(name)\":".utf8)

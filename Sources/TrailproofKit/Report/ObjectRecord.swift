@@ -23,4 +23,9 @@ public struct ObjectRecord: Sendable, Codable, Equatable {
         self.verdict = verdict
         self.detail = detail
     }
+
+    /// The same object (by its key's bytes), verdict and detail.
+    public static func == (lhs: ObjectRecord, rhs: ObjectRecord) -> Bool {
+        lhs.key.sameBytes(as: rhs.key) && lhs.verdict == rhs.verdict && lhs.detail.sameBytes(as: rhs.detail)
+    }
 }

@@ -1,15 +1,15 @@
 /// How the reports name an object: `s3://BUCKET/KEY`, the bucket being the record's own, else that
 /// of its chain; the bare key when no bucket is known.
 struct ObjectURLs {
-    private let bucketOfChain: [String: String]
+    private let bucketOfChain: [ObjectKey: String]
 
     init(_ report: VerificationReport) {
-        bucketOfChain = Dictionary(report.chains.map { ($0.id, $0.bucket) }, uniquingKeysWith: { first, _ in first })
+        bucketOfChain = Dictionary(report.chains.map { (ObjectKey($0.id), $0.bucket) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// The URL of `key` (nil when it is nil).
     func url(_ key: String?, bucket: String?, chain: String? = nil) -> String? {
         guard let key else { return nil }
-        return (bucket ?? chain.flatMap { bucketOfChain[$0] }).map { "s3://\($0)/\(key)" } ?? key
+        return (bucket ?? chain.flatMap { bucketOfChain[ObjectKey($0)] }).map { "s3://\($0)/\(key)" } ?? key
     }
 }

@@ -27,9 +27,9 @@ public enum ReportMerge {
         let missing = (0..<count).filter { byIndex[$0] == nil }
         guard missing.isEmpty else { throw MergeError.missing(indices: missing, count: count) }
         let shards = (0..<count).compactMap { byIndex[$0] }
-        var locations: Set<String> = []
+        var locations: Set<ObjectKey> = []
         for report in shards {
-            for location in report.shard?.locations ?? [] where !locations.insert(location).inserted {
+            for location in report.shard?.locations ?? [] where !locations.insert(ObjectKey(location)).inserted {
                 throw MergeError.disagree(what: "locations (\(location) verified twice)", position: report.shard?.index ?? 0)
             }
         }

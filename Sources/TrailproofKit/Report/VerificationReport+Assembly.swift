@@ -3,7 +3,10 @@
 extension VerificationReport {
     /// Digest records by chain, then end time, then key.
     static func sortedDigests(_ digests: [DigestRecord]) -> [DigestRecord] {
-        digests.sorted { ($0.chain, $0.span?.end ?? UTCTime(secondsSinceEpoch: 0), $0.key ?? "") < ($1.chain, $1.span?.end ?? UTCTime(secondsSinceEpoch: 0), $1.key ?? "") }
+        digests.sorted {
+            (ObjectKey($0.chain), $0.span?.end ?? UTCTime(secondsSinceEpoch: 0), ObjectKey($0.key ?? ""))
+                < (ObjectKey($1.chain), $1.span?.end ?? UTCTime(secondsSinceEpoch: 0), ObjectKey($1.key ?? ""))
+        }
     }
 
     /// Log file records by key, then listing digest. Sorts indices, not the records: moving large
@@ -11,19 +14,19 @@ extension VerificationReport {
     static func sortedLogFiles(_ records: [LogFileRecord]) -> [LogFileRecord] {
         let keys = records.map(\.key)
         return records.indices.sorted { a, b in
-            if keys[a] != keys[b] { return keys[a] < keys[b] }
-            return (records[a].digest ?? "") < (records[b].digest ?? "")
+            if !keys[a].sameBytes(as: keys[b]) { return keys[a].bytesPrecede(keys[b]) }
+            return (records[a].digest ?? "").bytesPrecede(records[b].digest ?? "")
         }.map { records[$0] }
     }
 
     /// Gaps by chain, then start.
     static func sortedGaps(_ gaps: [GapRecord]) -> [GapRecord] {
-        gaps.sorted { ($0.chain, $0.span.start) < ($1.chain, $1.span.start) }
+        gaps.sorted { (ObjectKey($0.chain), $0.span.start) < (ObjectKey($1.chain), $1.span.start) }
     }
 
     /// Object findings by key, verdict, detail.
     static func sortedObjects(_ objects: [ObjectRecord]) -> [ObjectRecord] {
-        objects.sorted { ($0.key, $0.verdict.rawValue, $0.detail) < ($1.key, $1.verdict.rawValue, $1.detail) }
+        objects.sorted { (ObjectKey($0.key), $0.verdict.rawValue, ObjectKey($0.detail)) < (ObjectKey($1.key), $1.verdict.rawValue, ObjectKey($1.detail)) }
     }
 
     /// The notice counting unlisted log files outside the window, when there are any.

@@ -10,7 +10,7 @@ extension VerificationReport {
         var logFiles: [LogFileRecord] = []
         var gaps: [GapRecord] = []
         var objects: [ObjectRecord] = []
-        var notices: Set<String> = []
+        var notices: Set<ObjectKey> = []
         var outOfScope = 0
         var unlisted = UnlistedValidRecords()
         for part in parts {
@@ -20,7 +20,7 @@ extension VerificationReport {
             objects += part.objects
             outOfScope += part.totals.logFilesOutOfScope
             let own = outOfScopeNotice(part.totals.logFilesOutOfScope)
-            for notice in part.notices where notice != own { notices.insert(notice) }
+            for notice in part.notices where !own.sameBytes(as: notice) { notices.insert(ObjectKey(notice)) }
             unlisted.add(UnlistedValidRecords(of: part))
             logFiles += part.logFiles
         }
@@ -29,9 +29,9 @@ extension VerificationReport {
         combined.logFiles = sortedLogFiles(logFiles)
         combined.gaps = sortedGaps(gaps)
         // Parts may each find the same thing about an object (an archive folder outside its prefix).
-        var seen: Set<String> = []
-        combined.objects = sortedObjects(objects).filter { seen.insert("\($0.key)\u{0}\($0.verdict.rawValue)\u{0}\($0.detail)").inserted }
-        combined.notices = notices.sorted() + [outOfScopeNotice(outOfScope)].compactMap { $0 }
+        var seen: Set<ObjectKey> = []
+        combined.objects = sortedObjects(objects).filter { seen.insert(ObjectKey("\($0.key)\u{0}\($0.verdict.rawValue)\u{0}\($0.detail)")).inserted }
+        combined.notices = notices.sorted().map(\.text) + [outOfScopeNotice(outOfScope)].compactMap { $0 }
         combined.scope.referenceTime = parts.compactMap(\.scope.referenceTime).max()
         combined.totals = Totals(chains: combined.chains, digests: combined.digests, logFiles: combined.logFiles, gaps: combined.gaps,
                                  objects: combined.objects, logFilesOutOfScope: outOfScope, gapsAllowed: combined.scope.gapsAllowed,

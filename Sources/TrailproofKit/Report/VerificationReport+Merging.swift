@@ -3,10 +3,10 @@ extension VerificationReport {
     /// its digests, log files, gaps and objects, its counts, and a note saying what was re-verified.
     public func adding(recheck: VerificationReport, days: [TimeSpan]) -> VerificationReport {
         var merged = self
-        let known = Set(digests.compactMap(\.key))
-        merged.digests += recheck.digests.filter { $0.key.map { !known.contains($0) } ?? true }
-        let knownLogs = Set(logFiles.map(\.key))
-        merged.logFiles += recheck.logFiles.filter { !knownLogs.contains($0.key) }
+        let known = Set(digests.compactMap { $0.key.map { ObjectKey($0) } })
+        merged.digests += recheck.digests.filter { $0.key.map { !known.contains(ObjectKey($0)) } ?? true }
+        let knownLogs = Set(logFiles.map { ObjectKey($0.key) })
+        merged.logFiles += recheck.logFiles.filter { !knownLogs.contains(ObjectKey($0.key)) }
         merged.gaps += recheck.gaps
         merged.objects += recheck.objects.filter { object in !objects.contains(object) }
         merged.notices.append("--recheck: \(days.count) day folders changed since they were verified (\(days.map { String($0.start.iso8601.prefix(10)) }.joined(separator: ", "))) and were verified again: \(recheck.totals.findings) findings")

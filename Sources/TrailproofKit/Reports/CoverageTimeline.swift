@@ -61,12 +61,12 @@ public struct CoverageTimeline: Sendable {
     public init(chain: ChainSummary, report: VerificationReport) {
         self.chain = chain.id
         var spans: [(State, TimeSpan, String)] = []
-        for record in report.digests where record.chain == chain.id {
+        for record in report.digests where record.chain.sameBytes(as: chain.id) {
             guard let span = record.span else { continue }
             let state: State = record.verdict == .valid ? .verified : record.verdict == .missing ? .missing : .invalid
             spans.append((state, span, "digest \(record.verdict.rawValue)\(record.key.map { " \($0)" } ?? "")"))
         }
-        for gap in report.gaps where gap.chain == chain.id {
+        for gap in report.gaps where gap.chain.sameBytes(as: chain.id) {
             spans.append((.gap, gap.span, "gap \(gap.kind.rawValue)"))
         }
         let times = spans.flatMap { [$0.1.start, $0.1.end] }

@@ -7,14 +7,14 @@ public enum JUnitReport {
     /// Renders `report`; `run` gives the timestamp and host name.
     public static func render(_ report: VerificationReport, run: RunRecord) -> [UInt8] {
         var suites: [Suite] = []
-        var logsByDigest: [String: [LogFileRecord]] = [:]
+        var logsByDigest: [ObjectKey: [LogFileRecord]] = [:]
         var unlisted: [LogFileRecord] = []
         for record in report.logFiles {
-            if let digest = record.digest { logsByDigest[digest, default: []].append(record) } else { unlisted.append(record) }
+            if let digest = record.digest { logsByDigest[ObjectKey(digest), default: []].append(record) } else { unlisted.append(record) }
         }
         for chain in report.chains {
             var suite = Suite(name: chain.id)
-            for record in report.digests where record.chain == chain.id {
+            for record in report.digests where record.chain.sameBytes(as: chain.id) {
                 let span = record.span.map(\.text) ?? "unknown span"
                 var testcase = Case(name: (record.inferred ? "missing hours " : "") + span, classname: chain.id)
                 let url = record.key.map { "s3://\(record.bucket ?? chain.bucket)/\($0)" } ?? "(key unknown)"
@@ -23,7 +23,7 @@ public enum JUnitReport {
                         type: record.verdict.rawValue, message: "digest \(record.verdict.rawValue): \(url)",
                         body: record.problems.map(\.detail) + evidence(record)))
                 }
-                let logs = record.key.flatMap { logsByDigest[$0] } ?? []
+                let logs = record.key.flatMap { logsByDigest[ObjectKey($0)] } ?? []
                 for log in logs where log.verdict != .valid {
                     testcase.failures.append(Failure(
                         type: log.verdict.rawValue, message: "log file \(log.verdict.rawValue): s3://\(log.bucket)/\(log.key)",
@@ -34,7 +34,7 @@ public enum JUnitReport {
                 testcase.output = "digest \(url): \(record.verdict.rawValue); \(listed - logs.filter { $0.verdict != .valid }.count) of \(listed) listed log files valid"
                 suite.cases.append(testcase)
             }
-            for gap in report.gaps where gap.chain == chain.id {
+            for gap in report.gaps where gap.chain.sameBytes(as: chain.id) {
                 var testcase = Case(name: "gap \(gap.span.text)", classname: chain.id)
                 if report.scope.gapsAllowed {
                     testcase.skipped = "gap \(gap.kind.rawValue) allowed (--allow-gaps): \(gap.detail)"
@@ -46,7 +46,7 @@ public enum JUnitReport {
             suites.append(suite)
         }
         var other = Suite(name: "objects outside any chain")
-        for record in report.digests where !report.chains.contains(where: { $0.id == record.chain }) {
+        for record in report.digests where !report.chains.contains(where: { $0.id.sameBytes(as: record.chain) }) {
             var testcase = Case(name: "digest \(record.key ?? "(key unknown)")", classname: record.chain)
             testcase.failures.append(Failure(type: record.verdict.rawValue, message: "digest \(record.verdict.rawValue)",
                                              body: record.problems.map(\.detail)))

@@ -8,31 +8,31 @@ import TrailproofNative
 public enum DayFingerprints {
     /// `location folder|region|YYYY/MM/DD` → fingerprint, for the days wholly before each
     /// location's verified head (the head's own day may still grow).
-    public static func compute(_ objects: [ListedObject], heads: [String: TrailState.Head]) -> [String: String] {
+    public static func compute(_ objects: [ListedObject], heads: [ObjectKey: TrailState.Head]) -> [ObjectKey: String] {
         let through = TrailState.verifiedThrough(heads)
-        var lines: [String: [String]] = [:]
+        var lines: [ObjectKey: [String]] = [:]
         for object in objects {
             guard let (location, time) = TrailObjectKey.locationAndTime(ofKey: object.key), let limit = through[location], time.keyDatePath < limit.keyDatePath else { continue }
             lines[dayKey(location, time), default: []].append("\(object.key)\t\(object.size.map(String.init) ?? "-")\t\(object.tag ?? "-")")
         }
-        var fingerprints: [String: String] = [:]
+        var fingerprints: [ObjectKey: String] = [:]
         for (day, entries) in lines {
-            fingerprints[day] = (try? MessageDigest.sha256Hex(Array(entries.sorted().joined(separator: "\n").utf8))) ?? ""
+            fingerprints[day] = (try? MessageDigest.sha256Hex(Array(entries.sorted { $0.bytesPrecede($1) }.joined(separator: "\n").utf8))) ?? ""
         }
         return fingerprints
     }
 
     /// The days whose fingerprint differs between `stored` and `current` (changed, emptied or
     /// newly filled), as time spans to verify again.
-    public static func changedDays(stored: [String: String], current: [String: String]) -> [TimeSpan] {
+    public static func changedDays(stored: [ObjectKey: String], current: [ObjectKey: String]) -> [TimeSpan] {
         let keys = Set(stored.keys).union(current.keys).filter { stored[$0] != current[$0] }
         return keys.compactMap { key -> TimeSpan? in
-            guard let day = key.split(separator: "|").last.flatMap({ UTCTime(parsing: $0.replacingOccurrences(of: "/", with: "-")) }) else { return nil }
+            guard let day = key.text.split(separator: "|").last.flatMap({ UTCTime(parsing: $0.replacingOccurrences(of: "/", with: "-")) }) else { return nil }
             return TimeSpan(start: day, end: day.adding(seconds: 86_399))
         }.sorted { $0.start < $1.start }
     }
 
-    static func dayKey(_ location: TrailLocation, _ time: UTCTime) -> String {
-        "\(location.accountFolder)|\(location.region)|\(time.keyDatePath)"
+    static func dayKey(_ location: TrailLocation, _ time: UTCTime) -> ObjectKey {
+        ObjectKey("\(location.accountFolder)|\(location.region)|\(time.keyDatePath)")
     }
 }

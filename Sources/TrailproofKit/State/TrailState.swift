@@ -32,7 +32,7 @@ public struct TrailState: Codable, Sendable, Equatable {
     /// The source the state belongs to (a directory or `s3://bucket/prefix`): another is refused.
     public var source: String
     /// Heads by chain id.
-    public var heads: [String: Head] = [:]
+    public var heads: [ObjectKey: Head] = [:]
     /// Per chain id, the end of the newest digest whose log files' records were released
     /// (`records`): a log file listed by a digest ending no later is not released again.
     public var releasedThrough: [String: UTCTime] = [:]
@@ -40,7 +40,7 @@ public struct TrailState: Codable, Sendable, Equatable {
     /// eventTime (epoch seconds).
     public var recentEventIDs: [String: Int64] = [:]
     /// Fingerprints of the verified day folders (see `DayFingerprints`), kept by `--recheck` runs.
-    public var days: [String: String] = [:]
+    public var days: [ObjectKey: String] = [:]
     /// Bytes of each file sink acknowledged (a restarted run cuts what a crash left past them).
     public var sinkOffsets: [String: Int64] = [:]
 
@@ -49,7 +49,7 @@ public struct TrailState: Codable, Sendable, Equatable {
 
     /// How far each location is verified by `heads`: the earliest head end time among its chains
     /// (a location is only as verified as its least verified chain).
-    public static func verifiedThrough(_ heads: [String: Head]) -> [TrailLocation: UTCTime] {
+    public static func verifiedThrough(_ heads: [ObjectKey: Head]) -> [TrailLocation: UTCTime] {
         var through: [TrailLocation: UTCTime] = [:]
         for head in heads.values { through[head.location] = min(through[head.location] ?? head.endTime, head.endTime) }
         return through
@@ -85,7 +85,7 @@ public final class StateFile {
         guard state.kind == TrailState.kindName, state.version == TrailState.currentVersion else {
             throw StateFileError.corrupt(path: path, detail: "not a trailproof state file of version \(TrailState.currentVersion)")
         }
-        guard state.source == source else { throw StateFileError.foreign(path: path, source: state.source, expected: source) }
+        guard state.source.sameBytes(as: source) else { throw StateFileError.foreign(path: path, source: state.source, expected: source) }
     }
 
     /// Replaces the state and writes it atomically (temporary file, flushed, renamed).

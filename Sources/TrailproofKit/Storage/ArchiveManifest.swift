@@ -33,7 +33,7 @@ public struct ArchiveManifest: Codable, Sendable {
     }
 
     /// True for the files an archive adds at its root (they are not trail objects).
-    static func isArchiveFile(_ key: String) -> Bool { key == fileName || key == keysFileName }
+    static func isArchiveFile(_ key: String) -> Bool { key.sameBytes(as: fileName) || key.sameBytes(as: keysFileName) }
 
     /// Writes the manifest into `directory`.
     public func write(into directory: String) throws {

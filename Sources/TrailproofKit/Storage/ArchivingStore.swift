@@ -27,15 +27,15 @@ public final class ArchivingStore: ObjectStore {
 
     public func listKeys() throws -> [String] {
         let keys = try source.listKeys()
-        listed.withLock { $0 = Set(keys) }
+        listed.withLock { $0 = Set(keys.map { ObjectKey($0) }) }
         return keys
     }
-    private let listed = Mutex<Set<String>>([])
+    private let listed = Mutex<Set<ObjectKey>>([])
 
     public func forEachListingPage(_ body: ([String]) throws -> Void) throws {
         listed.withLock { $0 = [] }
         try source.forEachListingPage { page in
-            listed.withLock { $0.formUnion(page) }
+            listed.withLock { $0.formUnion(page.map { ObjectKey($0) }) }
             try body(page)
         }
     }
@@ -122,7 +122,7 @@ public final class ArchivingStore: ObjectStore {
                 guard let compressed = try copy.readObject(name.key, limit: options.digestSizeLimit),
                       let json = try? Gzip.decompress(compressed, limit: options.digestSizeLimit),
                       let digest = try? Digest(json: json) else { continue }
-                for entry in digest.logFiles where present.contains(entry.object) {
+                for entry in digest.logFiles where present.contains(ObjectKey(entry.object)) {
                     try self.copy(entry.object)
                     count += 1
                 }

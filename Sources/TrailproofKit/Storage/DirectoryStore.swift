@@ -39,7 +39,7 @@ public struct DirectoryStore: ObjectStore {
     public func forEachListingPage(_ body: ([String]) throws -> Void) throws {
         var page: [String] = []
         page.reserveCapacity(listingPageSize)
-        var visited: Set<String> = [resolvedRoot]
+        var visited: Set<ObjectKey> = [ObjectKey(resolvedRoot)]
         try walk(directory: resolvedRoot, keyPrefix: "", visited: &visited, floor: listFrom?.keyDatePath) { key in
             page.append(key)
             if page.count == listingPageSize {
@@ -72,14 +72,14 @@ public struct DirectoryStore: ObjectStore {
         guard let resolved = LocalFile.realPath(root + "/" + trimmed), isInsideRoot(resolved),
               (try? LocalFile.kind(of: resolved)) == .directory else { return [] }
         var keys: [String] = []
-        var visited: Set<String> = [resolvedRoot, resolved]
+        var visited: Set<ObjectKey> = [ObjectKey(resolvedRoot), ObjectKey(resolved)]
         try walk(directory: resolved, keyPrefix: trimmed + "/", visited: &visited, floor: listFrom?.keyDatePath) { keys.append($0) }
         return keys
     }
 
     private func listKeys(from day: UTCTime?) throws -> [String] {
         var keys: [String] = []
-        var visited: Set<String> = [resolvedRoot]
+        var visited: Set<ObjectKey> = [ObjectKey(resolvedRoot)]
         try walk(directory: resolvedRoot, keyPrefix: "", visited: &visited, floor: day?.keyDatePath) { keys.append($0) }
         return keys
     }
@@ -95,51 +95,59 @@ public struct DirectoryStore: ObjectStore {
     /// True when the folder `key` (ending in /) is a date folder of a trail folder that lies
     /// wholly before `floor` (`YYYY/MM/DD`).
     static func isDateFolder(_ key: String, before floor: String) -> Bool {
-        let parts = key.split(separator: "/", omittingEmptySubsequences: false).dropLast()
-        guard let trail = parts.lastIndex(where: { $0 == "CloudTrail" || $0 == "CloudTrail-Digest" }), trail + 2 < parts.endIndex
+        let parts = TrailObjectKey.split(key, on: UInt8(ascii: "/")).dropLast()
+        guard let trail = parts.lastIndex(where: { $0.sameBytes(as: "CloudTrail") || $0.sameBytes(as: "CloudTrail-Digest") }), trail + 2 < parts.endIndex
         else { return false }
         let date = parts[(trail + 2)...]
-        guard (1...3).contains(date.count), zip(date, [4, 2, 2]).allSatisfy({ $0.count == $1 && $0.allSatisfy { $0.isASCII && $0.isNumber } })
+        guard (1...3).contains(date.count),
+              zip(date, [4, 2, 2]).allSatisfy({ $0.utf8.count == $1 && $0.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) } })
         else { return false }
         let path = date.joined(separator: "/")
-        return path < floor.prefix(path.count)
+        return path.bytesPrecede(String(floor.prefix(path.utf8.count)))
     }
 
-    private func walk(directory: String, keyPrefix: String, visited: inout Set<String>, floor: String?,
+    /// Emits the key of every entry below `directory`, so that each is accounted for: regular
+    /// files, links (followed only inside the root; one leading out of it, or nowhere, is emitted
+    /// as it is and refused when read), anything else (a FIFO, a socket, a device: emitted, never
+    /// read), and names that are not UTF-8 (emitted in the lossless form of
+    /// `ObjectKey.text(fromBytes:)`, never read, a folder of them not entered).
+    private func walk(directory: String, keyPrefix: String, visited: inout Set<ObjectKey>, floor: String?,
                       _ emit: (String) throws -> Void) throws {
-        let entries: [(name: String, kind: FileKind)]
+        let entries: [(name: String, kind: FileKind, invalidName: [UInt8]?)]
         do {
             entries = try LocalFile.listDirectory(directory)
         } catch {
             throw StoreError.storeUnusable("cannot list \(directory): \(error)")
         }
         for entry in entries {
+            if let invalidName = entry.invalidName {
+                try emit(keyPrefix + ObjectKey.text(fromBytes: invalidName))
+                continue
+            }
             let key = keyPrefix + entry.name
             var path: String { directory + "/" + entry.name }
             switch entry.kind {
-            case .regular:
+            case .regular, .other:
                 try emit(key)
             case .directory:
                 if let floor, Self.isDateFolder(key + "/", before: floor) { continue }
                 try walk(directory: path, keyPrefix: key + "/", visited: &visited, floor: floor, emit)
             case .symlink:
-                guard let target = LocalFile.realPath(path), isInsideRoot(target) else { continue }
+                guard let target = LocalFile.realPath(path), isInsideRoot(target) else { try emit(key); continue }
                 switch try? LocalFile.kind(of: target) {
-                case .regular: try emit(key)
                 case .directory:
-                    guard visited.insert(target).inserted else { continue }
+                    guard visited.insert(ObjectKey(target)).inserted else { continue }
                     if let floor, Self.isDateFolder(key + "/", before: floor) { continue }
                     try walk(directory: target, keyPrefix: key + "/", visited: &visited, floor: floor, emit)
-                default: continue
+                default:
+                    try emit(key)
                 }
-            case .other:
-                continue
             }
         }
     }
 
     private func isInsideRoot(_ resolved: String) -> Bool {
-        resolved == resolvedRoot || resolved.hasPrefix(resolvedRoot == "/" ? "/" : resolvedRoot + "/")
+        resolved.sameBytes(as: resolvedRoot) || resolved.hasBytePrefix(resolvedRoot.sameBytes(as: "/") ? "/" : resolvedRoot + "/")
     }
 
     /// The file path for `key`, or nil when nothing exists there.
@@ -179,7 +187,9 @@ public struct DirectoryStore: ObjectStore {
     private func slowPath(for key: String) throws -> String? {
         let path = root + "/" + key
         guard LocalFile.exists(path) else { return nil }
-        guard let resolved = LocalFile.realPath(path) else { return nil }
+        guard let resolved = LocalFile.realPath(path) else {
+            throw StoreError.unreadable(key: key, detail: "a link that leads nowhere (or in a loop)")
+        }
         guard isInsideRoot(resolved) else {
             throw StoreError.unsafeKey(key: key, reason: "resolves outside the archive root")
         }
@@ -327,7 +337,7 @@ extension String {
 /// Thread-safe memo of resolved directories (shared by the copies of one store): nil for one
 /// that resolves outside the root.
 private final class ResolvedDirectoryCache: Sendable {
-    private let map = Mutex<[String: String?]>([:])
-    func get(_ key: String) -> String?? { map.withLock { $0[key] } }
-    func set(_ key: String, _ value: String?) { map.withLock { $0[key] = value } }
+    private let map = Mutex<[ObjectKey: String?]>([:])
+    func get(_ key: String) -> String?? { map.withLock { $0[ObjectKey(key)] } }
+    func set(_ key: String, _ value: String?) { map.withLock { $0[ObjectKey(key)] = value } }
 }

@@ -55,7 +55,7 @@ extension ObjectStore {
 
     /// By default the whole listing, filtered.
     public func listKeys(under folder: String) throws -> [String] {
-        try listKeys().filter { $0.hasPrefix(folder) }
+        try listKeys().filter { $0.hasBytePrefix(folder) }
     }
 
     /// Every object with its size and content tag; by default only the keys.

@@ -10,7 +10,7 @@ public final class S3Store: ObjectStore {
     public let client: S3Client
     private let listing = Mutex<[String]?>(nil)
     /// Signatures seen in GetObject responses, so a digest read costs no extra HeadObject.
-    private let signaturesSeen = Mutex<[String: SavedSignature]>([:])
+    private let signaturesSeen = Mutex<[ObjectKey: SavedSignature]>([:])
 
     /// How far before --start the listing begins: the predecessor of the oldest digest in scope,
     /// and older digests that show a chain restart, must be seen.
@@ -69,7 +69,7 @@ public final class S3Store: ObjectStore {
     /// Lists `folder` alone, windowed as `listKeys` is: a trail folder's region folder from
     /// `listFrom`'s day on (start-after); a date folder wholly before that day not at all.
     public func listKeys(under folder: String) throws -> [String] {
-        if let cached = listing.withLock({ $0 }) { return cached.filter { $0.hasPrefix(folder) } }
+        if let cached = listing.withLock({ $0 }) { return cached.filter { $0.hasBytePrefix(folder) } }
         var startAfter: String?
         if let day = listFrom?.keyDatePath {
             if DirectoryStore.isDateFolder(folder, before: day) { return [] }
@@ -83,7 +83,7 @@ public final class S3Store: ObjectStore {
         let parts = folder.split(separator: "/", omittingEmptySubsequences: false).dropLast()
         guard parts.count >= 2 else { return false }
         let kind = parts[parts.endIndex - 2]
-        return folder.hasSuffix("/") && (kind == "CloudTrail" || kind == "CloudTrail-Digest")
+        return folder.hasByteSuffix("/") && (kind.utf8.elementsEqual("CloudTrail".utf8) || kind.utf8.elementsEqual("CloudTrail-Digest".utf8))
     }
 
     /// The whole prefix (never windowed), with sizes and ETags.
@@ -100,12 +100,12 @@ public final class S3Store: ObjectStore {
         guard let headers = try fetch({ try client.getObject(bucket: bucket, key: key, restart: restart, sink: body) }) else {
             return false
         }
-        if let saved = S3Store.signature(in: headers) { signaturesSeen.withLock { $0[key] = saved } }
+        if let saved = S3Store.signature(in: headers) { signaturesSeen.withLock { $0[ObjectKey(key)] = saved } }
         return true
     }
 
     public func savedSignature(for key: String) throws -> SavedSignature? {
-        if let seen = signaturesSeen.withLock({ $0[key] }) { return seen }
+        if let seen = signaturesSeen.withLock({ $0[ObjectKey(key)] }) { return seen }
         guard let headers = try fetch({ try client.headObject(bucket: bucket, key: key) }) else { return nil }
         return S3Store.signature(in: headers)
     }
@@ -128,19 +128,19 @@ public final class S3Store: ObjectStore {
                 let name = String(child.dropFirst(folder.count).dropLast())
                 if let below {
                     // Under AWSLogs/: [o-id/] ACCOUNT/ {CloudTrail, CloudTrail-Digest}/ REGION/
-                    if name == "CloudTrail" || name == "CloudTrail-Digest" {
+                    if name.sameBytes(as: "CloudTrail") || name.sameBytes(as: "CloudTrail-Digest") {
                         regionFolders += try client.listFolders(bucket: bucket, prefix: child)
                     } else if below < 2 {
                         pending.append((child, depth + 1, below + 1))
                     }
-                } else if name == "AWSLogs" {
+                } else if name.sameBytes(as: "AWSLogs") {
                     pending.append((child, depth + 1, 0))
                 } else if depth < 4 {
                     pending.append((child, depth + 1, nil))
                 }
             }
         }
-        return regionFolders.isEmpty ? nil : regionFolders.sorted()
+        return regionFolders.isEmpty ? nil : regionFolders.sorted { $0.bytesPrecede($1) }
     }
 
     /// Runs an S3 call, turning a failed request into `StoreError.fetchFailed` (an operational error).

@@ -16,7 +16,7 @@ public struct TrailSelection: Sendable {
     /// True when objects at `location` can belong to the trail: its prefix, its account (or the
     /// chosen member accounts of an organization), its regions.
     public func includes(_ location: TrailLocation) -> Bool {
-        guard location.keyPrefix == trail.keyPrefix else { return false }
+        guard location.keyPrefix.sameBytes(as: trail.keyPrefix) else { return false }
         if trail.isOrganizationTrail {
             guard accounts.isEmpty || accounts.contains(location.accountID) else { return false }
         } else {
@@ -29,6 +29,6 @@ public struct TrailSelection: Sendable {
 
     /// True when `chain` is one of the trail's chains.
     public func includes(_ chain: ChainID) -> Bool {
-        includes(chain.location) && chain.trailName == trail.name && chain.homeRegion == trail.homeRegion
+        includes(chain.location) && chain.trailName.sameBytes(as: trail.name) && chain.homeRegion.sameBytes(as: trail.homeRegion)
     }
 }

@@ -6,6 +6,15 @@ import TrailproofNative
 struct LogHashCheck {
     /// One log file to check.
     struct Job: Sendable {
+        /// The order records are released in: by chain, time, key and listing digest (byte-wise).
+        static func releaseOrder(_ lhs: Job, _ rhs: Job) -> Bool {
+            if lhs.proof.chain != rhs.proof.chain { return lhs.proof.chain < rhs.proof.chain }
+            let (left, right) = (lhs.time ?? UTCTime(secondsSinceEpoch: 0), rhs.time ?? UTCTime(secondsSinceEpoch: 0))
+            if left != right { return left < right }
+            if !lhs.entry.object.sameBytes(as: rhs.entry.object) { return lhs.entry.object.bytesPrecede(rhs.entry.object) }
+            return lhs.digestKey.bytesPrecede(rhs.digestKey)
+        }
+
         let entry: LogFileEntry
         let digestKey: String
         let time: UTCTime?

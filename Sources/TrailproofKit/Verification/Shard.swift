@@ -43,9 +43,9 @@ public struct Shard: Sendable, Equatable, Codable {
 
     /// The units (locations, or date-folder slices of a large location) this shard verifies, of
     /// all `units` in their order.
-    public func owned(of units: [String]) -> Set<String> {
-        var owned: Set<String> = []
-        for (offset, unit) in units.enumerated() where offset % count == index { owned.insert(unit) }
+    public func owned(of units: [String]) -> Set<ObjectKey> {
+        var owned: Set<ObjectKey> = []
+        for (offset, unit) in units.enumerated() where offset % count == index { owned.insert(ObjectKey(unit)) }
         return owned
     }
 

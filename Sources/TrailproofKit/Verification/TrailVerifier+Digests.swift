@@ -17,16 +17,16 @@ extension TrailVerifier {
         var elsewhere: [(DigestKeyName, Bool)] = []
         var seen = Set(run.indexByKey.keys)
         for digest in run.loaded where digest.inScope {
-            guard let previous = digest.digest?.previous, !seen.contains(previous.object),
+            guard let previous = digest.digest?.previous, !seen.contains(ObjectKey(previous.object)),
                   case .digest(let name)? = TrailObjectKey(previous.object) else { continue }
-            if run.inventory.digestKeys.contains(previous.object) {
+            if run.inventory.digestKeys.contains(ObjectKey(previous.object)) {
                 edge.append((name, false))
             } else if !run.inventory.lists(name.chain.location), (try? DirectoryStore.checkKeyIsSafe(previous.object)) != nil {
                 elsewhere.append((name, false))
             } else {
                 continue
             }
-            seen.insert(previous.object)
+            seen.insert(ObjectKey(previous.object))
         }
         try load(edge, into: &run, progress: progress)
         try load(elsewhere, into: &run, progress: progress, keepingAbsent: false)
@@ -34,9 +34,9 @@ extension TrailVerifier {
         for (index, digest) in run.loaded.enumerated() {
             run.indicesByChain[digest.name.chain, default: []].append(index)
             guard let content = digest.digest else { continue }
-            run.indicesByNamedKey[content.object, default: []].append(index)
+            run.indicesByNamedKey[ObjectKey(content.object), default: []].append(index)
             if let previous = content.previous {
-                run.successorsByPreviousKey[previous.object, default: []].append(index)
+                run.successorsByPreviousKey[ObjectKey(previous.object), default: []].append(index)
             }
         }
         run.checks = Array(repeating: DigestCheck(), count: run.loaded.count)
@@ -54,9 +54,9 @@ extension TrailVerifier {
         for digest in loaded {
             if case .failure(.fetchFailed(let detail)) = digest.content { throw StoreError.fetchFailed(detail) }
         }
-        for digest in loaded where run.indexByKey[digest.name.key] == nil {
+        for digest in loaded where run.indexByKey[ObjectKey(digest.name.key)] == nil {
             if !keepingAbsent, case .failure(.absent) = digest.content { continue }
-            run.indexByKey[digest.name.key] = run.loaded.count
+            run.indexByKey[ObjectKey(digest.name.key)] = run.loaded.count
             run.loaded.append(digest)
         }
     }
@@ -90,10 +90,10 @@ extension TrailVerifier {
                 run.checks[index] = check
                 continue
             }
-            if digest.object != loaded.name.key {
+            if !digest.object.sameBytes(as: loaded.name.key) {
                 check.add(.moved, "found at \(loaded.name.key) but names \(digest.object)")
             }
-            if let bucket = run.bucketByChain[loaded.name.chain], digest.bucket != bucket {
+            if let bucket = run.bucketByChain[loaded.name.chain], !digest.bucket.sameBytes(as: bucket) {
                 check.add(.moved, "names bucket \(digest.bucket), but this is a copy of bucket \(bucket)")
             }
             if digest.signatureAlgorithm != DigestSignatureCheck.algorithm {
@@ -146,9 +146,9 @@ extension TrailVerifier {
     /// so a digest copied into another location is not signed there (and every run, whatever
     /// part of the bucket it holds, says the same of it).
     private func successor(of digest: Digest, foundAt location: TrailLocation, in run: RunState) -> Int? {
-        guard let candidates = run.successorsByPreviousKey[digest.object]?.filter({ run.loaded[$0].name.chain.location == location })
+        guard let candidates = run.successorsByPreviousKey[ObjectKey(digest.object)]?.filter({ run.loaded[$0].name.chain.location == location })
         else { return nil }
-        return candidates.first { run.loaded[$0].digest?.previous?.bucket == digest.bucket } ?? candidates.first
+        return candidates.first { run.loaded[$0].digest?.previous?.bucket.sameBytes(as: digest.bucket) == true } ?? candidates.first
     }
 
     /// Gives each --head-signature to the unsigned digest it verifies. With one signature and one
@@ -197,13 +197,13 @@ extension TrailVerifier {
             }
             guard let predecessor = predecessor(named: previous.object, in: run) else {
                 // A malformed file at that key is already a finding of its own; it is not missing.
-                if let present = run.indexByKey[previous.object], case .failure(let error) = run.loaded[present].content {
+                if let present = run.indexByKey[ObjectKey(previous.object)], case .failure(let error) = run.loaded[present].content {
                     if !run.loaded[present].inScope {
                         run.checks[index].add(.hashLinkBroken, "the previous digest \(previous.object), outside the scope, is malformed: \(error)")
                     }
                     continue
                 }
-                if let head = options.verifiedHeads[chainLabel(loaded.name.chain)], head.key == previous.object {
+                if let head = options.verifiedHeads[ObjectKey(chainLabel(loaded.name.chain))], head.key.sameBytes(as: previous.object) {
                     // Verified by an earlier run and gone since: the link is proven against what it recorded.
                     if previous.hashValue != head.sha256 {
                         run.checks[index].add(.hashLinkBroken, "\(loaded.name.key) records previousDigestHashValue \(previous.hashValue), but the head verified by an earlier run, \(head.key), hashed to \(head.sha256)")
@@ -241,14 +241,13 @@ extension TrailVerifier {
     /// The loaded digest that is the predecessor named `key`: the one at that key naming it,
     /// else one found elsewhere that names it (moved).
     private func predecessor(named key: String, in run: RunState) -> Int? {
-        let candidates = run.indicesByNamedKey[key] ?? []
-        return candidates.first { run.loaded[$0].name.key == key } ?? candidates.first
+        let candidates = run.indicesByNamedKey[ObjectKey(key)] ?? []
+        return candidates.first { run.loaded[$0].name.key.sameBytes(as: key) } ?? candidates.first
     }
 
     /// Records the missing digest `key` and every further hour back to the next digest present.
     private func recordMissing(_ key: String, referencedBy successor: LoadedDigest, expectedEnd: UTCTime, in run: inout RunState) {
-        guard !run.missingKeys.contains(key) else { return }
-        run.missingKeys.insert(key)
+        guard run.missingKeys.insert(ObjectKey(key)).inserted else { return }
         var chain = successor.name.chain
         var end = expectedEnd
         if case .digest(let name)? = TrailObjectKey(key) {
@@ -299,7 +298,7 @@ extension TrailVerifier {
         let older: (key: String, endTime: UTCTime)
         if let present = run.inventory.newestDigest(of: loaded.name.chain, before: loaded.name.endTime) {
             older = (present.key, present.endTime)
-        } else if let head = options.verifiedHeads[chainLabel(loaded.name.chain)], head.endTime < loaded.name.endTime {
+        } else if let head = options.verifiedHeads[ObjectKey(chainLabel(loaded.name.chain))], head.endTime < loaded.name.endTime {
             older = (head.key, head.endTime)
         } else {
             return

@@ -72,12 +72,12 @@ extension TrailVerifier {
                 var entry = listedEntry
                 var minute: UTCTime?
                 if let name = listed.mark(entry.object) { (entry.object, minute) = (name.key, name.deliveryMinute) }
-                if entry.bucket == bucket { entry.bucket = bucket }
+                if entry.bucket.sameBytes(as: bucket) { entry.bucket = bucket }
                 let entryTime = minute ?? logTime(entry: entry) ?? digest.endTime
                 var reason: String?
                 if !verdict.vouchesForLogFiles {
                     reason = "listed by digest \(loaded.name.key), which failed verification (\(verdict.rawValue))"
-                } else if entry.bucket != bucket {
+                } else if !entry.bucket.sameBytes(as: bucket) {
                     reason = "listed in bucket \(entry.bucket), not in this copy of bucket \(bucket)"
                 } else if entry.hashAlgorithm != "SHA-256" {
                     reason = "unsupported hashAlgorithm \(entry.hashAlgorithm)"
@@ -92,8 +92,7 @@ extension TrailVerifier {
             }
         }
         if inReleaseOrder {
-            jobs.sort { ($0.proof.chain, $0.time ?? UTCTime(secondsSinceEpoch: 0), $0.entry.object, $0.digestKey)
-                < ($1.proof.chain, $1.time ?? UTCTime(secondsSinceEpoch: 0), $1.entry.object, $1.digestKey) }
+            jobs.sort(by: LogHashCheck.Job.releaseOrder)
         }
         return (jobs, listed)
     }
@@ -104,7 +103,7 @@ extension TrailVerifier {
         private var names: [[LogFileKeyName]] = []
         private var isListed: [[Bool]] = []
         private var indexByLocation: [TrailLocation: Int] = [:]
-        private var positionByKey: [String: (list: Int32, index: Int32)] = [:]
+        private var positionByKey: [ObjectKey: (list: Int32, index: Int32)] = [:]
 
         init(_ logFilesByLocation: [TrailLocation: [LogFileKeyName]]) {
             positionByKey.reserveCapacity(logFilesByLocation.values.reduce(0) { $0 + $1.count })
@@ -113,14 +112,14 @@ extension TrailVerifier {
                 indexByLocation[location] = names.count
                 names.append(located)
                 isListed.append(Array(repeating: false, count: located.count))
-                for (index, name) in located.enumerated() { positionByKey[name.key] = (list, Int32(index)) }
+                for (index, name) in located.enumerated() { positionByKey[ObjectKey(name.key)] = (list, Int32(index)) }
             }
         }
 
         /// Notes that a digest lists `key`; returns the inventory's name for it, if it has one.
         @discardableResult
         mutating func mark(_ key: String) -> LogFileKeyName? {
-            guard let (list, index) = positionByKey[key] else { return nil }
+            guard let (list, index) = positionByKey[ObjectKey(key)] else { return nil }
             isListed[Int(list)][Int(index)] = true
             return names[Int(list)][Int(index)]
         }
@@ -156,11 +155,11 @@ extension TrailVerifier {
         }
         let failedIndex = failedByLocation.mapValues { SpanIndex($0) }
         // Gaps by the location of their chain: a gap elsewhere says nothing about this log file.
-        var locationByChainLabel: [String: TrailLocation] = [:]
-        for chain in run.inventory.digestsByChain.keys { locationByChainLabel[chainLabel(chain)] = chain.location }
+        var locationByChainLabel: [ObjectKey: TrailLocation] = [:]
+        for chain in run.inventory.digestsByChain.keys { locationByChainLabel[ObjectKey(chainLabel(chain))] = chain.location }
         var gapsByLocation: [TrailLocation: [(span: TimeSpan, payload: Void)]] = [:]
         for gap in run.gaps {
-            guard let location = locationByChainLabel[gap.chain] else { continue }
+            guard let location = locationByChainLabel[ObjectKey(gap.chain)] else { continue }
             gapsByLocation[location, default: []].append((gap.span, ()))
         }
         let gapIndex = gapsByLocation.mapValues { SpanIndex($0) }

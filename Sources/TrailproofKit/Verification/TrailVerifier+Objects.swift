@@ -22,13 +22,13 @@ extension TrailVerifier {
         func mismatch(_ detail: String) {
             run.objects.append(ObjectRecord(key: claim.key, verdict: .manifestMismatch, detail: detail))
         }
-        let prefix = claim.prefix.hasSuffix("/") || claim.prefix.isEmpty ? claim.prefix : claim.prefix + "/"
-        var outside: Set<String> = []
-        for chain in run.inventory.digestsByChain.keys where !chain.location.accountFolder.hasPrefix(prefix) {
-            outside.insert(chain.location.accountFolder)
+        let prefix = claim.prefix.hasByteSuffix("/") || claim.prefix.isEmpty ? claim.prefix : claim.prefix + "/"
+        var outside: Set<ObjectKey> = []
+        for chain in run.inventory.digestsByChain.keys where !chain.location.accountFolder.hasBytePrefix(prefix) {
+            outside.insert(ObjectKey(chain.location.accountFolder))
         }
-        for location in run.inventory.logFilesByLocation.keys where !location.accountFolder.hasPrefix(prefix) {
-            outside.insert(location.accountFolder)
+        for location in run.inventory.logFilesByLocation.keys where !location.accountFolder.hasBytePrefix(prefix) {
+            outside.insert(ObjectKey(location.accountFolder))
         }
         for folder in outside.sorted() {
             mismatch("it says the archive copies s3://\(claim.bucket)/\(claim.prefix), but it holds trail objects under \(folder)")

@@ -12,7 +12,7 @@ extension TrailVerifier {
                 span: content?.span ?? TimeSpan(start: loaded.name.endTime.adding(seconds: -3600), end: loaded.name.endTime),
                 verdict: check.verdict, problems: problems, signatureSource: check.signatureSource,
                 publicKeyFingerprint: content?.publicKeyFingerprint, logFileCount: content?.logFileCount ?? 0,
-                namedKey: content.map(\.object).flatMap { $0 == loaded.name.key ? nil : $0 },
+                namedKey: content.map(\.object).flatMap { $0.sameBytes(as: loaded.name.key) ? nil : $0 },
                 referencedBy: nil, inferred: false))
         }
         digests += run.missing
@@ -21,11 +21,11 @@ extension TrailVerifier {
         let gaps = VerificationReport.sortedGaps(run.gaps)
 
         var chains: [ChainSummary] = []
-        var recordsByChain: [String: [DigestRecord]] = [:]
-        for record in digests where !record.inferred && record.verdict != .missing { recordsByChain[record.chain, default: []].append(record) }
+        var recordsByChain: [ObjectKey: [DigestRecord]] = [:]
+        for record in digests where !record.inferred && record.verdict != .missing { recordsByChain[ObjectKey(record.chain), default: []].append(record) }
         for chain in run.inventory.digestsByChain.keys.sorted() {
             let label = chainLabel(chain)
-            let mine = recordsByChain[label] ?? []
+            let mine = recordsByChain[ObjectKey(label)] ?? []
             chains.append(ChainSummary(
                 id: label, chain: chain, bucket: run.bucketByChain[chain] ?? "", digests: mine.count,
                 validDigests: mine.filter { $0.verdict == .valid }.count,
@@ -42,7 +42,7 @@ extension TrailVerifier {
         if run.inventory.otherObjects > 0 {
             notices.append("\(run.inventory.otherObjects) objects outside CloudTrail's trail folders were ignored")
             for folder in run.inventory.ignoredByFolder.keys.sorted() {
-                notices.append("ignored \(run.inventory.ignoredByFolder[folder] ?? 0) objects under \(folder)")
+                notices.append("ignored \(run.inventory.ignoredByFolder[folder] ?? 0) objects under \(folder.text)")
             }
         }
         if let selection = options.trailSelection {
@@ -56,7 +56,7 @@ extension TrailVerifier {
                 notices.append("\(run.inventory.otherTrailObjects) objects of other trails, accounts or regions were ignored")
             }
         }
-        notices = Array(Set(notices)).sorted()
+        notices = Array(Set(notices.map { ObjectKey($0) })).sorted().map(\.text)
         if let outOfScope = VerificationReport.outOfScopeNotice(run.logFilesOutOfScope) { notices.append(outOfScope) }
         let window = options.digestEndTimeWindow
         let scope = VerificationReport.Scope(
@@ -85,12 +85,12 @@ public enum TrailproofVersion {
 
 extension TrailVerifier {
     /// The head after this run of each chain of `run` that has one (see `runWithHeads`).
-    func nextHeads(from run: RunState) -> [String: TrailState.Head] {
-        var heads: [String: TrailState.Head] = [:]
+    func nextHeads(from run: RunState) -> [ObjectKey: TrailState.Head] {
+        var heads: [ObjectKey: TrailState.Head] = [:]
         // A digest whose own log files are not all valid keeps the head before it: the finding is
         // verified, and reported, again by every later run until it is resolved.
-        var digestsWithLogFindings = Set<String>()
-        for record in run.logRecords where record.verdict != .valid { if let digest = record.digest { digestsWithLogFindings.insert(digest) } }
+        var digestsWithLogFindings = Set<ObjectKey>()
+        for record in run.logRecords where record.verdict != .valid { if let digest = record.digest { digestsWithLogFindings.insert(ObjectKey(digest)) } }
         for chain in run.inventory.digestsByChain.keys {
             let label = chainLabel(chain)
             let inScope = (run.indicesByChain[chain] ?? [])
@@ -98,10 +98,10 @@ extension TrailVerifier {
                 .sorted { run.loaded[$0].name.endTime < run.loaded[$1].name.endTime }
             for index in inScope {
                 let loaded = run.loaded[index], check = run.checks[index]
-                guard check.verdict == .valid, !digestsWithLogFindings.contains(loaded.name.key),
+                guard check.verdict == .valid, !digestsWithLogFindings.contains(ObjectKey(loaded.name.key)),
                       let hash = loaded.uncompressedSHA256, let signature = check.signatureHex,
-                      run.missing.allSatisfy({ $0.referencedBy != loaded.name.key }) else { break }
-                heads[label] = TrailState.Head(key: loaded.name.key, endTime: loaded.name.endTime, sha256: hash,
+                      run.missing.allSatisfy({ !$0.referencedBy.sameBytes(as: loaded.name.key) }) else { break }
+                heads[ObjectKey(label)] = TrailState.Head(key: loaded.name.key, endTime: loaded.name.endTime, sha256: hash,
                                                signature: signature.lowercased(), location: chain.location)
             }
         }

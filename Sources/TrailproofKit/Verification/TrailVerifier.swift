@@ -43,7 +43,7 @@ public struct TrailVerifier: Sendable {
     public func runWithHeads(consumer: (any VerifiedLogFileConsumer)? = nil,
                              progress: (@Sendable (VerificationProgress) -> Void)? = nil,
                              onPart: ((VerificationReport) throws -> Void)? = nil) throws
-        -> (report: VerificationReport, heads: [String: TrailState.Head]) {
+        -> (report: VerificationReport, heads: [ObjectKey: TrailState.Head]) {
         progress?(.listing)
         let survey = try ListingSurvey(store: store, selection: options.trailSelection)
         guard survey.digestCount > 0 else {
@@ -58,7 +58,7 @@ public struct TrailVerifier: Sendable {
             guard options.archiveClaim == nil else { throw VerifierError.shardedArchiveClaim }
             let units = LocationBatch.shardUnits(of: batches).map(\.id)
             let owned = shard.owned(of: units)
-            shardRecord = ShardRecord(index: shard.index, count: shard.count, locations: units.filter(owned.contains),
+            shardRecord = ShardRecord(index: shard.index, count: shard.count, locations: units.filter { owned.contains(ObjectKey($0)) },
                                       listingFingerprint: Shard.fingerprint(of: units), locationsListed: units.count)
             batches = LocationBatch.owned(batches, units: owned)
         }
@@ -100,7 +100,7 @@ public struct TrailVerifier: Sendable {
     /// digests it loaded.
     private func verify(_ batch: LocationBatch, newestObjectTime: UTCTime?, consumer: (any VerifiedLogFileConsumer)?,
                         progress: (@Sendable (VerificationProgress) -> Void)?) throws
-        -> (part: VerificationReport, heads: [String: TrailState.Head], digestsLoaded: Int) {
+        -> (part: VerificationReport, heads: [ObjectKey: TrailState.Head], digestsLoaded: Int) {
         var inventory = TrailInventory(keys: try batch.listKeys(in: store), selection: options.trailSelection)
             .restricted(to: Set(batch.locations), keepsOthers: false)
         inventory.listingNewestTime = newestObjectTime
@@ -201,17 +201,17 @@ struct RunState {
     /// What the run verifies (a cut location's log files change as it goes).
     var inventory: TrailInventory
     var loaded: [LoadedDigest] = []
-    var indexByKey: [String: Int] = [:]
+    var indexByKey: [ObjectKey: Int] = [:]
     /// Loaded digests by the chain their key places them in.
     var indicesByChain: [ChainID: [Int]] = [:]
     /// Loaded digests by the key they name (digestS3Object).
-    var indicesByNamedKey: [String: [Int]] = [:]
+    var indicesByNamedKey: [ObjectKey: [Int]] = [:]
     /// Loaded digests by the key of the previous digest they name.
-    var successorsByPreviousKey: [String: [Int]] = [:]
+    var successorsByPreviousKey: [ObjectKey: [Int]] = [:]
     var bucketByChain: [ChainID: String] = [:]
     var checks: [DigestCheck] = []
     var missing: [DigestRecord] = []
-    var missingKeys: Set<String> = []
+    var missingKeys: Set<ObjectKey> = []
     var logRecords: [LogFileRecord] = []
     /// Valid log files counted without a record (see `VerificationOptions.listsValidLogFiles`).
     var unlistedValid = UnlistedValidRecords()

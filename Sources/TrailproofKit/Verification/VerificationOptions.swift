@@ -34,7 +34,7 @@ public struct VerificationOptions: Sendable {
     public var archiveClaim: ArchiveClaim?
     /// The newest digest each chain was verified through by an earlier run (`--state`), by chain id:
     /// only what came after is verified, and the first new digest must link to it.
-    public var verifiedHeads: [String: TrailState.Head] = [:]
+    public var verifiedHeads: [ObjectKey: TrailState.Head] = [:]
     /// One trail to verify (from --trail-arn); nil verifies every chain found.
     public var trailSelection: TrailSelection?
     /// Where the public keys came from, for the report.
@@ -93,7 +93,7 @@ public struct VerificationOptions: Sendable {
     /// True when a digest of `chain` ending at `time` is in scope: in the window and after the
     /// chain's verified head.
     func includesDigest(endingAt time: UTCTime, chain: ChainID) -> Bool {
-        if let head = verifiedHeads[chainLabel(chain)], time <= head.endTime { return false }
+        if let head = verifiedHeads[ObjectKey(chainLabel(chain))], time <= head.endTime { return false }
         return includesDigest(endingAt: time)
     }
 

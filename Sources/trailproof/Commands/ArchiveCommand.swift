@@ -63,7 +63,7 @@ struct ArchiveCommand: ParsableCommand {
             let archive = try ArchivingStore(source: s3, directory: out)
             // Resuming is only for the same source: never mix two buckets in one copy.
             if let existing = try ArchiveManifest.read(in: DirectoryStore(root: out)),
-               existing.bucket != location.bucket || existing.prefix != location.prefix {
+               !existing.bucket.sameBytes(as: location.bucket) || !existing.prefix.sameBytes(as: location.prefix) {
                 throw ValidationError("\(out) holds a copy of s3://\(existing.bucket)/\(existing.prefix), not of \(source): choose another --out")
             }
             let manifest = ArchiveManifest(bucket: location.bucket, prefix: location.prefix, start: options.start, end: options.end,

@@ -70,7 +70,7 @@ struct RunOptions: ParsableArguments {
     /// With `printer`, what each batch finds is printed as soon as it is found.
     func verifyWithHeads(_ store: ObjectStore, keys: PublicKeyRing, options: VerificationOptions,
                          consumer: (any VerifiedLogFileConsumer)? = nil, printer: PartPrinter? = nil) throws
-        -> (report: VerificationReport, heads: [String: TrailState.Head]) {
+        -> (report: VerificationReport, heads: [ObjectKey: TrailState.Head]) {
         let progress = ProgressLine(enabled: LocalFile.standardErrorIsTerminal)
         let onPart = printer.map { printer in
             { (part: VerificationReport) throws in

@@ -117,7 +117,7 @@ struct VerifyInputs: ParsableArguments {
     /// in scope, and older digests that show a restart, must be seen), and the delivery deadline
     /// before the oldest head of a state (older objects were verified before; a log file
     /// delivered just before a head may still be listed by the digest after it). Nil lists everything.
-    static func listFrom(start: UTCTime?, heads: [String: TrailState.Head]) -> UTCTime? {
+    static func listFrom(start: UTCTime?, heads: [ObjectKey: TrailState.Head]) -> UTCTime? {
         let fromStart = start?.adding(seconds: -S3Store.listingMargin)
         let fromHeads = heads.values.map(\.endTime).min()?.adding(seconds: -VerificationOptions.digestDeliveryDeadline)
         return [fromStart, fromHeads].compactMap { $0 }.min()
@@ -129,7 +129,7 @@ struct VerifyInputs: ParsableArguments {
     /// With `printer` (not with --recheck), what each batch finds is printed as soon as it is found.
     func verifyRound(store: ObjectStore, keys: PublicKeyRing, options: VerificationOptions, stateFile: StateFile?,
                      consumer: (any VerifiedLogFileConsumer)? = nil, printer: PartPrinter? = nil) throws
-        -> (report: VerificationReport, heads: [String: TrailState.Head], days: [String: String]) {
+        -> (report: VerificationReport, heads: [ObjectKey: TrailState.Head], days: [ObjectKey: String]) {
         var (report, heads) = try common.verifyWithHeads(store, keys: keys, options: options, consumer: consumer,
                                                           printer: recheck ? nil : printer)
         guard recheck, let stateFile else { return (report, heads, stateFile?.state.days ?? [:]) }

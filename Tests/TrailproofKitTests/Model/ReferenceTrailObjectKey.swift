@@ -8,6 +8,9 @@ enum ReferenceTrailObjectKey {
     static func parse(_ key: String) -> TrailObjectKey? {
         let parts = TrailObjectKey.split(key, on: UInt8(ascii: "/"))
         guard parts.count >= 8 else { return nil }
+        // No empty, "." or ".." component, no NUL: CloudTrail writes none.
+        guard !parts.contains(where: { $0.utf8.isEmpty || $0.utf8.elementsEqual(".".utf8) || $0.utf8.elementsEqual("..".utf8) }),
+              !key.utf8.contains(0) else { return nil }
         let count = parts.count
         let fileName = parts[count - 1]
         let (day, month, year) = (parts[count - 2], parts[count - 3], parts[count - 4])
@@ -21,7 +24,9 @@ enum ReferenceTrailObjectKey {
         else { return nil }
         var index = count - 8
         var organizationID: String?
-        if parts[index].hasPrefix("o-"), parts[index] != "AWSLogs" {
+        let orgID = parts[index].utf8
+        if orgID.starts(with: "o-".utf8), (12...34).contains(orgID.count),
+           orgID.dropFirst(2).allSatisfy({ ("a"..."z").contains(Character(Unicode.Scalar($0))) || ("0"..."9").contains(Character(Unicode.Scalar($0))) }) {
             organizationID = parts[index]
             index -= 1
         }
@@ -64,9 +69,9 @@ enum ReferenceTrailObjectKey {
         "AWSLogs/111122223333/CloudTrail/us-east-1/2026/01/08/111122223333_CloudTrail_us-east-1_20260108T0521Z_abcDEF0123456789.json.gz",
         "cloudtrail/prod/AWSLogs/o-a1b2c3d4e5/111122223333/CloudTrail-Digest/eu-west-2/2026/01/08/111122223333_CloudTrail-Digest_eu-west-2_my_trail.name-1_eu-west-2_20260108T052142Z.json.gz",
         "AWSLogs/111122223333/CloudTrail-Digest/us-gov-west-1/2026/02/28/111122223333_CloudTrail-Digest_us-gov-west-1_t_us-east-1_20260228T235959Z_backfill.json.gz",
-        "AWSLogs/o-zz/444455556666/CloudTrail/ap-southeast-4/2024/02/29/444455556666_CloudTrail_ap-southeast-4_20240229T2359Z_X.json.gz",
+        "AWSLogs/o-zz00000000/444455556666/CloudTrail/ap-southeast-4/2024/02/29/444455556666_CloudTrail_ap-southeast-4_20240229T2359Z_X.json.gz",
     ]
-    static let insertions = ["/", "_", "-", ".", "o-", "0", "9", "a", "Z", "T", "\u{301}", "\u{212A}", "é", "\u{0}", " ", "AWSLogs", "CloudTrail", ".json.gz", "backfill"]
+    static let insertions = ["/", "//", "./", "../", "_", "-", ".", "o-", "0", "9", "a", "Z", "T", "\u{301}", "\u{212A}", "é", "\u{0}", " ", "AWSLogs", "CloudTrail", ".json.gz", "backfill"]
 
     @Test(arguments: 0..<8)
     func theByteWiseParserAgreesWithTheReference(round: Int) {

@@ -140,7 +140,7 @@ import TrailproofTrailGen
     @Test func overlappingBatchesHandOverTheSamePartsInOrder() throws {
         let scenario = try ShardMergeTests.scenario(ShardMergeTests.tamperings[1], label: "in-flight")
         defer { scenario.scratch.remove() }
-        func parts(inFlight: Int) throws -> (parts: [String], heads: [String: TrailState.Head]) {
+        func parts(inFlight: Int) throws -> (parts: [String], heads: [ObjectKey: TrailState.Head]) {
             var options = VerificationOptions()
             (options.batchObjectLimit, options.batchesInFlight, options.workers) = (1, inFlight, 2)
             var parts: [String] = []

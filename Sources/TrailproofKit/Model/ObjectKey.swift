@@ -1,0 +1,150 @@
+/// An object key, file name or path compared as its exact bytes.
+///
+/// S3 keys and file names are bytes, but Swift compares `String`s by Unicode canonical
+/// equivalence: `café` spelled with U+00E9 equals `cafe` + U+0301, and `K` equals U+212A KELVIN
+/// SIGN. Two keys that are different bytes are two objects, so every set, dictionary, sort and
+/// comparison of names goes through this type (or the byte-wise `String` helpers below), never
+/// through `String`'s own `==`, `<` or hash.
+public struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The key as text (its UTF-8 bytes are the key; see `ObjectKey.text(fromBytes:)` for names
+    /// that are not UTF-8).
+    public let text: String
+
+    /// Wraps `text`.
+    public init(_ text: String) {
+        self.text = text
+    }
+
+    public static func == (lhs: ObjectKey, rhs: ObjectKey) -> Bool { lhs.text.sameBytes(as: rhs.text) }
+
+    public static func < (lhs: ObjectKey, rhs: ObjectKey) -> Bool { lhs.text.bytesPrecede(rhs.text) }
+
+    public func hash(into hasher: inout Hasher) { hasher.combineBytes(of: text) }
+
+    public var description: String { text }
+
+    /// Marks a byte of a name that is not UTF-8 (followed by `x` and the byte in hex): NUL can be
+    /// in no file name and no S3 key, so a name holding it is never read and equals no real key.
+    public static let invalidByteMarker: Character = "\u{0}"
+
+    /// The text for a name's raw bytes: the bytes themselves when they are UTF-8 without NUL;
+    /// otherwise every NUL and every byte that is not part of a valid UTF-8 sequence written as
+    /// NUL `x` HEX, so that two different byte sequences never give the same text.
+    public static func text<Bytes: Collection<UInt8>>(fromBytes bytes: Bytes) -> String {
+        if !bytes.contains(0), let text = String(validating: bytes, as: UTF8.self) { return text }
+        let bytes = Array(bytes)
+        var out = ""
+        var index = 0
+        while index < bytes.count {
+            let length = validSequenceLength(bytes, at: index)
+            if length > 0 {
+                out += String(decoding: bytes[index..<(index + length)], as: UTF8.self)
+                index += length
+            } else {
+                out.append(invalidByteMarker)
+                out += "x" + String(bytes[index], radix: 16, uppercase: true).leftPadded(to: 2)
+                index += 1
+            }
+        }
+        return out
+    }
+
+    /// The length of the valid UTF-8 sequence starting at `index`, or 0 when none starts there.
+    private static func validSequenceLength(_ bytes: [UInt8], at index: Int) -> Int {
+        let first = bytes[index]
+        let length: Int
+        switch first {
+        case 0x00: return 0
+        case 0x01...0x7F: return 1
+        case 0xC2...0xDF: length = 2
+        case 0xE0...0xEF: length = 3
+        case 0xF0...0xF4: length = 4
+        default: return 0
+        }
+        guard index + length <= bytes.count else { return 0 }
+        return String(validating: bytes[index..<(index + length)], as: UTF8.self) == nil ? 0 : length
+    }
+}
+
+extension String {
+    /// True when both strings are the same UTF-8 bytes (not merely canonically equivalent).
+    @inlinable
+    public func sameBytes(as other: String) -> Bool {
+        utf8.count == other.utf8.count && utf8.elementsEqual(other.utf8)
+    }
+
+    /// True when this string's UTF-8 bytes sort before `other`'s (byte-wise, as S3 lists keys).
+    @inlinable
+    public func bytesPrecede(_ other: String) -> Bool {
+        utf8.lexicographicallyPrecedes(other.utf8)
+    }
+
+    /// True when this string's UTF-8 bytes begin with `prefix`'s.
+    @inlinable
+    public func hasBytePrefix(_ prefix: String) -> Bool {
+        utf8.starts(with: prefix.utf8)
+    }
+
+    /// True when this string's UTF-8 bytes end with `suffix`'s.
+    @inlinable
+    public func hasByteSuffix(_ suffix: String) -> Bool {
+        utf8.count >= suffix.utf8.count && utf8.reversed().starts(with: suffix.utf8.reversed())
+    }
+
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
+
+extension Optional where Wrapped == String {
+    /// True when both are nil or both are the same UTF-8 bytes.
+    @inlinable
+    public func sameBytes(as other: String?) -> Bool {
+        switch (self, other) {
+        case (nil, nil): return true
+        case let (lhs?, rhs?): return lhs.sameBytes(as: rhs)
+        default: return false
+        }
+    }
+}
+
+extension Hasher {
+    /// Feeds `text`'s UTF-8 bytes (not its canonical form) and its length.
+    @inlinable
+    public mutating func combineBytes(of text: String) {
+        var text = text
+        text.withUTF8 { combine(bytes: UnsafeRawBufferPointer($0)) }
+        combine(text.utf8.count)
+    }
+}
+
+extension ObjectKey: Codable, CodingKeyRepresentable {
+    /// Decodes the key from a JSON string.
+    public init(from decoder: Decoder) throws {
+        text = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    /// Encodes the key as a JSON string.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(text)
+    }
+
+    /// As a dictionary key, a JSON object's member name.
+    public var codingKey: CodingKey { ObjectKeyCodingKey(stringValue: text) }
+
+    /// The key a JSON object's member name gives.
+    public init?<T: CodingKey>(codingKey: T) { self.init(codingKey.stringValue) }
+}
+
+private struct ObjectKeyCodingKey: CodingKey {
+    var stringValue: String
+    var intValue: Int? { nil }
+    init(stringValue: String) { self.stringValue = stringValue }
+    init?(intValue: Int) { nil }
+}
+
+extension ObjectKey: ExpressibleByStringLiteral {
+    /// A key written in code.
+    public init(stringLiteral value: String) { self.init(value) }
+}
