@@ -12,9 +12,9 @@ struct ArchiveResumeTests {
         let proxy: FaultProxy
         let out: String
 
-        init(_ label: String) throws {
+        init(_ label: String, configure: (inout TrailSpec) -> Void = { _ in }) throws {
             let endpoint = try #require(S3TestServers.s3Endpoint)
-            bucket = try FaultTestBucket(label, endpoint: endpoint)
+            bucket = try FaultTestBucket(label, endpoint: endpoint, configure: configure)
             proxy = try FaultProxy(upstream: endpoint)
             out = bucket.scratch.path + "/archive"
         }
@@ -24,8 +24,8 @@ struct ArchiveResumeTests {
              "--public-keys", bucket.trail.publicKeysFile]
         }
 
-        func archive(sourceLocation: SourceLocation = #_sourceLocation) throws -> FaultTestCLI.Run {
-            try FaultTestCLI.run(arguments, sourceLocation: sourceLocation)
+        func archive(environment: [String: String] = [:], sourceLocation: SourceLocation = #_sourceLocation) throws -> FaultTestCLI.Run {
+            try FaultTestCLI.run(arguments, environment: environment, sourceLocation: sourceLocation)
         }
 
         /// The trail objects copied completely into the archive (no sidecars, partial files or manifests).
@@ -100,6 +100,30 @@ struct ArchiveResumeTests {
         // Again, with the fault gone but the server still shedding load now and then.
         try setup.proxy.setRules([["method": "GET", "action": "error", "status": 503, "code": "SlowDown", "times": 1, "per_path": true]])
         try setup.expectResumes(after: firstLog, copied: copied)
+    }
+
+    @Test func anArchiveThatStopsPartWayDoesNotVerifyAsComplete() throws {
+        // Two accounts, each its own batch: the first is copied whole before the second is read,
+        // and every request for the second fails for good. What is on disk is self-consistent.
+        let setup = try Setup("arch-part") { $0.accounts = ["111122223333", "210987654321"] }
+        defer { setup.remove() }
+        try setup.proxy.setRules([["path": "/AWSLogs/210987654321/", "method": "GET", "action": "error", "status": 403]])
+        let first = try setup.archive(environment: ["TRAILPROOF_BATCH_OBJECTS": "4"])
+        #expect(first.status == 2, "\(first)")
+        let copied = setup.archivedKeys()
+        #expect(!copied.isEmpty && copied.allSatisfy { $0.contains("/111122223333/") }, "\(copied.sorted())")
+        #expect(setup.bucket.objectKeys.filter { $0.contains("/111122223333/") }.allSatisfy(copied.contains), "the first account was copied whole")
+
+        let partial = try FaultTestCLI.run(["verify", setup.out, "--public-keys", setup.bucket.trail.publicKeysFile])
+        #expect(partial.status == 1, "\(partial)")
+        #expect(partial.stderr.contains("the archive was not finished"), "\(partial)")
+        #expect(!partial.stdout.contains("Result: VERIFIED"), "\(partial)")
+
+        try setup.proxy.clearRules()
+        let second = try setup.archive()
+        #expect(second.status == 0, "\(second)")
+        let whole = try FaultTestCLI.run(["verify", setup.out, "--public-keys", setup.bucket.trail.publicKeysFile])
+        #expect(whole.status == 0, "\(whole)")
     }
 
     @Test func anArchiveKilledMidWayResumes() throws {

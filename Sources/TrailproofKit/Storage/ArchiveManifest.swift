@@ -21,6 +21,10 @@ public struct ArchiveManifest: Codable, Sendable {
     public var createdAt: UTCTime
     /// The tool version that made it.
     public var tool: String
+    /// False from the moment `trailproof archive` starts copying until it has finished: a copy
+    /// that stopped part way says so, and never verifies as complete. Absent (nil) in manifests
+    /// written before it was recorded.
+    public var complete: Bool?
 
     /// Creates a manifest.
     public init(bucket: String, prefix: String, start: UTCTime?, end: UTCTime?, createdAt: UTCTime) {
@@ -30,6 +34,7 @@ public struct ArchiveManifest: Codable, Sendable {
         self.end = end
         self.createdAt = createdAt
         tool = "trailproof \(TrailproofVersion.current)"
+        complete = false
     }
 
     /// True for the files an archive adds at its root (they are not trail objects).

@@ -53,9 +53,14 @@ extension TrailVerifier {
         }
     }
 
-    /// Holds an archive's stated creation time to the newest object it holds.
+    /// Holds an archive's stated creation time to the newest object it holds, and refuses an
+    /// archive whose copy stopped part way.
     func checkArchiveCreation(in run: inout RunState) {
         guard let claim = options.archiveClaim else { return }
+        if !claim.isComplete {
+            run.objects.append(ObjectRecord(key: claim.key, verdict: .manifestMismatch,
+                detail: "the archive was not finished: `trailproof archive` stopped part way (it marks its manifest complete only when the copy has ended), so objects may be missing; run the archive again to finish it"))
+        }
         let newest = run.inventory.newestObjectTime
         if claim.createdAt < newest {
             run.objects.append(ObjectRecord(key: claim.key, verdict: .manifestMismatch,

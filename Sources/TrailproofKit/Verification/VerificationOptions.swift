@@ -141,6 +141,8 @@ public struct ArchiveClaim: Sendable {
     public var end: UTCTime?
     /// When it says the copy was made.
     public var createdAt: UTCTime
+    /// False when it says the copy stopped before it was finished.
+    public var isComplete: Bool
 
     /// Creates a claim from a manifest.
     public init(key: String, manifest: ArchiveManifest) {
@@ -150,6 +152,7 @@ public struct ArchiveClaim: Sendable {
         start = manifest.start
         end = manifest.end
         createdAt = manifest.createdAt
+        isComplete = manifest.complete ?? true
     }
 }
 

@@ -66,7 +66,9 @@ struct ArchiveCommand: ParsableCommand {
                !existing.bucket.sameBytes(as: location.bucket) || !existing.prefix.sameBytes(as: location.prefix) {
                 throw ValidationError("\(out) holds a copy of s3://\(existing.bucket)/\(existing.prefix), not of \(source): choose another --out")
             }
-            let manifest = ArchiveManifest(bucket: location.bucket, prefix: location.prefix, start: options.start, end: options.end,
+            // Marked incomplete until the copy has ended: an archive that stops part way (a fault,
+            // a kill) never verifies as complete.
+            var manifest = ArchiveManifest(bucket: location.bucket, prefix: location.prefix, start: options.start, end: options.end,
                                            createdAt: UTCTime.now)
             try manifest.write(into: out)
             try LocalFile.write(try keys.listPublicKeysJSON(), to: out + "/" + ArchiveManifest.keysFileName)
@@ -76,6 +78,8 @@ struct ArchiveCommand: ParsableCommand {
             for record in report.logFiles where record.digest == nil { try archive.copy(record.key) }
             // And the log files of the edge digests, so that the copy verifies whole.
             _ = try archive.completeEdgeDigests(options: options)
+            manifest.complete = true
+            try manifest.write(into: out)
 
             let stats = archive.statistics
             Output.writeStandardError([TerminalText.escaped("trailproof: archived \(stats.fetched) objects (\(stats.bytes / 1_000_000) MB) into \(out), \(stats.reused) already there")])

@@ -49,7 +49,7 @@ enum FaultTestCLI {
         private let outputs: String
         private let started = Date()
 
-        init(_ arguments: [String]) throws {
+        init(_ arguments: [String], environment extra: [String: String] = [:]) throws {
             self.arguments = arguments
             let executable: String
             switch FaultTestCLI.location {
@@ -65,7 +65,7 @@ enum FaultTestCLI {
             process.standardInput = FileHandle.nullDevice
             process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputs + "/stdout"))
             process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: outputs + "/stderr"))
-            process.environment = FaultTestCLI.environment
+            process.environment = FaultTestCLI.environment.merging(extra) { $1 }
             try process.run()
         }
 
@@ -93,8 +93,8 @@ enum FaultTestCLI {
     }
 
     /// Runs `trailproof arguments…` and waits for it.
-    static func run(_ arguments: [String], timeout: TimeInterval = 60,
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: TimeInterval = 60,
                     sourceLocation: SourceLocation = #_sourceLocation) throws -> Run {
-        try Running(arguments).wait(timeout: timeout, sourceLocation: sourceLocation)
+        try Running(arguments, environment: environment).wait(timeout: timeout, sourceLocation: sourceLocation)
     }
 }
