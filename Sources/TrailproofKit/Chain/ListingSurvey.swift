@@ -100,7 +100,7 @@ struct ListingSurvey {
                 newestObjectTime = max(newestObjectTime, name.endTime)
             case .logFile(let name):
                 newestObjectTime = max(newestObjectTime, name.deliveryMinute)
-                if let run = folderRun, run.location == name.location, run.dateFolder == parsed.dateFolder {
+                if let run = folderRun, run.location == name.location, run.dateFolder.sameBytes(as: parsed.dateFolder) {
                     folderRun?.logFiles += 1
                 } else {
                     flushRun()

@@ -37,7 +37,7 @@ public struct QuerySignFile: Sendable, Equatable {
     /// Parses and checks a sign file's JSON strictly.
     /// - Throws: `DigestFormatError` naming what is wrong.
     public init(json bytes: [UInt8]) throws {
-        let root: [String: JSONValue]
+        let root: [ObjectKey: JSONValue]
         do {
             guard let object = try StrictJSON.parse(bytes).objectValue else { throw DigestFormatError("the sign file is not a JSON object") }
             root = object

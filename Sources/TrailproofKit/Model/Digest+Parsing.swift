@@ -33,7 +33,7 @@ extension Digest {
     /// Parses a digest's header, leaving `logFiles` empty; `logFilesRange` receives where the
     /// logFiles array lies in `bytes`, for `parseLogFiles(from:range:)`.
     init(json bytes: [UInt8], logFilesRange: inout Range<Int>) throws {
-        let parsed: (members: [String: JSONValue], skipped: [String: StrictJSON.SkippedMember])
+        let parsed: (members: [ObjectKey: JSONValue], skipped: [ObjectKey: StrictJSON.SkippedMember])
         do {
             parsed = try StrictJSON.parseObject(bytes, skipping: ["logFiles"])
         } catch let error as JSONSyntaxError {
@@ -146,21 +146,21 @@ private struct LogFileFields {
 
 /// Typed access to the fields of a JSON object, with errors that name the field.
 struct JSONFields {
-    let raw: [String: JSONValue]
+    let raw: [ObjectKey: JSONValue]
     let path: String
 
-    init(_ raw: [String: JSONValue], path: String) {
+    init(_ raw: [ObjectKey: JSONValue], path: String) {
         self.raw = raw
         self.path = path
     }
 
     func isNullOrAbsent(_ name: String) -> Bool {
-        guard let value = raw[name] else { return true }
+        guard let value = raw[ObjectKey(name)] else { return true }
         return value.isNull
     }
 
     func string(_ name: String) throws -> String {
-        guard let value = raw[name] else { throw DigestFormatError("field \(path)\(name) is missing") }
+        guard let value = raw[ObjectKey(name)] else { throw DigestFormatError("field \(path)\(name) is missing") }
         guard let text = value.stringValue else { throw DigestFormatError("field \(path)\(name) is not a string") }
         guard text.utf8.count <= Digest.fieldLengthLimit else {
             throw DigestFormatError("field \(path)\(name) is longer than \(Digest.fieldLengthLimit) bytes")

@@ -91,6 +91,13 @@ extension String {
         utf8.count >= suffix.utf8.count && utf8.reversed().starts(with: suffix.utf8.reversed())
     }
 
+    /// The string with only the ASCII letters A-Z lowered: for names matched without regard to
+    /// ASCII case (HTTP header and metadata names), where `lowercased()` would also fold other
+    /// characters onto ASCII (U+212A KELVIN SIGN to `k`).
+    public func asciiLowercased() -> String {
+        String(decoding: utf8.map { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
+    }
+
     fileprivate func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self
     }

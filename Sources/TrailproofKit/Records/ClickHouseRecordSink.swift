@@ -111,8 +111,8 @@ public final class ClickHouseRecordSink: RecordSink {
     /// The columns of a record the structural pass was unsure of, through `StrictJSON`.
     private func appendStrictColumns(_ bytes: ArraySlice<UInt8>) throws {
         let record = Array(bytes)
-        let fields = (try? StrictJSON.members(of: record, range: 0..<record.count, keeping: Set(Self.memberNames))) ?? [:]
-        func text(_ name: String) -> String { fields[name]?.stringValue ?? "" }
+        let fields = (try? StrictJSON.members(of: record, range: 0..<record.count, keeping: Set(Self.memberNames.map { ObjectKey($0) }))) ?? [:]
+        func text(_ name: String) -> String { fields[ObjectKey(name)]?.stringValue ?? "" }
         rows += Array("{\"eventTime\":\"".utf8)
         Self.appendDateTime(fields["eventTime"]?.stringValue.map { Array($0.utf8)[...] }, to: &rows)
         rows.append(UInt8(ascii: "\""))

@@ -43,7 +43,7 @@ public struct LogFileRecords: Sendable {
             guard let array = try StrictJSON.parseObject(bytes, skipping: ["Records"]).skipped["Records"], array.arrayCount != nil else {
                 return .failure(Unreadable(reason: "no Records array"))
             }
-            let wanted = names.union(["eventID", "eventTime"])
+            let wanted = Set(names.map { ObjectKey($0) }).union(["eventID", "eventTime"])
             let records = try StrictJSON.elementRanges(ofArrayIn: bytes, range: array.range).map { range -> Record in
                 let members = try StrictJSON.members(of: bytes, range: range, keeping: wanted)
                 return Record(range: range, eventID: members["eventID"]?.stringValue.map { DedupeWindow.hash(Array($0.utf8)[...]) },

@@ -62,7 +62,7 @@ public final class S3LakeRecordSink: RecordSink {
         let region = source.location?.region ?? "unknown"
         let date = source.time.map { String($0.iso8601.prefix(10)) } ?? "unknown"
         var name = String(source.key.split(separator: "/").last ?? "records")
-        if name.hasSuffix(".json.gz") { name.removeLast(".json.gz".count) }
+        if name.hasByteSuffix(".json.gz") { name = String(decoding: name.utf8.dropLast(".json.gz".utf8.count), as: UTF8.self) }
         return "\(prefix)account=\(account)/region=\(region)/date=\(date)/\(name).ndjson.gz"
     }
 

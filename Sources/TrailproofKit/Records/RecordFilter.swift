@@ -41,7 +41,7 @@ public struct RecordFilter: Sendable, Equatable {
     static func scalarText(at path: [String], in value: JSONValue) -> String? {
         var current = value
         for name in path {
-            guard let next = current.objectValue?[name] else { return nil }
+            guard let next = current.objectValue?[ObjectKey(name)] else { return nil }
             current = next
         }
         switch current {

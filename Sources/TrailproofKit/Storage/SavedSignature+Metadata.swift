@@ -2,11 +2,11 @@ import Foundation
 
 extension SavedSignature {
     /// Member names that carry a signature in a sidecar, compared without case.
-    static let signatureNames: Set<String> = ["signature", "x-amz-meta-signature"]
+    static let signatureNames: Set<ObjectKey> = ["signature", "x-amz-meta-signature"]
     /// Member names that carry the signature algorithm, compared without case.
-    static let algorithmNames: Set<String> = ["signature-algorithm", "x-amz-meta-signature-algorithm"]
+    static let algorithmNames: Set<ObjectKey> = ["signature-algorithm", "x-amz-meta-signature-algorithm"]
     /// Member names that carry a backfill digest's generation time, compared without case.
-    static let backfillNames: Set<String> = ["backfill-generation-timestamp", "x-amz-meta-backfill-generation-timestamp"]
+    static let backfillNames: Set<ObjectKey> = ["backfill-generation-timestamp", "x-amz-meta-backfill-generation-timestamp"]
 
     /// Reads a `<key>.metadata.json` sidecar: what `aws s3api head-object` prints (a "Metadata"
     /// map) or a bare map, with the names `signature` / `x-amz-meta-signature` in any case.
@@ -16,7 +16,7 @@ extension SavedSignature {
     /// strict JSON (duplicate names included), the result carries a `conflict` and never verifies.
     /// Returns nil when the JSON holds no signature field at all.
     public init?(metadataJSON bytes: [UInt8]) {
-        let root: [String: JSONValue]
+        let root: [ObjectKey: JSONValue]
         do {
             guard let object = try StrictJSON.parse(bytes).objectValue else {
                 self.init(conflict: "the sidecar is not a JSON object")
@@ -28,15 +28,15 @@ extension SavedSignature {
             return
         }
         var maps = [root]
-        for name in root.keys.sorted() where name.lowercased() == "metadata" {
+        for name in root.keys.sorted() where name.text.asciiLowercased().sameBytes(as: "metadata") {
             guard let inner = root[name]?.objectValue else { continue }
             maps.append(inner)
         }
-        func values(named names: Set<String>) -> (values: [String], invalid: Bool) {
+        func values(named names: Set<ObjectKey>) -> (values: [String], invalid: Bool) {
             var found: [String] = []
             var invalid = false
             for map in maps {
-                for name in map.keys.sorted() where names.contains(name.lowercased()) {
+                for name in map.keys.sorted() where names.contains(ObjectKey(name.text.asciiLowercased())) {
                     guard let text = map[name]?.stringValue else { invalid = true; continue }
                     found.append(text.trimmingWhitespace.lowercased())
                 }
@@ -61,7 +61,7 @@ extension SavedSignature {
         let algorithm = algorithms.values.first.map { $0 == "sha256withrsa" ? "SHA256withRSA" : $0 }
         self.init(signatureHex: first, algorithm: algorithm, source: .metadataFile)
         backfillGenerationTimestamp = maps.lazy.compactMap { map in
-            map.keys.sorted().first { SavedSignature.backfillNames.contains($0.lowercased()) }.flatMap { map[$0]?.stringValue }
+            map.keys.sorted().first { SavedSignature.backfillNames.contains(ObjectKey($0.text.asciiLowercased())) }.flatMap { map[$0]?.stringValue }
         }.first
     }
 

@@ -7,10 +7,10 @@ public indirect enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     /// Members by name; a name appears at most once (duplicates are refused while parsing).
-    case object([String: JSONValue])
+    case object([ObjectKey: JSONValue])
 
     /// The members of an object, or nil.
-    public var objectValue: [String: JSONValue]? {
+    public var objectValue: [ObjectKey: JSONValue]? {
         if case .object(let members) = self { return members }
         return nil
     }
@@ -82,16 +82,17 @@ public final class StrictJSON {
 
     /// Parses a document that must be an object, validating but not building the members named in
     /// `skipping` (their ranges are returned instead).
-    public static func parseObject(_ input: [UInt8], skipping: Set<String>) throws
-        -> (members: [String: JSONValue], skipped: [String: SkippedMember]) {
+    public static func parseObject(_ input: [UInt8], skipping: Set<ObjectKey>) throws
+        -> (members: [ObjectKey: JSONValue], skipped: [ObjectKey: SkippedMember]) {
         try input.withUnsafeBufferPointer { buffer in
             let reader = StrictJSON(buffer)
             reader.whitespace()
             guard reader.peek() == UInt8(ascii: "{") else { throw reader.fail("the document is not an object") }
             reader.index += 1
-            var members: [String: JSONValue] = [:]
-            var skipped: [String: SkippedMember] = [:]
-            try reader.members { name in
+            var members: [ObjectKey: JSONValue] = [:]
+            var skipped: [ObjectKey: SkippedMember] = [:]
+            try reader.members { text in
+                let name = ObjectKey(text)
                 guard members[name] == nil, skipped[name] == nil else { throw reader.fail("duplicate member \"\(name)\"") }
                 if skipping.contains(name) {
                     reader.whitespace()
@@ -131,15 +132,16 @@ public final class StrictJSON {
     /// The members named in `keeping` of the object that `range` of `input` holds, built; every
     /// other member is validated and skipped.
     /// - Throws: `JSONSyntaxError` when the range is not one valid JSON object.
-    public static func members(of input: [UInt8], range: Range<Int>, keeping: Set<String>) throws -> [String: JSONValue] {
+    public static func members(of input: [UInt8], range: Range<Int>, keeping: Set<ObjectKey>) throws -> [ObjectKey: JSONValue] {
         try input.withUnsafeBufferPointer { buffer in
             let reader = StrictJSON(UnsafeBufferPointer(rebasing: buffer[range]))
             reader.whitespace()
             guard reader.peek() == UInt8(ascii: "{") else { throw reader.fail("not an object") }
             reader.index += 1
-            var kept: [String: JSONValue] = [:]
-            var names = Set<String>()
-            try reader.members { name in
+            var kept: [ObjectKey: JSONValue] = [:]
+            var names = Set<ObjectKey>()
+            try reader.members { text in
+                let name = ObjectKey(text)
                 guard names.insert(name).inserted else { throw reader.fail("duplicate member \"\(name)\"") }
                 if keeping.contains(name) { kept[name] = try reader.value(depth: 1) } else { _ = try reader.skipValue(depth: 1) }
             }
@@ -187,8 +189,9 @@ public final class StrictJSON {
         switch byte {
         case UInt8(ascii: "{"):
             try enterContainer(depth: depth)
-            var members: [String: JSONValue] = [:]
-            try self.members { name in
+            var members: [ObjectKey: JSONValue] = [:]
+            try self.members { text in
+                let name = ObjectKey(text)
                 guard members[name] == nil else { throw fail("duplicate member \"\(name)\"") }
                 members[name] = try value(depth: depth + 1)
             }
@@ -325,7 +328,7 @@ public final class StrictJSON {
     /// object is small and every name raw, then hashed.
     fileprivate struct MemberNames {
         private var raw: [Range<Int>] = []
-        private var hashed: Set<String>?
+        private var hashed: Set<ObjectKey>?
 
         /// False when `name` was already there.
         mutating func insert(_ name: MemberName, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -338,10 +341,10 @@ public final class StrictJSON {
                 return true
             }
             if hashed == nil {
-                hashed = Set(raw.map { MemberName.raw($0).text(in: bytes) })
+                hashed = Set(raw.map { ObjectKey(MemberName.raw($0).text(in: bytes)) })
                 raw = []
             }
-            return hashed!.insert(name.text(in: bytes)).inserted
+            return hashed!.insert(ObjectKey(name.text(in: bytes))).inserted
         }
     }
 

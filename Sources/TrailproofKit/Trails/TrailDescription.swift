@@ -35,7 +35,8 @@ public struct TrailDescription: Sendable, Equatable {
             throw TrailLookupError.badResponse(object: object, detail: "no trailList array")
         }
         let matches = list.compactMap(\.objectValue).filter {
-            $0["TrailARN"]?.stringValue == arn.text || ($0["TrailARN"] == nil && $0["Name"]?.stringValue == arn.name)
+            ($0["TrailARN"]?.stringValue?.sameBytes(as: arn.text) ?? false)
+                || ($0["TrailARN"] == nil && ($0["Name"]?.stringValue?.sameBytes(as: arn.name) ?? false))
         }
         guard let trail = matches.first else { throw TrailLookupError.notFound(arn: arn.text) }
         guard matches.count == 1 else { throw TrailLookupError.badResponse(object: object, detail: "\(matches.count) trails carry that ARN") }
@@ -43,10 +44,10 @@ public struct TrailDescription: Sendable, Equatable {
             throw TrailLookupError.badResponse(object: object, detail: "the trail has no S3BucketName")
         }
         var prefix = trail["S3KeyPrefix"]?.stringValue ?? ""
-        while prefix.hasSuffix("/") { prefix.removeLast() }
+        while prefix.hasByteSuffix("/") { prefix.removeLast() }
         let home = trail["HomeRegion"]?.stringValue ?? arn.region
         guard TrailObjectKey.isRegion(home) else { throw TrailLookupError.badResponse(object: object, detail: "HomeRegion is not a region") }
-        func flag(_ name: String) -> Bool { if case .bool(let value)? = trail[name] { return value } else { return false } }
+        func flag(_ name: String) -> Bool { if case .bool(let value)? = trail[ObjectKey(name)] { return value } else { return false } }
         return TrailDescription(
             arn: arn, name: trail["Name"]?.stringValue ?? arn.name, bucket: bucket, keyPrefix: prefix, homeRegion: home,
             isMultiRegion: flag("IsMultiRegionTrail"), isOrganizationTrail: flag("IsOrganizationTrail"))

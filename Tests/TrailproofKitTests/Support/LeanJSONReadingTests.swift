@@ -97,7 +97,7 @@ import TrailproofTrailGen
                 #expect(isArray && objects.count == elements.count, "\(text)")
                 for (element, fields) in zip(elements, objects) {
                     if let members = element.objectValue {
-                        #expect(fields == Self.names.map { members[$0] }, "\(text)")
+                        #expect(fields == Self.names.map { members[ObjectKey($0)] }, "\(text)")
                     } else {
                         #expect(fields == nil, "\(text)")
                     }
