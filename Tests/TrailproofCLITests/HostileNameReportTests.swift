@@ -222,65 +222,71 @@ import TrailproofTrailGen
             with open(path, encoding="utf-8", errors="strict", newline="") as f:
                 return f.read()
 
-        manifest = json.loads(text_of(sys.argv[1]))
-        for case in manifest:
-            base = case["base"]
-            # JSON: parses, and holds every name exactly.
+        def check_json(case, base):
             report = json.loads(text_of(base + ".json"))
             check([o["key"] for o in report["objects"]] == case["objectKeys"], base + ".json objects")
             check([o["key"] for o in report["logFiles"]] == case["logFileKeys"], base + ".json logFiles")
             check([o["key"] for o in report["digests"]] == case["digestKeys"], base + ".json digests")
-            # NDJSON: one JSON value per "\n"-separated line (a U+2028 in a name is not a line end).
+
+        def check_ndjson(case, base):
+            # One JSON value per "\n"-separated line (a U+2028 in a name is not a line end).
             kinds = {}
             for line in text_of(base + ".ndjson").split("\n"):
-                if not line:
-                    continue
-                record = json.loads(line)
-                kinds.setdefault(record["kind"], []).append(record["record"])
+                if line:
+                    record = json.loads(line)
+                    kinds.setdefault(record["kind"], []).append(record["record"])
             check([o["key"] for o in kinds.get("object", [])] == case["objectKeys"], base + ".ndjson objects")
             check([o["key"] for o in kinds.get("logFile", [])] == case["logFileKeys"], base + ".ndjson logFiles")
-            # JUnit: junitparser reads it, every finding is a failure, names read back as escaped.
+
+        def check_junit(case, base):
+            # Every finding is a failure; names read back as trailproof escaped them.
             xml = JUnitXml.fromfile(base + ".junit.xml")
             cases = [c for suite in xml for c in suite]
             check(sum(1 for c in cases for r in c.result if isinstance(r, Failure)) == case["junitFailures"], base + ".junit.xml failures")
             check([c.name for c in cases if c.classname == "objects"] == case["junitObjectCases"], base + ".junit.xml object cases")
             check([c.name for c in cases if c.classname == "log files no digest lists"] == case["junitLogFileCases"], base + ".junit.xml log file cases")
-            # HTML: no parse error at all (html5lib strict), a CSP, no script, every location shown.
+
+        def check_html(case, base):
+            # No parse error at all (strict), a CSP, no script, link or image, every location shown.
             with open(base + ".html", "rb") as f:
-                source = f.read()
-            try:
-                document = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(source)
-            except Exception as error:
-                problems.append(base + ".html: " + repr(error))
-                document = None
-            if document is not None:
-                policies = [m.get("content") for m in document.iter("meta") if (m.get("http-equiv") or "").lower() == "content-security-policy"]
-                check(len(policies) == 1 and "default-src 'none'" in policies[0] and "script-src" not in policies[0], base + ".html CSP " + repr(policies))
-                check(not list(document.iter("script")) and not list(document.iter("a")) and not list(document.iter("img")), base + ".html active elements")
-                page = "".join(document.itertext())
-                for location in case["htmlTexts"]:
-                    check(location in page, base + ".html shows " + repr(location))
-            # Markdown: GitHub's parser finds no link, image or HTML; cells read back as escaped.
+                document = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(f.read())
+            policies = [m.get("content") for m in document.iter("meta") if (m.get("http-equiv") or "").lower() == "content-security-policy"]
+            check(len(policies) == 1 and "default-src 'none'" in policies[0] and "script-src" not in policies[0], base + ".html CSP " + repr(policies))
+            check(not list(document.iter("script")) and not list(document.iter("a")) and not list(document.iter("img")), base + ".html active elements")
+            page = "".join(document.itertext())
+            for location in case["htmlTexts"]:
+                check(location in page, base + ".html shows " + repr(location))
+
+        def local(element):
+            return element.tag.rsplit("}", 1)[-1]
+
+        def check_markdown(case, base):
+            # GitHub's parser finds no link, image or HTML; each cell is one code span read back as escaped.
             rendered = subprocess.run(["cmark-gfm", "-e", "table", "-e", "autolink", "-e", "strikethrough", "-e", "tagfilter",
                                        "--to", "xml", base + ".md"], capture_output=True, check=True).stdout
             tree = ET.fromstring(rendered)
-            def local(element):
-                return element.tag.rsplit("}", 1)[-1]
             active = sorted({local(e) for e in tree.iter() if local(e) in ("link", "image", "html_inline", "html_block")})
             check(not active, base + ".md has " + repr(active))
             tables = [e for e in tree.iter() if local(e) == "table"]
             check(len(tables) == 2, base + ".md tables")
-            if len(tables) == 2:
-                rows = [r for r in tables[1] if local(r) == "table_row"]
-                cells = [[c for c in r if local(c) == "table_cell"] for r in rows]
-                def code(cell):
-                    spans = [e for e in cell if local(e) == "code"]
-                    return spans[0].text if len(spans) == 1 and len(list(cell)) == 1 else None
-                check([code(c[3]) for c in cells] == case["markdownLocations"], base + ".md locations " + repr([code(c[3]) for c in cells]))
-                check([code(c[4]) for c in cells] == case["markdownDetails"], base + ".md details")
+            rows = [r for r in tables[-1] if local(r) == "table_row"]
+            cells = [[c for c in r if local(c) == "table_cell"] for r in rows]
+            def code(cell):
+                spans = [e for e in cell if local(e) == "code"]
+                return spans[0].text if len(spans) == 1 and len(list(cell)) == 1 else None
+            check([code(c[3]) for c in cells] == case["markdownLocations"], base + ".md locations " + repr([code(c[3]) for c in cells][:3]))
+            check([code(c[4]) for c in cells] == case["markdownDetails"], base + ".md details")
+
+        manifest = json.loads(text_of(sys.argv[1]))
+        for case in manifest:
+            for checker in (check_json, check_ndjson, check_junit, check_html, check_markdown):
+                try:
+                    checker(case, case["base"])
+                except Exception as error:
+                    problems.append(case["base"] + " " + checker.__name__ + ": " + repr(error))
 
         if problems:
-            print("\n".join(problems[:50]))
+            print("\n".join(problems[:200]))
             print(len(problems), "problems")
             sys.exit(1)
         print("checked", len(manifest), "reports")
