@@ -17,15 +17,15 @@ public enum MarkdownReport {
         md += "Span verified: " + (totals.coveredSpan.map { Markup.markdown($0.text) } ?? "none") + "  \n"
         md += "Public keys from: " + Markup.markdownCode(report.scope.publicKeySources.joined(separator: "; "), inTable: false) + "\n\n"
         md += "| Object | Verdict | Count |\n|---|---|---:|\n"
-        for (verdict, count) in totals.digestsByVerdict.sorted(by: { $0.key < $1.key }) { md += "| digest | \(Markup.markdown(verdict)) | \(count) |\n" }
-        for (verdict, count) in totals.logFilesByVerdict.sorted(by: { $0.key < $1.key }) { md += "| log file | \(Markup.markdown(verdict)) | \(count) |\n" }
+        for (verdict, count) in totals.digestsByVerdict.sorted(by: { $0.key < $1.key }) { md += "| digest | \(Markup.markdownWord(verdict)) | \(count) |\n" }
+        for (verdict, count) in totals.logFilesByVerdict.sorted(by: { $0.key < $1.key }) { md += "| log file | \(Markup.markdownWord(verdict)) | \(count) |\n" }
         if totals.gaps > 0 { md += "| gap | no coverage | \(totals.gaps) |\n" }
         if totals.objectFindings > 0 { md += "| object | unexpected or mismatched | \(totals.objectFindings) |\n" }
         let rows = FindingRow.rows(of: report).filter { $0.severity != .notice }
         if !rows.isEmpty {
             md += "\n### Findings\n\n| Severity | Object | Verdict | Location | Detail |\n|---|---|---|---|---|\n"
             for row in rows.prefix(findingLimit) {
-                md += "| \(row.severity.label) | \(row.object) | \(Markup.markdown(row.verdict)) | "
+                md += "| \(row.severity.label) | \(row.object) | \(Markup.markdownWord(row.verdict)) | "
                 md += Markup.markdownCode(row.location ?? row.chain ?? "-", inTable: true) + " | " + Markup.markdownCode(row.detail, inTable: true) + " |\n"
             }
             if rows.count > findingLimit {

@@ -50,6 +50,13 @@ enum Markup {
         return out
     }
 
+    /// A verdict word (`signature-invalid`) as is; anything else a verdict field might hold (a
+    /// merged report's counts are read from JSON) as a code span.
+    static func markdownWord(_ text: String) -> String {
+        let plain = !text.isEmpty && text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+        return plain ? text : markdownCode(text, inTable: true)
+    }
+
     /// Attacker-chosen text (an object name, a location, a detail that quotes names) as a
     /// Markdown code span: shown exactly as `TerminalText.escaped` writes it, and inert. Nothing
     /// in a code span is emphasis, HTML, an entity, a link, or one of GitHub's autolinks

@@ -12,6 +12,11 @@ import Testing
         #expect(Markup.markdownCode(name, inTable: inTable) == expected)
     }
 
+    @Test(arguments: [("signature-invalid", "signature-invalid"), ("www.evil.example", "`www.evil.example`"), ("a|b", "`a\\|b`"), ("", "-")])
+    func verdictWordsArePlainAndAnythingElseIsACodeSpan(_ verdict: String, _ expected: String) {
+        #expect(Markup.markdownWord(verdict) == expected)
+    }
+
     @Test(arguments: [
         ("x\u{FFFE}\u{FFFF}y", "x\\u{fffe}\\u{ffff}y"), ("a\u{0}\u{8}\u{1b}", "a\\x00\\x08\\x1b"), ("\"<'&>", "&quot;&lt;&#39;&amp;&gt;"),
         ("tab\tnl\n", "tab\\tnl\\n"), ("back\\u{fffe}", "back\\\\u{fffe}"), ("ok \u{FFFD}\u{10000}", "ok \u{FFFD}\u{10000}"),
