@@ -5,7 +5,8 @@ import TrailproofNative
 import TrailproofTrailGen
 
 /// `--report FORMAT=PATH`: every format from one run, read back by the readers people and CI
-/// systems use: a headless Chromium (DOM, PNG, PDF), xmllint with a JUnit schema, junitparser.
+/// systems use: a headless Chromium (DOM, PNG, PDF), html5lib, xmllint with a JUnit schema,
+/// junitparser, cmark-gfm (GitHub's Markdown).
 @Suite struct ReportFormatsTests {
     static let chromium = "/usr/bin/chromium"
     static let formats = ["json", "ndjson", "html", "junit", "markdown"]
@@ -36,6 +37,11 @@ import TrailproofTrailGen
         if tampered {
             // A planted name that is also markup, in a trail folder: a finding, and never markup.
             try LocalFile.write(Array("x".utf8), to: root + "/AWSLogs/111122223333/CloudTrail/us-east-1/2026/01/08/x<img src=x onerror=alert(1)>&amp;.txt")
+            // Names that broke their readers: noncharacters (ill-formed XML), a URL, a host and an
+            // address (links in Markdown), bidi and zero-width characters (hidden text).
+            for name in Self.hostileNames {
+                try LocalFile.write(Array("x".utf8), to: root + "/AWSLogs/111122223333/CloudTrail/us-east-1/2026/01/08/" + name)
+            }
             // And a malformed digest in the other region.
             let folder = root + "/AWSLogs/111122223333/CloudTrail-Digest/eu-west-2/2026/01/08"
             let digest = try #require(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json.gz") }.sorted().dropFirst(3).first)
@@ -49,6 +55,9 @@ import TrailproofTrailGen
         let report = try JSONReport.decode(try LocalFile.readAll(scratch.path + "/report.json", limit: 1 << 28))
         return Run(scratch: scratch, root: root, result: result, report: report)
     }
+
+    /// Planted beside the trail's log files in the tampered run.
+    static let hostileNames = ["x\u{FFFE}\u{FFFF}.txt", "https:evil.example", "www.evil.example", "user@evil.example", "\u{202E}gpj.exe", "zero\u{200B}width"]
 
     static func browser(_ arguments: [String]) throws -> BuiltBinary.Run {
         #expect(FileManager.default.isExecutableFile(atPath: chromium), "chromium is not installed: run through scripts/test")
@@ -88,6 +97,10 @@ import TrailproofTrailGen
                 #expect(text.contains("<b>\(verdict)</b>"), "\(verdict)")
             }
         }
+        // Well-formed for a strict HTML5 parser, planted names and all.
+        let parsed = try BuiltBinary.run(program: "/usr/bin/env", ["python3", "-c",
+            "import sys, html5lib; html5lib.HTMLParser(strict=True).parse(open(sys.argv[1], 'rb').read())", html])
+        #expect(parsed.status == 0, "\(parsed)")
         // Tied to the JSON report of the same run.
         #expect(text.contains(try MessageDigest.sha256Hex(try run.bytes("json"))))
         // No fetch of anything: no external URL in the file.
@@ -104,6 +117,9 @@ import TrailproofTrailGen
         // thousands. (The findings table marks severity in other shades, so it does not count.)
         let red = try Self.pixels(ofColor: "c62828", in: png)
         #expect(tampered ? red > 2000 : red < 400, "\(red) red pixels")
+        // The stylesheet ran (the Content-Security-Policy allows it by its hash): the verdict's banner is coloured.
+        let banner = try Self.pixels(ofColor: tampered ? "fde7e7" : "e3f4e3", in: png)
+        #expect(banner > 5000, "\(banner) banner pixels")
         // And it prints.
         let pdf = run.scratch.path + "/report.pdf"
         let printed = try Self.browser(["--print-to-pdf=" + pdf, "--no-pdf-header-footer", "file://" + html])
@@ -165,7 +181,12 @@ import TrailproofTrailGen
         let findings = try #require(markdown.components(separatedBy: "### Findings").dropFirst().first?.components(separatedBy: "### Coverage").first)
         let rows = findings.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| Severity") }
         #expect(rows.count == min(report.totals.findings, MarkdownReport.findingLimit))
-        #expect(!markdown.contains("<img"))
+        // GitHub's Markdown (cmark-gfm with its extensions) makes no link, image or HTML of any name
+        // (`<img …>` in a planted name stays text inside a code span).
+        let tree = try BuiltBinary.run(program: "/usr/bin/cmark-gfm", ["-e", "table", "-e", "autolink", "-e", "tagfilter", "--to", "xml", run.path("markdown")])
+        #expect(tree.status == 0, "\(tree)")
+        for node in ["<link", "<image", "<html_inline", "<html_block"] { #expect(!tree.stdout.contains(node), "\(node) in \(tree.stdout)") }
+        for name in Self.hostileNames { #expect(tree.stdout.contains(TerminalText.escaped(name)), "\(name.debugDescription)") }
     }
 
     @Test func aReportToStandardOutputTakesItsPlaceAndOnlyOneMay() throws {

@@ -1,5 +1,5 @@
-/// Every finding and notice of a report as uniform rows, most severe first: the order the HTML,
-/// Markdown and JUnit reports present them in.
+/// Every finding and notice of a report as uniform rows, most severe first: the order the HTML
+/// and Markdown reports present them in.
 public struct FindingRow: Sendable {
     /// 0 is most severe; notices are last.
     public var severity: Severity
@@ -18,18 +18,23 @@ public struct FindingRow: Sendable {
     /// What differs, in a sentence.
     public var detail: String
 
-    /// How grave a row is.
-    public enum Severity: Int, Sendable, Comparable {
+    /// How grave a row is, and so where it stands: what an attacker can make at will (planted
+    /// objects, unproven files) comes after what shows a trail was changed, so that when a
+    /// list is cut (the Markdown table) planted objects cannot push tampering or a gap out of it.
+    public enum Severity: Int, Sendable, Comparable, CaseIterable {
         /// Content proven changed: a signature or hash that does not match.
         case tampered = 0
-        /// Something CloudTrail delivered is gone, moved or unreadable, or something was planted.
-        case missingOrPlanted = 1
-        /// Nothing can prove it either way (no key, no signature, listed by a failed digest).
-        case unproven = 2
+        /// Something CloudTrail delivered is gone, moved, unreadable or malformed, or an
+        /// archive's manifest says what the archive does not hold.
+        case missing = 1
         /// Time with no integrity coverage.
-        case gap = 3
+        case gap = 2
+        /// Nothing can prove it either way (no key, no signature, listed by a failed digest).
+        case unproven = 3
+        /// Something CloudTrail did not deliver: an unexpected object, a log file no digest lists.
+        case planted = 4
         /// Not a finding.
-        case notice = 4
+        case notice = 5
 
         public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rawValue < rhs.rawValue }
 
@@ -37,9 +42,10 @@ public struct FindingRow: Sendable {
         public var label: String {
             switch self {
             case .tampered: return "tampered"
-            case .missingOrPlanted: return "missing or planted"
-            case .unproven: return "unproven"
+            case .missing: return "missing"
             case .gap: return "gap"
+            case .unproven: return "unproven"
+            case .planted: return "planted"
             case .notice: return "notice"
             }
         }
@@ -81,7 +87,7 @@ public struct FindingRow: Sendable {
         }
         for record in report.objects {
             rows.append(FindingRow(
-                severity: .missingOrPlanted, object: "object", verdict: record.verdict.rawValue,
+                severity: record.verdict == .unexpected ? .planted : .missing, object: "object", verdict: record.verdict.rawValue,
                 location: urls.url(record.key, bucket: report.scope.bucket ?? report.chains.first?.bucket), chain: nil, span: nil,
                 evidence: [], detail: record.detail))
         }
@@ -94,7 +100,7 @@ public struct FindingRow: Sendable {
     static func severity(of verdict: DigestVerdict) -> Severity {
         switch verdict {
         case .signatureInvalid, .hashLinkBroken, .signatureLinkBroken: return .tampered
-        case .missing, .moved, .malformed: return .missingOrPlanted
+        case .missing, .moved, .malformed: return .missing
         case .signatureUnavailable, .publicKeyNotFound, .valid: return .unproven
         }
     }
@@ -102,7 +108,8 @@ public struct FindingRow: Sendable {
     static func severity(of verdict: LogFileVerdict) -> Severity {
         switch verdict {
         case .modified: return .tampered
-        case .missing, .unreadable, .unreferenced: return .missingOrPlanted
+        case .missing, .unreadable: return .missing
+        case .unreferenced: return .planted
         case .unverified: return .unproven
         case .valid, .notYetCovered, .beforeFirstDigest: return .notice
         }

@@ -1,3 +1,6 @@
+import Foundation
+import TrailproofNative
+
 /// The forensic report: one self-contained HTML file (no fetches, no scripts, no external styles)
 /// that opens from a USB stick on an air-gapped laptop and prints to PDF with every finding shown.
 public enum HTMLReport {
@@ -6,9 +9,10 @@ public enum HTMLReport {
         var html = HTMLBuilder()
         let verified = report.totals.exitStatus == 0
         html.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        html.raw("<meta http-equiv=\"Content-Security-Policy\" content=\"\(contentSecurityPolicy)\">\n")
         html.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
         html.raw("<title>\(Markup.xml("CloudTrail integrity report: " + (verified ? "verified" : "integrity problems found")))</title>\n")
-        html.raw("<style>\n\(stylesheet)</style>\n</head>\n<body>\n")
+        html.raw("<style>\(styleElementText)</style>\n</head>\n<body>\n")
 
         html.raw("<header>\n<h1>CloudTrail integrity report</h1>\n")
         html.raw("<p class=\"verdict \(verified ? "ok" : "bad")\" id=\"verdict\">\(Markup.xml(verdictSentence(report)))</p>\n")
@@ -27,6 +31,25 @@ public enum HTMLReport {
         html.raw("</body>\n</html>\n")
         return Array(html.text.utf8)
     }
+
+    /// What the page may load and run: nothing but its own stylesheet (allowed by its SHA-256),
+    /// no script, no fetch, no form, no frame, no base URL. Text that escaped its escaping could
+    /// still not run, call home, or restyle the page to hide a finding.
+    static let contentSecurityPolicy: String = {
+        let style = styleHash.map { "style-src '\($0)'" } ?? "style-src 'none'"
+        return "default-src 'none'; \(style); base-uri 'none'; form-action 'none'"
+    }()
+
+    /// `sha256-…` of the `<style>` element's text; nil only if OpenSSL cannot hash (the page then
+    /// shows unstyled, every finding still in it).
+    static let styleHash: String? = {
+        guard let digest = try? MessageDigest(.sha256), (try? digest.update(Array(styleElementText.utf8))) != nil,
+              let hash = try? digest.finish() else { return nil }
+        return "sha256-" + Data(hash).base64EncodedString()
+    }()
+
+    /// The text inside `<style>`, exactly as written.
+    static var styleElementText: String { "\n" + stylesheet }
 
     /// The verdict in words a non-specialist understands.
     static func verdictSentence(_ report: VerificationReport) -> String {
@@ -159,7 +182,8 @@ public enum HTMLReport {
         thead th{background:#f0f0f0}table.facts th,table.facts td{width:auto}table.facts td:first-child{white-space:nowrap;font-weight:600;width:14em}
         .okrow td{background:#f5fbf5}.badrow td{background:#fdf3f3}
         .sev0 td:first-child{background:#b71c1c;color:#fff}.sev1 td:first-child{background:#e65100;color:#fff}
-        .sev2 td:first-child{background:#f9a825}.sev3 td:first-child{background:#616161;color:#fff}.sev4 td:first-child{background:#e0e0e0}
+        .sev2 td:first-child{background:#616161;color:#fff}.sev3 td:first-child{background:#f9a825}
+        .sev4 td:first-child{background:#6a1b9a;color:#fff}.sev5 td:first-child{background:#e0e0e0}
         .swatch{display:inline-block;width:.9em;height:.9em;margin:0 .3em 0 .8em;vertical-align:-.1em;border:1px solid #999}
         .s0{background:#c62828}.s1{background:#ef6c00}.s2{background:#424242}.s3{background:#fbc02d}.s4{background:#43a047}.s5{background:#f5f5f5}
         svg.timeline{width:100%;height:auto;display:block}ol.marks{font-size:.88em}.okline{color:#2e7d32}

@@ -86,7 +86,8 @@ public enum JUnitReport {
                 if let skipped = testcase.skipped { xml += "      <skipped message=\"\(Markup.xml(skipped))\"/>\n" }
                 for failure in testcase.failures {
                     xml += "      <failure type=\"\(Markup.xml(failure.type))\" message=\"\(Markup.xml(failure.message))\">"
-                    xml += Markup.xml(failure.body.filter { !$0.isEmpty }.joined(separator: "\n").replacingOccurrences(of: "\n", with: " | "))
+                    // Each line escaped on its own: a newline inside a name stays `\n`, never a separator.
+                    xml += failure.body.filter { !$0.isEmpty }.map(Markup.xml).joined(separator: " | ")
                     xml += "</failure>\n"
                 }
                 if let output = testcase.output { xml += "      <system-out>\(Markup.xml(output))</system-out>\n" }

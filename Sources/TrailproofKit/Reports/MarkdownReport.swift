@@ -1,36 +1,46 @@
 /// A short Markdown summary for CI job pages (`$GITHUB_STEP_SUMMARY`, merge request notes):
-/// verdict, counts, the first findings, coverage per chain.
+/// verdict, counts, the first findings, coverage per chain. Every name, location and detail is
+/// a code span (`Markup.markdownCode`): a key that looks like a URL, an address or markup shows
+/// as the text it is and never becomes a link.
 public enum MarkdownReport {
     /// Findings shown in the table; a line says how many more there are.
     public static let findingLimit = 50
 
-    /// Renders `report`.
+    /// Renders `report`. The findings table follows `FindingRow`'s order, so when it is cut at
+    /// `findingLimit` rows, tampering, missing objects and gaps come before planted ones: an
+    /// attacker cannot push a gap out of view by planting objects.
     public static func render(_ report: VerificationReport) -> [UInt8] {
         let totals = report.totals
         var md = "## trailproof: " + (totals.exitStatus == 0 ? "VERIFIED" : "INTEGRITY PROBLEMS FOUND (\(totals.findings))") + "\n\n"
         md += Markup.markdown(HTMLReport.verdictSentence(report)) + "\n\n"
-        md += "Source: " + Markup.markdown(report.scope.source) + "  \n"
+        md += "Source: " + Markup.markdownCode(report.scope.source, inTable: false) + "  \n"
         md += "Span verified: " + (totals.coveredSpan.map { Markup.markdown($0.text) } ?? "none") + "  \n"
-        md += "Public keys from: " + Markup.markdown(report.scope.publicKeySources.joined(separator: "; ")) + "\n\n"
+        md += "Public keys from: " + Markup.markdownCode(report.scope.publicKeySources.joined(separator: "; "), inTable: false) + "\n\n"
         md += "| Object | Verdict | Count |\n|---|---|---:|\n"
-        for (verdict, count) in totals.digestsByVerdict.sorted(by: { $0.key < $1.key }) { md += "| digest | \(Markup.markdown(verdict)) | \(count) |\n" }
-        for (verdict, count) in totals.logFilesByVerdict.sorted(by: { $0.key < $1.key }) { md += "| log file | \(Markup.markdown(verdict)) | \(count) |\n" }
+        for (verdict, count) in totals.digestsByVerdict.sorted(by: { $0.key < $1.key }) { md += "| digest | \(Markup.markdownWord(verdict)) | \(count) |\n" }
+        for (verdict, count) in totals.logFilesByVerdict.sorted(by: { $0.key < $1.key }) { md += "| log file | \(Markup.markdownWord(verdict)) | \(count) |\n" }
         if totals.gaps > 0 { md += "| gap | no coverage | \(totals.gaps) |\n" }
         if totals.objectFindings > 0 { md += "| object | unexpected or mismatched | \(totals.objectFindings) |\n" }
         let rows = FindingRow.rows(of: report).filter { $0.severity != .notice }
         if !rows.isEmpty {
             md += "\n### Findings\n\n| Severity | Object | Verdict | Location | Detail |\n|---|---|---|---|---|\n"
             for row in rows.prefix(findingLimit) {
-                md += "| \(row.severity.label) | \(row.object) | \(Markup.markdown(row.verdict)) | \(Markup.markdown(row.location ?? row.chain ?? "-")) | \(Markup.markdown(row.detail)) |\n"
+                md += "| \(row.severity.label) | \(row.object) | \(Markup.markdownWord(row.verdict)) | "
+                md += Markup.markdownCode(row.location ?? row.chain ?? "-", inTable: true) + " | " + Markup.markdownCode(row.detail, inTable: true) + " |\n"
             }
             if rows.count > findingLimit {
-                md += "\n…and \(rows.count - findingLimit) more findings (see the JSON or HTML report).\n"
+                let left = rows.dropFirst(findingLimit)
+                let kinds = FindingRow.Severity.allCases.compactMap { severity -> String? in
+                    let count = left.filter { $0.severity == severity }.count
+                    return count == 0 ? nil : "\(count) \(severity.label)"
+                }
+                md += "\n…and \(left.count) more findings (\(kinds.joined(separator: ", "))): see the JSON or HTML report.\n"
             }
         }
         md += "\n### Coverage\n\n"
         for chain in report.chains {
             let covered = chain.coverage.isEmpty ? "nothing verified" : chain.coverage.map(\.text).joined(separator: ", ")
-            md += "- " + Markup.markdown(chain.id) + ": \(chain.validDigests)/\(chain.digests) digests valid, " + Markup.markdown(covered) + "\n"
+            md += "- " + Markup.markdownCode(chain.id, inTable: false) + ": \(chain.validDigests)/\(chain.digests) digests valid, " + Markup.markdown(covered) + "\n"
         }
         return Array(md.utf8)
     }
