@@ -21,6 +21,7 @@ import TrailproofTrailGen
             let run = try trail.verify(["--shard", "\(index)/\(count)", "--run-id", runID, "--report", "json=\(path)"])
             #expect([0, status].contains(run.status), "\(run)")
             #expect(run.stdout.contains("Shard \(index) of \(count) (from 0)"), "a shard's summary says it is one: \(run)")
+            #expect(run.stdout.contains("Run \(runID), reference time "), "and of which run: \(run)")
             return path
         }
     }
