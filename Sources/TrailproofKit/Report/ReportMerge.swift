@@ -2,8 +2,9 @@ import Foundation
 
 /// Combines the reports of the shards of one sharded run (`verify --shard K/N`) into the report
 /// a single run over the same source gives: the same chains, digests, log files, gaps, objects,
-/// notices and counts. Every shard must be there exactly once, from listings that agree, with
-/// the same scope; anything else is refused, never merged into a pass.
+/// notices and counts. Every shard must be there exactly once, of one run (the same run id,
+/// reference time and window: see `ShardRun`), from listings that agree, with the same scope;
+/// anything else is refused, never merged into a pass.
 public enum ReportMerge {
     /// Merges `reports` (in any order).
     /// - Parameter runID: when given, the run id every shard must carry (`merge --run-id`).
