@@ -67,7 +67,7 @@ run json "$BIN/trailproof" verify "$ROOT" --public-keys "$KEYS" --format json
 run baseline "$WORK/baseline" <"$WORK/logs.txt"
 t0=$(now)
 for k in 0 1 2 3; do
-    run "shard$k" "$BIN/trailproof" verify "$ROOT" --public-keys "$KEYS" --shard "$k/4" --format json &
+    run "shard$k" "$BIN/trailproof" verify "$ROOT" --public-keys "$KEYS" --shard "$k/4" --run-id bench --format json &
 done
 wait
 t1=$(now)

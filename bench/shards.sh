@@ -28,7 +28,7 @@ t0=$(now)
 "$BIN/trailproof" verify "$ROOT" --public-keys "$KEYS" --format json >"$WORK/single.json" 2>/dev/null || true
 t1=$(now)
 for k in $(seq 0 $((SHARDS - 1))); do
-    ( s=$(now); "$BIN/trailproof" verify "$ROOT" --public-keys "$KEYS" --shard "$k/$SHARDS" --report "json=$WORK/shard-$k.json" \
+    ( s=$(now); "$BIN/trailproof" verify "$ROOT" --public-keys "$KEYS" --shard "$k/$SHARDS" --run-id bench --report "json=$WORK/shard-$k.json" \
         >/dev/null 2>&1 || true; echo "$k $(python3 -c "print(f'{$(now) - $s:.2f}')")" >"$WORK/time-$k" ) &
 done
 wait

@@ -15,12 +15,13 @@ import TrailproofTrailGen
     }
 
     /// Runs the N shards and returns their report paths.
-    static func shards(_ trail: CLITrail, count: Int, expectStatus status: Int32) throws -> [String] {
+    static func shards(_ trail: CLITrail, count: Int, expectStatus status: Int32, runID: String = "run-1") throws -> [String] {
         try (0..<count).map { index in
-            let path = trail.scratch.path + "/shard-\(index).json"
-            let run = try trail.verify(["--shard", "\(index)/\(count)", "--report", "json=\(path)"])
+            let path = trail.scratch.path + "/shard-\(runID)-\(index).json"
+            let run = try trail.verify(["--shard", "\(index)/\(count)", "--run-id", runID, "--report", "json=\(path)"])
             #expect([0, status].contains(run.status), "\(run)")
             #expect(run.stdout.contains("Shard \(index) of \(count) (from 0)"), "a shard's summary says it is one: \(run)")
+            #expect(run.stdout.contains("Run \(runID), reference time "), "and of which run: \(run)")
             return path
         }
     }
@@ -29,7 +30,7 @@ import TrailproofTrailGen
         let trail = try Self.trail("shard-merge")
         defer { trail.remove() }
         try trail.trail.modifyLogFile(trail.trail.logFiles[3].key)
-        let single = try trail.verify(["--format", "json"])
+        let single = try trail.verify(["--format", "json", "--run-id", "run-1"])
         #expect(single.status == 1, "\(single)")
         let paths = try Self.shards(trail, count: 4, expectStatus: 1)
         let merged = try BuiltBinary.run(["merge"] + paths.reversed() + ["--format", "json"])
@@ -69,17 +70,41 @@ import TrailproofTrailGen
         let path = trail.scratch.path + "/auto.json"
         let run = try BuiltBinary.run(program: "/usr/bin/env", ["\(variable)=2", binary, "verify", trail.trail.root,
                                                                 "--public-keys", trail.trail.publicKeysFile, "--shard", "auto/3",
+                                                                "--run-id", "run-1",
                                                                 "--report", "json=\(path)"])
         #expect(run.status == 0, "\(run)")
         let report = try JSONReport.decode(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
         #expect(report.shard?.index == 2)
         #expect(report.shard?.count == 3)
         #expect(report.shard?.locations.count == 2, "6 locations dealt round robin")
-        let unset = try trail.verify(["--shard", "auto/3"])
+        let unset = try trail.verify(["--shard", "auto/3", "--run-id", "run-1"])
         #expect(unset.status == 2, "\(unset)")
     }
 
-    @Test(arguments: [["--shard", "3/3"], ["--shard", "x"], ["--shard", "0/2", "--state", "/tmp/never-written.json"]])
+    @Test func aShardReportOfAnEarlierRunIsRefusedByName() throws {
+        let trail = try Self.trail("shard-replayed")
+        defer { trail.remove() }
+        let earlier = try Self.shards(trail, count: 3, expectStatus: 0, runID: "monday")
+        try trail.trail.modifyLogFile(trail.trail.logFiles[3].key)
+        let today = try Self.shards(trail, count: 3, expectStatus: 1, runID: "tuesday")
+        for index in 0..<3 {
+            var mixed = today
+            mixed[index] = earlier[index]
+            let run = try BuiltBinary.run(["merge"] + mixed)
+            #expect(run.status == 2, "\(run)")
+            #expect(run.stderr.contains("the shards are of different runs"), "\(run)")
+            #expect(run.stderr.contains("shard \(index) (report \(index + 1)) has"), "the replayed shard is named: \(run)")
+            #expect(run.stderr.contains("\"monday\"") && run.stderr.contains("\"tuesday\""), "\(run)")
+        }
+        let replayedWhole = try BuiltBinary.run(["merge", "--run-id", "tuesday"] + earlier)
+        #expect(replayedWhole.status == 2, "\(replayedWhole)")
+        #expect(replayedWhole.stderr.contains("shard 0 (report 1) is of another run: its run id is \"monday\", not \"tuesday\""), "\(replayedWhole)")
+        let merged = try BuiltBinary.run(["merge", "--run-id", "tuesday"] + today)
+        #expect(merged.status == 1, "\(merged)")
+    }
+
+    @Test(arguments: [["--shard", "3/3"], ["--shard", "x"], ["--shard", "0/2", "--run-id", "r", "--state", "/tmp/never-written.json"],
+                      ["--shard", "0/2"], ["--shard", "0/2", "--run-id", "two words"], ["--run-id", "r", "--reference-time", "2026-01-01T00:00:00Z"]])
     func badShardOptionsAreExit2(_ arguments: [String]) throws {
         let trail = try Self.trail("shard-bad")
         defer { trail.remove() }

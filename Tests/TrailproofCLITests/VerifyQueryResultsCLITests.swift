@@ -51,4 +51,35 @@ import TrailproofTrailGen
             #expect(run.status == 2, "\(run)")
         }
     }
+
+    @Test func aQueryIDThatIsNotTheFoldersIsExit2AndTheFoldersPasses() throws {
+        let (scratch, results) = try Self.export("query-id")
+        defer { scratch.remove() }
+        let folderID = String(results.folderKey.dropLast().split(separator: "/").last ?? "")
+        let other = try BuiltBinary.run(["verify-query-results", results.folderPath, "--public-keys", results.publicKeysFile,
+                                         "--query-id", "11111111-2222-3333-4444-555555555555"])
+        #expect(other.status == 2, "\(other)")
+        #expect(other.stderr.contains("--query-id 11111111-2222-3333-4444-555555555555 is not the query of"), "\(other)")
+        #expect(other.stdout.isEmpty, "\(other)")
+        let own = try BuiltBinary.run(["verify-query-results", results.folderPath, "--public-keys", results.publicKeysFile, "--query-id", folderID])
+        #expect(own.status == 0, "\(own)")
+        #expect(own.stdoutLines.contains("Query \(folderID) of 2026/01/09 (the query named by --query-id)"), "\(own)")
+    }
+
+    @Test func anExportMovedToAnotherDaysFolderExitsOne() throws {
+        let (scratch, results) = try Self.export("moved-day")
+        defer { scratch.remove() }
+        let folderID = String(results.folderKey.dropLast().split(separator: "/").last ?? "")
+        let moved = results.root + "/AWSLogs/111122223333/CloudTrail-Lake/Query/2026/01/02/" + folderID
+        try FileManager.default.createDirectory(atPath: moved, withIntermediateDirectories: true)
+        try FileManager.default.removeItem(atPath: moved)
+        try FileManager.default.moveItem(atPath: results.folderPath, toPath: moved)
+        let run = try BuiltBinary.run(["verify-query-results", moved, "--public-keys", results.publicKeysFile, "--format", "json"])
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr.contains("trailproof: folder date-mismatch: "), "\(run)")
+        let report = try JSONDecoder().decode(QueryResultsReport.self, from: Data(run.stdout.utf8))
+        #expect(report.signFile.verdict == .valid)
+        #expect(report.folder?.verdict == .dateMismatch)
+        #expect(report.totals.findings == 1)
+    }
 }

@@ -134,16 +134,24 @@ struct CLIOverS3Tests {
     @Test func shardsWriteToS3AndMergeFromThereIntoTheSingleRunsReport() throws {
         let trail = try TrailCase.multiAccountRegion.prepare()
         defer { trail.remove() }
-        let single = try trail.trailproof(["verify", "s3://\(trail.bucket)", "--format", "json"])
+        let single = try trail.trailproof(["verify", "s3://\(trail.bucket)", "--format", "json", "--run-id", "run-1"])
         #expect(single.status == 0, "\(single)")
+        let planned = UTCTime.now.iso8601
+        let unplanned = try trail.trailproof(["verify", "s3://\(trail.bucket)", "--shard", "0/3", "--run-id", "run-1"])
+        #expect(unplanned.status == 2, "shards over S3 need a planned reference time: \(unplanned)")
+        #expect(unplanned.stderr.contains("--reference-time"), "\(unplanned)")
         for index in 0..<3 {
-            let run = try trail.trailproof(["verify", "s3://\(trail.bucket)", "--shard", "\(index)/3",
-                                            "--report", "json=s3://\(trail.bucket)/reports/shard-\(index).json"])
+            // Started at different moments, the shards judge the bucket as of the planned time.
+            if index > 0 { Thread.sleep(forTimeInterval: 1.1) }
+            let run = try trail.trailproof(["verify", "s3://\(trail.bucket)", "--shard", "\(index)/3", "--run-id", "run-1",
+                                            "--report", "json=s3://\(trail.bucket)/reports/shard-\(index).json"],
+                                           environment: [ShardRun.referenceTimeVariable: planned])
             #expect(run.status == 0, "\(run)")
         }
         let reports = (0..<3).map { "s3://\(trail.bucket)/reports/shard-\($0).json" }
-        let merged = try trail.trailproof(["merge"] + reports + ["--format", "json"])
+        let merged = try trail.trailproof(["merge", "--run-id", "run-1"] + reports + ["--format", "json"])
         #expect(merged.status == 0, "\(merged)")
+        #expect(try JSONReport.decode(Array(merged.stdout.utf8)).scope.referenceTime?.iso8601 == planned)
         #expect(try Self.withoutReferenceTime(Array(merged.stdout.utf8)) == (try Self.withoutReferenceTime(Array(single.stdout.utf8))))
         let absent = try trail.trailproof(["merge", reports[0], reports[1], "s3://\(trail.bucket)/reports/no-such.json"])
         #expect(absent.status == 2, "\(absent)")

@@ -59,4 +59,21 @@ struct QueryResultsOverS3Tests {
         #expect(run.status == 1, "\(run)")
         #expect(run.stderr.contains("sign-file public-key-not-found"), "\(run)")
     }
+
+    @Test func keysEndingInSlashUnderTheFolderAreUnlistedFindings() throws {
+        let (trail, results) = try Self.prepare("lake-slash-keys")
+        defer { trail.remove() }
+        let client = S3Client(http: AWSHTTPClient(environment: trail.awsEnvironment()))
+        try client.putObject(bucket: trail.bucket, key: results.folderKey + "x/", body: Array("planted rows".utf8), contentType: "text/csv")
+        try client.putObject(bucket: trail.bucket, key: results.folderKey + "nested/y/", body: [], contentType: "application/x-directory")
+        let base = "s3://\(trail.bucket)/\(results.folderKey)"
+        let run = try trail.trailproof(["verify-query-results", base, "--format", "json"])
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr.contains("trailproof: result-file unlisted: \(base)x/"), "\(run)")
+        #expect(run.stderr.contains("trailproof: result-file unlisted: \(base)nested/y/"), "\(run)")
+        let report = try JSONDecoder().decode(QueryResultsReport.self, from: Data(run.stdout.utf8))
+        #expect(report.signFile.verdict == .valid)
+        #expect(report.totals.filesByVerdict == ["valid": 4, "unlisted": 2])
+        #expect(report.folder?.verdict == .consistent)
+    }
 }

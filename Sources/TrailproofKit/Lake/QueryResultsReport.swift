@@ -11,6 +11,9 @@ public struct QueryResultsReport: Sendable, Codable {
     public var source: String
     /// Where the public keys came from.
     public var publicKeySources: [String]
+    /// The query the folder names, and whether its date fits the sign file (absent in reports
+    /// of an older trailproof).
+    public var folder: FolderRecord?
     /// The verdict on the sign file.
     public var signFile: SignFileRecord
     /// Every result file listed by the sign file, in its order, then every unlisted file.
@@ -34,6 +37,21 @@ public struct QueryResultsReport: Sendable, Codable {
         public var queryCompleteTime: UTCTime?
         /// publicKeyFingerprint.
         public var publicKeyFingerprint: String?
+    }
+
+    /// The query folder: which query it names, and whether its date fits `queryCompleteTime`.
+    /// Neither the folder nor the query id is signed: see `QueryFolder`.
+    public struct FolderRecord: Sendable, Codable {
+        /// The folder's name: the QUERY-ID of CloudTrail's layout.
+        public var queryID: String
+        /// True when the user named the query (`--query-id`); it is then the folder's.
+        public var queryIDNamed: Bool
+        /// `YYYY/MM/DD` of the folders above, when laid out as CloudTrail writes them.
+        public var datePath: String?
+        /// The verdict.
+        public var verdict: QueryFolderVerdict
+        /// Why, for every verdict but consistent.
+        public var detail: String?
     }
 
     /// The verdict on one result file.
@@ -81,6 +99,16 @@ public enum SignFileVerdict: String, Sendable, Codable, CaseIterable {
     case publicKeyNotFound = "public-key-not-found"
     /// The signature does not verify: the sign file (or a hash in it) was modified.
     case signatureInvalid = "signature-invalid"
+}
+
+/// The outcome for the query folder. Only `dateMismatch` is a finding.
+public enum QueryFolderVerdict: String, Sendable, Codable, CaseIterable {
+    /// Laid out as CloudTrail writes it, its date within a day of queryCompleteTime.
+    case consistent
+    /// Its date folder is more than a day from queryCompleteTime: an export of another day moved here?
+    case dateMismatch = "date-mismatch"
+    /// Not laid out as `…/CloudTrail-Lake/Query/YYYY/MM/DD/QUERY-ID/`, or no readable sign file: the date was not checked.
+    case unchecked
 }
 
 /// The outcome for a result file.

@@ -2,18 +2,28 @@ import TrailproofNative
 
 /// Verifies a CloudTrail Lake query export: the sign file's signature, every result file's
 /// SHA-256, and that the folder holds nothing the sign file does not list. Reports every problem.
+///
+/// Nothing the sign file lists is read before its signature verifies: the signature is checked
+/// over the signed string alone (the `fileHashValue` values joined by a space), and a sign file
+/// that is not authentic costs its own read, parse and one signature check, whatever it lists.
+/// Every object under the folder is accounted for by its key's bytes: the sign file, a listed
+/// result file, or a finding.
 public struct QueryResultsVerifier: Sendable {
     /// The store holding the query folder.
     public let store: ObjectStore
     /// The folder's key prefix in the store ("" or ending in "/").
     public let folder: String
+    /// Where the folder is (its query id and date); for a directory store, its path.
+    public let location: QueryFolder
     /// Parallel reads.
     public let workers: Int
 
-    /// Creates a verifier of the query folder `folder` in `store`.
-    public init(store: ObjectStore, folder: String, workers: Int = VerificationOptions.defaultWorkers) {
+    /// Creates a verifier of the query folder `folder` in `store`; `location` is the folder's
+    /// path when `folder` does not name it (a directory holding the export).
+    public init(store: ObjectStore, folder: String, location: QueryFolder? = nil, workers: Int = VerificationOptions.defaultWorkers) {
         self.store = store
         self.folder = folder
+        self.location = location ?? QueryFolder(path: folder)
         self.workers = min(max(1, workers), VerificationOptions.maximumWorkers)
     }
 
@@ -21,15 +31,23 @@ public struct QueryResultsVerifier: Sendable {
     public typealias KeyProvider = @Sendable (_ region: String, _ queryCompleteTime: UTCTime) throws -> (PublicKeyRing, [PublicKeySource])
 
     /// Runs the verification.
-    /// - Throws: when the folder cannot be read or holds nothing at all, or keys cannot be had.
-    public func run(keys provide: KeyProvider) throws -> QueryResultsReport {
+    /// - Parameter queryID: the query the user names; it must be the folder's (checked before anything is read).
+    /// - Throws: `QueryResultsError` when `queryID` is not the folder's; when the folder cannot be
+    ///   read or holds nothing at all, or keys cannot be had.
+    public func run(queryID: String? = nil, keys provide: KeyProvider) throws -> QueryResultsReport {
+        if let queryID, !Array(queryID.utf8).elementsEqual(location.queryID.utf8) {
+            throw QueryResultsError.otherQuery(named: queryID, folder: location.queryID, source: store.displayName)
+        }
         let signKey = folder + QuerySignFile.fileName
-        let present = Set(try store.listKeys().filter { $0.hasPrefix(folder) && !$0.hasSuffix("/") })
+        // Every object under the folder, by the bytes of its key: nested ones, and keys ending in "/" too.
+        let present = try store.listKeys().filter { $0.utf8.starts(with: folder.utf8) }
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let others = present.filter { !$0.utf8.elementsEqual(signKey.utf8) }
         var notices: [String] = []
         var sources: [PublicKeySource] = []
         var record = QueryResultsReport.SignFileRecord(key: signKey, verdict: .valid)
         var signFile: QuerySignFile?
-        switch try readSignFile(signKey, present: present) {
+        switch try readSignFile(signKey) {
         case .none:
             guard !present.isEmpty else { throw StoreError.storeUnusable("no CloudTrail Lake query results under \(store.displayName): expected \(QuerySignFile.fileName) and result files") }
             record.verdict = .missing
@@ -45,30 +63,78 @@ public struct QueryResultsVerifier: Sendable {
             let (ring, keySources) = try provide(parsed.region, parsed.queryCompleteTime)
             sources = keySources
             if let problem = Self.signatureProblem(parsed, keys: ring) { (record.verdict, record.detail) = problem }
-            if parsed.files.isEmpty { notices.append("the sign file lists no result file (the AWS CLI refuses this; its signature over the empty list is checked)") }
-            if !Self.namesFollowCloudTrailsOrder(parsed.files) {
-                notices.append("the result files are not named result_1, result_2, … in the order of the signed hashes (names are not covered by the signature)")
-            }
         }
 
-        var files = try hashListedFiles(signFile?.files ?? [], authentic: record.verdict == .valid)
-        let listed = Set((signFile?.files ?? []).map { folder + $0.name })
-        for key in present.sorted() where key != signKey && !listed.contains(key) {
-            files.append(.init(name: String(key.dropFirst(folder.count)), key: key, verdict: .unlisted,
-                               detail: record.verdict == .missing ? "no sign file lists it" : "present in the query folder, but the sign file does not list it"))
+        var files: [QueryResultsReport.ResultFileRecord] = []
+        let listed = signFile?.files ?? []
+        if let signFile, record.verdict == .valid {
+            // Authentic: now, and only now, what it lists is read.
+            if listed.isEmpty { notices.append("the sign file lists no result file (the AWS CLI refuses this; its signature over the empty list is checked)") }
+            if !Self.namesFollowCloudTrailsOrder(signFile.files) {
+                notices.append("the result files are not named result_1, result_2, … in the order of the signed hashes (names are not covered by the signature)")
+            }
+            files = try hashListedFiles(listed)
+            let listedKeys = Set(listed.map { Array((folder + $0.name).utf8) })
+            for key in others where !listedKeys.contains(Array(key.utf8)) {
+                files.append(unlisted(key, detail: "present in the query folder, but the sign file does not list it"))
+            }
+        } else if signFile != nil {
+            // Not authentic: its list is anyone's; no object is read, no listed name is used.
+            if !listed.isEmpty {
+                notices.append("the sign file lists \(listed.count) result files; as it is not authentic, none was read and the names it lists are not reported")
+            }
+            for key in others {
+                var file = unlisted(key, detail: "not read: the sign file is \(record.verdict.rawValue), so nothing proves its content")
+                file.verdict = .unverified
+                files.append(file)
+            }
+        } else {
+            for key in others {
+                files.append(unlisted(key, detail: record.verdict == .missing ? "no sign file lists it" : "no readable sign file lists it"))
+            }
         }
+        let folderRecord = folderRecord(queryIDNamed: queryID != nil, completed: signFile?.queryCompleteTime)
+        if folderRecord.verdict == .unchecked, let detail = folderRecord.detail { notices.append(detail) }
+
         var totals = QueryResultsReport.Totals()
-        totals.listed = signFile?.files.count ?? 0
+        totals.listed = listed.count
         totals.valid = files.filter { $0.verdict == .valid }.count
         for file in files { totals.filesByVerdict[file.verdict.rawValue, default: 0] += 1 }
         totals.findings = (record.verdict == .valid ? 0 : 1) + files.filter { $0.verdict != .valid }.count
+            + (folderRecord.verdict == .dateMismatch ? 1 : 0)
         totals.exitStatus = totals.findings > 0 ? 1 : 0
         return QueryResultsReport(
             tool: .init(name: "trailproof", version: TrailproofVersion.current), source: store.displayName,
-            publicKeySources: sources.map(\.description), signFile: record, files: files, notices: notices, totals: totals)
+            publicKeySources: sources.map(\.description), folder: folderRecord, signFile: record, files: files, notices: notices, totals: totals)
     }
 
-    private func readSignFile(_ key: String, present: Set<String>) throws -> Result<QuerySignFile, DigestFormatError>? {
+    /// A record for an object the sign file does not list (`key` under the folder).
+    private func unlisted(_ key: String, detail: String) -> QueryResultsReport.ResultFileRecord {
+        let name = String(decoding: key.utf8.dropFirst(folder.utf8.count), as: UTF8.self)
+        return .init(name: name, key: key, verdict: .unlisted, detail: name.isEmpty ? detail + " (the folder's own key holds an object)" : detail)
+    }
+
+    /// The folder's query and whether its date fits `completed` (the sign file's queryCompleteTime).
+    private func folderRecord(queryIDNamed: Bool, completed: UTCTime?) -> QueryResultsReport.FolderRecord {
+        var record = QueryResultsReport.FolderRecord(queryID: location.queryID, queryIDNamed: queryIDNamed, datePath: location.datePath, verdict: .consistent)
+        guard let datePath = location.datePath else {
+            record.verdict = .unchecked
+            record.detail = "the folder is not laid out as …/CloudTrail-Lake/Query/YYYY/MM/DD/QUERY-ID/: its date was not checked against queryCompleteTime"
+            return record
+        }
+        guard let completed else {
+            record.verdict = .unchecked
+            record.detail = "no readable sign file: the folder's date \(datePath) was not checked against queryCompleteTime"
+            return record
+        }
+        if !location.dateFits(completed) {
+            record.verdict = .dateMismatch
+            record.detail = "the folder's date \(datePath) is more than a day from queryCompleteTime \(completed.iso8601): an export of another day moved here? (neither the folder nor queryCompleteTime is signed)"
+        }
+        return record
+    }
+
+    private func readSignFile(_ key: String) throws -> Result<QuerySignFile, DigestFormatError>? {
         let bytes: [UInt8]?
         do {
             bytes = try store.readObject(key, limit: QuerySignFile.sizeLimit)
@@ -107,17 +173,17 @@ public struct QueryResultsVerifier: Sendable {
         files.enumerated().allSatisfy { index, file in file.name.hasPrefix("result_\(index + 1).") }
     }
 
-    /// Hashes the listed files in parallel; a file the store cannot deliver at all ends the run.
-    private func hashListedFiles(_ listed: [QuerySignFile.File], authentic: Bool) throws -> [QueryResultsReport.ResultFileRecord] {
+    /// Hashes the listed files (of an authentic sign file) in parallel; a file the store cannot
+    /// deliver at all ends the run.
+    private func hashListedFiles(_ listed: [QuerySignFile.File]) throws -> [QueryResultsReport.ResultFileRecord] {
         let store = self.store, folder = self.folder
         let results = try parallelMap(count: listed.count, workers: workers, makeState: { () }, job: { _, index in
-            QueryResultsVerifier.check(listed[index], key: folder + listed[index].name, store: store, authentic: authentic)
+            QueryResultsVerifier.check(listed[index], key: folder + listed[index].name, store: store)
         })
         return try results.map { try $0.get() }
     }
 
-    static func check(_ file: QuerySignFile.File, key: String, store: ObjectStore,
-                      authentic: Bool) -> Result<QueryResultsReport.ResultFileRecord, StoreError> {
+    static func check(_ file: QuerySignFile.File, key: String, store: ObjectStore) -> Result<QueryResultsReport.ResultFileRecord, StoreError> {
         var record = QueryResultsReport.ResultFileRecord(name: file.name, key: key, verdict: .valid, expectedSHA256: file.sha256)
         do {
             let sha256 = try MessageDigest(.sha256)
@@ -143,9 +209,6 @@ public struct QueryResultsVerifier: Sendable {
         if record.actualSHA256 != file.sha256 {
             record.verdict = .modified
             record.detail = "SHA-256 of the stored bytes is \(record.actualSHA256 ?? "?"), the sign file lists \(file.sha256)"
-        } else if !authentic {
-            record.verdict = .unverified
-            record.detail = "its hash matches a sign file that is not authentic: nothing proves its content"
         }
         return .success(record)
     }

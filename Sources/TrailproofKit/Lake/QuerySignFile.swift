@@ -14,6 +14,15 @@ public struct QuerySignFile: Sendable, Equatable {
         public var name: String
         /// Lower-case hex SHA-256 of its stored bytes.
         public var sha256: String
+        /// `fileHashValue` exactly as written: what CloudTrail signed.
+        public var fileHashValue: String
+
+        /// A listed file; `fileHashValue` as written (default: `sha256`).
+        public init(name: String, sha256: String, fileHashValue: String? = nil) {
+            self.name = name
+            self.sha256 = sha256
+            self.fileHashValue = fileHashValue ?? sha256
+        }
     }
 
     /// `version`.
@@ -31,8 +40,9 @@ public struct QuerySignFile: Sendable, Equatable {
     /// `publicKeyFingerprint`, lower-case hex MD5 of the key's DER bytes.
     public var publicKeyFingerprint: String
 
-    /// The string CloudTrail signs: the files' hashes in order, joined by one space.
-    public var signedBytes: [UInt8] { Array(files.map(\.sha256).joined(separator: " ").utf8) }
+    /// The string CloudTrail signs: the files' `fileHashValue` values as written, in order,
+    /// joined by one space. Nothing else in the sign file is signed.
+    public var signedBytes: [UInt8] { Array(files.map(\.fileHashValue).joined(separator: " ").utf8) }
 
     /// Parses and checks a sign file's JSON strictly.
     /// - Throws: `DigestFormatError` naming what is wrong.
@@ -59,16 +69,18 @@ public struct QuerySignFile: Sendable, Equatable {
         signatureHex = try fields.string("hashSignature").lowercased()
         publicKeyFingerprint = try fields.string("publicKeyFingerprint").lowercased()
         guard let list = root["files"]?.arrayValue else { throw DigestFormatError("files is missing or not an array") }
-        var names = Set<String>()
+        // Names compared as bytes: two spellings of one text are two objects.
+        var names = Set<[UInt8]>()
         files = try list.enumerated().map { index, element in
             guard let entry = element.objectValue else { throw DigestFormatError("files[\(index)] is not an object") }
             let item = JSONFields(entry, path: "files[\(index)].")
             let name = try item.string("fileName")
-            let hash = try item.string("fileHashValue").lowercased()
+            let written = try item.string("fileHashValue")
+            let hash = written.lowercased()
             guard hash.utf8.count == 64, Hex.decode(hash) != nil else { throw DigestFormatError("files[\(index)].fileHashValue is not a SHA-256") }
             guard QuerySignFile.isSafeName(name) else { throw DigestFormatError("files[\(index)].fileName \(name.debugDescription) is not a plain file name") }
-            guard names.insert(name).inserted else { throw DigestFormatError("files[\(index)].fileName \(name) is listed twice") }
-            return File(name: name, sha256: hash)
+            guard names.insert(Array(name.utf8)).inserted else { throw DigestFormatError("files[\(index)].fileName \(name) is listed twice") }
+            return File(name: name, sha256: hash, fileHashValue: written)
         }
     }
 

@@ -14,9 +14,18 @@ public struct QueryResultsTextReport: Sendable {
         for file in report.files where file.verdict != .valid {
             problems.append("trailproof: result-file \(file.verdict.rawValue): \(QueryResultsTextReport.url(file.key, report)): \(file.detail ?? "")")
         }
+        if let folder = report.folder, folder.verdict == .dateMismatch {
+            problems.append("trailproof: folder \(folder.verdict.rawValue): \(report.source): \(folder.detail ?? "")")
+        }
         for notice in report.notices { problems.append("trailproof: note: \(notice)") }
 
         summary.append("Query results in \(report.source)")
+        if let folder = report.folder {
+            let date = folder.datePath.map { " of \($0)" } ?? ""
+            let named = folder.queryIDNamed ? " (the query named by --query-id)" : ""
+            let check = folder.verdict == .dateMismatch ? ": its date is FAR FROM queryCompleteTime" : ""
+            summary.append("Query \(folder.queryID)\(date)\(named)\(check)")
+        }
         if let time = sign.queryCompleteTime, let region = sign.region {
             summary.append("Query completed \(time.iso8601), signed in \(region) with key \(sign.publicKeyFingerprint ?? "?")")
         }

@@ -39,6 +39,9 @@ public struct TextReport: Sendable {
             summary.append("Shard \(shard.index) of \(shard.count) (from 0): \(shard.locations.count) of \(shard.locationsListed) locations; "
                 + "`trailproof merge` the shards' JSON reports for the verdict on the whole source")
         }
+        if let runID = report.scope.runID {
+            summary.append("Run \(runID), reference time \(report.scope.referenceTime?.iso8601 ?? "none")")
+        }
         if let start = report.scope.start, let end = report.scope.end {
             summary.append("Results requested for \(start.iso8601) to \(end.iso8601)")
         } else if let start = report.scope.start {

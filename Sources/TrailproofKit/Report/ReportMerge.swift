@@ -2,13 +2,20 @@ import Foundation
 
 /// Combines the reports of the shards of one sharded run (`verify --shard K/N`) into the report
 /// a single run over the same source gives: the same chains, digests, log files, gaps, objects,
-/// notices and counts. Every shard must be there exactly once, from listings that agree, with
-/// the same scope; anything else is refused, never merged into a pass.
+/// notices and counts. Every shard must be there exactly once, of one run (the same run id,
+/// reference time and window: see `ShardRun`), from listings that agree, with the same scope;
+/// anything else is refused, never merged into a pass.
 public enum ReportMerge {
     /// Merges `reports` (in any order).
-    /// - Throws: `MergeError` when a shard is missing, duplicated or foreign, or the shards disagree.
-    public static func merge(_ reports: [VerificationReport]) throws -> VerificationReport {
+    /// - Parameter runID: when given, the run id every shard must carry (`merge --run-id`).
+    /// - Throws: `MergeError` when a shard is missing, duplicated or foreign (of another run,
+    ///   reference time or window), or the shards disagree.
+    public static func merge(_ reports: [VerificationReport], runID: String? = nil) throws -> VerificationReport {
         guard let first = reports.first else { throw MergeError.noReports }
+        for (position, report) in reports.enumerated() {
+            guard report.shard != nil else { throw MergeError.notAShard(position: position) }
+        }
+        try checkOneRun(reports, runID: runID)
         var byIndex: [Int: VerificationReport] = [:]
         for (position, report) in reports.enumerated() {
             guard let shard = report.shard else { throw MergeError.notAShard(position: position) }
@@ -47,11 +54,30 @@ public enum ReportMerge {
         return merged
     }
 
-    /// The scope as JSON without the reference time (a live source's shards observe it at
-    /// slightly different times; the merged report takes the latest).
+    /// Every report is of one run: the same run id (the one asked for, when given), reference
+    /// time and window. A genuine shard report of an earlier run has the same locations and
+    /// listing fingerprint as today's, but not the same run id or reference time.
+    private static func checkOneRun(_ reports: [VerificationReport], runID: String?) throws {
+        func shard(_ position: Int) -> MergeError.ShardName { MergeError.ShardName(index: reports[position].shard?.index ?? 0, position: position) }
+        for (position, report) in reports.enumerated() {
+            guard let id = report.scope.runID else { throw MergeError.noRunID(shard(position)) }
+            if let runID, id != runID { throw MergeError.otherRun(what: "run id", expected: runID, shard(position), found: id) }
+        }
+        let facts: [(what: String, value: (VerificationReport) -> String)] = [
+            ("run id", { $0.scope.runID ?? "" }),
+            ("reference time", { $0.scope.referenceTime?.iso8601 ?? "none" }),
+            ("window", { "\($0.scope.start?.iso8601 ?? "any") to \($0.scope.end?.iso8601 ?? "any")" }),
+        ]
+        for fact in facts {
+            let expected = fact.value(reports[0])
+            for position in reports.indices.dropFirst() where fact.value(reports[position]) != expected {
+                throw MergeError.mixedRuns(what: fact.what, shard(0), expected, shard(position), fact.value(reports[position]))
+            }
+        }
+    }
+
+    /// The scope as JSON, reference time and run id included.
     private static func scopeText(_ scope: VerificationReport.Scope) throws -> Data {
-        var scope = scope
-        scope.referenceTime = nil
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return try encoder.encode(scope)
@@ -65,6 +91,21 @@ public enum MergeError: Error, Equatable, CustomStringConvertible {
     case duplicated(index: Int)
     case missing(indices: [Int], count: Int)
     case disagree(what: String, position: Int)
+    /// A shard report without a run id (made without `--run-id`, or by an older trailproof).
+    case noRunID(ShardName)
+    /// A shard of another run id than the one `merge --run-id` asks for.
+    case otherRun(what: String, expected: String, ShardName, found: String)
+    /// Two shards of different runs: run ids, reference times or windows differ.
+    case mixedRuns(what: String, ShardName, String, ShardName, String)
+
+    /// A shard as a person finds it: its index and its place among the reports given.
+    public struct ShardName: Equatable, Sendable, CustomStringConvertible {
+        /// The shard's index (from 0).
+        public var index: Int
+        /// Its place among the reports given (from 0).
+        public var position: Int
+        public var description: String { "shard \(index) (report \(position + 1))" }
+    }
 
     public var description: String {
         switch self {
@@ -73,6 +114,12 @@ public enum MergeError: Error, Equatable, CustomStringConvertible {
         case .duplicated(let index): return "shard \(index) is given twice"
         case .missing(let indices, let count): return "shard\(indices.count == 1 ? "" : "s") \(indices.map(String.init).joined(separator: ", ")) of \(count) missing"
         case .disagree(let what, let position): return "the shards disagree on their \(what) (report \(position + 1))"
+        case .noRunID(let shard):
+            return "\(shard) has no run id (made without --run-id, or by an older trailproof): merge only the shards of one run, each given the same --run-id"
+        case .otherRun(let what, let expected, let shard, let found):
+            return "\(shard) is of another run: its \(what) is \(found.debugDescription), not \(expected.debugDescription)"
+        case .mixedRuns(let what, let first, let firstValue, let other, let otherValue):
+            return "the shards are of different runs: \(first) has \(what) \(firstValue.debugDescription), \(other) has \(otherValue.debugDescription); merge only the shards of one run (a replayed report of an earlier run is refused)"
         }
     }
 }

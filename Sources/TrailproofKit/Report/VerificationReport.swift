@@ -62,6 +62,9 @@ public struct VerificationReport: Sendable, Codable {
         public var publicKeysFromEvidence: Bool
         /// The time log files were judged against (waiting for their digest, or overdue).
         public var referenceTime: UTCTime?
+        /// The run id (`--run-id`): every shard of one sharded run has the same, and `merge`
+        /// refuses shards of different ones. Absent when none was given.
+        public var runID: String?
         /// The trail verified, when the run was given --trail-arn (other trails were ignored).
         public var trailARN: String?
         /// Whether gaps were allowed (counted as notices) for the exit status.

@@ -118,6 +118,7 @@ public enum HTMLReport {
         html.row("JSON report SHA-256", run.jsonReportSHA256 + (run.jsonReportPath.map { " (written to \($0))" }
             ?? " (the bytes `--report json=PATH` writes for this run)"), code: true)
         if let reference = report.scope.referenceTime { html.row("Reference time", reference.iso8601) }
+        if let runID = report.scope.runID { html.row("Run id", runID) }
         html.raw("</tbody>\n</table>\n</section>\n")
     }
 

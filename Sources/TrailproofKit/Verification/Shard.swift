@@ -63,12 +63,24 @@ public enum ShardError: Error, Equatable, CustomStringConvertible {
     case malformed(String)
     case noIndexVariable
     case outOfRange(text: String, index: String)
+    /// A sharded run without a run id (`--run-id` or `TRAILPROOF_RUN_ID`).
+    case noRunID
+    /// A run id that is empty, too long, or holds spaces or control characters.
+    case badRunID(String)
+    /// A reference time that is not a UTC time.
+    case badReferenceTime(String)
 
     public var description: String {
         switch self {
         case .malformed(let text): return "--shard \(text) is not K/N (K from 0) or auto/N"
         case .noIndexVariable: return "--shard auto/N: none of \(Shard.indexVariables.joined(separator: ", ")) is set"
         case .outOfRange(let text, let index): return "--shard \(text): the index \(index) is not from 0 to N-1 (N from 1 to 10000)"
+        case .noRunID:
+            return "--shard needs --run-id ID (or \(ShardRun.runIDVariable)): one id for every shard of the run, new for each run, so that `trailproof merge` refuses a shard report of another run"
+        case .badRunID(let text):
+            return "--run-id \(text.prefix(40).debugDescription): 1 to \(ShardRun.runIDLimit) visible ASCII characters, no spaces"
+        case .badReferenceTime(let text):
+            return "--reference-time \(text.prefix(40).debugDescription) is not a UTC time like 2026-01-08T05:21:42Z"
         }
     }
 }

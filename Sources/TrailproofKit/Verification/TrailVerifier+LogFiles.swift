@@ -224,8 +224,10 @@ extension TrailVerifier {
 
     /// The time the source is known to have been observed at: --end when given (capped at the
     /// run's own time for a live source), else the live run's time or the archive's stated
-    /// creation time, and never earlier than the newest object present.
+    /// creation time, and never earlier than the newest object present. A planned time
+    /// (`--reference-time`) is the run's time exactly, capped by --end, whatever the listing holds.
     func referenceTime(in run: RunState) -> UTCTime {
+        if let observed = options.observedAt, observed.isPlanned { return options.end.map { min($0, observed.time) } ?? observed.time }
         if let end = options.end {
             if let observed = options.observedAt, observed.isLive { return min(end, observed.time) }
             return end

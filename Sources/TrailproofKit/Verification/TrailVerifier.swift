@@ -56,6 +56,7 @@ public struct TrailVerifier: Sendable {
         var shardRecord: ShardRecord?
         if let shard = options.shard {
             guard options.archiveClaim == nil else { throw VerifierError.shardedArchiveClaim }
+            guard options.runID != nil else { throw VerifierError.shardWithoutRunID }
             let units = LocationBatch.shardUnits(of: batches).map(\.id)
             let owned = shard.owned(of: units)
             shardRecord = ShardRecord(index: shard.index, count: shard.count, locations: units.filter { owned.contains(ObjectKey($0)) },

@@ -46,7 +46,12 @@ public struct VerificationOptions: Sendable {
     public var deliveryTolerance: Int64 = 300
 
     /// The part of a sharded run this one verifies (see `Shard`); nil verifies everything.
+    /// A sharded run needs `runID`.
     public var shard: Shard?
+
+    /// The id of the run this one is part of (see `ShardRun`), recorded in the report's scope:
+    /// `trailproof merge` merges only shards of one run id.
+    public var runID: String?
 
     /// Whether the report lists every valid log file (`--list-valid`); when false they are
     /// counted in the totals only, and the report holds findings and notices, so its size does
@@ -118,11 +123,16 @@ public struct Observation: Sendable {
     public var time: UTCTime
     /// True for the run's own clock (a live S3 source); false for a time stated by an archive.
     public var isLive: Bool
+    /// True when the time was chosen when the run was planned (`--reference-time`, the same for
+    /// every shard of a sharded run): it is then the reference time whatever the listing holds,
+    /// so shards that list the source at different moments judge it as of the same time.
+    public var isPlanned: Bool
 
     /// Creates an observation.
-    public init(time: UTCTime, isLive: Bool) {
+    public init(time: UTCTime, isLive: Bool, isPlanned: Bool = false) {
         self.time = time
         self.isLive = isLive
+        self.isPlanned = isPlanned
     }
 }
 
@@ -226,6 +236,8 @@ public enum VerifierError: Error, Sendable, CustomStringConvertible {
     case noDigests(source: String, objects: Int)
     /// A sharded run was asked of an archive whose manifest's claim needs every chain at once.
     case shardedArchiveClaim
+    /// A sharded run was asked without a run id.
+    case shardWithoutRunID
 
     public var description: String {
         switch self {
@@ -233,6 +245,8 @@ public enum VerifierError: Error, Sendable, CustomStringConvertible {
             return "no CloudTrail digest files under \(source) (\(objects) objects looked at): expected [prefix/]AWSLogs/[o-id/]ACCOUNT/CloudTrail-Digest/REGION/YYYY/MM/DD/…json.gz; is this the bucket's root, and was log file validation on?"
         case .shardedArchiveClaim:
             return "--shard: this archive's manifest makes claims about every chain at once; verify it whole"
+        case .shardWithoutRunID:
+            return ShardError.noRunID.description
         }
     }
 }

@@ -16,6 +16,11 @@ struct MergeCommand: ParsableCommand {
             report has the same findings, counts, gaps and coverage as a single run over the \
             same source, and is printed and written (--format, --report) as `verify` does.
 
+            The shards of one run carry the same run id (`verify --run-id`), reference time and \
+            window; a mix (a genuine shard report of an earlier run beside today's) is an error. \
+            --run-id (or TRAILPROOF_RUN_ID) names the run expected, so that a whole earlier run \
+            replayed in place of this one is refused too.
+
             A merge checks that the shard reports agree with each other, not who wrote them: keep \
             them where only the shards can write.
 
@@ -29,6 +34,11 @@ struct MergeCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The shards' JSON reports: files, - or s3://BUCKET/KEY.", valueName: "report"))
     var inputs: [String]
 
+    @Option(name: .customLong("run-id"), help: ArgumentHelp(
+        "The run id every shard must carry (default: TRAILPROOF_RUN_ID; without either, the shards need only agree with each other).",
+        valueName: "id"))
+    var runID: String?
+
     @OptionGroup var output: ReportOutput
     @OptionGroup var aws: AWSOptions
 
@@ -38,6 +48,9 @@ struct MergeCommand: ParsableCommand {
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give the shards' JSON reports") }
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be given once") }
+        if case .failure(let error) = ShardRun.runID(runID, environment: ProcessInfo.processInfo.environment) {
+            throw ValidationError(error.description)
+        }
     }
 
     func run() throws {
@@ -51,7 +64,8 @@ struct MergeCommand: ParsableCommand {
                     throw MergeInputError(input: input, detail: "not a trailproof JSON report (\(error))")
                 }
             }
-            let merged = try ReportMerge.merge(reports)
+            let expected = try ShardRun.runID(runID, environment: ProcessInfo.processInfo.environment).get()
+            let merged = try ReportMerge.merge(reports, runID: expected)
             try output.finish(with: merged, startedAt: startedAt, s3: { [aws] in S3Client(http: try aws.client()) })
         }
     }

@@ -41,6 +41,10 @@ struct VerifyCommand: ParsableCommand {
               report and exit status a single run gives. --shard auto/N takes K from
               JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or AWS_BATCH_JOB_ARRAY_INDEX.
               A shard's own exit status is that of its part.
+              Every shard of a run is given the same --run-id (new for each run) and, for
+              s3://, the same --reference-time (the run's clock, chosen when the run is
+              planned); both may come from TRAILPROOF_RUN_ID and TRAILPROOF_REFERENCE_TIME.
+              `merge` refuses shards of different run ids, reference times or windows.
             """
     )
 
@@ -50,19 +54,48 @@ struct VerifyCommand: ParsableCommand {
                                valueName: "K/N"))
     var shard: String?
 
+    @Option(name: .customLong("run-id"), help: ArgumentHelp(
+        "The run this verification is part of, recorded in the report (default: TRAILPROOF_RUN_ID); required with --shard, the same for every shard of a run and new for each run.",
+        valueName: "id"))
+    var runID: String?
+
+    @Option(name: .customLong("reference-time"), help: ArgumentHelp(
+        "For s3://: judge the bucket as of TIME (UTC, not later than now) rather than the run's own clock (default: TRAILPROOF_REFERENCE_TIME); required with --shard over s3://, the same for every shard.",
+        valueName: "time"))
+    var referenceTime: String?
+
     func validate() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let runID = try ShardRun.runID(runID, environment: environment).mapError { ValidationError($0.description) }.get()
+        let reference = try ShardRun.referenceTime(referenceTime, environment: environment).mapError { ValidationError($0.description) }.get()
+        let live = inputs.root.map { S3Store.parse(url: $0) != nil } ?? true
+        if let reference {
+            guard live else {
+                throw ValidationError("--reference-time (or \(ShardRun.referenceTimeVariable)) is for s3://: a directory's reference time is its manifest's creation time or its newest object")
+            }
+            guard reference <= UTCTime.now else { throw ValidationError("--reference-time \(reference.iso8601) is later than this machine's clock") }
+        }
         guard let shard else { return }
-        if case .failure(let error) = Shard.parse(shard, environment: ProcessInfo.processInfo.environment) {
+        if case .failure(let error) = Shard.parse(shard, environment: environment) {
             throw ValidationError(error.description)
         }
         if inputs.state != nil { throw ValidationError("--shard and --state cannot go together: a state follows whole chains from run to run") }
+        guard runID != nil else { throw ValidationError(ShardError.noRunID.description) }
+        if live && reference == nil {
+            throw ValidationError("--shard over s3:// needs --reference-time TIME (or \(ShardRun.referenceTimeVariable)): the run's clock, chosen when the run is planned and the same for every shard, so that shards started at different times judge the bucket alike")
+        }
     }
 
     func run() throws {
         let startedAt = UTCTime.now
         try Output.mappingOperationalErrors {
             var (store, keys, options, stateFile) = try inputs.resolve()
-            if let shard { options.shard = try Shard.parse(shard, environment: ProcessInfo.processInfo.environment).get() }
+            let environment = ProcessInfo.processInfo.environment
+            if let shard { options.shard = try Shard.parse(shard, environment: environment).get() }
+            options.runID = try ShardRun.runID(runID, environment: environment).get()
+            if let reference = try ShardRun.referenceTime(referenceTime, environment: environment).get() {
+                options.observedAt = Observation(time: reference, isLive: true, isPlanned: true)
+            }
             // Findings are printed as each batch of locations is done (with --recheck, at the end).
             let printer = inputs.recheck ? nil : inputs.common.output.partPrinter()
             let (report, heads, days) = try inputs.verifyRound(store: store, keys: keys, options: options, stateFile: stateFile,

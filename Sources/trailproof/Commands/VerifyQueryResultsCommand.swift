@@ -14,18 +14,30 @@ struct VerifyQueryResultsCommand: ParsableCommand {
             file's SHA256withRSA signature over the result files' hashes with the sign file \\
             region's key valid at queryCompleteTime (--public-keys, else ListPublicKeys in that \\
             region), each result file's SHA-256 over its stored bytes, and that the folder holds \\
-            nothing the sign file does not list. Every problem is reported, not only the first.
+            nothing the sign file does not list. Every problem is reported, not only the first. \\
+            Nothing the sign file lists is read before its signature verifies.
+
+            CloudTrail signs only the result files' hashes: not the query id, not the folder, not \\
+            queryCompleteTime. A genuine export of another query moved into this folder cannot be \\
+            told apart by its signature. --query-id must be the folder's name (QUERY-ID), and the \\
+            folder's date (…/YYYY/MM/DD/QUERY-ID/) must be within a day of queryCompleteTime.
 
             EXIT STATUS
               0  the sign file and every result file verified
               1  an integrity problem: sign file missing, malformed, unsigned by a known key or
-                 with an invalid signature; a result file missing, modified, unreadable or unlisted
-              2  usage or operational error (nothing in SOURCE, unusable key file, access denied)
+                 with an invalid signature; a result file missing, modified, unreadable, unlisted
+                 or unverified; a folder date more than a day from queryCompleteTime
+              2  usage or operational error (nothing in SOURCE, unusable key file, access denied,
+                 --query-id not the folder's)
             """
     )
 
     @Argument(help: "s3://BUCKET/PREFIX/ of the query folder, or a directory holding result_sign.json and the result files.")
     var source: String
+
+    @Option(name: .customLong("query-id"), help: ArgumentHelp(
+        "The query whose results these are: it must be the folder's name (QUERY-ID), checked before anything is read.", valueName: "id"))
+    var queryID: String?
 
     @OptionGroup var aws: AWSOptions
 
@@ -57,6 +69,7 @@ struct VerifyQueryResultsCommand: ParsableCommand {
             let (files, fileSources) = try KeyFiles.load(publicKeys)
             let store: ObjectStore
             let folder: String
+            var location: QueryFolder?
             var http: AWSHTTPClient?
             if let location = S3Store.parse(url: source) {
                 let client = try aws.client()
@@ -66,11 +79,14 @@ struct VerifyQueryResultsCommand: ParsableCommand {
             } else {
                 store = try DirectoryStore(root: source)
                 folder = ""
+                // The directory's own name is the folder's (QUERY-ID), its parents the date.
+                location = QueryFolder(path: URL(fileURLWithPath: source).standardizedFileURL.path)
             }
             let aws = self.aws, s3Client = http
             let fromFiles = !publicKeys.isEmpty
-            let report = try QueryResultsVerifier(store: store, folder: folder, workers: concurrency ?? (s3Client != nil ? 32 : VerificationOptions.defaultWorkers))
-                .run { region, completed in
+            let report = try QueryResultsVerifier(store: store, folder: folder, location: location,
+                                              workers: concurrency ?? (s3Client != nil ? 32 : VerificationOptions.defaultWorkers))
+                .run(queryID: queryID) { region, completed in
                     if fromFiles { return (files, fileSources) }
                     let client = try s3Client ?? aws.client()
                     // As the AWS CLI asks: from the completion time, 20 days on (and 2 h before it).

@@ -18,8 +18,14 @@ import TrailproofTrailGen
         }
 
         func verify(keysFile: String? = nil) throws -> QueryResultsReport {
+            try verify(store: try DirectoryStore(root: results.folderPath), keysFile: keysFile)
+        }
+
+        /// Verifies through `store` (the folder, or a store wrapping it), the folder's path naming the query.
+        func verify(store: ObjectStore, keysFile: String? = nil, queryID: String? = nil, path: String? = nil) throws -> QueryResultsReport {
             let (ring, sources) = try KeyFiles.load([keysFile ?? results.publicKeysFile])
-            return try QueryResultsVerifier(store: try DirectoryStore(root: results.folderPath), folder: "").run { _, _ in (ring, sources) }
+            return try QueryResultsVerifier(store: store, folder: "", location: QueryFolder(path: path ?? results.folderPath))
+                .run(queryID: queryID) { _, _ in (ring, sources) }
         }
     }
 
@@ -145,5 +151,119 @@ import TrailproofTrailGen
         let report = try export.verify()
         #expect(report.totals.exitStatus == 0)
         #expect(report.notices.contains { $0.contains("not named result_1, result_2") })
+    }
+
+    @Test func anUnsignedSignFileListing140000NamesReadsNothingItLists() throws {
+        let export = try Export("planted-many") { $0.files = 3 }
+        defer { export.scratch.remove() }
+        // A planted sign file: 140,000 names, a signature it does not have.
+        try export.results.rewriteSignFile { text in
+            let entries = (0..<140_000).map { String(format: "{\"fileHashValue\":\"%064x\",\"fileName\":\"result_%d.csv.gz\"}", $0, $0 + 1) }
+            guard let start = text.range(of: "\"files\":["), let end = text.range(of: "],\"hashAlgorithm\"") else { return text }
+            return text.replacingCharacters(in: start.upperBound..<end.lowerBound, with: entries.joined(separator: ","))
+        }
+        let store = CountingStore(try DirectoryStore(root: export.results.folderPath))
+        let report = try export.verify(store: store)
+        #expect(store.reads == [QuerySignFile.fileName: 1], "only the sign file is read: \(store.reads.count) objects read")
+        #expect(report.signFile.verdict == .signatureInvalid)
+        #expect(report.totals.listed == 140_000)
+        #expect(report.files.map(\.name) == export.results.fileNames, "what is present, by name, and nothing the sign file lists")
+        #expect(report.files.allSatisfy { $0.verdict == .unverified && $0.actualSHA256 == nil })
+        #expect(try JSONReport.encode(report).count < 16_384, "the report does not grow with what an unsigned sign file lists")
+        #expect(report.totals.exitStatus == 1)
+    }
+
+    @Test func aSignFileWhoseSignatureFailsGetsItsFindingsWithoutAnyObjectRead() throws {
+        for (label, keysFile) in [("edited", nil as String?), ("unknown-key", "other")] {
+            let export = try Export("unread-\(label)") { $0.files = 4 }
+            defer { export.scratch.remove() }
+            let other = try Export("unread-other-\(label)") { $0.keyIndex = 4 }
+            defer { other.scratch.remove() }
+            if keysFile == nil {
+                let listed = try #require(try export.verify().files.first?.expectedSHA256)
+                try export.results.rewriteSignFile { $0.replacingOccurrences(of: listed, with: String(repeating: "0", count: 64)) }
+            }
+            try export.results.delete(export.results.fileNames[1])
+            let store = CountingStore(try DirectoryStore(root: export.results.folderPath))
+            let report = try export.verify(store: store, keysFile: keysFile == nil ? nil : other.results.publicKeysFile)
+            #expect(store.reads.keys.sorted() == [QuerySignFile.fileName], "\(label): \(store.reads)")
+            #expect(report.signFile.verdict != .valid, "\(label)")
+            #expect(report.files.count == 3, "\(label): present files only, the deleted one is not named")
+            #expect(report.files.allSatisfy { $0.verdict == .unverified }, "\(label)")
+        }
+    }
+
+    @Test func everyObjectUnderTheFolderIsAccountedForByTheBytesOfItsName() throws {
+        let export = try Export("accounted") { $0.files = 2 }
+        defer { export.scratch.remove() }
+        // Listed under one spelling (NFC), present under another (NFD): two objects, not one.
+        let nfc = "r\u{00E9}sultat.csv.gz", nfd = "re\u{0301}sultat.csv.gz"
+        #expect(nfc == nfd, "Swift calls them equal")
+        let bytes = try Gzip.compress(Array("eventID\nx\n".utf8))
+        try LocalFile.write(bytes, to: export.results.path(of: nfd))
+        var files = try export.results.fileNames.map { ($0, try MessageDigest.sha256Hex(try LocalFile.readAll(export.results.path(of: $0), limit: 1 << 24))) }
+        files.append((nfc, try MessageDigest.sha256Hex(bytes)))
+        try QueryResultsGenerator.writeSignFile(files: files, region: "us-east-1", completedAt: QueryResultsSpec().completedAt,
+                                                signer: try SigningAuthority.key(0), to: export.results.folderPath)
+        try export.results.plant("sub/result_1.csv.gz")
+        let store = ExtraObjectsStore(try DirectoryStore(root: export.results.folderPath),
+                                      extra: [("x/", Array("data".utf8)), ("", Array("marker".utf8)), ("y/\u{0301}z", Array("q".utf8))])
+        let report = try export.verify(store: store)
+        #expect(report.signFile.verdict == .valid, "\(report.signFile)")
+        let verdicts = report.files.map { ($0.name, $0.verdict) }
+        #expect(verdicts.filter { Array($0.0.utf8) == Array(nfc.utf8) }.map(\.1) == [.missing])
+        #expect(verdicts.filter { Array($0.0.utf8) == Array(nfd.utf8) }.map(\.1) == [.unlisted])
+        for name in ["x/", "", "sub/result_1.csv.gz", "y/\u{0301}z"] {
+            #expect(verdicts.filter { Array($0.0.utf8) == Array(name.utf8) }.map(\.1) == [.unlisted], "\(name.debugDescription): \(verdicts)")
+        }
+        #expect(report.totals.findings == 6)
+        #expect(report.totals.exitStatus == 1)
+    }
+
+    @Test func theSignatureIsCheckedOverTheHashValuesAsWritten() throws {
+        let export = try Export("as-written") { $0.files = 2 }
+        defer { export.scratch.remove() }
+        let files = try export.results.fileNames.map { ($0, try MessageDigest.sha256Hex(try LocalFile.readAll(export.results.path(of: $0), limit: 1 << 24)).uppercased()) }
+        try QueryResultsGenerator.writeSignFile(files: files, region: "us-east-1", completedAt: QueryResultsSpec().completedAt,
+                                                signer: try SigningAuthority.key(0), to: export.results.folderPath)
+        let report = try export.verify()
+        #expect(report.signFile.verdict == .valid, "signed over upper-case values as written: \(report.signFile)")
+        #expect(report.files.allSatisfy { $0.verdict == .valid })
+    }
+
+    @Test func aQueryIDThatIsNotTheFoldersIsRefusedBeforeAnythingIsRead() throws {
+        let export = try Export("query-id")
+        defer { export.scratch.remove() }
+        let folderID = QueryFolder(path: export.results.folderPath).queryID
+        #expect(export.results.folderKey.hasSuffix("/\(folderID)/"))
+        let store = CountingStore(try DirectoryStore(root: export.results.folderPath))
+        #expect(throws: QueryResultsError.otherQuery(named: "0f0f0f0f-other", folder: folderID, source: store.displayName)) {
+            try export.verify(store: store, queryID: "0f0f0f0f-other")
+        }
+        #expect(throws: QueryResultsError.self) { try export.verify(store: store, queryID: folderID.uppercased()) }
+        #expect(store.reads.isEmpty)
+        let named = try export.verify(store: store, queryID: folderID)
+        #expect(named.folder?.queryID == folderID)
+        #expect(named.folder?.queryIDNamed == true)
+        #expect(named.folder?.verdict == .consistent)
+        #expect(named.totals.exitStatus == 0)
+    }
+
+    @Test func anExportInAFolderOfAnotherDayIsAFinding() throws {
+        let export = try Export("other-day")   // completed 2026-01-09T07:14:03Z
+        defer { export.scratch.remove() }
+        let folderID = QueryFolder(path: export.results.folderPath).queryID
+        let path = { (day: String) in export.results.root + "/AWSLogs/111122223333/CloudTrail-Lake/Query/\(day)/\(folderID)/" }
+        for (day, verdict) in [("2026/01/09", QueryFolderVerdict.consistent), ("2026/01/08", .consistent), ("2026/01/10", .consistent),
+                               ("2026/01/07", .dateMismatch), ("2025/12/09", .dateMismatch)] {
+            let report = try export.verify(store: try DirectoryStore(root: export.results.folderPath), path: path(day))
+            #expect(report.folder?.verdict == verdict, "\(day)")
+            #expect(report.folder?.datePath == day)
+            #expect(report.totals.exitStatus == (verdict == .consistent ? 0 : 1), "\(day)")
+        }
+        let elsewhere = try export.verify(store: try DirectoryStore(root: export.results.folderPath), path: "/tmp/downloads/\(folderID)")
+        #expect(elsewhere.folder?.verdict == .unchecked)
+        #expect(elsewhere.notices.contains { $0.contains("not laid out as") })
+        #expect(elsewhere.totals.exitStatus == 0)
     }
 }

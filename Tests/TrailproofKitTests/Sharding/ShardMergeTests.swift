@@ -84,8 +84,9 @@ import TrailproofTrailGen
         return scenario
     }
 
-    static func report(_ scenario: TrailScenario, shard: Shard?) throws -> VerificationReport {
-        try scenario.verify { $0.shard = shard; $0.workers = 2 }
+    static func report(_ scenario: TrailScenario, shard: Shard?, runID: String = "run-1",
+                       configure: (inout VerificationOptions) -> Void = { _ in }) throws -> VerificationReport {
+        try scenario.verify { $0.shard = shard; $0.runID = runID; $0.workers = 2; configure(&$0) }
     }
 
     @Test(arguments: tamperings)
@@ -146,6 +147,77 @@ import TrailproofTrailGen
         var other = three[1]
         other.shard?.listingFingerprint = String(repeating: "0", count: 64)
         #expect(throws: MergeError.self) { try ReportMerge.merge([three[0], other, three[2]]) }
+    }
+
+    @Test func aReplayedShardOfAnEarlierRunIsRefused() throws {
+        let scenario = try TrailScenario("shards-replayed") { $0.hours = 3; $0.accounts = ["111122223333", "444455556666"] }
+        defer { scenario.scratch.remove() }
+        let earlier = try (0..<2).map { try Self.report(scenario, shard: Shard(index: $0, count: 2), runID: "monday") }
+        try scenario.trail.modifyLogFile(scenario.digestWithLogs(1).logKeys[0])
+        let today = try (0..<2).map { try Self.report(scenario, shard: Shard(index: $0, count: 2), runID: "tuesday") }
+        let tampered = try #require(today.firstIndex { $0.totals.exitStatus == 1 })
+        var replayed = today
+        replayed[tampered] = earlier[tampered]
+        // The replayed report is genuine: same locations, same listing, same reference time.
+        #expect(earlier[tampered].shard == today[tampered].shard)
+        #expect(earlier[tampered].scope.referenceTime == today[tampered].scope.referenceTime)
+        let first = MergeError.ShardName(index: replayed[0].shard?.index ?? 0, position: 0)
+        let other = MergeError.ShardName(index: 1, position: 1)
+        #expect(throws: MergeError.mixedRuns(what: "run id", first, replayed[0].scope.runID ?? "", other, replayed[1].scope.runID ?? "")) {
+            try ReportMerge.merge(replayed)
+        }
+        // Without the run id the replay would have merged into a pass.
+        var unmarked = replayed
+        for index in unmarked.indices { unmarked[index].scope.runID = "same" }
+        #expect(try ReportMerge.merge(unmarked).totals.exitStatus == 0)
+        // A whole earlier run in place of this one: refused when merge is told the run id.
+        #expect(throws: MergeError.otherRun(what: "run id", expected: "tuesday", MergeError.ShardName(index: 0, position: 0), found: "monday")) {
+            try ReportMerge.merge(earlier, runID: "tuesday")
+        }
+        #expect(try ReportMerge.merge(today, runID: "tuesday").totals.exitStatus == 1)
+        #expect(try ReportMerge.merge(today).totals.exitStatus == 1)
+    }
+
+    @Test func shardsOfAnotherReferenceTimeOrWindowAreRefused() throws {
+        let scenario = try TrailScenario("shards-other-time") { $0.hours = 3; $0.accounts = ["111122223333", "444455556666"] }
+        defer { scenario.scratch.remove() }
+        let newest = try #require(scenario.digests.last?.endTime)
+        let planned = { (time: UTCTime) in { (options: inout VerificationOptions) in options.observedAt = Observation(time: time, isLive: true, isPlanned: true) } }
+        let run = try (0..<2).map { try Self.report(scenario, shard: Shard(index: $0, count: 2), configure: planned(newest.adding(seconds: 3600))) }
+        #expect(run.allSatisfy { $0.scope.referenceTime == newest.adding(seconds: 3600) }, "a planned time is the reference time exactly")
+        #expect(throws: Never.self) { try ReportMerge.merge(run) }
+        let later = try Self.report(scenario, shard: Shard(index: 1, count: 2), configure: planned(newest.adding(seconds: 7200)))
+        #expect(throws: MergeError.mixedRuns(what: "reference time", .init(index: 0, position: 0), newest.adding(seconds: 3600).iso8601,
+                                             .init(index: 1, position: 1), newest.adding(seconds: 7200).iso8601)) {
+            try ReportMerge.merge([run[0], later])
+        }
+        let windowed = try Self.report(scenario, shard: Shard(index: 1, count: 2)) {
+            planned(newest.adding(seconds: 3600))(&$0)
+            $0.start = scenario.digests[1].endTime
+        }
+        #expect(throws: MergeError.self) { try ReportMerge.merge([run[0], windowed]) }
+        do {
+            _ = try ReportMerge.merge([run[0], windowed])
+        } catch let error as MergeError {
+            guard case .mixedRuns(let what, _, _, _, _) = error else { Issue.record("\(error)"); return }
+            #expect(what == "window")
+        }
+        // A shard report without a run id (an older trailproof's) is refused by name.
+        var unmarked = run[1]
+        unmarked.scope.runID = nil
+        #expect(throws: MergeError.noRunID(.init(index: 1, position: 1))) { try ReportMerge.merge([run[0], unmarked]) }
+        #expect(throws: VerifierError.self) { try scenario.verify { $0.shard = Shard(index: 0, count: 2) } }
+    }
+
+    @Test(arguments: ["run-1", "2026-12-02T14:00Z", String(repeating: "x", count: 200)])
+    func runIDsParse(_ text: String) throws {
+        #expect(try ShardRun.runID(text, environment: [:]).get() == text)
+        #expect(try ShardRun.runID(nil, environment: [ShardRun.runIDVariable: text]).get() == text)
+    }
+
+    @Test(arguments: ["", "a b", "tab\tid", "\u{1B}[2J", String(repeating: "x", count: 201), "é"])
+    func badRunIDsAreRefused(_ text: String) {
+        guard case .failure = ShardRun.runID(text, environment: [:]) else { Issue.record("\(text) parsed"); return }
     }
 
     @Test(arguments: [("0/1", [:], 0, 1), ("2/5", [:], 2, 5), ("auto/4", ["JOB_COMPLETION_INDEX": "3"], 3, 4),

@@ -48,3 +48,26 @@ final class RetryingStore: ObjectStore {
     }
     func savedSignature(for key: String) throws -> SavedSignature? { try inner.savedSignature(for: key) }
 }
+
+/// A store that also holds `extra` objects (by key), such as keys a directory cannot hold
+/// (`x/` with data, as S3 can).
+final class ExtraObjectsStore: ObjectStore {
+    let inner: ObjectStore
+    let extra: [(key: String, bytes: [UInt8])]
+    init(_ inner: ObjectStore, extra: [(key: String, bytes: [UInt8])]) {
+        self.inner = inner
+        self.extra = extra
+    }
+
+    private func find(_ key: String) -> [UInt8]? { extra.first { $0.key.utf8.elementsEqual(key.utf8) }?.bytes }
+    var displayName: String { inner.displayName }
+    func listKeys() throws -> [String] { try inner.listKeys() + extra.map(\.key) }
+    func readObject(_ key: String, limit: Int) throws -> [UInt8]? { try find(key) ?? inner.readObject(key, limit: limit) }
+    func streamObject(_ key: String, restart: () throws -> Void, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
+        guard let bytes = find(key) else { return try inner.streamObject(key, restart: restart, body) }
+        try restart()
+        try bytes.withUnsafeBytes { try body($0) }
+        return true
+    }
+    func savedSignature(for key: String) throws -> SavedSignature? { try inner.savedSignature(for: key) }
+}

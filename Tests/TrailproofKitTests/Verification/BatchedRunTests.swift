@@ -16,6 +16,7 @@ import TrailproofTrailGen
             $0.listsValidLogFiles = listsValid
             $0.listsValidDigests = listsValid
             $0.shard = shard
+            $0.runID = "run-1"
             $0.workers = 2
         }
     }
