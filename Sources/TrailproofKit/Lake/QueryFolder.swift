@@ -24,7 +24,7 @@ public struct QueryFolder: Sendable, Equatable {
     /// running across midnight, results written just after it).
     public func dateFits(_ completed: UTCTime) -> Bool {
         guard let datePath else { return true }
-        return [-86_400, 0, 86_400].contains { completed.adding(seconds: Int64($0)).keyDatePath == datePath }
+        return [-86_400, 0, 86_400].contains { completed.adding(seconds: Int64($0)).keyDatePath.sameBytes(as: datePath) }
     }
 }
 

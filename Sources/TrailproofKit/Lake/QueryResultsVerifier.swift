@@ -170,7 +170,7 @@ public struct QueryResultsVerifier: Sendable {
 
     /// True when the names are CloudTrail's `result_N.…`, numbered 1, 2, … in order.
     static func namesFollowCloudTrailsOrder(_ files: [QuerySignFile.File]) -> Bool {
-        files.enumerated().allSatisfy { index, file in file.name.hasPrefix("result_\(index + 1).") }
+        files.enumerated().allSatisfy { index, file in file.name.hasBytePrefix("result_\(index + 1).") }
     }
 
     /// Hashes the listed files (of an authentic sign file) in parallel; a file the store cannot

@@ -86,7 +86,7 @@ public struct QuerySignFile: Sendable, Equatable {
 
     /// A name inside the query folder: no separators, no `.`/`..`, no control characters.
     static func isSafeName(_ name: String) -> Bool {
-        !name.isEmpty && name != "." && name != ".." && name.utf8.count <= 1024
+        !name.isEmpty && !name.sameBytes(as: ".") && !name.sameBytes(as: "..") && name.utf8.count <= 1024
             && !name.utf8.contains { $0 < 0x20 || $0 == 0x7F || $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "\\") }
     }
 }

@@ -61,7 +61,7 @@ public enum ReportMerge {
         func shard(_ position: Int) -> MergeError.ShardName { MergeError.ShardName(index: reports[position].shard?.index ?? 0, position: position) }
         for (position, report) in reports.enumerated() {
             guard let id = report.scope.runID else { throw MergeError.noRunID(shard(position)) }
-            if let runID, id != runID { throw MergeError.otherRun(what: "run id", expected: runID, shard(position), found: id) }
+            if let runID, !id.sameBytes(as: runID) { throw MergeError.otherRun(what: "run id", expected: runID, shard(position), found: id) }
         }
         let facts: [(what: String, value: (VerificationReport) -> String)] = [
             ("run id", { $0.scope.runID ?? "" }),
@@ -70,7 +70,7 @@ public enum ReportMerge {
         ]
         for fact in facts {
             let expected = fact.value(reports[0])
-            for position in reports.indices.dropFirst() where fact.value(reports[position]) != expected {
+            for position in reports.indices.dropFirst() where !fact.value(reports[position]).sameBytes(as: expected) {
                 throw MergeError.mixedRuns(what: fact.what, shard(0), expected, shard(position), fact.value(reports[position]))
             }
         }

@@ -17,6 +17,7 @@ import Testing
         ("Reports/TimelineSVG.swift", "last.label == mark.label", "timeline labels made by the report, not names"),
         ("Verification/LogHashCheck.swift", "lhs.proof.chain != rhs.proof.chain", "ChainID, equal and ordered by bytes"),
         ("Verification/Shard.swift", "environment: [String: String]", "process environment variables"),
+        ("Verification/ShardRun.swift", "environment: [String: String]", "process environment variables"),
         ("Verification/TrailVerifier+Digests.swift", ".bucket.sameBytes(as: digest.bucket) == true", "already byte-wise"),
         ("State/TrailState.swift", "recentEventIDs: [String: Int64]", "hex FNV-1a hashes of eventIDs' bytes"),
         ("State/TrailState.swift", "sinkOffsets: [String: Int64]", "the user's sink names"),
