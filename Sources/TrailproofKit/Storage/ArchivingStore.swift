@@ -82,7 +82,13 @@ public final class ArchivingStore: ObjectStore {
             try file?.write(chunk)
             written += Int64(chunk.count)
             guard readerError == nil else { return }
-            do { try body(chunk) } catch { readerError = error }
+            do {
+                try body(chunk)
+            } catch let error as ObjectSizeLimitExceeded {
+                throw error  // past the reader's limit: copying on would be as unbounded as reading
+            } catch {
+                readerError = error
+            }
         }
         guard found else { return false }
         file?.close()

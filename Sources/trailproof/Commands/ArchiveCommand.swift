@@ -50,7 +50,7 @@ struct ArchiveCommand: ParsableCommand {
             options.trailSelection = selection
 
             let http = try aws.client()
-            let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: S3Client(http: http),
+            let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: AWSOptions.s3Client(http),
                                  listFrom: options.start?.adding(seconds: -S3Store.listingMargin))
             var (keys, sources) = try KeyFiles.load(common.publicKeys)
             if common.publicKeys.isEmpty {
