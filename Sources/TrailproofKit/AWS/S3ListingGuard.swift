@@ -48,8 +48,6 @@ struct S3ListingGuard {
             throw failure("the listing from \(endpoint) returned \(page.keys.count + page.folders.count) entries in page \(pages), "
                 + "more than the \(S3ListingGuard.entriesPerPage) asked for")
         }
-        try checkAscending(page.keys, after: &lastKey, kind: "key")
-        try checkAscending(page.folders, after: &lastFolder, kind: "common prefix")
         if let token = page.nextContinuationToken {
             var hasher = Hasher()
             Array(token.utf8).withUnsafeBytes { hasher.combine(bytes: $0) }
@@ -57,6 +55,8 @@ struct S3ListingGuard {
                 throw failure("the listing from \(endpoint) repeats a continuation token: it would never end")
             }
         }
+        try checkAscending(page.keys, after: &lastKey, kind: "key")
+        try checkAscending(page.folders, after: &lastFolder, kind: "common prefix")
     }
 
     /// Every name strictly after the one before it, in UTF-8 byte order (S3's order).
