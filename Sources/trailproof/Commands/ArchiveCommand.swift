@@ -73,7 +73,7 @@ struct ArchiveCommand: ParsableCommand {
 
             let report = try common.verify(archive, keys: keys, options: options)
             // Keep the evidence of what no digest vouches for, too.
-            for record in report.logFiles where record.digest == nil { try archive.copy(record.key) }
+            for record in report.logFiles where record.digest == nil { try archive.copy(record.key, limit: options.logFileCompressedLimit) }
             // And the log files of the edge digests, so that the copy verifies whole.
             _ = try archive.completeEdgeDigests(options: options)
 
