@@ -53,8 +53,9 @@ public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
 public struct HTTPTimeouts: Sendable {
     /// Seconds to establish a connection.
     public var connect: Int = 10
-    /// Seconds from the start of a transfer until the response's status line arrives: a server
-    /// that accepts the connection and never answers is abandoned after this.
+    /// Seconds from the start of a transfer (or from the last byte of the request body sent)
+    /// until the response's status line arrives: a server that accepts the connection and never
+    /// answers is abandoned after this.
     public var response: Int = 10
     /// A transfer slower than `lowSpeedBytesPerSecond` (libcurl's average over its last few
     /// seconds) for this many seconds on end is abandoned: a stall, or a trickle.
@@ -178,23 +179,36 @@ private final class TransferContext {
     var headers: [String: String] = [:]
     var errorBody: [UInt8] = []
     var sinkError: Error?
+    /// How long the answer may take to begin, from the start or from the last body byte sent.
+    let responseTimeout: Duration
     /// When the response's status line must have arrived by.
-    let answerDeadline: ContinuousClock.Instant
+    var answerDeadline: ContinuousClock.Instant
+    /// Request body bytes sent so far, as the progress callback last saw them.
+    var uploaded: Int64 = 0
     /// Set when the progress callback abandoned a transfer that got no answer in time.
     var answerOverdue = false
 
     init(sink: @escaping (UnsafeRawBufferPointer) throws -> Void, responseTimeout: Int) {
         self.sink = sink
-        answerDeadline = .now + .seconds(max(1, responseTimeout))
+        self.responseTimeout = .seconds(max(1, responseTimeout))
+        answerDeadline = .now + self.responseTimeout
     }
 }
 
 /// Called by libcurl about once a second (and as data moves): abandons a transfer whose
-/// response has not begun by its deadline.
-private let transferProgressCallback: CTrailproof_curl_progress_callback = { context, _, _, _, _ in
+/// response has not begun by its deadline (which moves on while the request body is still
+/// being sent; the low-speed limit watches that).
+private let transferProgressCallback: CTrailproof_curl_progress_callback = { context, _, _, _, uploadNow in
     guard let context else { return 0 }
     let transfer = Unmanaged<TransferContext>.fromOpaque(context).takeUnretainedValue()
-    guard transfer.status == 0, ContinuousClock.now >= transfer.answerDeadline else { return 0 }
+    guard transfer.status == 0 else { return 0 }
+    let now = ContinuousClock.now
+    if Int64(uploadNow) != transfer.uploaded {
+        transfer.uploaded = Int64(uploadNow)
+        transfer.answerDeadline = now + transfer.responseTimeout
+        return 0
+    }
+    guard now >= transfer.answerDeadline else { return 0 }
     transfer.answerOverdue = true
     return 1
 }
