@@ -169,6 +169,8 @@ struct S3ListPage {
     var folders: [String] = []
     /// `IsTruncated` is `true`: more pages follow.
     var isTruncated = false
+    /// A whole `ListBucketResult` that says whether it is truncated (not an error page, not a cut one).
+    var isComplete = false
     var nextContinuationToken: String?
 
     init(xml bytes: [UInt8]) {
@@ -192,7 +194,9 @@ struct S3ListPage {
             }
             searchFrom = end.upperBound
         }
-        if S3ListPage.element("IsTruncated", in: text[...]) == "true" {
+        let truncated = S3ListPage.element("IsTruncated", in: text[...])
+        isComplete = text.contains("<ListBucketResult") && text.contains("</ListBucketResult>") && (truncated == "true" || truncated == "false")
+        if truncated == "true" {
             isTruncated = true
             nextContinuationToken = S3ListPage.element("NextContinuationToken", in: text[...]).flatMap { $0.isEmpty ? nil : $0 }
         }

@@ -2,7 +2,8 @@
 /// `pageLimit` pages, at most 1,000 entries a page, every continuation token new, and every
 /// key (and every common prefix) strictly after the one before it in UTF-8 byte order, across
 /// pages too, as S3 returns them. A page repeated under a fresh token, a token handed back
-/// twice, or a truncated page without a token is an error naming the endpoint.
+/// twice, a truncated page without a token, or an answer that is not a whole ListBucketResult
+/// is an error naming the endpoint.
 struct S3ListingGuard {
     /// The most pages one listing may take: 100,000 pages of 1,000 keys list 100 million objects.
     static let defaultPageLimit = 100_000
@@ -41,6 +42,9 @@ struct S3ListingGuard {
     /// Checks `page` against the pages before it.
     /// - Throws: `AWSRequestError` for a page that makes no progress or cannot be followed.
     mutating func check(_ page: S3ListPage) throws {
+        guard page.isComplete else {
+            throw failure("the listing from \(endpoint) answered page \(pages) with something other than a whole ListObjectsV2 result")
+        }
         if page.isTruncated && page.nextContinuationToken == nil {
             throw failure("the listing from \(endpoint) says page \(pages) is truncated but gives no continuation token")
         }

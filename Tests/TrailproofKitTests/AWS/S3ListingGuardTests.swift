@@ -76,6 +76,13 @@ import Testing
         #expect(error.description.contains("page 1 is truncated but gives no continuation token"), "\(error)")
     }
 
+    @Test(arguments: ["", "<Error><Code>x</Code></Error>", "<ListBucketResult><IsTruncated>false</IsTruncated>",
+                      "<ListBucketResult><Contents><Key>a</Key></Contents></ListBucketResult>"])
+    func anAnswerThatIsNotAWholeListingIsAnErrorNotAnEmptyPage(_ body: String) throws {
+        let error = try #require(Self.follow([S3ListPage(xml: Array(body.utf8))]))
+        #expect(error.description.contains("something other than a whole ListObjectsV2 result"), "\(error)")
+    }
+
     @Test func aPageWithMoreEntriesThanAskedForIsAnError() throws {
         let keys = (0..<1001).map { "k\(10_000 + $0)" }
         let error = try #require(Self.follow([Self.page(keys, token: nil)]))
