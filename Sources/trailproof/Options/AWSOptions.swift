@@ -21,7 +21,7 @@ struct AWSOptions: ParsableArguments {
     var timeout: Int = 30
 
     @Option(name: .customLong("object-timeout"), help: ArgumentHelp(
-        "Give up on one request (one object, or one page of a listing) after this many seconds, retries included (default 120).",
+        "Give up on one request (one object, or one page of a listing) after this many seconds, retries included.",
         valueName: "seconds"))
     var objectTimeout: Int = 120
 
