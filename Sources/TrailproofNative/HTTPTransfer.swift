@@ -53,8 +53,17 @@ public struct HTTPTransportError: Error, Sendable, CustomStringConvertible {
 public struct HTTPTimeouts: Sendable {
     /// Seconds to establish a connection.
     public var connect: Int = 10
-    /// A transfer slower than one byte per second for this many seconds is abandoned.
+    /// Seconds from the start of a transfer (or from the last byte of the request body sent)
+    /// until the response's status line arrives: a server that accepts the connection and never
+    /// answers is abandoned after this.
+    public var response: Int = 10
+    /// A transfer slower than `lowSpeedBytesPerSecond` (libcurl's average over its last few
+    /// seconds) for this many seconds on end is abandoned: a stall, or a trickle.
     public var stall: Int = 30
+    /// The slowest rate accepted for `stall` seconds (libcurl's CURLOPT_LOW_SPEED_LIMIT).
+    public var lowSpeedBytesPerSecond: Int = 1024
+    /// Milliseconds the whole transfer may take (CURLOPT_TIMEOUT_MS); nil for no limit.
+    public var totalMilliseconds: Int?
 
     /// Default limits.
     public init() {}
@@ -65,6 +74,8 @@ public struct HTTPTimeouts: Sendable {
 public final class HTTPTransfer {
     private let handle: UnsafeMutableRawPointer
     private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// libcurl's explanation of a failure (CURLOPT_ERRORBUFFER), e.g. how slow a transfer was.
+    private let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
 
     /// Creates a handle. libcurl's global state is initialised once per process.
     public init() throws {
@@ -76,6 +87,7 @@ public final class HTTPTransfer {
     deinit {
         curl_slist_free_all(headerList)
         curl_easy_cleanup(handle)
+        errorBuffer.deallocate()
     }
 
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
@@ -85,7 +97,7 @@ public final class HTTPTransfer {
     public func perform(_ request: HTTPRequest, timeouts: HTTPTimeouts = HTTPTimeouts(),
                         sink: (UnsafeRawBufferPointer) throws -> Void) throws -> HTTPResponseHead {
         try withoutActuallyEscaping(sink) { sink in
-            let context = TransferContext(sink: sink)
+            let context = TransferContext(sink: sink, responseTimeout: timeouts.response)
             let unmanaged = Unmanaged.passRetained(context)
             defer { unmanaged.release() }
             curl_easy_reset(handle)
@@ -99,8 +111,12 @@ public final class HTTPTransfer {
             try set(CURLOPT_URL, request.url)
             try set(CURLOPT_NOSIGNAL, 1)
             try set(CURLOPT_CONNECTTIMEOUT, timeouts.connect)
-            try set(CURLOPT_LOW_SPEED_LIMIT, 1)
-            try set(CURLOPT_LOW_SPEED_TIME, timeouts.stall)
+            try set(CURLOPT_LOW_SPEED_LIMIT, max(1, timeouts.lowSpeedBytesPerSecond))
+            try set(CURLOPT_LOW_SPEED_TIME, max(1, timeouts.stall))
+            if let total = timeouts.totalMilliseconds { try set(CURLOPT_TIMEOUT_MS, max(1, total)) }
+            errorBuffer.initialize(to: 0)
+            try check(CTrailproof_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "set error buffer")
+            try set(CURLOPT_NOPROGRESS, 0)
             try set(CURLOPT_FOLLOWLOCATION, 0)
             try set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
             try check(CTrailproof_curl_setopt_pointer(handle, CURLOPT_HTTPHEADER, headerList), "set headers")
@@ -120,12 +136,20 @@ public final class HTTPTransfer {
                 try check(CTrailproof_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, unmanaged.toOpaque()), "set write context")
                 try check(CTrailproof_curl_setopt_callback(handle, CURLOPT_HEADERFUNCTION, transferHeaderCallback), "set header callback")
                 try check(CTrailproof_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, unmanaged.toOpaque()), "set header context")
+                try check(CTrailproof_curl_setopt_progress(handle, transferProgressCallback), "set progress callback")
+                try check(CTrailproof_curl_setopt_pointer(handle, CURLOPT_XFERINFODATA, unmanaged.toOpaque()), "set progress context")
                 return curl_easy_perform(handle)
             }
             if let error = context.sinkError { throw error }
+            if context.answerOverdue {
+                // Reported as a timeout (curl error 28): retried like one.
+                throw HTTPTransportError(code: Int(CURLE_OPERATION_TIMEDOUT.rawValue),
+                                         message: "no answer within \(timeouts.response) s of the request", url: request.url)
+            }
             guard result == CURLE_OK else {
-                throw HTTPTransportError(code: Int(result.rawValue), message: String(cString: curl_easy_strerror(result)),
-                                         url: request.url)
+                let detail = String(cString: errorBuffer)
+                throw HTTPTransportError(code: Int(result.rawValue),
+                                         message: detail.isEmpty ? String(cString: curl_easy_strerror(result)) : detail, url: request.url)
             }
             var status = 0
             _ = CTrailproof_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
@@ -155,8 +179,38 @@ private final class TransferContext {
     var headers: [String: String] = [:]
     var errorBody: [UInt8] = []
     var sinkError: Error?
+    /// How long the answer may take to begin, from the start or from the last body byte sent.
+    let responseTimeout: Duration
+    /// When the response's status line must have arrived by.
+    var answerDeadline: ContinuousClock.Instant
+    /// Request body bytes sent so far, as the progress callback last saw them.
+    var uploaded: Int64 = 0
+    /// Set when the progress callback abandoned a transfer that got no answer in time.
+    var answerOverdue = false
 
-    init(sink: @escaping (UnsafeRawBufferPointer) throws -> Void) { self.sink = sink }
+    init(sink: @escaping (UnsafeRawBufferPointer) throws -> Void, responseTimeout: Int) {
+        self.sink = sink
+        self.responseTimeout = .seconds(max(1, responseTimeout))
+        answerDeadline = .now + self.responseTimeout
+    }
+}
+
+/// Called by libcurl about once a second (and as data moves): abandons a transfer whose
+/// response has not begun by its deadline (which moves on while the request body is still
+/// being sent; the low-speed limit watches that).
+private let transferProgressCallback: CTrailproof_curl_progress_callback = { context, _, _, _, uploadNow in
+    guard let context else { return 0 }
+    let transfer = Unmanaged<TransferContext>.fromOpaque(context).takeUnretainedValue()
+    guard transfer.status == 0 else { return 0 }
+    let now = ContinuousClock.now
+    if Int64(uploadNow) != transfer.uploaded {
+        transfer.uploaded = Int64(uploadNow)
+        transfer.answerDeadline = now + transfer.responseTimeout
+        return 0
+    }
+    guard now >= transfer.answerDeadline else { return 0 }
+    transfer.answerOverdue = true
+    return 1
 }
 
 private let transferWriteCallback: CTrailproof_curl_data_callback = { data, size, count, context in

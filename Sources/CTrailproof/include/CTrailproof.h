@@ -40,6 +40,12 @@ typedef size_t (*CTrailproof_curl_data_callback)(char *data, size_t size, size_t
 static inline CURLcode CTrailproof_curl_setopt_callback(CURL *curl, CURLoption option, CTrailproof_curl_data_callback callback) {
     return curl_easy_setopt(curl, option, callback);
 }
+/// Progress callback: returning non-zero aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
+typedef int (*CTrailproof_curl_progress_callback)(void *context, curl_off_t downloadTotal, curl_off_t downloadNow,
+                                                  curl_off_t uploadTotal, curl_off_t uploadNow);
+static inline CURLcode CTrailproof_curl_setopt_progress(CURL *curl, CTrailproof_curl_progress_callback callback) {
+    return curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, callback);
+}
 static inline CURLcode CTrailproof_curl_getinfo_long(CURL *curl, CURLINFO info, long *value) {
     return curl_easy_getinfo(curl, info, value);
 }

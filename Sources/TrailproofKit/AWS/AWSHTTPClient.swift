@@ -15,6 +15,9 @@ public final class AWSHTTPClient: Sendable {
         public var maxDelay: Double = 8
         /// Transfer time limits.
         public var timeouts = HTTPTimeouts()
+        /// Seconds one request may take, its retries and the waits between them included: past
+        /// it the request fails for good, however the server dribbles.
+        public var deadline: Double = 120
 
         /// Default policy.
         public init() {}
@@ -46,6 +49,7 @@ public final class AWSHTTPClient: Sendable {
                      restart: () throws -> Void = {}, sink: (UnsafeRawBufferPointer) throws -> Void) throws -> HTTPResponseHead {
         let transfer = try checkOut()
         defer { checkIn(transfer) }
+        let deadline = ContinuousClock.now + .milliseconds(Int(max(0.001, retry.deadline) * 1000))
         var attempt = 0
         while true {
             attempt += 1
@@ -54,7 +58,9 @@ public final class AWSHTTPClient: Sendable {
             let failure: AWSRequestError
             do {
                 let signed = try signer.sign(request, date: UTCTime.now)
-                let head = try transfer.transfer.perform(signed, timeouts: retry.timeouts, sink: sink)
+                var timeouts = retry.timeouts
+                timeouts.totalMilliseconds = max(1, AWSHTTPClient.milliseconds(until: deadline))
+                let head = try transfer.transfer.perform(signed, timeouts: timeouts, sink: sink)
                 if head.status == 403 {
                     throw AWSRequestError(object: object, status: 403, code: AWSRequestError.errorCode(head.errorBody) ?? "AccessDenied",
                                           message: "access denied", attempts: attempt)
@@ -70,10 +76,25 @@ public final class AWSHTTPClient: Sendable {
                 throw AWSRequestError(object: object, status: nil, code: nil, message: error.description, attempts: attempt)
             }
             guard attempt < retry.maxAttempts else { throw failure }
-            counters.withLock { $0.retries += 1 }
             let ceiling = min(retry.maxDelay, retry.baseDelay * pow(2, Double(attempt - 1)))
-            Thread.sleep(forTimeInterval: Double.random(in: 0...ceiling))
+            let delay = Double.random(in: 0...ceiling)
+            guard Double(AWSHTTPClient.milliseconds(until: deadline)) > delay * 1000 + 1 else {
+                throw AWSRequestError(object: object, status: failure.status, code: failure.code,
+                                      message: "\(failure.message); gave up: no complete answer within \(AWSHTTPClient.seconds(retry.deadline)) s "
+                                          + "(the limit for one request, retries included)", attempts: attempt)
+            }
+            counters.withLock { $0.retries += 1 }
+            Thread.sleep(forTimeInterval: delay)
         }
+    }
+
+    private static func milliseconds(until deadline: ContinuousClock.Instant) -> Int {
+        let left = deadline - ContinuousClock.now
+        return Int(left.components.seconds) * 1000 + Int(left.components.attoseconds / 1_000_000_000_000_000)
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? String(Int(value)) : String(value)
     }
 
     /// Sends `request` and collects a body of at most `limit` bytes.

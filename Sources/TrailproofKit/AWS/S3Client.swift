@@ -6,10 +6,18 @@ import TrailproofNative
 public final class S3Client: Sendable {
     /// The HTTP client.
     public let http: AWSHTTPClient
+    /// The most ListObjectsV2 pages one listing may take (see `S3ListingGuard`).
+    public let listPageLimit: Int
     private let regions = Mutex<[String: String]>([:])
 
-    /// Creates a client over `http`.
-    public init(http: AWSHTTPClient) { self.http = http }
+    /// Creates a client over `http`; a listing longer than `listPageLimit` pages is an error.
+    public init(http: AWSHTTPClient, listPageLimit: Int = S3Client.defaultListPageLimit) {
+        self.http = http
+        self.listPageLimit = max(1, listPageLimit)
+    }
+
+    /// 100,000 pages: 100 million objects at 1,000 a page.
+    public static let defaultListPageLimit = S3ListingGuard.defaultPageLimit
 
     private var environment: AWSEnvironment { http.environment }
 
@@ -89,24 +97,25 @@ public final class S3Client: Sendable {
     private func forEachPage(bucket: String, prefix: String, startAfter: String?, delimiter: String?,
                              _ handle: (S3ListPage) throws -> Void) throws {
         var token: String?
-        var tokensSeen: Set<String> = []
+        var guardian: S3ListingGuard?
+        let object = "s3://\(bucket)/\(prefix)"
         repeat {
             var query = "list-type=2&encoding-type=url&max-keys=1000&prefix=\(SigV4Signer.uriEncode(prefix))"
             if let delimiter { query += "&delimiter=\(SigV4Signer.uriEncode(delimiter))" }
             if let token { query += "&continuation-token=\(SigV4Signer.uriEncode(token))" }
             else if let startAfter { query += "&start-after=\(SigV4Signer.uriEncode(startAfter))" }
             let request = HTTPRequest(method: "GET", url: try url(bucket: bucket, query: query))
-            let (head, body) = try http.sendCollecting(request, signer: try signer(for: bucket), object: "s3://\(bucket)/\(prefix)")
+            var listing = guardian ?? S3ListingGuard(pageLimit: listPageLimit, requestURL: request.url, object: object)
+            try listing.willRequestPage()
+            let (head, body) = try http.sendCollecting(request, signer: try signer(for: bucket), object: object)
             guard head.status == 200 else {
-                throw AWSRequestError(object: "s3://\(bucket)/\(prefix)", status: head.status,
+                throw AWSRequestError(object: object, status: head.status,
                                       code: AWSRequestError.errorCode(head.errorBody), message: "cannot list objects", attempts: 1)
             }
             let page = S3ListPage(xml: body)
-            // A server that hands back a token it gave before would page forever.
-            if let next = page.nextContinuationToken, !tokensSeen.insert(next).inserted {
-                throw AWSRequestError(object: "s3://\(bucket)/\(prefix)", status: 200, code: nil,
-                                      message: "the listing repeats a continuation token: it would never end", attempts: 1)
-            }
+            // No server may page forever: a repeated token or page, or too many pages, end it.
+            try listing.check(page)
+            guardian = listing
             token = page.nextContinuationToken
             try handle(page)
         } while token != nil
@@ -158,6 +167,10 @@ struct S3ListPage {
     var sizes: [Int64?] = []
     var etags: [String?] = []
     var folders: [String] = []
+    /// `IsTruncated` is `true`: more pages follow.
+    var isTruncated = false
+    /// A whole `ListBucketResult` that says whether it is truncated (not an error page, not a cut one).
+    var isComplete = false
     var nextContinuationToken: String?
 
     init(xml bytes: [UInt8]) {
@@ -181,8 +194,11 @@ struct S3ListPage {
             }
             searchFrom = end.upperBound
         }
-        if S3ListPage.element("IsTruncated", in: text[...]) == "true" {
-            nextContinuationToken = S3ListPage.element("NextContinuationToken", in: text[...])
+        let truncated = S3ListPage.element("IsTruncated", in: text[...])
+        isComplete = text.contains("<ListBucketResult") && text.contains("</ListBucketResult>") && (truncated == "true" || truncated == "false")
+        if truncated == "true" {
+            isTruncated = true
+            nextContinuationToken = S3ListPage.element("NextContinuationToken", in: text[...]).flatMap { $0.isEmpty ? nil : $0 }
         }
     }
 

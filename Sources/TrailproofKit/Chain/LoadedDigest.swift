@@ -131,6 +131,8 @@ struct LoadedDigest: Sendable {
             return .success(hash)
         } catch let error as DigestLoadError {
             return .failure(error)
+        } catch let error as ObjectSizeLimitExceeded {
+            return .failure(.tooLarge(limit: error.limit))
         } catch let error as GzipError {
             return .failure(.notGzip("\(error)"))
         } catch StoreError.fetchFailed(let detail) {

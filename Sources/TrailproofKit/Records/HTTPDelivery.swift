@@ -29,7 +29,10 @@ final class HTTPDelivery: @unchecked Sendable {
             }
             var response: [UInt8] = []
             do {
-                let head = try transfer.perform(HTTPRequest(method: "POST", url: url, headers: headers, body: body)) {
+                // A sink is the user's own endpoint: it may take as long to answer as to stall.
+                var timeouts = HTTPTimeouts()
+                timeouts.response = timeouts.stall
+                let head = try transfer.perform(HTTPRequest(method: "POST", url: url, headers: headers, body: body), timeouts: timeouts) {
                     response.append(contentsOf: $0)
                 }
                 if (200..<300).contains(head.status) { return response }

@@ -82,7 +82,13 @@ public final class ArchivingStore: ObjectStore {
             try file?.write(chunk)
             written += Int64(chunk.count)
             guard readerError == nil else { return }
-            do { try body(chunk) } catch { readerError = error }
+            do {
+                try body(chunk)
+            } catch let error as ObjectSizeLimitExceeded {
+                throw error  // past the reader's limit: copying on would be as unbounded as reading
+            } catch {
+                readerError = error
+            }
         }
         guard found else { return false }
         file?.close()
@@ -103,9 +109,19 @@ public final class ArchivingStore: ObjectStore {
         return saved
     }
 
-    /// Copies `key` without reading it for verification (unreferenced log files, for the record).
-    public func copy(_ key: String) throws {
-        _ = try streamObject(key, restart: {}) { _ in }
+    /// Copies `key` without reading it for verification (unreferenced log files, for the record),
+    /// up to `limit` bytes (the log-file limit: no object is copied without bound).
+    /// - Throws: `StoreError.fetchFailed` for an object larger than `limit` (nothing of it is kept).
+    public func copy(_ key: String, limit: Int = VerificationOptions.defaultLogFileSizeLimit) throws {
+        var copied = 0
+        do {
+            _ = try streamObject(key, restart: { copied = 0 }) { chunk in
+                copied += chunk.count
+                if copied > limit { throw ObjectSizeLimitExceeded(measure: .compressed, limit: limit) }
+            }
+        } catch let error as ObjectSizeLimitExceeded {
+            throw StoreError.fetchFailed("\(TerminalText.escaped(key)): \(error); not archived")
+        }
     }
 
     /// Copies the log files listed by the digests the archive holds outside `options`' window
@@ -123,7 +139,7 @@ public final class ArchivingStore: ObjectStore {
                       let json = try? Gzip.decompress(compressed, limit: options.digestSizeLimit),
                       let digest = try? Digest(json: json) else { continue }
                 for entry in digest.logFiles where present.contains(ObjectKey(entry.object)) {
-                    try self.copy(entry.object)
+                    try self.copy(entry.object, limit: options.logFileCompressedLimit)
                     count += 1
                 }
             }

@@ -17,21 +17,31 @@ extension ObjectStore {
     /// chunk to `body`; returns the hex SHA-256 of all the uncompressed bytes, or nil when no
     /// object has that key. `restart` runs before every attempt (after the decoder and digest are
     /// reset), so the consumer can drop what it received of a broken transfer. With
-    /// `compressedLimit`, more compressed bytes than that end the read with `tooLarge`.
+    /// `compressedLimit` or `uncompressedLimit`, more bytes than that end the read with
+    /// `ObjectSizeLimitExceeded` (so an endless or bomb-like object costs bounded work).
     /// - Throws: `GzipError` for corrupt or truncated data, and what the store, `restart`,
-    ///   `body` or the limit throw.
+    ///   `body` or the limits throw.
     func gunzipAndHash(_ key: String, decoder: GzipDecoder, sha256: MessageDigest, compressedLimit: Int? = nil,
+                       uncompressedLimit: Int? = nil,
                        restart: () throws -> Void = {}, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> String? {
         var compressed = 0
+        var uncompressed = 0
         let found = try streamObject(key, restart: {
             decoder.reset()
             try sha256.reset()
             compressed = 0
+            uncompressed = 0
             try restart()
         }) { chunk in
             compressed += chunk.count
-            if let compressedLimit, compressed > compressedLimit { throw DigestLoadError.tooLarge(limit: compressedLimit) }
+            if let compressedLimit, compressed > compressedLimit {
+                throw ObjectSizeLimitExceeded(measure: .compressed, limit: compressedLimit)
+            }
             try decoder.feed(chunk) { output in
+                uncompressed += output.count
+                if let uncompressedLimit, uncompressed > uncompressedLimit {
+                    throw ObjectSizeLimitExceeded(measure: .uncompressed, limit: uncompressedLimit)
+                }
                 try body(output)
                 try sha256.update(output)
             }
@@ -39,5 +49,18 @@ extension ObjectStore {
         guard found else { return nil }
         try decoder.finish()
         return Hex.encode(try sha256.finish())
+    }
+}
+
+/// An object larger than its reader allows: the read stops there.
+struct ObjectSizeLimitExceeded: Error, Sendable, CustomStringConvertible {
+    /// Which size went over.
+    enum Measure: Sendable { case compressed, uncompressed }
+    let measure: Measure
+    /// The limit, in bytes.
+    let limit: Int
+
+    var description: String {
+        "larger than the \(limit)-byte limit (\(measure == .compressed ? "compressed" : "uncompressed"))"
     }
 }

@@ -47,6 +47,14 @@ struct LogHashCheck {
     let workers: Int
     /// Whether valid files' records are kept; when not, they are counted as they come.
     var keepsValid = true
+    /// The largest log file read; a larger one is `unreadable`.
+    var limits = SizeLimits()
+
+    /// The largest log file read, compressed and uncompressed (`VerificationOptions`' defaults).
+    struct SizeLimits: Sendable {
+        var compressed = VerificationOptions.defaultLogFileSizeLimit
+        var uncompressed = VerificationOptions.defaultLogFileSizeLimit
+    }
 
     /// What the run keeps of a job: its record, or for a valid file not kept, its size.
     enum Outcome {
@@ -84,11 +92,12 @@ struct LogHashCheck {
         let counters = Counters()
         let total = jobs.count
         let store = self.store
+        let limits = self.limits
         let results = try parallelMap(count: jobs.count, workers: workers, makeState: {
             try GunzipState()
         }, job: { state, index in
             let job = jobs[index]
-            let result = LogHashCheck.check(job, store: store, state: &state, keeping: nil)
+            let result = LogHashCheck.check(job, store: store, state: &state, limits: limits, keeping: nil)
             if let progress {
                 let (done, bytes) = counters.add(bytes: (try? result.get().uncompressedBytes ?? 0) ?? 0)
                 progress(.logFiles(done: done, total: total, bytes: bytes))
@@ -103,6 +112,7 @@ struct LogHashCheck {
         let counters = Counters()
         let total = jobs.count
         let store = self.store
+        let limits = self.limits
         // A valid file's content waits for every earlier one: one file per worker, plus one, at most.
         let results = try parallelMapDeliveringInOrder(count: jobs.count, workers: workers, window: workers + 1, makeState: {
             try GunzipState()
@@ -112,7 +122,8 @@ struct LogHashCheck {
                                        digestKey: job.digestKey, digestBucket: job.proof.digestBucket, digestEnd: job.proof.digestEnd,
                                        chain: job.proof.chainLabel, signatureSource: job.proof.signatureSource,
                                        publicKeyFingerprint: job.proof.publicKeyFingerprint)
-            let result = LogHashCheck.check(job, store: store, state: &state, keeping: consumer.wants(file) ? consumer.byteLimit : nil)
+            let result = LogHashCheck.check(job, store: store, state: &state, limits: limits,
+                                            keeping: consumer.wants(file) ? consumer.byteLimit : nil)
             if let progress {
                 let (done, bytes) = counters.add(bytes: (try? result.get().uncompressedBytes ?? 0) ?? 0)
                 progress(.logFiles(done: done, total: total, bytes: bytes))
@@ -147,7 +158,9 @@ struct LogHashCheck {
     }
 
     /// Hashes one log file; with `keeping`, also keeps its uncompressed bytes, up to that many.
-    static func check(_ job: Job, store: ObjectStore, state: inout GunzipState, keeping limit: Int?) -> Result<Checked, StoreError> {
+    /// A file over `limits` is `unreadable`, read no further than the limit.
+    static func check(_ job: Job, store: ObjectStore, state: inout GunzipState, limits: SizeLimits = SizeLimits(),
+                      keeping limit: Int?) -> Result<Checked, StoreError> {
         var checked = Checked()
         func fail(_ verdict: LogFileVerdict, _ detail: String) -> Result<Checked, StoreError> {
             checked.verdict = verdict
@@ -159,6 +172,7 @@ struct LogHashCheck {
         var keeping = limit != nil
         do {
             guard let actual = try store.gunzipAndHash(job.entry.object, decoder: state.decoder, sha256: state.digest,
+                                                       compressedLimit: limits.compressed, uncompressedLimit: limits.uncompressed,
                                                        restart: { uncompressed = 0; kept = []; keeping = limit != nil }, { output in
                 uncompressed += Int64(output.count)
                 guard keeping else { return }
@@ -177,6 +191,8 @@ struct LogHashCheck {
             guard let limit else { return .success(checked) }
             checked.content = keeping ? .bytes(kept) : .tooLarge(limit: limit)
             return .success(checked)
+        } catch let error as ObjectSizeLimitExceeded {
+            return fail(.unreadable, "\(error)")
         } catch let error as GzipError {
             return fail(.unreadable, "\(error) after \(uncompressed) uncompressed bytes")
         } catch StoreError.fetchFailed(let detail) {

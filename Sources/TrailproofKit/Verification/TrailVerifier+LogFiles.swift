@@ -38,6 +38,7 @@ extension TrailVerifier {
                       progress: (@Sendable (VerificationProgress) -> Void)?) throws -> LogHashCheck.Results {
         var check = LogHashCheck(store: store, workers: options.workers)
         check.keepsValid = options.listsValidLogFiles
+        check.limits = LogHashCheck.SizeLimits(compressed: options.logFileCompressedLimit, uncompressed: options.logFileUncompressedLimit)
         return try check.run(jobs, consumer: consumer, progress: progress)
     }
 

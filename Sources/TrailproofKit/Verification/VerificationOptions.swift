@@ -23,6 +23,13 @@ public struct VerificationOptions: Sendable {
     }
     /// Largest uncompressed digest accepted; a larger one is malformed.
     public var digestSizeLimit = 256 << 20
+    /// Largest log file read, in compressed bytes: a larger one is `unreadable`, and reading it
+    /// stops there (an endless body or a file grown on purpose costs bounded work).
+    public var logFileCompressedLimit = VerificationOptions.defaultLogFileSizeLimit
+    /// Largest log file read, in uncompressed bytes: a larger one (a gzip bomb) is `unreadable`.
+    public var logFileUncompressedLimit = VerificationOptions.defaultLogFileSizeLimit
+    /// 1 GiB, compressed and uncompressed: CloudTrail's log files are far smaller.
+    public static let defaultLogFileSizeLimit = 1 << 30
     /// Uncompressed digest bytes each worker may hold at once; a larger digest waits until no
     /// other large digest is being read, so digests never hold more than
     /// `workers × digestSmallAllowance + digestSizeLimit` bytes, whatever the input.

@@ -50,7 +50,7 @@ struct ArchiveCommand: ParsableCommand {
             options.trailSelection = selection
 
             let http = try aws.client()
-            let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: S3Client(http: http),
+            let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: AWSOptions.s3Client(http),
                                  listFrom: options.start?.adding(seconds: -S3Store.listingMargin))
             var (keys, sources) = try KeyFiles.load(common.publicKeys)
             if common.publicKeys.isEmpty {
@@ -75,7 +75,7 @@ struct ArchiveCommand: ParsableCommand {
 
             let report = try common.verify(archive, keys: keys, options: options)
             // Keep the evidence of what no digest vouches for, too.
-            for record in report.logFiles where record.digest == nil { try archive.copy(record.key) }
+            for record in report.logFiles where record.digest == nil { try archive.copy(record.key, limit: options.logFileCompressedLimit) }
             // And the log files of the edge digests, so that the copy verifies whole.
             _ = try archive.completeEdgeDigests(options: options)
             manifest.complete = true

@@ -74,7 +74,7 @@ struct VerifyQueryResultsCommand: ParsableCommand {
             if let location = S3Store.parse(url: source) {
                 let client = try aws.client()
                 http = client
-                store = S3Store(bucket: location.bucket, prefix: location.prefix, client: S3Client(http: client))
+                store = S3Store(bucket: location.bucket, prefix: location.prefix, client: AWSOptions.s3Client(client))
                 folder = location.prefix
             } else {
                 store = try DirectoryStore(root: source)

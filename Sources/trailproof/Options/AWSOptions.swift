@@ -15,9 +15,20 @@ struct AWSOptions: ParsableArguments {
         valueName: "url"))
     var endpointURL: String?
 
-    @Option(help: ArgumentHelp("Abandon a transfer that stalls (no data) for this many seconds, then retry.",
-                               valueName: "seconds"))
+    @Option(help: ArgumentHelp(
+        "Abandon a transfer that moves less than 1 KiB/s for this many seconds (a stall or a trickle), then retry; a connection, and the first byte of each answer, must come within a third of this (at least 2 s, at most 10 s).",
+        valueName: "seconds"))
     var timeout: Int = 30
+
+    @Option(name: .customLong("object-timeout"), help: ArgumentHelp(
+        "Give up on one request (one object, or one page of a listing) after this many seconds, retries included.",
+        valueName: "seconds"))
+    var objectTimeout: Int = 120
+
+    func validate() throws {
+        guard timeout >= 1 else { throw ValidationError("--timeout must be at least 1 second") }
+        guard objectTimeout >= 1 else { throw ValidationError("--object-timeout must be at least 1 second") }
+    }
 
     /// The resolved environment, or an error naming what is missing; --endpoint-url applies to `service`.
     func environment(endpointService: AWSEnvironment.Service = .s3) throws -> AWSEnvironment {
@@ -29,7 +40,19 @@ struct AWSOptions: ParsableArguments {
     func client(endpointService: AWSEnvironment.Service = .s3) throws -> AWSHTTPClient {
         var retry = AWSHTTPClient.RetryPolicy()
         retry.timeouts.stall = max(1, timeout)
-        retry.timeouts.connect = max(1, min(timeout, 10))
+        let answer = min(timeout, max(2, min(10, timeout / 3)))
+        retry.timeouts.connect = answer
+        retry.timeouts.response = answer
+        retry.deadline = Double(max(1, objectTimeout))
         return AWSHTTPClient(environment: try environment(endpointService: endpointService), retry: retry)
+    }
+
+    /// An S3 client over `http`. TRAILPROOF_S3_LIST_PAGE_LIMIT lowers the pages one listing may take (for tests).
+    static func s3Client(_ http: AWSHTTPClient) -> S3Client {
+        let environment = ProcessInfo.processInfo.environment
+        if let limit = environment["TRAILPROOF_S3_LIST_PAGE_LIMIT"].flatMap(Int.init), limit > 0 {
+            return S3Client(http: http, listPageLimit: limit)
+        }
+        return S3Client(http: http)
     }
 }

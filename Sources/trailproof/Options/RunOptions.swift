@@ -54,8 +54,16 @@ struct RunOptions: ParsableArguments {
         options.listsValidLogFiles = listValid || output.verbose
         // The HTML timeline and the JUnit test cases are drawn digest by digest.
         options.listsValidDigests = options.listsValidLogFiles || output.reportRequests.contains { [.html, .junit].contains($0.format) }
-        if let limit = ProcessInfo.processInfo.environment["TRAILPROOF_BATCH_OBJECTS"].flatMap(Int.init), limit > 0 {
+        let environment = ProcessInfo.processInfo.environment
+        if let limit = environment["TRAILPROOF_BATCH_OBJECTS"].flatMap(Int.init), limit > 0 {
             options.batchObjectLimit = limit
+        }
+        // Lower (for tests) the size a log file may have before it is `unreadable`.
+        if let limit = environment["TRAILPROOF_LOG_FILE_MAX_BYTES"].flatMap(Int.init), limit > 0 {
+            options.logFileUncompressedLimit = limit
+        }
+        if let limit = environment["TRAILPROOF_LOG_FILE_MAX_COMPRESSED_BYTES"].flatMap(Int.init), limit > 0 {
+            options.logFileCompressedLimit = limit
         }
         return options
     }

@@ -71,7 +71,7 @@ struct VerifyInputs: ParsableArguments {
             let http = try aws.client()
             let stateFile = try held ?? state.map { try StateFile(path: $0, source: "s3://\(location.bucket)/\(location.prefix)") }
             options.verifiedHeads = stateFile?.state.heads ?? [:]
-            let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: S3Client(http: http),
+            let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: AWSOptions.s3Client(http),
                              listFrom: Self.listFrom(start: options.start, heads: options.verifiedHeads))
             heldState = stateFile
             options.bucket = options.bucket ?? location.bucket

@@ -32,6 +32,35 @@ import TrailproofTrailGen
         #expect(second.statistics.reused > 0)
     }
 
+    @Test func anObjectOverTheLimitIsNotArchivedAndLeavesNoFile() throws {
+        let scenario = try TrailScenario("archive-over-limit") { $0.hours = 2 }
+        defer { scenario.scratch.remove() }
+        let out = try ScratchDirectory("archive-over-limit-out")
+        defer { out.remove() }
+        let archive = try ArchivingStore(source: try scenario.store, directory: out.path)
+        let key = scenario.trail.logFiles[0].key
+        #expect(throws: StoreError.self) { try archive.copy(key, limit: 100) }
+        #expect((try? LocalFile.kind(of: out.path + "/" + key)) == nil)
+        #expect((try? LocalFile.kind(of: out.path + "/" + key + ".partial")) == nil)
+        try archive.copy(key)
+        #expect((try? LocalFile.kind(of: out.path + "/" + key)) == .regular)
+    }
+
+    @Test func aLogFileOverTheSizeLimitIsUnreadableAndNotCopiedOnPastIt() throws {
+        let scenario = try TrailScenario("archive-bomb") { $0.hours = 2 }
+        defer { scenario.scratch.remove() }
+        let log = scenario.trail.logFiles[0]
+        try scenario.trail.overwriteObject(log.key, with: try Gzip.compress(Array(repeating: 0, count: 8 << 20), level: 9))
+        let out = try ScratchDirectory("archive-bomb-out")
+        defer { out.remove() }
+        let archive = try ArchivingStore(source: try scenario.store, directory: out.path)
+        var options = VerificationOptions()
+        options.logFileUncompressedLimit = 1 << 20
+        let report = try TrailVerifier(store: archive, keys: try scenario.keyRing(), options: options).run()
+        #expect(scenario.logFile(log.key, in: report)?.verdict == .unreadable)
+        #expect((try? LocalFile.kind(of: out.path + "/" + log.key)) == nil, "the copy stops where the reading did")
+    }
+
     @Test func aFailedCopyLeavesNoPartialFile() throws {
         let scenario = try TrailScenario("archive-partial") { $0.hours = 2 }
         defer { scenario.scratch.remove() }

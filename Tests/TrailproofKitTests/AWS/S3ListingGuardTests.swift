@@ -1,0 +1,91 @@
+import Testing
+@testable import TrailproofKit
+
+/// The checks that keep a ListObjectsV2 listing finite whatever the server answers.
+@Suite struct S3ListingGuardTests {
+    private static let listURL = "http://127.0.0.1:9/bucket/?list-type=2&prefix=AWSLogs%2F"
+
+    private static func page(_ keys: [String], token: String?, truncated: Bool? = nil) -> S3ListPage {
+        let contents = keys.map { "<Contents><Key>\(SigV4Signer.uriEncode($0))</Key><Size>1</Size></Contents>" }.joined()
+        let isTruncated = truncated ?? (token != nil)
+        let next = token.map { "<NextContinuationToken>\($0)</NextContinuationToken>" } ?? ""
+        return S3ListPage(xml: Array("<ListBucketResult><IsTruncated>\(isTruncated)</IsTruncated>\(next)\(contents)</ListBucketResult>".utf8))
+    }
+
+    private static func newGuard(pageLimit: Int = 10) -> S3ListingGuard {
+        S3ListingGuard(pageLimit: pageLimit, requestURL: listURL, object: "s3://bucket/AWSLogs/")
+    }
+
+    /// Feeds `pages` in order; returns the error, if one was thrown.
+    private static func follow(_ pages: [S3ListPage], pageLimit: Int = 10) -> AWSRequestError? {
+        var listing = newGuard(pageLimit: pageLimit)
+        do {
+            for page in pages {
+                try listing.willRequestPage()
+                try listing.check(page)
+            }
+            return nil
+        } catch let error as AWSRequestError {
+            return error
+        } catch {
+            Issue.record("unexpected \(error)")
+            return nil
+        }
+    }
+
+    @Test func pagesThatMoveOnPass() {
+        #expect(Self.follow([Self.page(["a/1", "a/2"], token: "t1"), Self.page(["a/3"], token: "t2"), Self.page(["b"], token: nil)]) == nil)
+    }
+
+    @Test func freshPagesPastTheLimitAreAnErrorNamingTheEndpoint() throws {
+        let pages = (0..<11).map { Self.page(["k\(1000 + $0)"], token: "t\($0)") }
+        #expect(Self.follow(Array(pages.prefix(10))) == nil)
+        let error = try #require(Self.follow(pages))
+        #expect(error.description.contains("the listing from http://127.0.0.1:9 goes on past 10 pages"), "\(error)")
+        #expect(error.object == "s3://bucket/AWSLogs/")
+    }
+
+    @Test func thePageLimitIsEnoughForAHundredMillionObjects() {
+        #expect(S3Client.defaultListPageLimit * S3ListingGuard.entriesPerPage >= 100_000_000)
+    }
+
+    @Test func aPageRepeatedUnderAFreshTokenMakesNoProgress() throws {
+        let error = try #require(Self.follow([Self.page(["a/1", "a/2"], token: "t1"), Self.page(["a/1", "a/2"], token: "t2")]))
+        #expect(error.description.contains("makes no progress: page 2"), "\(error)")
+    }
+
+    @Test func keysOutOfOrderWithinAPageMakeNoProgress() throws {
+        let error = try #require(Self.follow([Self.page(["a/2", "a/1"], token: nil)]))
+        #expect(error.description.contains("makes no progress"), "\(error)")
+    }
+
+    @Test func keysAreComparedAsBytesNotAsCanonicallyEquivalentStrings() {
+        // "cafe" + U+0301 (65 CC 81) comes before "caf" + U+00E9 (C3 A9) in S3's byte order, though
+        // Swift's String calls them equal: two distinct keys, in order.
+        #expect(Self.follow([Self.page(["cafe\u{301}"], token: "t1"), Self.page(["caf\u{e9}"], token: nil)]) == nil)
+        #expect(Self.follow([Self.page(["caf\u{e9}"], token: "t1"), Self.page(["cafe\u{301}"], token: nil)]) != nil)
+    }
+
+    @Test func aRepeatedTokenIsAnError() throws {
+        let error = try #require(Self.follow([Self.page(["a"], token: "same"), Self.page(["b"], token: "same")]))
+        #expect(error.description.contains("repeats a continuation token"), "\(error)")
+    }
+
+    @Test func aTruncatedPageWithoutATokenIsAnError() throws {
+        let error = try #require(Self.follow([Self.page(["a"], token: nil, truncated: true)]))
+        #expect(error.description.contains("page 1 is truncated but gives no continuation token"), "\(error)")
+    }
+
+    @Test(arguments: ["", "<Error><Code>x</Code></Error>", "<ListBucketResult><IsTruncated>false</IsTruncated>",
+                      "<ListBucketResult><Contents><Key>a</Key></Contents></ListBucketResult>"])
+    func anAnswerThatIsNotAWholeListingIsAnErrorNotAnEmptyPage(_ body: String) throws {
+        let error = try #require(Self.follow([S3ListPage(xml: Array(body.utf8))]))
+        #expect(error.description.contains("something other than a whole ListObjectsV2 result"), "\(error)")
+    }
+
+    @Test func aPageWithMoreEntriesThanAskedForIsAnError() throws {
+        let keys = (0..<1001).map { "k\(10_000 + $0)" }
+        let error = try #require(Self.follow([Self.page(keys, token: nil)]))
+        #expect(error.description.contains("1001 entries"), "\(error)")
+    }
+}
