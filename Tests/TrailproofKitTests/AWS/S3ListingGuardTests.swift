@@ -59,6 +59,14 @@ import Testing
         #expect(error.description.contains("makes no progress"), "\(error)")
     }
 
+    @Test func aKeyListedTwiceIsAnErrorNeverCountedTwice() throws {
+        // Within a page and across pages: one report never says "12/12 valid" and "12 UNREFERENCED".
+        let within = try #require(Self.follow([Self.page(["a/1", "a/1", "a/2"], token: nil)]))
+        #expect(within.description.contains("makes no progress"), "\(within)")
+        let across = try #require(Self.follow([Self.page(["a/1", "a/2"], token: "t1"), Self.page(["a/2", "a/3"], token: nil)]))
+        #expect(across.description.contains("makes no progress"), "\(across)")
+    }
+
     @Test func keysAreComparedAsBytesNotAsCanonicallyEquivalentStrings() {
         // "cafe" + U+0301 (65 CC 81) comes before "caf" + U+00E9 (C3 A9) in S3's byte order, though
         // Swift's String calls them equal: two distinct keys, in order.
