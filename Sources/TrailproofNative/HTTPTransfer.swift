@@ -241,8 +241,10 @@ private let transferHeaderCallback: CTrailproof_curl_data_callback = { data, siz
         transfer.headers = [:]
         let parts = line.split(separator: " ")
         transfer.status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-    } else if let colon = line.firstIndex(of: ":") {
-        let name = line[..<colon].lowercased()
+    } else if let colon = line.firstIndex(of: ":"), line[..<colon].utf8.allSatisfy({ (0x21...0x7E).contains($0) }) {
+        // A header name is an ASCII token: one that is not is no header (a name is never folded
+        // onto another by Unicode case mapping or equivalence), and ASCII is lowered alone.
+        let name = String(decoding: line[..<colon].utf8.map { (0x41...0x5A).contains($0) ? $0 + 32 : $0 }, as: UTF8.self)
         let value = line[line.index(after: colon)...].trimmingCharacters(in: " \t\r\n")
         // A repeated header is joined as HTTP defines (RFC 9110 5.3), never silently replaced.
         transfer.headers[name] = transfer.headers[name].map { $0 + ", " + value } ?? value

@@ -16,6 +16,22 @@ import Testing
         #expect(page.nextContinuationToken == "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=")
     }
 
+    @Test func keysThatAreNotUTF8StayDistinctAndAreEachAFinding() {
+        // No S3 key holds such bytes, but a hostile server may send them: %FF and %FE must not
+        // both become U+FFFD (one key), and none may pass for a trail object.
+        let log = "AWSLogs/111122223333/CloudTrail/us-east-1/2026/01/08/111122223333_CloudTrail_us-east-1_20260108T0521Z_abc"
+        let xml = "<ListBucketResult><IsTruncated>false</IsTruncated>"
+            + ["%FF", "%FE", "%00", "%C3"].map { "<Contents><Key>\(log)\($0).json.gz</Key></Contents>" }.joined()
+            + "</ListBucketResult>"
+        let page = S3ListPage(xml: Array(xml.utf8))
+        #expect(page.keys.count == 4)
+        #expect(Set(page.keys.map { ObjectKey($0) }).count == 4)
+        #expect(page.keys.allSatisfy { $0.utf8.contains(0) })
+        let inventory = TrailInventory(keys: page.keys)
+        #expect(inventory.logFileCount == 0)
+        #expect(Set(inventory.unexpected.map { ObjectKey($0.key) }) == Set(page.keys.map { ObjectKey($0) }))
+    }
+
     @Test func theLastPageHasNoToken() {
         let page = S3ListPage(xml: Array("<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>".utf8))
         #expect(page.keys.isEmpty)

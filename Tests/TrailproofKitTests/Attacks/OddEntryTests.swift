@@ -11,7 +11,7 @@ import TrailproofTrailGen
     /// Creates `bytes` (a path relative to `root`, any bytes) as a file, folder or FIFO.
     enum Kind { case file, folder, fifo }
 
-    static func create(_ kind: Kind, at bytes: [UInt8], under root: String) throws {
+    static func create(_ kind: Kind, at bytes: [UInt8], under root: String, contents: [UInt8] = Array("planted".utf8)) throws {
         let path = Array(root.utf8) + [UInt8(ascii: "/")] + bytes
         let status = (path + [0]).withUnsafeBufferPointer { buffer -> Int32 in
             buffer.withMemoryRebound(to: CChar.self) { name in
@@ -21,7 +21,7 @@ import TrailproofTrailGen
                 case .file:
                     let descriptor = open(name.baseAddress!, O_CREAT | O_WRONLY | O_TRUNC, 0o644)
                     guard descriptor >= 0 else { return -1 }
-                    _ = write(descriptor, "planted", 7)
+                    _ = contents.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
                     return close(descriptor)
                 }
             }

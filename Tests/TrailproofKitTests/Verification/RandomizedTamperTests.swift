@@ -1,14 +1,22 @@
 import Testing
 @testable import TrailproofKit
+import TrailproofNative
 import TrailproofTrailGen
 
 /// One tampering, on a layout and object drawn from a seed: the finding must name that object.
 @Suite struct RandomizedTamperTests {
     enum Tamper: CaseIterable {
         case modifyLog, deleteLog, truncateLog, modifyDigest, deleteDigest, plantLog
+        /// A copy of a log file at a key whose bytes differ but whose `String` is equal (class 1).
+        case plantAtTwinName
+        /// A copy of a log file at a key CloudTrail never writes, in the same folder (class 2).
+        case plantAtOddName
     }
 
-    @Test(arguments: Array(UInt64(1)...UInt64(24)))
+    /// Key prefixes with a canonically equivalent twin spelling: (as written, twin).
+    static let twinPrefixes = [("caf\u{E9}", "cafe\u{301}"), ("\u{212B}udit/ct", "\u{C5}udit/ct"), ("logs/\u{2126}", "logs/\u{3A9}")]
+
+    @Test(arguments: Array(UInt64(1)...UInt64(32)))
     func theFindingNamesTheTamperedObjectWhateverTheLayout(seed: UInt64) throws {
         var random = SeededGenerator(seed: seed)
         let tamper = Tamper.allCases[Int(seed) % Tamper.allCases.count]
@@ -17,7 +25,8 @@ import TrailproofTrailGen
             spec.hours = Int.random(in: 4...9, using: &random)
             spec.accounts = Array(["111122223333", "210987654321", "555566667777"].prefix(Int.random(in: 1...2, using: &random)))
             spec.regions = Array(["us-east-1", "eu-central-2", "ap-south-1", "us-gov-west-1"].shuffled(using: &random).prefix(Int.random(in: 1...3, using: &random)))
-            spec.keyPrefix = random.pick(["", "ct", "org/security/cloudtrail"])
+            spec.keyPrefix = random.pick(["", "ct", "org/security/cloudtrail"] + Self.twinPrefixes.map(\.0))
+            if tamper == .plantAtTwinName { spec.keyPrefix = random.pick(Self.twinPrefixes.map(\.0)) }
             spec.organizationID = Bool.random(using: &random) ? "o-\(random.string(10, from: "abcdefghij0123456789"))" : nil
             spec.trailName = random.pick(["management-events", "org_trail_v2", "audit.trail"])
             spec.start = UTCTime(secondsSinceEpoch: 1_760_000_000 + Int64.random(in: 0...90_000_000, using: &random))
@@ -71,6 +80,31 @@ import TrailproofTrailGen
             report = try scenario.verify()
             #expect(report.failingLogFiles.map(\.key) == [planted])
             #expect(report.failingLogFiles.first?.verdict == .unreferenced)
+        case .plantAtTwinName, .plantAtOddName:
+            let key = try #require(logKey)
+            let planted: [UInt8]
+            if tamper == .plantAtTwinName {
+                let (genuine, twin) = try #require(Self.twinPrefixes.first { $0.0.utf8.elementsEqual(scenario.spec.keyPrefix.utf8) })
+                planted = Array((twin + String(decoding: key.utf8.dropFirst(genuine.utf8.count), as: UTF8.self)).utf8)
+            } else {
+                let folder = Array(key.utf8[..<(key.utf8.lastIndex(of: UInt8(ascii: "/")) ?? key.utf8.startIndex)]) + [UInt8(ascii: "/")]
+                let name = Array(key.utf8.split(separator: UInt8(ascii: "/")).last ?? [])
+                planted = folder + random.pick([
+                    Array(name.dropLast(8)) + [0xFF] + Array(".json.gz".utf8),            // not UTF-8
+                    Array(name.dropLast(9)) + Array("\u{212A}.json.gz".utf8),              // KELVIN SIGN
+                    Array(name.dropLast(8)) + Array("\\x.json.gz".utf8),                  // a backslash
+                    Array(name) + Array(".".utf8),                                        // a trailing dot
+                ])
+            }
+            let parent = planted[..<(planted.lastIndex(of: UInt8(ascii: "/")) ?? 0)]
+            try LocalFile.makeDirectories(scenario.trail.root + "/" + String(decoding: parent, as: UTF8.self))
+            try OddEntryTests.create(.file, at: planted, under: scenario.trail.root, contents: try scenario.trail.readObject(key))
+            report = try scenario.verify()
+            let shown = Array(ObjectKey.text(fromBytes: planted).utf8)
+            let named = report.failingLogFiles.map { Array($0.key.utf8) } + report.objects.map { Array($0.key.utf8) }
+            #expect(named == [shown], "exactly the planted object is named, by its own bytes")
+            #expect(report.failingDigests.isEmpty)
+            #expect(report.logFiles.filter { $0.verdict == .valid }.count == scenario.trail.logFiles.filter { $0.digestKey != nil }.count)
         }
         #expect(report.totals.exitStatus == 1)
         #expect(report.chains.count == scenario.spec.accounts.count * scenario.spec.regions.count)
