@@ -37,14 +37,10 @@ extension TrailVerifier {
         return [newestAuthenticated[location], options.archiveClaim?.createdAt].compactMap { $0 }.max()
     }
 
-    /// The reference time the report states: the trusted one, else the latest of the locations'
-    /// (the same whatever the batches, as each location is in one batch).
-    func referenceTime(in run: RunState) -> UTCTime? {
-        if let trusted = trustedReferenceTime { return trusted }
-        let ends = newestAuthenticatedEnds(in: run)
-        let locations = Set(ends.keys).union(run.inventory.logFilesByLocation.keys)
-        return (locations.compactMap { referenceTime(of: $0, newestAuthenticated: ends) } + [options.archiveClaim?.createdAt].compactMap { $0 }).max()
-    }
+    /// The reference time the report states: the trusted one, else an archive's stated creation
+    /// time; nil for a copy with neither (each location then has its own, the end of its newest
+    /// authenticated digest). Known before any batch, so every batch states the same.
+    var reportedReferenceTime: UTCTime? { trustedReferenceTime ?? options.archiveClaim?.createdAt }
 
     /// Why a log file delivered at `time`, after the newest digest of its location (ending
     /// `newest`), is not waiting for its digest; nil when it may be (`not-yet-covered`): at most
