@@ -136,6 +136,22 @@ import TrailproofTrailGen
         #expect(third.stderr.contains("Records: 0 released"), "\(third.stderr)")
     }
 
+    @Test func aStateWrittenBeforeReleasedPastMarkExistedIsStillRead() throws {
+        let split = try Split("older-state", hours: 4)
+        defer { split.scratch.remove() }
+        try split.deliver(before: split.trail.primaryDigests[2].endTime.adding(seconds: 60))
+        #expect(try split.records().status == 0)
+        var state = try #require(try JSONSerialization.jsonObject(with: Data(try LocalFile.readAll(split.state, limit: 1 << 20))) as? [String: Any])
+        state["releasedPastMark"] = nil
+        try LocalFile.write(Array(try JSONSerialization.data(withJSONObject: state)), to: split.state)
+        try split.deliver(before: UTCTime(year: 2027, month: 1, day: 1)!)
+        let next = try split.records()
+        #expect(next.status == 0, "\(next.stderr)")
+        let released = try split.released()
+        let all = Set(try split.allEventIDs())
+        #expect(released.count == Set(released).count && Set(released) == all)
+    }
+
     @Test func aFirstNewDigestThatDoesNotLinkToTheVerifiedHeadIsAFinding() throws {
         let split = try Split("broken-link")
         defer { split.scratch.remove() }
