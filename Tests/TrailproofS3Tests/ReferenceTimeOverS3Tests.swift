@@ -46,4 +46,27 @@ struct ReferenceTimeOverS3Tests {
             #expect(run.stderr.contains("after this run's own clock"), "\(run)")
         }
     }
+
+    /// README: without --end, deleting the newest digests with their log files looks like a
+    /// trail that stopped, in S3 too; --end set to the current time has coverage required up to
+    /// 2 h before the run's own clock.
+    @Test(arguments: [false, true])
+    func deletedNewestDigestsAreCaughtAgainstTheRunsClockWithEndNow(deleted: Bool) throws {
+        let now = UTCTime.now
+        let trail = try S3Trail("end-now-\(deleted)") { $0.hours = 8; $0.start = now.adding(seconds: -8 * 3600 - 1800) }
+        defer { trail.remove() }
+        if deleted {
+            for digest in trail.digests.suffix(3) {
+                try trail.trail.deleteObject(digest.key)
+                for key in digest.logKeys { try trail.trail.deleteObject(key) }
+            }
+        }
+        try trail.upload()
+        try trail.registerKeys()
+        let withoutEnd = try trail.trailproof(["verify", "s3://\(trail.bucket)"])
+        #expect(withoutEnd.status == 0, "without --end a trail that stopped is not caught (documented): \(withoutEnd)")
+        let withEnd = try trail.trailproof(["verify", "s3://\(trail.bucket)", "--end", UTCTime.now.iso8601])
+        #expect(withEnd.status == (deleted ? 1 : 0), "\(withEnd)")
+        #expect(withEnd.stderr.contains("gap uncovered-end") == deleted, "\(withEnd)")
+    }
 }
