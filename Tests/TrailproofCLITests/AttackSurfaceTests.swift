@@ -78,6 +78,22 @@ import TrailproofTrailGen
         #expect(run.stderr.contains("before the newest object it holds"), "\(run)")
     }
 
+    @Test(arguments: ["2030-03-01T12:00:00Z", "2099-12-31T22:30:00Z"])
+    func aManifestDatedWithAPlantedLogFileDoesNotMakeItNotYetCovered(_ planted: String) throws {
+        let trail = try CLITrail("manifest-ahead-\(planted.prefix(4))")
+        defer { trail.remove() }
+        let time = try #require(UTCTime(parsing: planted))
+        let key = try trail.trail.plantLogFile(at: time)
+        // The manifest says the archive was made just after the planted file: nothing older than it.
+        try Self.makeArchive(trail, manifest: """
+            {"bucket": "\(trail.trail.bucket)", "prefix": "", "createdAt": "\(time.adding(seconds: 1200).iso8601)", "tool": "x"}
+            """)
+        let run = try trail.verify()
+        #expect(run.status == 1, "\(run)")
+        #expect(run.stderr.contains("log-file unreferenced: \(trail.url(key))"), "\(run)")
+        #expect(!run.stdout.contains("not yet covered"), "\(run)")
+    }
+
     @Test func keysAndControlCharactersInNamesCannotSpoofTheOutput() throws {
         let trail = try CLITrail("spoof")
         defer { trail.remove() }

@@ -84,6 +84,74 @@ import TrailproofTrailGen
         #expect(third.stderr.contains("Records: 0 released"), "\(third.stderr)")
     }
 
+    /// How a run comes to withhold a log file's records.
+    enum Withholding: String, CaseIterable, CustomTestStringConvertible {
+        case modified, deleted, truncated, digestSignatureBroken
+        var testDescription: String { rawValue }
+    }
+
+    @Test(arguments: Withholding.allCases, [false, true])
+    func aLogFileWithheldByOneRunAndRestoredIsReleasedExactlyOnceByTheNext(_ withholding: Withholding, inNewestDigest: Bool) throws {
+        let split = try Split("withheld-\(withholding.rawValue)-\(inNewestDigest)", hours: 9) {
+            $0.seed = 41
+            $0.logFilesPerHour = 2...3
+        }
+        defer { split.scratch.remove() }
+        let cut = split.trail.primaryDigests[6].endTime.adding(seconds: 60)
+        let candidates = split.trail.primaryDigestsWithLogs.filter { $0.endTime < cut }
+        let digest = try #require(inNewestDigest ? candidates.last : candidates.dropFirst(2).first)
+        let target = digest.logKeys[0]
+        let tampered = withholding == .digestSignatureBroken ? digest.key : target
+        let original = try split.trail.readObject(tampered)
+        switch withholding {
+        case .modified: try split.trail.modifyLogFile(target)
+        case .deleted: try split.trail.deleteObject(target)
+        case .truncated: try split.trail.truncateObject(target)
+        case .digestSignatureBroken: try split.trail.modifyDigest(digest.key)
+        }
+        try split.deliver(before: cut)
+        let first = try split.records()
+        #expect(first.status == 1, "\(first.stderr)")
+        #expect(first.stderr.contains("Withheld log files:"), "\(first.stderr)")
+        // Restored (in the bucket and its source) before the next run, and the trail goes on.
+        try LocalFile.write(original, to: split.trail.path(of: tampered))
+        try LocalFile.write(original, to: split.copy + "/" + tampered)
+        try split.deliver(before: UTCTime(year: 2027, month: 1, day: 1)!)
+        let second = try split.records()
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(!second.stderr.contains("Withheld"), "\(second.stderr)")
+        let released = try split.released()
+        #expect(released.count == Set(released).count, "no record twice")
+        #expect(Set(released) == Set(try split.allEventIDs()), "every record once")
+        let body = try Gzip.decompress(original, limit: 1 << 26)
+        if withholding != .digestSignatureBroken {
+            let records = ((try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any])?["Records"] as? [[String: Any]]) ?? []
+            #expect(!records.isEmpty)
+            for id in records.compactMap({ $0["eventID"] as? String }) {
+                #expect(released.filter { $0 == id }.count == 1, "the restored file's record \(id) arrives exactly once")
+            }
+        }
+        let third = try split.records()
+        #expect(third.status == 0, "\(third.stderr)")
+        #expect(third.stderr.contains("Records: 0 released"), "\(third.stderr)")
+    }
+
+    @Test func aStateWrittenBeforeReleasedPastMarkExistedIsStillRead() throws {
+        let split = try Split("older-state", hours: 4)
+        defer { split.scratch.remove() }
+        try split.deliver(before: split.trail.primaryDigests[2].endTime.adding(seconds: 60))
+        #expect(try split.records().status == 0)
+        var state = try #require(try JSONSerialization.jsonObject(with: Data(try LocalFile.readAll(split.state, limit: 1 << 20))) as? [String: Any])
+        state["releasedPastMark"] = nil
+        try LocalFile.write(Array(try JSONSerialization.data(withJSONObject: state)), to: split.state)
+        try split.deliver(before: UTCTime(year: 2027, month: 1, day: 1)!)
+        let next = try split.records()
+        #expect(next.status == 0, "\(next.stderr)")
+        let released = try split.released()
+        let all = Set(try split.allEventIDs())
+        #expect(released.count == Set(released).count && Set(released) == all)
+    }
+
     @Test func aFirstNewDigestThatDoesNotLinkToTheVerifiedHeadIsAFinding() throws {
         let split = try Split("broken-link")
         defer { split.scratch.remove() }

@@ -22,8 +22,10 @@ public final class RecordRelease: VerifiedLogFileConsumer, @unchecked Sendable {
         public var logFileSizeLimit = 256 << 20
         /// Hashes of eventIDs released by earlier runs (hex FNV-1a), with their eventTime (from a state file).
         public var recentEventIDs: [String: Int64] = [:]
-        /// Per chain id, the newest digest end whose log files earlier runs released.
+        /// Per chain id, the digest end through which earlier runs released every log file.
         public var releasedThrough: [String: UTCTime] = [:]
+        /// Per chain id, log files earlier runs released past `releasedThrough`.
+        public var releasedPastMark: [String: [TrailState.ReleasedFile]] = [:]
 
         /// Defaults: provenance on, no filter, 24 h dedupe window.
         public init() {}
@@ -44,8 +46,11 @@ public final class RecordRelease: VerifiedLogFileConsumer, @unchecked Sendable {
         /// Valid log files whose records could not be released (not CloudTrail's `Records` shape,
         /// or larger than `Options.logFileSizeLimit`): withheld, each with its reason.
         public var unreleasable: [Unreleasable] = []
-        /// `Options.releasedThrough` moved on by this run, for the next one.
+        /// `Options.releasedThrough` moved on by this run to the chains' heads, for the next one
+        /// (see `finish(report:heads:)`).
         public var releasedThrough: [String: UTCTime] = [:]
+        /// `Options.releasedPastMark` with this run's releases past `releasedThrough`, for the next one.
+        public var releasedPastMark: [String: [TrailState.ReleasedFile]] = [:]
     }
 
     /// A valid log file whose records were withheld anyway.
@@ -63,6 +68,10 @@ public final class RecordRelease: VerifiedLogFileConsumer, @unchecked Sendable {
     // Touched only by `deliver` (one call at a time, in order) and `finish`.
     private var summary = Summary()
     private var dedupe: DedupeWindow
+    /// Log files released past each chain's mark, earlier runs' and this one's.
+    private var releasedPastMark: [String: Set<TrailState.ReleasedFile>]
+    /// Earlier runs' part of it (read by `wants`, on any thread).
+    private let earlierPastMark: [String: Set<TrailState.ReleasedFile>]
 
     /// Releases into `sink`; `verifiedAt` is the verification time written in the provenance.
     public init(options: Options, sink: RecordSink, verifiedAt: UTCTime) {
@@ -71,16 +80,20 @@ public final class RecordRelease: VerifiedLogFileConsumer, @unchecked Sendable {
         self.verifiedAt = verifiedAt.iso8601
         filterNames = options.filter.topLevelNames
         dedupe = DedupeWindow(seconds: options.dedupeWindow, seen: options.recentEventIDs)
+        earlierPastMark = options.releasedPastMark.mapValues { Set($0) }
+        releasedPastMark = earlierPastMark
         summary.releasedThrough = options.releasedThrough
     }
 
     public var byteLimit: Int { options.logFileSizeLimit }
 
-    /// Not the files of digests whose records an earlier run released already (their digests are
-    /// verified again, their records not re-sent).
+    /// Not the files whose records an earlier run released already (their digests are verified
+    /// again, their records not re-sent): those of digests through the chain's mark, and those
+    /// released past it.
     public func wants(_ file: VerifiedLogFile) -> Bool {
-        guard let through = options.releasedThrough[file.chain] else { return true }
-        return file.digestEnd > through
+        if let through = options.releasedThrough[file.chain], file.digestEnd <= through { return false }
+        guard let past = earlierPastMark[file.chain] else { return true }
+        return !past.contains(TrailState.ReleasedFile(digestEnd: file.digestEnd, sha256: file.sha256))
     }
 
     /// Finds the records in a valid file's bytes (on a worker thread).
@@ -94,6 +107,9 @@ public final class RecordRelease: VerifiedLogFileConsumer, @unchecked Sendable {
     /// Writes a valid file's records to the sink, in order.
     public func deliver(_ file: VerifiedLogFile, _ prepared: Result<LogFileRecords, LogFileRecords.Unreadable>) throws {
         let records: LogFileRecords
+        // Taken, whatever becomes of its records: a valid file's bytes are CloudTrail's and
+        // signed, so one that cannot be released now never can (it is a finding of this run).
+        releasedPastMark[file.chain, default: []].insert(TrailState.ReleasedFile(digestEnd: file.digestEnd, sha256: file.sha256))
         switch prepared {
         case .failure(let unreadable):
             summary.unreleasable.append(.init(key: file.key, reason: unreadable.reason))
@@ -116,16 +132,32 @@ public final class RecordRelease: VerifiedLogFileConsumer, @unchecked Sendable {
         }
         try sink.finishLogFile(source)
         summary.logFilesReleased += 1
-        summary.releasedThrough[file.chain] = max(summary.releasedThrough[file.chain] ?? file.digestEnd, file.digestEnd)
     }
 
     /// Closes the sink (after this, every record written is delivered) and returns the summary,
-    /// with the log files `report` withholds counted by verdict.
+    /// with the log files `report` withholds counted by verdict, and the marks for the next run.
+    ///
+    /// A chain's `releasedThrough` moves on only to its head in `heads` (a head never moves past
+    /// a digest that failed or lists a log file that is not valid: every log file up to it was
+    /// taken), so it never passes a log file whose records were withheld; the files released
+    /// beyond it go to `releasedPastMark`, so that verifying the chain again from its head
+    /// releases the withheld file once restored, and nothing else again.
+    /// - Parameter heads: the chains' heads after this run (`TrailVerifier.runWithHeads`); nil
+    ///   keeps the marks where they were (no state is saved).
     /// - Throws: when the sink cannot deliver what it holds.
-    public func finish(report: VerificationReport) throws -> Summary {
+    public func finish(report: VerificationReport, heads: [String: TrailState.Head]? = nil) throws -> Summary {
         try sink.close()
         for record in report.logFiles where record.verdict != .valid {
             summary.withheldLogFilesByVerdict[record.verdict.rawValue, default: 0] += 1
+        }
+        for (chain, head) in heads ?? [:] {
+            summary.releasedThrough[chain] = max(summary.releasedThrough[chain] ?? head.endTime, head.endTime)
+        }
+        summary.releasedPastMark = [:]
+        for (chain, files) in releasedPastMark {
+            let through = summary.releasedThrough[chain]
+            let past = files.filter { file in through.map { file.digestEnd > $0 } ?? true }.sorted()
+            if !past.isEmpty { summary.releasedPastMark[chain] = past }
         }
         return summary
     }

@@ -25,6 +25,24 @@ public struct TrailState: Codable, Sendable, Equatable {
         public var location: TrailLocation
     }
 
+    /// A log file whose records were released, by what its authentic digest says of it.
+    public struct ReleasedFile: Codable, Sendable, Hashable, Comparable {
+        /// The end of the digest that lists it.
+        public var digestEnd: UTCTime
+        /// SHA-256 of its uncompressed content (hex), as that digest lists it.
+        public var sha256: String
+
+        /// Creates a record of a released file.
+        public init(digestEnd: UTCTime, sha256: String) {
+            self.digestEnd = digestEnd
+            self.sha256 = sha256
+        }
+
+        public static func < (lhs: ReleasedFile, rhs: ReleasedFile) -> Bool {
+            (lhs.digestEnd, lhs.sha256) < (rhs.digestEnd, rhs.sha256)
+        }
+    }
+
     /// `trailproof-state`.
     public var kind = TrailState.kindName
     /// See `currentVersion`.
@@ -33,9 +51,15 @@ public struct TrailState: Codable, Sendable, Equatable {
     public var source: String
     /// Heads by chain id.
     public var heads: [ObjectKey: Head] = [:]
-    /// Per chain id, the end of the newest digest whose log files' records were released
-    /// (`records`): a log file listed by a digest ending no later is not released again.
+    /// Per chain id, the end of the newest digest through which every log file's records were
+    /// released (`records`): a log file listed by a digest ending no later is not released again.
+    /// It never moves past a log file whose records were withheld (modified, missing,
+    /// unreadable, or listed by a digest that failed): it moves only to the chain's head.
     public var releasedThrough: [String: UTCTime] = [:]
+    /// Per chain id, the log files released although they lie past `releasedThrough` (a log file
+    /// before them was withheld): when the chain is verified again from its head, they are not
+    /// released again, and the withheld one is.
+    public var releasedPastMark: [String: [ReleasedFile]] = [:]
     /// eventIDs released within the dedupe window, as hex 64-bit FNV-1a hashes, with their
     /// eventTime (epoch seconds).
     public var recentEventIDs: [String: Int64] = [:]
@@ -46,6 +70,20 @@ public struct TrailState: Codable, Sendable, Equatable {
 
     /// An empty state for `source`.
     public init(source: String) { self.source = source }
+
+    /// Reads a state; `releasedPastMark`, added later, may be absent (a file written before it).
+    public init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try container.decode(String.self, forKey: .kind)
+        version = try container.decode(Int.self, forKey: .version)
+        source = try container.decode(String.self, forKey: .source)
+        heads = try container.decode([String: Head].self, forKey: .heads)
+        releasedThrough = try container.decode([String: UTCTime].self, forKey: .releasedThrough)
+        releasedPastMark = try container.decodeIfPresent([String: [ReleasedFile]].self, forKey: .releasedPastMark) ?? [:]
+        recentEventIDs = try container.decode([String: Int64].self, forKey: .recentEventIDs)
+        days = try container.decode([String: String].self, forKey: .days)
+        sinkOffsets = try container.decode([String: Int64].self, forKey: .sinkOffsets)
+    }
 
     /// How far each location is verified by `heads`: the earliest head end time among its chains
     /// (a location is only as verified as its least verified chain).

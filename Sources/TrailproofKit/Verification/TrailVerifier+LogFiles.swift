@@ -142,8 +142,7 @@ extension TrailVerifier {
     /// requested scope (counted).
     func findUnreferencedLogFiles(in run: inout RunState, listed: ListedLogFiles) {
         let tolerance = options.deliveryTolerance
-        let reference = referenceTime(in: run)
-        let waitingSince = reference.adding(seconds: -VerificationOptions.digestDeliveryDeadline)
+        let newestAuthenticated = newestAuthenticatedEnds(in: run)
         // In scope: in the window, and after what an earlier run (--state) verified at its location.
         let verifiedThrough = TrailState.verifiedThrough(options.verifiedHeads)
         func inScope(_ time: UTCTime, at location: TrailLocation) -> Bool {
@@ -195,10 +194,12 @@ extension TrailVerifier {
                 if time > newest.adding(seconds: -tolerance) {
                     // After the newest digest present: waiting for its digest, or its digest is gone.
                     guard inScope(time, at: location) else { run.logFilesOutOfScope += 1; continue }
-                    if time < waitingSince {
-                        record(.unreferenced, "delivered after the newest digest of its location (ending \(newest.iso8601)), and more than \(VerificationOptions.digestDeliveryDeadline / 3600) h before the reference time \(reference.iso8601): its digest should be here and is not")
+                    let reference = referenceTime(of: location, newestAuthenticated: newestAuthenticated)
+                    if let reason = overdueReason(deliveredAt: time, newest: newest, newestAuthenticated: newestAuthenticated[location],
+                                                  reference: reference) {
+                        record(.unreferenced, reason)
                     } else {
-                        record(.notYetCovered, "delivered after the newest digest (ending \(newest.iso8601)) of its location, within \(VerificationOptions.digestDeliveryDeadline / 3600) h of the reference time \(reference.iso8601): not covered yet")
+                        record(.notYetCovered, "delivered after the newest digest (ending \(newest.iso8601)) of its location, within \(VerificationOptions.digestDeliveryDeadline / 3600) h of its newest authenticated digest\(reference.map { " and of the reference time \($0.iso8601)" } ?? ""): not covered yet")
                     }
                     continue
                 }
@@ -221,19 +222,6 @@ extension TrailVerifier {
                 }
             }
         }
-    }
-
-    /// The time the source is known to have been observed at: --end when given (capped at the
-    /// run's own time for a live source), else the live run's time or the archive's stated
-    /// creation time, and never earlier than the newest object present. A planned time
-    /// (`--reference-time`) is the run's time exactly, capped by --end, whatever the listing holds.
-    func referenceTime(in run: RunState) -> UTCTime {
-        if let observed = options.observedAt, observed.isPlanned { return options.end.map { min($0, observed.time) } ?? observed.time }
-        if let end = options.end {
-            if let observed = options.observedAt, observed.isLive { return min(end, observed.time) }
-            return end
-        }
-        return max(options.observedAt?.time ?? UTCTime(secondsSinceEpoch: 0), run.inventory.newestObjectTime)
     }
 
     private static func firstIndex(in sorted: [UTCTime], notBefore time: UTCTime) -> Int {

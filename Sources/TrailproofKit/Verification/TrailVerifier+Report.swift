@@ -67,7 +67,7 @@ extension TrailVerifier {
                 : nil,
             publicKeyFingerprints: keys.keys.map(\.fingerprint), publicKeySources: options.publicKeySources.map(\.description),
             publicKeysFromEvidence: options.publicKeySources.contains { $0.isInsideEvidence },
-            referenceTime: referenceTime(in: run), runID: options.runID, trailARN: options.trailSelection?.trail.arn.text, gapsAllowed: options.allowGaps,
+            referenceTime: reportedReferenceTime, runID: options.runID, trailARN: options.trailSelection?.trail.arn.text, gapsAllowed: options.allowGaps,
             listsValidLogFiles: options.listsValidLogFiles, listsValidDigests: options.listsValidDigests)
         // Counted above (totals, chains); listed only when asked for.
         if !options.listsValidDigests { digests.removeAll { $0.verdict == .valid } }

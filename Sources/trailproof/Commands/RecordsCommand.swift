@@ -114,13 +114,14 @@ struct RecordsCommand: ParsableCommand {
         options.dedupeWindow = Int64(dedupeHours) * 3600
         options.recentEventIDs = stateFile?.state.recentEventIDs ?? [:]
         options.releasedThrough = stateFile?.state.releasedThrough ?? [:]
+        options.releasedPastMark = stateFile?.state.releasedPastMark ?? [:]
         for match in matches { options.filter.add(match) }
         let sinks = try (outputs.isEmpty ? ["-"] : outputs).map { try sink($0, state: stateFile?.state) }
         // Records leave from verification's own read of each log file, once its hash has matched.
         let release = RecordRelease(options: options, sink: RecordSinks(sinks), verifiedAt: startedAt)
         let (report, heads, days) = try inputs.verifyRound(store: store, keys: keys, options: verification, stateFile: stateFile,
                                                            consumer: release)
-        let summary = try release.finish(report: report)
+        let summary = try release.finish(report: report, heads: stateFile.map { _ in heads })
         if let stateFile {
             // Every sink has acknowledged: only now does the state move on.
             var next = stateFile.state
@@ -128,6 +129,7 @@ struct RecordsCommand: ParsableCommand {
             next.days = days
             next.recentEventIDs = release.recentEventIDs()
             next.releasedThrough = summary.releasedThrough
+            next.releasedPastMark = summary.releasedPastMark
             for (output, sink) in zip(outputs, sinks) {
                 if let file = sink as? FileRecordSink, let bytes = file.acknowledgedBytes { next.sinkOffsets[output] = bytes }
             }
