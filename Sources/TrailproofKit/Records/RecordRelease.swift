@@ -23,9 +23,9 @@ public final class RecordRelease: VerifiedLogFileConsumer, @unchecked Sendable {
         /// Hashes of eventIDs released by earlier runs (hex FNV-1a), with their eventTime (from a state file).
         public var recentEventIDs: [String: Int64] = [:]
         /// Per chain id, the digest end through which earlier runs released every log file.
-        public var releasedThrough: [String: UTCTime] = [:]
+        public var releasedThrough: [ObjectKey: UTCTime] = [:]
         /// Per chain id, log files earlier runs released past `releasedThrough`.
-        public var releasedPastMark: [String: [TrailState.ReleasedFile]] = [:]
+        public var releasedPastMark: [ObjectKey: [TrailState.ReleasedFile]] = [:]
 
         /// Defaults: provenance on, no filter, 24 h dedupe window.
         public init() {}
@@ -48,9 +48,9 @@ public final class RecordRelease: VerifiedLogFileConsumer, @unchecked Sendable {
         public var unreleasable: [Unreleasable] = []
         /// `Options.releasedThrough` moved on by this run to the chains' heads, for the next one
         /// (see `finish(report:heads:)`).
-        public var releasedThrough: [String: UTCTime] = [:]
+        public var releasedThrough: [ObjectKey: UTCTime] = [:]
         /// `Options.releasedPastMark` with this run's releases past `releasedThrough`, for the next one.
-        public var releasedPastMark: [String: [TrailState.ReleasedFile]] = [:]
+        public var releasedPastMark: [ObjectKey: [TrailState.ReleasedFile]] = [:]
     }
 
     /// A valid log file whose records were withheld anyway.
@@ -69,9 +69,9 @@ public final class RecordRelease: VerifiedLogFileConsumer, @unchecked Sendable {
     private var summary = Summary()
     private var dedupe: DedupeWindow
     /// Log files released past each chain's mark, earlier runs' and this one's.
-    private var releasedPastMark: [String: Set<TrailState.ReleasedFile>]
+    private var releasedPastMark: [ObjectKey: Set<TrailState.ReleasedFile>]
     /// Earlier runs' part of it (read by `wants`, on any thread).
-    private let earlierPastMark: [String: Set<TrailState.ReleasedFile>]
+    private let earlierPastMark: [ObjectKey: Set<TrailState.ReleasedFile>]
 
     /// Releases into `sink`; `verifiedAt` is the verification time written in the provenance.
     public init(options: Options, sink: RecordSink, verifiedAt: UTCTime) {
@@ -91,8 +91,8 @@ public final class RecordRelease: VerifiedLogFileConsumer, @unchecked Sendable {
     /// again, their records not re-sent): those of digests through the chain's mark, and those
     /// released past it.
     public func wants(_ file: VerifiedLogFile) -> Bool {
-        if let through = options.releasedThrough[file.chain], file.digestEnd <= through { return false }
-        guard let past = earlierPastMark[file.chain] else { return true }
+        if let through = options.releasedThrough[ObjectKey(file.chain)], file.digestEnd <= through { return false }
+        guard let past = earlierPastMark[ObjectKey(file.chain)] else { return true }
         return !past.contains(TrailState.ReleasedFile(digestEnd: file.digestEnd, sha256: file.sha256))
     }
 
@@ -109,7 +109,7 @@ public final class RecordRelease: VerifiedLogFileConsumer, @unchecked Sendable {
         let records: LogFileRecords
         // Taken, whatever becomes of its records: a valid file's bytes are CloudTrail's and
         // signed, so one that cannot be released now never can (it is a finding of this run).
-        releasedPastMark[file.chain, default: []].insert(TrailState.ReleasedFile(digestEnd: file.digestEnd, sha256: file.sha256))
+        releasedPastMark[ObjectKey(file.chain), default: []].insert(TrailState.ReleasedFile(digestEnd: file.digestEnd, sha256: file.sha256))
         switch prepared {
         case .failure(let unreadable):
             summary.unreleasable.append(.init(key: file.key, reason: unreadable.reason))
@@ -145,7 +145,7 @@ public final class RecordRelease: VerifiedLogFileConsumer, @unchecked Sendable {
     /// - Parameter heads: the chains' heads after this run (`TrailVerifier.runWithHeads`); nil
     ///   keeps the marks where they were (no state is saved).
     /// - Throws: when the sink cannot deliver what it holds.
-    public func finish(report: VerificationReport, heads: [String: TrailState.Head]? = nil) throws -> Summary {
+    public func finish(report: VerificationReport, heads: [ObjectKey: TrailState.Head]? = nil) throws -> Summary {
         try sink.close()
         for record in report.logFiles where record.verdict != .valid {
             summary.withheldLogFilesByVerdict[record.verdict.rawValue, default: 0] += 1

@@ -55,11 +55,11 @@ public struct TrailState: Codable, Sendable, Equatable {
     /// released (`records`): a log file listed by a digest ending no later is not released again.
     /// It never moves past a log file whose records were withheld (modified, missing,
     /// unreadable, or listed by a digest that failed): it moves only to the chain's head.
-    public var releasedThrough: [String: UTCTime] = [:]
+    public var releasedThrough: [ObjectKey: UTCTime] = [:]
     /// Per chain id, the log files released although they lie past `releasedThrough` (a log file
     /// before them was withheld): when the chain is verified again from its head, they are not
     /// released again, and the withheld one is.
-    public var releasedPastMark: [String: [ReleasedFile]] = [:]
+    public var releasedPastMark: [ObjectKey: [ReleasedFile]] = [:]
     /// eventIDs released within the dedupe window, as hex 64-bit FNV-1a hashes, with their
     /// eventTime (epoch seconds).
     public var recentEventIDs: [String: Int64] = [:]
@@ -77,11 +77,11 @@ public struct TrailState: Codable, Sendable, Equatable {
         kind = try container.decode(String.self, forKey: .kind)
         version = try container.decode(Int.self, forKey: .version)
         source = try container.decode(String.self, forKey: .source)
-        heads = try container.decode([String: Head].self, forKey: .heads)
-        releasedThrough = try container.decode([String: UTCTime].self, forKey: .releasedThrough)
-        releasedPastMark = try container.decodeIfPresent([String: [ReleasedFile]].self, forKey: .releasedPastMark) ?? [:]
+        heads = try container.decode([ObjectKey: Head].self, forKey: .heads)
+        releasedThrough = try container.decode([ObjectKey: UTCTime].self, forKey: .releasedThrough)
+        releasedPastMark = try container.decodeIfPresent([ObjectKey: [ReleasedFile]].self, forKey: .releasedPastMark) ?? [:]
         recentEventIDs = try container.decode([String: Int64].self, forKey: .recentEventIDs)
-        days = try container.decode([String: String].self, forKey: .days)
+        days = try container.decode([ObjectKey: String].self, forKey: .days)
         sinkOffsets = try container.decode([String: Int64].self, forKey: .sinkOffsets)
     }
 

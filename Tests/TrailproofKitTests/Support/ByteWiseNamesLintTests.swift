@@ -21,6 +21,8 @@ import Testing
         ("Verification/TrailVerifier+Digests.swift", ".bucket.sameBytes(as: digest.bucket) == true", "already byte-wise"),
         ("State/TrailState.swift", "recentEventIDs: [String: Int64]", "hex FNV-1a hashes of eventIDs' bytes"),
         ("State/TrailState.swift", "sinkOffsets: [String: Int64]", "the user's sink names"),
+        ("State/TrailState.swift", "decode([String: Int64].self, forKey: .recentEventIDs)", "hex FNV-1a hashes of eventIDs' bytes"),
+        ("State/TrailState.swift", "decode([String: Int64].self, forKey: .sinkOffsets)", "the user's sink names"),
         ("Records/LogFileRecords.swift", "keeping names: Set<String>", "record member names from the user's --filter, turned into ObjectKey before use"),
         ("Records/RecordFilter.swift", "$0.path == path", "the user's --filter paths, [String] of member names the user wrote"),
         ("Records/RecordFilter.swift", "topLevelNames: Set<String>", "the user's --filter member names"),
