@@ -124,8 +124,9 @@ public enum TrailObjectKey: Hashable, Sendable {
         return .logFile(LogFileKeyName(key: key, location: location, deliveryMinute: time))
     }
 
-    /// True when no component of the key is empty, "." or "..", and no byte is NUL.
-    private static func hasPlainComponents(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// True when no component of the key is empty, "." or "..", and no byte is NUL (nor, with
+    /// `refusingBackslash`, a backslash). One tight pass: every key of a listing goes through it.
+    static func hasPlainComponents(_ bytes: UnsafeBufferPointer<UInt8>, refusingBackslash: Bool = false) -> Bool {
         var length = 0, dots = 0
         for byte in bytes {
             if byte == slash {
@@ -133,7 +134,7 @@ public enum TrailObjectKey: Hashable, Sendable {
                 (length, dots) = (0, 0)
                 continue
             }
-            if byte == 0 { return false }
+            if byte == 0 || (refusingBackslash && byte == UInt8(ascii: "\\")) { return false }
             length += 1
             if byte == UInt8(ascii: ".") { dots += 1 }
         }

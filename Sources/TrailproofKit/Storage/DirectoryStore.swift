@@ -245,20 +245,8 @@ public struct DirectoryStore: ObjectStore {
     /// True for a key that needs no closer look (every key of a trail): 1 to 4096 bytes, not
     /// starting with "/", no NUL or backslash, no empty, "." or ".." component. One tight pass.
     private static func isPlainlySafe(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        let slash = UInt8(ascii: "/"), dot = UInt8(ascii: "."), backslash = UInt8(ascii: "\\")
-        guard !bytes.isEmpty, bytes.count <= 4096, bytes[0] != slash else { return false }
-        var length = 0, dots = 0
-        for byte in bytes {
-            if byte == slash {
-                if length == 0 || (dots == length && length <= 2) { return false }
-                (length, dots) = (0, 0)
-                continue
-            }
-            if byte == 0 || byte == backslash { return false }
-            length += 1
-            if byte == dot { dots += 1 }
-        }
-        return length > 0 && !(dots == length && length <= 2)
+        // A leading "/" is an empty first component.
+        !bytes.isEmpty && bytes.count <= 4096 && TrailObjectKey.hasPlainComponents(bytes, refusingBackslash: true)
     }
 
     public func readObject(_ key: String, limit: Int) throws -> [UInt8]? {
