@@ -68,25 +68,46 @@ public struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible
 
 extension String {
     /// True when both strings are the same UTF-8 bytes (not merely canonically equivalent).
-    @inlinable
     public func sameBytes(as other: String) -> Bool {
-        utf8.count == other.utf8.count && utf8.elementsEqual(other.utf8)
+        guard utf8.count == other.utf8.count else { return false }
+        // Native strings are contiguous: compare their buffers, not the views element by element.
+        let compared = utf8.withContiguousStorageIfAvailable { lhs in
+            other.utf8.withContiguousStorageIfAvailable { rhs in String.equalBytes(UnsafeRawBufferPointer(lhs), UnsafeRawBufferPointer(rhs)) }
+        }
+        return (compared ?? nil) ?? utf8.elementsEqual(other.utf8)
+    }
+
+    /// Equal buffers of equal length, compared eight bytes at a time (this is on every lookup of
+    /// a key, so it is kept tight).
+    private static func equalBytes(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
+        let count = lhs.count
+        var offset = 0
+        while offset + 8 <= count {
+            guard lhs.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == rhs.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            else { return false }
+            offset += 8
+        }
+        while offset < count {
+            guard lhs[offset] == rhs[offset] else { return false }
+            offset += 1
+        }
+        return true
     }
 
     /// True when this string's UTF-8 bytes sort before `other`'s (byte-wise, as S3 lists keys).
-    @inlinable
     public func bytesPrecede(_ other: String) -> Bool {
-        utf8.lexicographicallyPrecedes(other.utf8)
+        let compared = utf8.withContiguousStorageIfAvailable { lhs in
+            other.utf8.withContiguousStorageIfAvailable { rhs in lhs.lexicographicallyPrecedes(rhs) }
+        }
+        return (compared ?? nil) ?? utf8.lexicographicallyPrecedes(other.utf8)
     }
 
     /// True when this string's UTF-8 bytes begin with `prefix`'s.
-    @inlinable
     public func hasBytePrefix(_ prefix: String) -> Bool {
         utf8.starts(with: prefix.utf8)
     }
 
     /// True when this string's UTF-8 bytes end with `suffix`'s.
-    @inlinable
     public func hasByteSuffix(_ suffix: String) -> Bool {
         utf8.count >= suffix.utf8.count && utf8.reversed().starts(with: suffix.utf8.reversed())
     }
@@ -105,7 +126,6 @@ extension String {
 
 extension Optional where Wrapped == String {
     /// True when both are nil or both are the same UTF-8 bytes.
-    @inlinable
     public func sameBytes(as other: String?) -> Bool {
         switch (self, other) {
         case (nil, nil): return true
@@ -117,7 +137,6 @@ extension Optional where Wrapped == String {
 
 extension Hasher {
     /// Feeds `text`'s UTF-8 bytes (not its canonical form) and its length.
-    @inlinable
     public mutating func combineBytes(of text: String) {
         var text = text
         text.withUTF8 { combine(bytes: UnsafeRawBufferPointer($0)) }
