@@ -49,7 +49,8 @@ struct ContainerCredentialProvider: CredentialProvider {
             guard let bytes = try? LocalFile.readAll(path, limit: 64 << 10) else {
                 throw CredentialError(source: name, "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \(path)")
             }
-            token = String(decoding: bytes, as: UTF8.self).trimmingWhitespace
+            // Used as read, as botocore does: a line break in it is refused below, not trimmed.
+            token = String(decoding: bytes, as: UTF8.self)
         } else {
             token = context.variable("AWS_CONTAINER_AUTHORIZATION_TOKEN")
         }

@@ -56,7 +56,8 @@ struct ProcessCredentialProvider: CredentialProvider {
         let deadline = Date().addingTimeInterval(timeoutSeconds)
         while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         if process.isRunning {
-            process.terminate()
+            // SIGKILL: a helper that ignores SIGTERM (or inherited it ignored) must still stop.
+            kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             throw CredentialError(source: name, "credential_process did not finish within \(Int(timeoutSeconds)) s and was stopped")
         }
@@ -104,7 +105,7 @@ struct ProcessCredentialProvider: CredentialProvider {
 
     /// Splits a command into words as Python's `shlex.split` (POSIX mode) does, which is how the
     /// AWS CLI splits credential_process: whitespace separates, '…' is literal, "…" honours
-    /// backslash before " \ $ `, and a backslash outside quotes escapes the next character.
+    /// backslash before " and \ only, and a backslash outside quotes escapes the next character.
     /// Returns nil for an unterminated quote or escape.
     static func split(_ command: String) -> [String]? {
         var words: [String] = []
@@ -130,7 +131,7 @@ struct ProcessCredentialProvider: CredentialProvider {
                     if inner == "\"" { closed = true; break }
                     if inner == "\\" {
                         guard let next = iterator.next() else { return nil }
-                        if next == "\"" || next == "\\" || next == "$" || next == "`" { current.append(next) } else { current.append(inner); current.append(next) }
+                        if next == "\"" || next == "\\" { current.append(next) } else { current.append(inner); current.append(next) }
                         continue
                     }
                     current.append(inner)
