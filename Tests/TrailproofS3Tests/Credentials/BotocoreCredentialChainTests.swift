@@ -228,7 +228,7 @@ struct BotocoreCredentialChainTests {
         print(json.dumps(out))
         """
 
-    func botocoreOutcome(_ scenario: CredentialScenario, environment: [String: String]) throws -> CredentialOutcome {
+    func botocoreOutcome(_ scenario: CredentialScenario, environment: [String: String]) throws -> (CredentialOutcome, String) {
         var overrides: [String: String?] = [:]
         for name in ProcessInfo.processInfo.environment.keys where name.hasPrefix("AWS_") { overrides[name] = .some(nil) }
         for (name, value) in environment { overrides[name] = value }
@@ -236,13 +236,13 @@ struct BotocoreCredentialChainTests {
         guard let line = run.stdout.split(separator: "\n").last, let object = try StrictJSON.parse(Array(line.utf8)).objectValue,
               let outcome = object["outcome"]?.stringValue else {
             Issue.record("botocore printed nothing readable: \(run)")
-            return .failure
+            return (.failure, run.description)
         }
         switch outcome {
-        case "key": return .key(object["key"]?.stringValue ?? "")
-        case "arn": return .arn(object["arn"]?.stringValue ?? "")
-        case "none": return .none
-        default: return .failure
+        case "key": return (.key(object["key"]?.stringValue ?? ""), run.stdout)
+        case "arn": return (.arn(object["arn"]?.stringValue ?? ""), run.stdout)
+        case "none": return (.none, run.stdout)
+        default: return (.failure, run.stdout)
         }
     }
 
@@ -268,9 +268,9 @@ struct BotocoreCredentialChainTests {
         let scratch = try ScratchDirectory("creds-botocore")
         defer { scratch.remove() }
         let environment = try scenario.prepare(scratch)
-        let botocore = try botocoreOutcome(scenario, environment: environment)
+        let (botocore, botocoreDetail) = try botocoreOutcome(scenario, environment: environment)
         let (trailproof, detail) = try trailproofOutcome(scenario, environment: environment)
-        #expect(botocore == scenario.expected, "botocore gave \(botocore)")
+        #expect(botocore == scenario.expected, "botocore gave \(botocore): \(botocoreDetail)")
         #expect(trailproof == scenario.expected, "trailproof gave \(trailproof): \(detail)")
         for secret in ["static-secret", "env-secret", "process-secret", "ok-secret", "sso-secret", "sso-token-ok", "container-token", "c2ln"] {
             #expect(!detail.contains(secret))
