@@ -10,6 +10,8 @@ public struct AWSEnvironment: Sendable {
     public var cloudTrailEndpoint: String?
     /// The profile used, if any.
     public var profile: String?
+    /// What the credential sources read (for STS calls such as GetCallerIdentity).
+    public var credentialContext: CredentialContext?
 
     /// Creates an environment from explicit parts, with long-term credentials.
     public init(credentials: AWSCredentials, region: String?, s3Endpoint: String?, cloudTrailEndpoint: String?, profile: String? = nil) {
@@ -45,6 +47,16 @@ public struct AWSEnvironment: Sendable {
         let stsRegion = region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? profileConfig["region"]
         let context = CredentialContext(environment: environment, profileFlag: profile, region: stsRegion)
         let credentials = try CredentialChain(context: context).resolve()
+        var resolved = try AWSEnvironment.endpoints(credentials: credentials, profile: profile, region: region, endpointURL: endpointURL,
+                                                    endpointService: endpointService, environment: environment, profileConfig: profileConfig,
+                                                    explicitProfile: explicitProfile)
+        resolved.credentialContext = context
+        return resolved
+    }
+
+    private static func endpoints(credentials: RefreshableCredentials, profile: String?, region: String?, endpointURL: String?,
+                                  endpointService: Service, environment: [String: String], profileConfig: [String: String],
+                                  explicitProfile: String?) throws -> AWSEnvironment {
         let resolvedRegion = region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? profileConfig["region"]
         let generalEndpoint = environment["AWS_ENDPOINT_URL"] ?? profileConfig["endpoint_url"]
         let s3Flag = endpointService == .s3 ? endpointURL : nil
