@@ -19,6 +19,7 @@ IAM Identity Center portal:
 Modes: "" or "ok" answers fixed keys valid for an hour (ASIAIMDSOK, ASIACONTAINEROK, ASIASSO<ACCOUNT>);
 "short" answers keys valid for 60 s, numbered per call (…0001, …0002) so a refresh shows;
 "malformed" answers JSON without the keys. Secrets are fixed test strings.
+POST /sts-echo/ answers an STS error whose message echoes the request body.
 GET /_trailproof/health answers 200 "ok"; GET /_trailproof/count?path=P the calls made to P.
 """
 import argparse
@@ -91,6 +92,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
             bump(path)
             return self.answer(200, IMDS_TOKEN, "text/plain")
         return self.answer(400, "", "text/plain")
+
+    def do_POST(self):
+        # /sts-echo/: an STS error whose message echoes the request (a hostile or broken endpoint).
+        body = self.read_body() or b""
+        if urllib.parse.urlsplit(self.path).path.rstrip("/") == "/sts-echo":
+            message = body.decode("utf-8", "replace").replace("&", " ").replace("<", " ")
+            return self.answer(400, f"<ErrorResponse><Error><Code>InvalidIdentityToken</Code><Message>got {message}</Message></Error></ErrorResponse>",
+                               "text/xml")
+        return self.answer(404, "", "text/plain")
 
     def do_GET(self):
         split = urllib.parse.urlsplit(self.path)

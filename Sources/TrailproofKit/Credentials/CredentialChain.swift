@@ -35,6 +35,12 @@ public struct CredentialChain: Sendable {
     /// - Throws: the `CredentialError` of a source that applies but fails (it is not skipped),
     ///   or `NoCredentialsError` listing every source and why it was skipped.
     public func resolve(clock: @escaping @Sendable () -> UTCTime = { UTCTime.now }) throws -> RefreshableCredentials {
+        // As botocore: a profile named (--profile, AWS_PROFILE) that neither file has is an
+        // error, whatever else is configured.
+        if context.profileName != "default" && context.profile(context.profileName) == nil {
+            throw CredentialError(source: "profile \(context.profileName)",
+                                  "no such profile: neither the config file ([profile \(context.profileName)]) nor the credentials file ([\(context.profileName)]) has it")
+        }
         var skipped: [(source: String, reason: String)] = []
         for provider in providers {
             if let reason = provider.skipReason() {

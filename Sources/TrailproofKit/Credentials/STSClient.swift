@@ -1,3 +1,4 @@
+import Foundation
 import TrailproofNative
 
 /// The STS calls credential sources make: AssumeRole (signed), AssumeRoleWithWebIdentity
@@ -52,7 +53,13 @@ struct STSClient: Sendable {
         }
         guard answer.status == 200 else {
             let code = CredentialHTTP.xmlValue("Code", in: answer.body) ?? "no error code"
-            let message = CredentialHTTP.xmlValue("Message", in: answer.body).map { ": \($0.prefix(300))" } ?? ""
+            // A hostile or broken endpoint could echo what it was sent: no secret may come back out.
+            let secrets = [credentials?.secretAccessKey, credentials?.sessionToken] + parameters.filter { $0.0 == "WebIdentityToken" }.map(\.1)
+            var echoed = CredentialHTTP.xmlValue("Message", in: answer.body).map { String($0.prefix(300)) }
+            for secret in secrets.compactMap({ $0 }) where !secret.isEmpty {
+                echoed = echoed?.replacingOccurrences(of: secret, with: "(redacted)")
+            }
+            let message = echoed.map { ": \($0)" } ?? ""
             throw CredentialError(source: source, "STS at \(endpoint) refused (HTTP \(answer.status) \(code)\(message))")
         }
         return answer.body

@@ -99,13 +99,28 @@ import TrailproofTrailGen
         let scratch = try ScratchDirectory("aws-none")
         defer { scratch.remove() }
         let error = #expect(throws: NoCredentialsError.self) {
-            try AWSEnvironment.resolve(profile: "nope", region: nil, endpointURL: nil,
+            try AWSEnvironment.resolve(profile: nil, region: nil, endpointURL: nil,
                                        environment: ["HOME": scratch.path, "AWS_EC2_METADATA_DISABLED": "true"])
         }
-        #expect(error?.profile == "nope")
+        #expect(error?.profile == "default")
         #expect(error?.skipped.map(\.source) == [
-            "assume-role profile nope", "web identity", "sso profile nope", "profile nope in the credentials file",
-            "credential_process of profile nope", "profile nope in the config file", "container credentials", "instance role"])
+            "environment", "assume-role profile default", "web identity", "sso profile default", "profile default in the credentials file",
+            "credential_process of profile default", "profile default in the config file", "container credentials", "instance role"])
         #expect(error?.skipped.last?.reason == "AWS_EC2_METADATA_DISABLED is true")
+    }
+
+    @Test func aNamedProfileThatNeitherFileHasIsAnError() throws {
+        let scratch = try ScratchDirectory("aws-missing-profile")
+        defer { scratch.remove() }
+        var environment = try files(scratch)
+        environment["AWS_ACCESS_KEY_ID"] = "AKIAENV"
+        environment["AWS_SECRET_ACCESS_KEY"] = "env-secret"
+        for (flag, variable) in [("nope", nil), (nil, "nope")] as [(String?, String?)] {
+            environment["AWS_PROFILE"] = variable
+            let error = #expect(throws: CredentialError.self) {
+                try AWSEnvironment.resolve(profile: flag, region: nil, endpointURL: nil, environment: environment)
+            }
+            #expect(error?.message.hasPrefix("no such profile") == true)
+        }
     }
 }

@@ -180,6 +180,11 @@ struct CredentialScenario: Sendable, CustomTestStringConvertible {
                            environment: ["AWS_CONTAINER_CREDENTIALS_FULL_URI": "{C}/container/ok", "AWS_EC2_METADATA_DISABLED": "",
                                          "AWS_EC2_METADATA_SERVICE_ENDPOINT": "{C}/"], expected: .key("AKIACREDFILE")),
         CredentialScenario(name: "nothing configured and the metadata service disabled", expected: .none),
+        CredentialScenario(name: "a profile named by AWS_PROFILE that does not exist is an error, even with environment keys",
+                           credentials: "[default]\n\(keys)",
+                           environment: ["AWS_PROFILE": "missing", "AWS_ACCESS_KEY_ID": "AKIAENV", "AWS_SECRET_ACCESS_KEY": "env-secret"], expected: .failure),
+        CredentialScenario(name: "a config file section without the profile prefix is no profile",
+                           config: "[dev]\naws_access_key_id = AKIADEV\naws_secret_access_key = s\n", profileFlag: "dev", expected: .failure),
     ]
 
     /// Writes the files and returns the environment both tools get.

@@ -40,7 +40,8 @@ struct CredentialEndpointTests {
         let scratch = try ScratchDirectory("creds-container-down")
         defer { scratch.remove() }
         var environment = CredentialServers.environment(scratch)
-        try LocalFile.write(Array("[default]\naws_access_key_id = AKIACONFIG\naws_secret_access_key = s\n".utf8), to: scratch.path + "/config")
+        try LocalFile.write(Array("[default]\naws_access_key_id = AKIACONFIG\naws_secret_access_key = s\n[profile nobody]\nregion = us-east-1\n".utf8),
+                            to: scratch.path + "/config")
         for url in [Self.closed + "/creds", endpoints + "/container/malformed", endpoints + "/container/auth"] {
             environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = url
             let error = #expect(throws: CredentialError.self) { try resolve(environment, profile: "nobody") }
@@ -152,7 +153,7 @@ struct CredentialEndpointTests {
         environment["AWS_ROLE_ARN"] = "arn:aws:iam::123456789012:role/irsa"
         environment["AWS_WEB_IDENTITY_TOKEN_FILE"] = scratch.path + "/token"
         try LocalFile.write(Array("eyJhbGciOiJSUzI1NiJ9.e30.c2ln".utf8), to: scratch.path + "/token")
-        for sts in [Self.closed, endpoints + "/container/ok"] {
+        for sts in [Self.closed, endpoints + "/container/ok", endpoints + "/sts-echo/"] {
             environment["AWS_ENDPOINT_URL_STS"] = sts
             let error = #expect(throws: CredentialError.self) { try resolve(environment) }
             #expect(error?.source == "web identity")
