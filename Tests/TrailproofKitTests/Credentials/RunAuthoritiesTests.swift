@@ -47,3 +47,27 @@ import TrailproofTrailGen
         #expect(throws: MergeError.self) { try ReportMerge.merge([shards[0], elsewhere]) }
     }
 }
+
+@Suite struct RunAuthoritiesReportTests {
+    static func report() -> VerificationReport {
+        var report = MarkdownReportTests.floodedReport()
+        report.scope.authorities = RunAuthorities(
+            endpoints: [.init(service: "s3", url: "https://b.s3.amazonaws.com/"), .init(service: "cloudtrail", url: "http://keys.example:8080/")],
+            credentialSource: "web identity", callerARN: "arn:aws:sts::111122223333:assumed-role/irsa/pod", callerAccount: "111122223333")
+        return report
+    }
+
+    @Test func theHTMLCustodyAndTheMarkdownSummaryNameTheAuthorities() {
+        let run = RunRecord(commandLine: ["trailproof"], startedAt: UTCTime(secondsSinceEpoch: 0), endedAt: UTCTime(secondsSinceEpoch: 1),
+                            host: "h", jsonReportSHA256: "00", jsonReportPath: nil)
+        let html = String(decoding: HTMLReport.render(Self.report(), run: run), as: UTF8.self)
+        let markdown = String(decoding: MarkdownReport.render(Self.report()), as: UTF8.self)
+        for text in [html, markdown] {
+            #expect(text.contains("arn:aws:sts::111122223333:assumed-role/irsa/pod (account 111122223333), credentials from web identity"))
+            #expect(text.contains("endpoint override: cloudtrail at http://keys.example:8080/ is not AWS"))
+        }
+        #expect(html.contains("Endpoints that answered"))
+        let plain = String(decoding: MarkdownReport.render(MarkdownReportTests.floodedReport()), as: UTF8.self)
+        #expect(!plain.contains("Signed in as") && !plain.contains("endpoint override"))
+    }
+}
