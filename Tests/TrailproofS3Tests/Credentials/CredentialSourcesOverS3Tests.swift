@@ -61,6 +61,24 @@ struct CredentialSourcesOverS3Tests {
         #expect(!run.stdout.contains("base-secret") && !run.stderr.contains("base-secret"))
     }
 
+    @Test func aCredentialProcessSignsTheRunAndItsStandardErrorIsPassedThrough() throws {
+        let trail = try TrailCase.multiAccountRegion.prepare()
+        defer { trail.remove() }
+        let helper = trail.scratch.path + "/helper with space.py"
+        try LocalFile.write(Array("""
+            import sys
+            sys.stderr.write("helper: signed in as " + sys.argv[1] + "\\n")
+            print('{"Version": 1, "AccessKeyId": "AKIAHELPER", "SecretAccessKey": "helper-secret"}')
+            """.utf8), to: helper)
+        try LocalFile.write(Array("[profile tool]\ncredential_process = python3 \"\(helper)\" 'the auditor'\n".utf8), to: trail.scratch.path + "/aws-config")
+        let run = try trail.trailproof(["verify", "s3://\(trail.bucket)", "--public-keys", trail.trail.publicKeysFile],
+                                       environment: platformEnvironment(trail, ["AWS_CONFIG_FILE": trail.scratch.path + "/aws-config", "AWS_PROFILE": "tool"]))
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stderr.contains("helper: signed in as the auditor"), "\(run)")
+        #expect(run.stdout.contains("credentials from credential_process of profile tool"), "\(run)")
+        #expect(!run.stdout.contains("helper-secret") && !run.stderr.contains("helper-secret"))
+    }
+
     @Test func withNoSourceTheErrorListsEverySourceAndWhy() throws {
         let trail = try TrailCase.multiAccountRegion.prepare()
         defer { trail.remove() }
