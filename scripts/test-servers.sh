@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Runs a command with an S3-compatible server (moto) and a CloudTrail stand-in
-# (scripts/fake-cloudtrail.py) listening on free loopback ports, then stops both.
+# Runs a command with an S3-compatible server (moto, which also serves STS), a CloudTrail stand-in
+# (scripts/fake-cloudtrail.py) and the credential endpoint stand-ins (scripts/fake-credentials.py:
+# instance metadata, container credentials, IAM Identity Center portal) listening on free loopback
+# ports, then stops them.
 #
 # usage: scripts/test-servers.sh COMMAND [ARG...]
 #   e.g. scripts/test-servers.sh swift test --skip-build --filter TrailproofS3Tests
 #
-# The command sees TRAILPROOF_TEST_S3_ENDPOINT and TRAILPROOF_TEST_CLOUDTRAIL_ENDPOINT
-# (http://127.0.0.1:PORT) and exits with its own status. Installs what is missing first:
+# The command sees TRAILPROOF_TEST_S3_ENDPOINT, TRAILPROOF_TEST_STS_ENDPOINT (the same moto),
+# TRAILPROOF_TEST_CLOUDTRAIL_ENDPOINT and TRAILPROOF_TEST_CREDENTIALS_ENDPOINT (http://127.0.0.1:PORT) and exits with its own status. Installs what is missing first:
 # python3, pip, chromium, xmllint and cmark-gfm (apt-get, Debian 12), then moto[server], boto3,
 # awscli, junitparser, html5lib and pillow (pip).
 set -euo pipefail
@@ -60,13 +62,14 @@ fi
 work="$(mktemp -d "${TMPDIR:-/tmp}/trailproof-servers.XXXXXX")"
 moto_pid=""
 cloudtrail_pid=""
+credentials_pid=""
 clickhouse_pid=""
 stop_servers() {
     local status=$?
-    for pid in $moto_pid $cloudtrail_pid $clickhouse_pid; do
+    for pid in $moto_pid $cloudtrail_pid $credentials_pid $clickhouse_pid; do
         kill "$pid" 2>/dev/null || true
     done
-    for pid in $moto_pid $cloudtrail_pid $clickhouse_pid; do
+    for pid in $moto_pid $cloudtrail_pid $credentials_pid $clickhouse_pid; do
         wait "$pid" 2>/dev/null || true
     done
     rm -rf "$work"
@@ -121,6 +124,20 @@ if ! [[ "$cloudtrail_port" =~ ^[0-9]+$ ]]; then
     exit 1
 fi
 
+python3 "$scripts/fake-credentials.py" --quiet --lifetime 21600 >"$work/fake-credentials.port" 2>"$work/fake-credentials.log" &
+credentials_pid=$!
+for _ in $(seq 1 300); do
+    [ -s "$work/fake-credentials.port" ] && break
+    kill -0 "$credentials_pid" 2>/dev/null || break
+    sleep 0.1
+done
+credentials_port="$(head -n 1 "$work/fake-credentials.port" 2>/dev/null || true)"
+if ! [[ "$credentials_port" =~ ^[0-9]+$ ]]; then
+    echo "trailproof: fake-credentials did not start; its log:" >&2
+    tail -n 30 "$work/fake-credentials.log" >&2 || true
+    exit 1
+fi
+
 # ClickHouse (Debian's clickhouse-server) for the records sink, from the config in scripts/clickhouse/.
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
 clickhouse_port="$(free_port)"
@@ -135,9 +152,12 @@ wait_for "http://127.0.0.1:$cloudtrail_port/_trailproof/health" "$work/fake-clou
 
 export TRAILPROOF_TEST_S3_ENDPOINT="http://127.0.0.1:$moto_port"
 export TRAILPROOF_TEST_CLOUDTRAIL_ENDPOINT="http://127.0.0.1:$cloudtrail_port"
+wait_for "http://127.0.0.1:$credentials_port/_trailproof/health" "$work/fake-credentials.log" "$credentials_pid"
+export TRAILPROOF_TEST_STS_ENDPOINT="http://127.0.0.1:$moto_port"
+export TRAILPROOF_TEST_CREDENTIALS_ENDPOINT="http://127.0.0.1:$credentials_port"
 wait_for "http://127.0.0.1:$clickhouse_port/ping" "$work/clickhouse.log" "$clickhouse_pid"
 export TRAILPROOF_TEST_CLICKHOUSE_ENDPOINT="127.0.0.1:$clickhouse_port"
-echo "trailproof: S3 (moto) at $TRAILPROOF_TEST_S3_ENDPOINT, CloudTrail stand-in at $TRAILPROOF_TEST_CLOUDTRAIL_ENDPOINT, ClickHouse at $TRAILPROOF_TEST_CLICKHOUSE_ENDPOINT" >&2
+echo "trailproof: S3 (moto) at $TRAILPROOF_TEST_S3_ENDPOINT, CloudTrail stand-in at $TRAILPROOF_TEST_CLOUDTRAIL_ENDPOINT, credential endpoints at $TRAILPROOF_TEST_CREDENTIALS_ENDPOINT, ClickHouse at $TRAILPROOF_TEST_CLICKHOUSE_ENDPOINT" >&2
 
 set +e
 "$@"

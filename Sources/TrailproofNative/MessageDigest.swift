@@ -10,6 +10,8 @@ public final class MessageDigest {
         case sha256
         /// MD5: public key fingerprints only.
         case md5
+        /// SHA-1: only to name the AWS CLI's IAM Identity Center token cache file, as the CLI does.
+        case sha1
     }
 
     private let context: OpaquePointer
@@ -29,7 +31,12 @@ public final class MessageDigest {
 
     /// Starts over, discarding what was hashed so far.
     public func reset() throws {
-        let md = algorithm == .sha256 ? MessageDigest.sha256 ?? EVP_sha256() : MessageDigest.md5 ?? EVP_md5()
+        let md: OpaquePointer?
+        switch algorithm {
+        case .sha256: md = MessageDigest.sha256 ?? EVP_sha256()
+        case .md5: md = MessageDigest.md5 ?? EVP_md5()
+        case .sha1: md = EVP_sha1()
+        }
         try checkOpenSSL(EVP_DigestInit_ex(context, md, nil), "initialise digest")
     }
 
@@ -67,6 +74,13 @@ public final class MessageDigest {
     /// SHA-256 of `bytes`, as lower-case hex.
     public static func sha256Hex(_ bytes: [UInt8]) throws -> String {
         let digest = try MessageDigest(.sha256)
+        try digest.update(bytes)
+        return Hex.encode(try digest.finish())
+    }
+
+    /// SHA-1 of `bytes`, as lower-case hex (the AWS CLI's SSO token cache file names; not for security).
+    public static func sha1Hex(_ bytes: [UInt8]) throws -> String {
+        let digest = try MessageDigest(.sha1)
         try digest.update(bytes)
         return Hex.encode(try digest.finish())
     }

@@ -1,7 +1,7 @@
 /// Where requests go and who signs them, resolved the way the AWS CLI does.
 public struct AWSEnvironment: Sendable {
-    /// The signing credentials.
-    public var credentials: AWSCredentials
+    /// The signing credentials, refreshed ahead of expiry.
+    public var credentials: RefreshableCredentials
     /// The default region (for API calls that have no region of their own).
     public var region: String?
     /// --endpoint-url / AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL: an S3-compatible store (path-style).
@@ -10,9 +10,17 @@ public struct AWSEnvironment: Sendable {
     public var cloudTrailEndpoint: String?
     /// The profile used, if any.
     public var profile: String?
+    /// What the credential sources read (for STS calls such as GetCallerIdentity).
+    public var credentialContext: CredentialContext?
+
+    /// Creates an environment from explicit parts, with long-term credentials.
+    public init(credentials: AWSCredentials, region: String?, s3Endpoint: String?, cloudTrailEndpoint: String?, profile: String? = nil) {
+        self.init(credentials: RefreshableCredentials(fixed: credentials), region: region, s3Endpoint: s3Endpoint,
+                  cloudTrailEndpoint: cloudTrailEndpoint, profile: profile)
+    }
 
     /// Creates an environment from explicit parts.
-    public init(credentials: AWSCredentials, region: String?, s3Endpoint: String?, cloudTrailEndpoint: String?, profile: String? = nil) {
+    public init(credentials: RefreshableCredentials, region: String?, s3Endpoint: String?, cloudTrailEndpoint: String?, profile: String? = nil) {
         self.credentials = credentials
         self.region = region
         self.s3Endpoint = s3Endpoint
@@ -28,37 +36,27 @@ public struct AWSEnvironment: Sendable {
     ///   - endpointURL: --endpoint-url, for the service `endpointService` only (the other one
     ///     keeps its AWS_ENDPOINT_URL_* variable, so an S3 store and a CloudTrail stand-in can differ).
     ///   - environment: the process environment.
-    /// - Throws: `AWSConfigurationError` when no credentials can be found.
+    /// - Throws: `NoCredentialsError` listing every credential source when none applies, or the
+    ///   `CredentialError` of a source that applies and fails.
     public static func resolve(profile: String?, region: String?, endpointURL: String?, endpointService: Service = .s3,
                                environment: [String: String]) throws -> AWSEnvironment {
         let home = environment["HOME"] ?? "/root"
-        let files = AWSProfileFiles(
-            credentialsPath: environment["AWS_SHARED_CREDENTIALS_FILE"] ?? "\(home)/.aws/credentials",
-            configPath: environment["AWS_CONFIG_FILE"] ?? "\(home)/.aws/config")
+        let files = AWSProfileFiles(credentialsPath: nil, configPath: environment["AWS_CONFIG_FILE"] ?? "\(home)/.aws/config")
         let explicitProfile = profile ?? environment["AWS_PROFILE"] ?? environment["AWS_DEFAULT_PROFILE"]
-        let profileName = explicitProfile ?? "default"
-        let profileConfig = files.config[profileName] ?? [:]
-        let profileCredentials = files.credentials[profileName] ?? [:]
+        let profileConfig = files.config[explicitProfile ?? "default"] ?? [:]
+        let stsRegion = region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? profileConfig["region"]
+        let context = CredentialContext(environment: environment, profileFlag: profile, region: stsRegion)
+        let credentials = try CredentialChain(context: context).resolve()
+        var resolved = try AWSEnvironment.endpoints(credentials: credentials, profile: profile, region: region, endpointURL: endpointURL,
+                                                    endpointService: endpointService, environment: environment, profileConfig: profileConfig,
+                                                    explicitProfile: explicitProfile)
+        resolved.credentialContext = context
+        return resolved
+    }
 
-        var credentials: AWSCredentials?
-        // As in the AWS CLI: --profile ignores the environment's keys; AWS_PROFILE does not.
-        if profile == nil, let id = environment["AWS_ACCESS_KEY_ID"], let secret = environment["AWS_SECRET_ACCESS_KEY"],
-           !id.isEmpty, !secret.isEmpty {
-            credentials = AWSCredentials(accessKeyID: id, secretAccessKey: secret, sessionToken: environment["AWS_SESSION_TOKEN"],
-                                         source: "environment")
-        }
-        if credentials == nil {
-            for (settings, file) in [(profileCredentials, "credentials file"), (profileConfig, "config file")] {
-                if let id = settings["aws_access_key_id"], let secret = settings["aws_secret_access_key"] {
-                    credentials = AWSCredentials(accessKeyID: id, secretAccessKey: secret, sessionToken: settings["aws_session_token"],
-                                                 source: "profile \(profileName) in the \(file)")
-                    break
-                }
-            }
-        }
-        guard let credentials else {
-            throw AWSConfigurationError.noCredentials(profile: profileName)
-        }
+    private static func endpoints(credentials: RefreshableCredentials, profile: String?, region: String?, endpointURL: String?,
+                                  endpointService: Service, environment: [String: String], profileConfig: [String: String],
+                                  explicitProfile: String?) throws -> AWSEnvironment {
         let resolvedRegion = region ?? environment["AWS_REGION"] ?? environment["AWS_DEFAULT_REGION"] ?? profileConfig["region"]
         let generalEndpoint = environment["AWS_ENDPOINT_URL"] ?? profileConfig["endpoint_url"]
         let s3Flag = endpointService == .s3 ? endpointURL : nil
@@ -81,15 +79,11 @@ public struct AWSEnvironment: Sendable {
 
 /// AWS settings that cannot be used.
 public enum AWSConfigurationError: Error, Sendable, CustomStringConvertible {
-    /// No access key in the environment or the profile.
-    case noCredentials(profile: String)
     /// A request needs a region and none is configured.
     case noRegion(String)
 
     public var description: String {
         switch self {
-        case .noCredentials(let profile):
-            return "no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give --profile (tried profile \(profile) in ~/.aws/credentials and ~/.aws/config)"
         case .noRegion(let what):
             return "no AWS region for \(what): give --region or set AWS_REGION"
         }

@@ -30,7 +30,16 @@ struct AWSProfileFiles {
             if line.isEmpty || line.hasPrefix("#") || line.hasPrefix(";") { continue }
             if line.hasPrefix("[") && line.hasSuffix("]") {
                 var name = String(line.dropFirst().dropLast()).trimmingWhitespace
-                if configStyle && name.hasPrefix("profile ") { name = String(name.dropFirst("profile ".count)).trimmingWhitespace }
+                if configStyle {
+                    // As botocore reads the config file: `[profile NAME]`, `[default]` and
+                    // `[sso-session NAME]`; any other section (`[dev]`) is no profile.
+                    if name.hasPrefix("profile ") {
+                        name = String(name.dropFirst("profile ".count)).trimmingWhitespace
+                    } else if name != "default" && !name.hasPrefix("sso-session ") {
+                        current = nil
+                        continue
+                    }
+                }
                 current = name
                 continue
             }

@@ -2,8 +2,8 @@ import TrailproofNative
 
 /// AWS Signature Version 4 (header-based).
 public struct SigV4Signer: Sendable {
-    /// Who signs.
-    public let credentials: AWSCredentials
+    /// Who signs: read at every signature, so that temporary credentials are refreshed in time.
+    public let credentials: RefreshableCredentials
     /// The region in the credential scope.
     public let region: String
     /// The service in the credential scope ("s3", "cloudtrail").
@@ -11,6 +11,11 @@ public struct SigV4Signer: Sendable {
 
     /// Creates a signer.
     public init(credentials: AWSCredentials, region: String, service: String) {
+        self.init(credentials: RefreshableCredentials(fixed: credentials), region: region, service: service)
+    }
+
+    /// Creates a signer whose credentials refresh themselves.
+    public init(credentials: RefreshableCredentials, region: String, service: String) {
         self.credentials = credentials
         self.region = region
         self.service = service
@@ -24,6 +29,7 @@ public struct SigV4Signer: Sendable {
     /// - Parameter date: the signing time.
     public func sign(_ request: HTTPRequest, date: UTCTime) throws -> HTTPRequest {
         guard let url = ParsedURL(request.url) else { throw AWSConfigurationError.noRegion("malformed URL \(request.url)") }
+        let credentials = try self.credentials.current()
         let amzDate = date.compact(withSeconds: true)
         let day = String(amzDate.prefix(8))
         let payloadHash = try MessageDigest.sha256Hex(request.body)

@@ -93,6 +93,11 @@ public struct TextReport: Sendable {
         if !report.scope.publicKeySources.isEmpty {
             summary.append("Public keys from: " + report.scope.publicKeySources.joined(separator: "; "))
         }
+        if let authorities = report.scope.authorities {
+            summary.append("Endpoints: " + authorities.endpointsText)
+            summary.append("Signed in as: " + authorities.identityText)
+            if let warning = authorities.overrideWarning { summary.append(warning) }
+        }
         summary.append(totals.exitStatus == 0 ? "Result: VERIFIED" : "Result: INTEGRITY PROBLEMS FOUND (\(totals.findings))")
 
         if verbose {

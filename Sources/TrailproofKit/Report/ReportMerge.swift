@@ -76,8 +76,13 @@ public enum ReportMerge {
         }
     }
 
-    /// The scope as JSON, reference time and run id included.
+    /// The scope as JSON, reference time and run id included; not the identity each shard
+    /// signed as (each Batch child or pod has its own role session), endpoints included.
     private static func scopeText(_ scope: VerificationReport.Scope) throws -> Data {
+        var scope = scope
+        scope.authorities?.callerARN = nil
+        scope.authorities?.callerAccount = nil
+        scope.authorities?.identityUnavailable = nil
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return try encoder.encode(scope)

@@ -75,6 +75,9 @@ public struct VerificationReport: Sendable, Codable {
         /// Whether `digests` lists the valid digests too (`--list-valid`, or an HTML, JUnit or
         /// Markdown report); when false it holds the other verdicts only.
         public var listsValidDigests: Bool = true
+        /// For a run over S3: the endpoints that answered, whether any is an override, and the
+        /// identity that signed (GetCallerIdentity) with its credential source. Absent for a directory.
+        public var authorities: RunAuthorities? = nil
     }
 
     /// Counts of everything in the report.

@@ -111,6 +111,13 @@ public enum HTMLReport {
         if report.scope.publicKeysFromEvidence {
             html.row("Warning", "The public keys were taken from the archive itself: whoever could alter the archive could have replaced them. This report proves the archive is self-consistent, not that CloudTrail wrote it.")
         }
+        if let authorities = report.scope.authorities {
+            for (index, endpoint) in authorities.endpoints.enumerated() {
+                html.row(index == 0 ? "Endpoints that answered" : "", "\(endpoint.service) \(endpoint.url)\(endpoint.awsOwned ? "" : " (override)")", code: true)
+            }
+            html.row("Signed in as", authorities.identityText)
+            if let warning = authorities.overrideWarning { html.row("Warning", warning) }
+        }
         let used = Set(report.digests.compactMap(\.publicKeyFingerprint)).sorted()
         html.row("Key fingerprints used by digests", used.isEmpty ? "none" : used.joined(separator: ", "), code: true)
         let sources = report.signatureSources

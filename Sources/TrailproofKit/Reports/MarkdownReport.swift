@@ -16,6 +16,11 @@ public enum MarkdownReport {
         md += "Source: " + Markup.markdownCode(report.scope.source, inTable: false) + "  \n"
         md += "Span verified: " + (totals.coveredSpan.map { Markup.markdown($0.text) } ?? "none") + "  \n"
         md += "Public keys from: " + Markup.markdownCode(report.scope.publicKeySources.joined(separator: "; "), inTable: false) + "\n\n"
+        if let authorities = report.scope.authorities {
+            md += "Endpoints: " + Markup.markdownCode(authorities.endpointsText, inTable: false) + "  \n"
+            md += "Signed in as: " + Markup.markdownCode(authorities.identityText, inTable: false) + "\n\n"
+            if let warning = authorities.overrideWarning { md += "**" + Markup.markdown(warning) + "**\n\n" }
+        }
         md += "| Object | Verdict | Count |\n|---|---|---:|\n"
         for (verdict, count) in totals.digestsByVerdict.sorted(by: { $0.key < $1.key }) { md += "| digest | \(Markup.markdownWord(verdict)) | \(count) |\n" }
         for (verdict, count) in totals.logFilesByVerdict.sorted(by: { $0.key < $1.key }) { md += "| log file | \(Markup.markdownWord(verdict)) | \(count) |\n" }

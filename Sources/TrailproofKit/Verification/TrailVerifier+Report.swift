@@ -68,7 +68,7 @@ extension TrailVerifier {
             publicKeyFingerprints: keys.keys.map(\.fingerprint), publicKeySources: options.publicKeySources.map(\.description),
             publicKeysFromEvidence: options.publicKeySources.contains { $0.isInsideEvidence },
             referenceTime: reportedReferenceTime, runID: options.runID, trailARN: options.trailSelection?.trail.arn.text, gapsAllowed: options.allowGaps,
-            listsValidLogFiles: options.listsValidLogFiles, listsValidDigests: options.listsValidDigests)
+            listsValidLogFiles: options.listsValidLogFiles, listsValidDigests: options.listsValidDigests, authorities: options.authorities)
         // Counted above (totals, chains); listed only when asked for.
         if !options.listsValidDigests { digests.removeAll { $0.verdict == .valid } }
         return VerificationReport(

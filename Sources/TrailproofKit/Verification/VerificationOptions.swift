@@ -46,6 +46,8 @@ public struct VerificationOptions: Sendable {
     public var trailSelection: TrailSelection?
     /// Where the public keys came from, for the report.
     public var publicKeySources: [PublicKeySource] = []
+    /// The endpoints and identity of a run over S3, for the report.
+    public var authorities: RunAuthorities?
     /// Findings established before the run (an archive's unreadable manifest, say), reported with its own.
     public var priorFindings: [ObjectRecord] = []
     /// Slack around the newest and oldest digests when deciding whether an unlisted log file

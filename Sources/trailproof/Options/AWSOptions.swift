@@ -1,6 +1,12 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import TrailproofKit
+
+/// Credentials resolved once per process and settings (then refreshed by themselves), and the
+/// identity asked once per run: a run builds several clients, and follow mode runs for days.
+private let resolvedEnvironments = Mutex<[String: AWSEnvironment]>([:])
+private let askedIdentity = Mutex<RunAuthorities?>(nil)
 
 /// Where AWS requests go and who signs them.
 struct AWSOptions: ParsableArguments {
@@ -32,8 +38,27 @@ struct AWSOptions: ParsableArguments {
 
     /// The resolved environment, or an error naming what is missing; --endpoint-url applies to `service`.
     func environment(endpointService: AWSEnvironment.Service = .s3) throws -> AWSEnvironment {
-        try AWSEnvironment.resolve(profile: profile, region: region, endpointURL: endpointURL, endpointService: endpointService,
-                                   environment: ProcessInfo.processInfo.environment)
+        let key = [profile ?? "", region ?? "", endpointURL ?? "", endpointService == .s3 ? "s3" : "cloudtrail"].joined(separator: "\u{0}")
+        if let known = resolvedEnvironments.withLock({ $0[key] }) { return known }
+        let resolved = try AWSEnvironment.resolve(profile: profile, region: region, endpointURL: endpointURL, endpointService: endpointService,
+                                                  environment: ProcessInfo.processInfo.environment)
+        resolvedEnvironments.withLock { $0[key] = resolved }
+        return resolved
+    }
+
+    /// The endpoints and identity of a run over S3; GetCallerIdentity is asked once per process.
+    static func authorities(_ environment: AWSEnvironment, bucket: String, keyRegions: [String]) -> RunAuthorities? {
+        guard let context = environment.credentialContext else { return nil }
+        var fresh = RunAuthorities.collect(environment: environment, bucket: bucket, keyRegions: keyRegions, stsContext: context,
+                                           askIdentity: askedIdentity.withLock { $0 } == nil)
+        if let asked = askedIdentity.withLock({ $0 }) {
+            fresh.callerARN = asked.callerARN
+            fresh.callerAccount = asked.callerAccount
+            fresh.identityUnavailable = asked.identityUnavailable
+        } else {
+            askedIdentity.withLock { $0 = fresh }
+        }
+        return fresh
     }
 
     /// An HTTP client for that environment.

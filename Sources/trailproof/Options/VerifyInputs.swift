@@ -76,11 +76,14 @@ struct VerifyInputs: ParsableArguments {
             heldState = stateFile
             options.bucket = options.bucket ?? location.bucket
             options.observedAt = Observation(time: .now, isLive: true)
+            var keyRegions: [String] = []
             if common.publicKeys.isEmpty {
                 let windows = try PublicKeyFetch.windows(for: s3, options: options)
                 keys = try PublicKeyFetch(api: CloudTrailPublicKeys(http: http)).fetch(windows)
-                sources = [.listPublicKeys(regions: windows.keys.sorted())]
+                keyRegions = windows.keys.sorted()
+                sources = [.listPublicKeys(regions: keyRegions)]
             }
+            options.authorities = AWSOptions.authorities(http.environment, bucket: location.bucket, keyRegions: keyRegions)
             store = s3
         } else {
             var directory = try DirectoryStore(root: root)

@@ -38,8 +38,8 @@ import TrailproofTrailGen
         environment["AWS_SECRET_ACCESS_KEY"] = "env-secret"
         environment["AWS_SESSION_TOKEN"] = "env-token"
         let resolved = try AWSEnvironment.resolve(profile: nil, region: nil, endpointURL: nil, environment: environment)
-        #expect(resolved.credentials.accessKeyID == "AKIAENV")
-        #expect(resolved.credentials.sessionToken == "env-token")
+        #expect(try resolved.credentials.current().accessKeyID == "AKIAENV")
+        #expect(try resolved.credentials.current().sessionToken == "env-token")
         #expect(resolved.region == "eu-west-1")
     }
 
@@ -50,8 +50,8 @@ import TrailproofTrailGen
         environment["AWS_ACCESS_KEY_ID"] = "AKIAENV"
         environment["AWS_SECRET_ACCESS_KEY"] = "env-secret"
         let resolved = try AWSEnvironment.resolve(profile: "audit", region: nil, endpointURL: nil, environment: environment)
-        #expect(resolved.credentials.accessKeyID == "AKIAAUDIT")
-        #expect(resolved.credentials.sessionToken == "audit-token")
+        #expect(try resolved.credentials.current().accessKeyID == "AKIAAUDIT")
+        #expect(try resolved.credentials.current().sessionToken == "audit-token")
         #expect(resolved.region == "ap-southeast-2")
     }
 
@@ -61,7 +61,7 @@ import TrailproofTrailGen
         var environment = try files(scratch)
         environment["AWS_PROFILE"] = "keys-in-config"
         let resolved = try AWSEnvironment.resolve(profile: nil, region: "us-west-2", endpointURL: nil, environment: environment)
-        #expect(resolved.credentials.accessKeyID == "AKIACONFIG")
+        #expect(try resolved.credentials.current().accessKeyID == "AKIACONFIG")
         #expect(resolved.region == "us-west-2")
     }
 
@@ -95,11 +95,32 @@ import TrailproofTrailGen
         #expect(resolved.s3Endpoint == "http://s3-only" && resolved.cloudTrailEndpoint == "http://flag")
     }
 
-    @Test func noCredentialsIsAnErrorNamingTheProfile() throws {
+    @Test func noCredentialsIsAnErrorListingEverySourceInOrder() throws {
         let scratch = try ScratchDirectory("aws-none")
         defer { scratch.remove() }
-        #expect(throws: AWSConfigurationError.self) {
-            try AWSEnvironment.resolve(profile: "nope", region: nil, endpointURL: nil, environment: ["HOME": scratch.path])
+        let error = #expect(throws: NoCredentialsError.self) {
+            try AWSEnvironment.resolve(profile: nil, region: nil, endpointURL: nil,
+                                       environment: ["HOME": scratch.path, "AWS_EC2_METADATA_DISABLED": "true"])
+        }
+        #expect(error?.profile == "default")
+        #expect(error?.skipped.map(\.source) == [
+            "environment", "assume-role profile default", "web identity", "sso profile default", "profile default in the credentials file",
+            "credential_process of profile default", "profile default in the config file", "container credentials", "instance role"])
+        #expect(error?.skipped.last?.reason == "AWS_EC2_METADATA_DISABLED is true")
+    }
+
+    @Test func aNamedProfileThatNeitherFileHasIsAnError() throws {
+        let scratch = try ScratchDirectory("aws-missing-profile")
+        defer { scratch.remove() }
+        var environment = try files(scratch)
+        environment["AWS_ACCESS_KEY_ID"] = "AKIAENV"
+        environment["AWS_SECRET_ACCESS_KEY"] = "env-secret"
+        for (flag, variable) in [("nope", nil), (nil, "nope")] as [(String?, String?)] {
+            environment["AWS_PROFILE"] = variable
+            let error = #expect(throws: CredentialError.self) {
+                try AWSEnvironment.resolve(profile: flag, region: nil, endpointURL: nil, environment: environment)
+            }
+            #expect(error?.message.hasPrefix("no such profile") == true)
         }
     }
 }
