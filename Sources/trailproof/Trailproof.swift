@@ -20,7 +20,7 @@ struct Trailproof: ParsableCommand {
               2  usage or operational error (bad arguments, unreadable root,
                  unusable key file, no digests)
             """,
-        version: "0.1.0",
+        version: "\(TrailproofVersion.current) (\(BuildRevision.description))",
         subcommands: [VerifyCommand.self, RecordsCommand.self, KeysCommand.self, ArchiveCommand.self, VerifyQueryResultsCommand.self, MergeCommand.self]
     )
 
