@@ -68,6 +68,15 @@ struct PackagedBinaryTests {
         }
     }
 
+    @Test func withoutAProcFileSystemThePackagedBinaryExits2RatherThanPassing() throws {
+        // The static binary reads its command line from /proc/self/cmdline: without /proc it sees
+        // none, and must not fall back to the root command's help and exit 0.
+        let unpacked = try unpacked()
+        let run = try PackagedArtifacts.runInImage(unpacked, ["/usr/local/bin/trailproof", "verify", "/nonexistent"], withProc: false)
+        #expect(run.status == 2, "\(run)")
+        #expect(run.stderr.contains("command line could not be read"), "\(run)")
+    }
+
     @Test func theImageRunsAsANonRootUserWithTrailproofAsEntrypointAndCarriesVersionAndRevisionLabels() throws {
         let unpacked = try unpacked()
         let version = try BuiltBinary.run(program: unpacked.binary, ["--version"])

@@ -30,9 +30,11 @@ enum PackagedArtifacts {
         let tag: String
         /// The image's root filesystem, unpacked by umoci.
         let rootfs: String
-        /// How to run a program inside `rootfs`: chroot as the image's user (root), else an
-        /// unprivileged user namespace (`unshare --map-root-user`).
-        let enter: [String]
+        /// How to enter `rootfs` as a container runtime would: new mount and PID namespaces with
+        /// their own /proc, then chroot, as the image's user (root), else in an unprivileged user
+        /// namespace (`unshare --map-root-user`).
+        let namespaces: [String]
+        let chroot: [String]
     }
 
     /// Enabled unless the machine cannot test the package (never skipped under CI, where the
@@ -57,8 +59,14 @@ enum PackagedArtifacts {
 
     /// Runs `arguments` inside the image's root filesystem, as its user, with `/` as the working directory.
     static func runInImage(_ unpacked: Unpacked, _ arguments: [String]) throws -> BuiltBinary.Run {
-        try BuiltBinary.run(program: unpacked.enter[0], Array(unpacked.enter.dropFirst()) + [unpacked.rootfs] + arguments,
-                            timeout: 300, environment: ["PATH": "/nonexistent"])
+        try runInImage(unpacked, arguments, withProc: true)
+    }
+
+    /// Runs `arguments` inside the image's root filesystem, with or without a /proc mounted there.
+    static func runInImage(_ unpacked: Unpacked, _ arguments: [String], withProc: Bool) throws -> BuiltBinary.Run {
+        let proc = withProc ? ["--mount-proc=\(unpacked.rootfs)/proc"] : []
+        let command = unpacked.namespaces + proc + unpacked.chroot + [unpacked.rootfs] + arguments
+        return try BuiltBinary.run(program: command[0], Array(command.dropFirst()), timeout: 300, environment: ["PATH": "/nonexistent"])
     }
 
     private static func unpack() -> Result<Unpacked, Unavailable> {
@@ -71,14 +79,17 @@ enum PackagedArtifacts {
         guard let umoci = which("umoci") else {
             return .failure(Unavailable(description: "umoci is not installed (scripts/install-deps installs it)"))
         }
-        let enter: [String]
+        guard let unshare = which("unshare") else {
+            return .failure(Unavailable(description: "unshare (util-linux) is not installed"))
+        }
+        let namespaces: [String], chroot: [String]
         if getuid() == 0 {
-            enter = ["/usr/sbin/chroot", "--userspec=65532:65532"]
-        } else if let unshare = which("unshare"),
-                  (try? BuiltBinary.run(program: unshare, ["--user", "--map-root-user", "/bin/true"]))?.status == 0 {
-            enter = [unshare, "--user", "--map-root-user", "/usr/sbin/chroot"]
+            (namespaces, chroot) = ([unshare, "--mount", "--pid", "--fork"], ["/usr/sbin/chroot", "--userspec=65532:65532"])
         } else {
-            return .failure(Unavailable(description: "this machine can neither chroot (not root) nor make an unprivileged user namespace"))
+            (namespaces, chroot) = ([unshare, "--user", "--map-root-user", "--mount", "--pid", "--fork"], ["/usr/sbin/chroot"])
+        }
+        guard (try? BuiltBinary.run(program: namespaces[0], Array(namespaces.dropFirst()) + ["--mount-proc", "/bin/true"]))?.status == 0 else {
+            return .failure(Unavailable(description: "this machine cannot make the namespaces to enter a root filesystem (\(namespaces.joined(separator: " ")) fails)"))
         }
         let scratch = FileManager.default.temporaryDirectory.path + "/trailproof-packaged-\(UUID().uuidString.prefix(8))"
         do {
@@ -91,7 +102,9 @@ enum PackagedArtifacts {
             let bundle = scratch + "/bundle"
             let unpacking = try BuiltBinary.run(program: umoci, ["unpack", "--rootless", "--image", "\(layout):\(tag)", bundle], timeout: 300)
             guard unpacking.status == 0 else { return .failure(Unavailable(description: "umoci could not unpack \(layout):\(tag): \(unpacking)")) }
-            return .success(Unpacked(tree: tree, layout: layout, tag: tag, rootfs: bundle + "/rootfs", enter: enter))
+            // A runtime mounts /proc over this mount point; the image need not hold it.
+            try FileManager.default.createDirectory(atPath: bundle + "/rootfs/proc", withIntermediateDirectories: true)
+            return .success(Unpacked(tree: tree, layout: layout, tag: tag, rootfs: bundle + "/rootfs", namespaces: namespaces, chroot: chroot))
         } catch {
             return .failure(Unavailable(description: "could not unpack the packaged artifacts: \(error)"))
         }
