@@ -45,7 +45,7 @@ enum PackagedArtifacts {
     static var skipReason: Comment {
         switch unpacked {
         case .success: return "packaged artifacts are testable"
-        case .failure(let reason): return "skipped: \(reason.description)"
+        case .failure(let reason): return Comment(rawValue: reason.description)
         }
     }
 
@@ -91,8 +91,10 @@ enum PackagedArtifacts {
         guard (try? BuiltBinary.run(program: namespaces[0], Array(namespaces.dropFirst()) + ["--mount-proc", "/bin/true"]))?.status == 0 else {
             return .failure(Unavailable(description: "this machine cannot make the namespaces to enter a root filesystem (\(namespaces.joined(separator: " ")) fails)"))
         }
-        let scratch = FileManager.default.temporaryDirectory.path + "/trailproof-packaged-\(UUID().uuidString.prefix(8))"
+        // One place, replaced by each run of the suite (not a new 80 MB folder each time).
+        let scratch = BuiltBinary.packageRoot + "/.build-package/unpacked"
         do {
+            try? FileManager.default.removeItem(atPath: scratch)
             try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
             let untar = try BuiltBinary.run(program: "/usr/bin/tar", ["-xzf", dist + "/" + tarball, "-C", scratch])
             guard untar.status == 0 else { return .failure(Unavailable(description: "tar could not unpack \(tarball): \(untar)")) }
