@@ -1,5 +1,15 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
+
+// scripts/package sets TRAILPROOF_SOURCE_REVISION to the git commit it builds, and
+// `trailproof --version` prints it; a plain `swift build` says "unknown revision". Only a
+// hexadecimal commit, optionally marked "-dirty", is taken.
+let sourceRevision = ProcessInfo.processInfo.environment["TRAILPROOF_SOURCE_REVISION"].flatMap { value -> String? in
+    let commit = value.hasSuffix("-dirty") ? String(value.dropLast("-dirty".count)) : value
+    guard (7...64).contains(commit.count), commit.allSatisfy({ "0123456789abcdef".contains($0) }) else { return nil }
+    return value
+}
 
 let package = Package(
     name: "trailproof",
@@ -17,6 +27,7 @@ let package = Package(
         // Swift cannot call them directly (macros, variadic functions).
         .target(
             name: "CTrailproof",
+            cSettings: sourceRevision.map { [.define("TRAILPROOF_SOURCE_REVISION", to: "\"\($0)\"")] } ?? [],
             linkerSettings: [
                 .linkedLibrary("crypto"),
                 .linkedLibrary("z"),

@@ -10,7 +10,7 @@
 # The command sees TRAILPROOF_TEST_S3_ENDPOINT, TRAILPROOF_TEST_STS_ENDPOINT (the same moto),
 # TRAILPROOF_TEST_CLOUDTRAIL_ENDPOINT and TRAILPROOF_TEST_CREDENTIALS_ENDPOINT (http://127.0.0.1:PORT) and exits with its own status. Installs what is missing first:
 # python3, pip, chromium, xmllint and cmark-gfm (apt-get, Debian 12), then moto[server], boto3,
-# awscli, junitparser, html5lib and pillow (pip).
+# awscli, junitparser, html5lib, pillow, duckdb and kubernetes (pip; its models check docs/batch).
 set -euo pipefail
 scripts="$(cd "$(dirname "$0")" && pwd)"
 
@@ -42,20 +42,20 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v xmllint >/dev/null 2>&1
     as_root apt-get update -qq
     DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium libxml2-utils clickhouse-server cmark-gfm python3-yaml >/dev/null
 fi
-if ! python3 -c 'import moto.server, flask, flask_cors, boto3, awscli, junitparser, html5lib, PIL, duckdb' >/dev/null 2>&1 || ! command -v aws >/dev/null 2>&1; then
+if ! python3 -c 'import moto.server, flask, flask_cors, boto3, awscli, junitparser, html5lib, PIL, duckdb, kubernetes' >/dev/null 2>&1 || ! command -v aws >/dev/null 2>&1; then
     if ! python3 -m pip --version >/dev/null 2>&1; then
         echo "trailproof: installing python3-pip" >&2
         as_root apt-get update -qq
         DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-pip >/dev/null
     fi
-    echo "trailproof: installing moto[server], boto3, awscli, junitparser, html5lib, pillow and duckdb with pip" >&2
+    echo "trailproof: installing moto[server], boto3, awscli, junitparser, html5lib, pillow, duckdb and kubernetes with pip" >&2
     pip_flags=(--quiet --disable-pip-version-check)
     # Debian 12's python3 is "externally managed" (PEP 668): install beside it, for this user
     # unless root or inside a virtual environment.
     if python3 -c 'import sys; sys.exit(0 if sys.prefix == sys.base_prefix else 1)' && [ "$(id -u)" -ne 0 ]; then
         pip_flags+=(--user)
     fi
-    PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install "${pip_flags[@]}" "moto[server]" boto3 awscli junitparser html5lib pillow duckdb
+    PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install "${pip_flags[@]}" "moto[server]" boto3 awscli junitparser html5lib pillow duckdb kubernetes
     hash -r
 fi
 

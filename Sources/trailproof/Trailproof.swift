@@ -20,7 +20,7 @@ struct Trailproof: ParsableCommand {
               2  usage or operational error (bad arguments, unreadable root,
                  unusable key file, no digests)
             """,
-        version: "0.1.0",
+        version: "\(TrailproofVersion.current) (\(BuildRevision.description))",
         subcommands: [VerifyCommand.self, RecordsCommand.self, KeysCommand.self, ArchiveCommand.self, VerifyQueryResultsCommand.self, MergeCommand.self]
     )
 
@@ -29,6 +29,13 @@ struct Trailproof: ParsableCommand {
         // A run's threads come and go batch after batch: a few arenas serve them, and memory
         // stays flat (see `Allocator`).
         Allocator.limitArenas(to: max(4, VerificationOptions.defaultWorkers))
+        // No arguments at all, not even the program's name: the runtime could not read them (a
+        // static binary reads /proc/self/cmdline; a chroot without /proc has none). Running the
+        // root command then would print help and exit 0 in place of the verification asked for.
+        if CommandLine.arguments.isEmpty {
+            FileHandle.standardError.write(Data("trailproof: error: the command line could not be read (is /proc mounted?)\n".utf8))
+            Foundation.exit(2)
+        }
         if CommandLine.arguments.count == 1 {
             FileHandle.standardError.write(Data((helpMessage() + "\n").utf8))
             Foundation.exit(2)

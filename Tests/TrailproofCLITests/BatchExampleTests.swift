@@ -1,79 +1,67 @@
 import Foundation
 import Testing
+import TrailproofTrailGen
 
-/// The batch-engine examples in docs/batch/ parse, and run trailproof as a sharded run should:
-/// N shards with `--shard auto/N`, each writing its JSON report, and a merge of exactly those N.
+/// The batch-engine examples in docs/batch/ use the image scripts/package builds (its name a
+/// parameter), are what their platforms accept, and run trailproof as a sharded run should.
+/// scripts/check-batch-recipes.py reads the Kubernetes manifests into the Kubernetes Python
+/// client's V1Job models and validates the AWS Batch job definitions and submissions with
+/// botocore's ParamValidator (RegisterJobDefinition, SubmitJob), then runs every shard K of N
+/// each recipe would run, as its platform would (index variables, $(…) and Ref:: expanded), and
+/// the merge, whose report must equal a single run's.
 @Suite struct BatchExampleTests {
-    static let folder = BuiltBinary.packageRoot + "/docs/batch"
+    static let root = BuiltBinary.packageRoot
 
-    @Test func theKubernetesIndexedJobShardsAndMergesEveryIndex() throws {
-        // PyYAML (Debian's python3-yaml) reads the manifest as Kubernetes would receive it.
-        let script = """
-            import sys, yaml
-            docs = [d for d in yaml.safe_load_all(open(sys.argv[1])) if d]
-            assert [d["kind"] for d in docs] == ["Job", "Job"], docs
-            shards, merge = docs
-            for doc in docs:
-                assert doc["apiVersion"] == "batch/v1"
-                assert doc["spec"]["template"]["spec"]["restartPolicy"] == "Never"
-            spec = shards["spec"]
-            assert spec["completionMode"] == "Indexed"
-            n = spec["completions"]
-            assert spec["parallelism"] == n
-            args = spec["template"]["spec"]["containers"][0]["args"]
-            assert args[0] == "verify" and args[args.index("--shard") + 1] == f"auto/{n}", args
-            run_id = args[args.index("--run-id") + 1]
-            assert run_id, args
-            assert args[args.index("--reference-time") + 1].endswith("Z"), "shards over s3:// share a planned reference time"
-            report = args[args.index("--report") + 1]
-            assert report.startswith("json=") and "$(JOB_COMPLETION_INDEX)" in report, report
-            margs = merge["spec"]["template"]["spec"]["containers"][0]["args"]
-            assert margs[0] == "merge"
-            assert margs[margs.index("--run-id") + 1] == run_id, "the merge asks for the shards' run"
-            inputs = [a for a in margs[1:] if a.startswith("s3://")]
-            expected = [report[len("json="):].replace("$(JOB_COMPLETION_INDEX)", str(i)) for i in range(n)]
-            assert inputs == expected, (inputs, expected)
-            print("ok", n)
-            """
-        let run = try BuiltBinary.run(program: "/usr/bin/env", ["python3", "-c", script, Self.folder + "/kubernetes-indexed-job.yaml"])
-        #expect(run.status == 0, "\(run)")
-        #expect(run.stdout.hasPrefix("ok 8"), "\(run)")
+    /// The image name scripts/package gives (in dist/), else the one the README names.
+    static var imageName: String {
+        if case .success(let unpacked) = PackagedArtifacts.unpacked { return "localhost/trailproof:\(unpacked.tag)" }
+        return "registry.example/trailproof:0.1.0"
     }
 
-    @Test func theAWSBatchArrayJobShardsAndMergesEveryIndex() throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: Self.folder + "/aws-batch-array-job.json"))
-        let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        let size = try #require(((root["shards"] as? [String: Any])?["arrayProperties"] as? [String: Any])?["size"] as? Int)
-        let definitions = try #require(root["jobDefinitions"] as? [[String: Any]])
-        func command(_ name: String) throws -> String {
-            let definition = try #require(definitions.first { $0["jobDefinitionName"] as? String == name })
-            let words = try #require((definition["containerProperties"] as? [String: Any])?["command"] as? [String])
-            return try #require(words.last)
+    private func check(tampered: Bool) throws -> BuiltBinary.Run {
+        let binary = try #require(PackagedArtifacts.recipeBinary, "under CI the packaged binary must be there: \(PackagedArtifacts.skipReason)")
+        let trail = try CLITrail(tampered ? "batch-tampered" : "batch-clean") { spec in
+            spec.hours = 3
+            spec.accounts = ["111122223333", "444455556666"]
+            spec.regions = ["us-east-1", "eu-west-2", "ap-south-1"]
         }
-        let shard = try command("trailproof-shard"), merge = try command("trailproof-merge")
-        #expect(shard.contains("--shard auto/\(size)"))
-        #expect(shard.contains("--run-id \"$TRAILPROOF_RUN_ID\" --reference-time \"$TRAILPROOF_REFERENCE_TIME\""))
-        #expect(shard.contains("shard-$AWS_BATCH_JOB_ARRAY_INDEX.json"))
-        #expect(shard.contains("[ $status -le 1 ]"), "a finding (exit 1) must not fail the array job, so the merge runs and reports it")
-        #expect(merge.contains("trailproof merge --run-id \"$TRAILPROOF_RUN_ID\" $(seq -f \"s3://REPORTS/$TRAILPROOF_RUN_ID/shard-%g.json\" 0 \(size - 1))"))
-        // Every child and the merge get the same run id; the children the same reference time.
-        func environment(_ job: String) -> [String: String] {
-            let overrides = (root[job] as? [String: Any])?["containerOverrides"] as? [String: Any]
-            let pairs = (overrides?["environment"] as? [[String: String]]) ?? []
-            return Dictionary(pairs.compactMap { pair in pair["name"].flatMap { name in pair["value"].map { (name, $0) } } }, uniquingKeysWith: { $1 })
+        defer { trail.remove() }
+        if tampered { try trail.trail.modifyLogFile(trail.trail.logFiles[3].key) }
+        let scratch = trail.scratch.path + "/recipes"
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        let run = try BuiltBinary.run(program: "/usr/bin/env", ["python3", Self.root + "/scripts/check-batch-recipes.py", "--image", Self.imageName,
+                                                                 "--binary", binary, "--root", trail.trail.root,
+                                                                 "--public-keys", trail.trail.publicKeysFile, "--scratch", scratch], timeout: 600)
+        #expect(run.status == 0, "\(run)")
+        #expect(run.stdout.contains("all batch recipe checks passed") && !run.stdout.contains("FAIL"), "\(run)")
+        for check in ["kubernetes: trailproof-shards is a V1Job whose every field the model knows",
+                      "aws batch: job definition trailproof-shard is a valid RegisterJobDefinition request",
+                      "aws batch: 'shards' is a valid SubmitJob request",
+                      "kubernetes: shard 7 of 8 exits 0", "aws batch: child 7 of 8 exits 0",
+                      "kubernetes: the merged report equals one run's, byte for byte",
+                      "aws batch: the merged report equals one run's, byte for byte"] {
+            #expect(run.stdout.contains("ok   " + check), "\(check)\n\(run)")
         }
-        let shardsEnvironment = environment("shards"), mergeEnvironment = environment("merge")
-        #expect(shardsEnvironment["TRAILPROOF_RUN_ID"] != nil && shardsEnvironment["TRAILPROOF_RUN_ID"] == mergeEnvironment["TRAILPROOF_RUN_ID"])
-        #expect(shardsEnvironment["TRAILPROOF_REFERENCE_TIME"]?.hasSuffix("Z") == true)
-        // The shell expands the shard's report key and the merge's inputs to exactly the shards' reports.
-        let runID = shardsEnvironment["TRAILPROOF_RUN_ID"] ?? ""
-        let script = "TRAILPROOF_RUN_ID=\(runID); AWS_BATCH_JOB_ARRAY_INDEX=3; echo s3://REPORTS/$TRAILPROOF_RUN_ID/shard-$AWS_BATCH_JOB_ARRAY_INDEX.json; echo $(seq -f \"s3://REPORTS/$TRAILPROOF_RUN_ID/shard-%g.json\" 0 \(size - 1))"
-        let expanded = try BuiltBinary.run(program: "/bin/sh", ["-c", script])
-        let lines = expanded.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.count == 2, "\(expanded)")
-        let inputs = lines.last?.split(separator: " ").map(String.init) ?? []
-        #expect(inputs.count == size)
-        #expect(inputs.contains(lines.first ?? "-"), "\(expanded)")
-        #expect((root["merge"] as? [String: Any])?["dependsOn"] != nil)
+        return run
+    }
+
+    @Test func theRecipesAreValidForTheirPlatformsAndTheirMergedShardsEqualOneRun() throws {
+        let run = try check(tampered: false)
+        #expect(run.stdout.contains("kubernetes verdict: 0") && run.stdout.contains("aws batch verdict: 0"), "\(run)")
+    }
+
+    @Test func aShardThatFindsTamperingLetsTheMergeRunAndTheMergeExits1() throws {
+        let run = try check(tampered: true)
+        #expect(run.stdout.contains("kubernetes verdict: 1") && run.stdout.contains("aws batch verdict: 1"), "\(run)")
+    }
+
+    @Test func theRecipesNameTheImageOnlyThroughTheParameterAndNeedNoShell() throws {
+        let manifest = try String(contentsOfFile: Self.root + "/docs/batch/kubernetes-indexed-job.yaml", encoding: .utf8)
+        let batch = try String(contentsOfFile: Self.root + "/docs/batch/aws-batch-array-job.json", encoding: .utf8)
+        for text in [manifest, batch] {
+            #expect(text.contains("${TRAILPROOF_IMAGE}"))
+            #expect(!text.contains("registry.example/trailproof"))
+            #expect(!text.contains("\"sh\"") && !text.contains("- sh\n"), "the image has no shell")
+        }
     }
 }

@@ -104,11 +104,40 @@ import TrailproofTrailGen
     }
 
     @Test(arguments: [["--shard", "3/3"], ["--shard", "x"], ["--shard", "0/2", "--run-id", "r", "--state", "/tmp/never-written.json"],
-                      ["--shard", "0/2"], ["--shard", "0/2", "--run-id", "two words"], ["--run-id", "r", "--reference-time", "2026-01-01T00:00:00Z"]])
+                      ["--shard", "0/2"], ["--shard", "0/2", "--run-id", "two words"], ["--run-id", "r", "--reference-time", "2026-01-01T00:00:00Z"],
+                      ["--report", "json=/tmp/never-written-{shard}.json"], ["--defer-verdict"],
+                      ["--shard", "0/2", "--run-id", "r", "--defer-verdict"], ["--shard", "0/2", "--run-id", "r", "--defer-verdict", "--report", "json=-"]])
     func badShardOptionsAreExit2(_ arguments: [String]) throws {
         let trail = try Self.trail("shard-bad")
         defer { trail.remove() }
         let run = try trail.verify(arguments)
         #expect(run.status == 2, "\(run)")
+    }
+
+    @Test func aDeferredShardExits0OnFindingsWritesThemToItsReportNamedByIndexAndTheMergeExits1() throws {
+        let trail = try Self.trail("shard-defer")
+        defer { trail.remove() }
+        try trail.trail.modifyLogFile(trail.trail.logFiles[3].key)
+        let single = try trail.verify(["--format", "json", "--run-id", "run-1"])
+        #expect(single.status == 1, "\(single)")
+        var statuses: [Int32] = []
+        for index in 0..<3 {
+            let run = try trail.verify(["--shard", "\(index)/3", "--run-id", "run-1", "--defer-verdict",
+                                        "--report", "json=\(trail.scratch.path)/deferred-{shard}.json"])
+            #expect(run.status == 0, "\(run)")
+            statuses.append(run.status)
+            if run.stderr.contains("log-file modified:") {
+                #expect(run.stderr.contains("exit status 1 is left to `trailproof merge`"), "\(run)")
+            }
+        }
+        let paths = (0..<3).map { "\(trail.scratch.path)/deferred-\($0).json" }
+        #expect(paths.allSatisfy { FileManager.default.fileExists(atPath: $0) }, "{shard} is replaced by each shard's K")
+        let merged = try BuiltBinary.run(["merge", "--run-id", "run-1"] + paths + ["--format", "json"])
+        #expect(merged.status == 1, "\(merged)")
+        #expect(merged.stdout == single.stdout)
+        // An error is never deferred: a shard that cannot run is still exit 2.
+        let broken = try BuiltBinary.run(["verify", trail.scratch.path + "/no-such-root", "--public-keys", trail.trail.publicKeysFile,
+                                          "--shard", "0/3", "--run-id", "run-1", "--defer-verdict", "--report", "json=\(trail.scratch.path)/x-{shard}.json"])
+        #expect(broken.status == 2, "\(broken)")
     }
 }

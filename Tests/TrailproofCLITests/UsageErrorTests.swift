@@ -149,6 +149,6 @@ import TrailproofTrailGen
         #expect(help.stderr.isEmpty, "\(help)")
         let version = try BuiltBinary.run(["--version"])
         #expect(version.status == 0, "\(version)")
-        #expect(version.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil, "\(version)")
+        #expect(version.stdout.range(of: #"^\d+\.\d+\.\d+ \((revision [0-9a-f]{7,64}(-dirty)?|unknown revision)\)\n$"#, options: .regularExpression) != nil, "\(version)")
     }
 }

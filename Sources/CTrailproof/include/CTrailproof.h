@@ -50,4 +50,7 @@ static inline CURLcode CTrailproof_curl_getinfo_long(CURL *curl, CURLINFO info, 
     return curl_easy_getinfo(curl, info, value);
 }
 
+/// The git commit this binary was built from (defined in shim.c by a build setting), or "".
+const char *CTrailproof_source_revision(void);
+
 #endif

@@ -40,7 +40,9 @@ struct VerifyCommand: ParsableCommand {
               --report json=PATH (a file or s3://), then `trailproof merge` them into the
               report and exit status a single run gives. --shard auto/N takes K from
               JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or AWS_BATCH_JOB_ARRAY_INDEX.
-              A shard's own exit status is that of its part.
+              A shard's own exit status is that of its part (with --defer-verdict, 0 for
+              findings, which its report carries to the merge). In a --report path,
+              {shard} stands for K.
               Every shard of a run is given the same --run-id (new for each run) and, for
               s3://, the same --reference-time (the run's clock, chosen when the run is
               planned); both may come from TRAILPROOF_RUN_ID and TRAILPROOF_REFERENCE_TIME.
@@ -64,8 +66,24 @@ struct VerifyCommand: ParsableCommand {
         valueName: "time"))
     var referenceTime: String?
 
+    @Flag(name: .customLong("defer-verdict"), help: ArgumentHelp(
+        "With --shard and --report json=PATH: exit 0, not 1, when this part finds problems (its report holds them); `trailproof merge` of the shards gives the run's verdict and exit status. For batch engines that would not run the merge after a failed shard."))
+    var deferVerdict = false
+
+    /// What replaces `{shard}` in a --report path: this shard's K (with --shard).
+    static let shardPlaceholder = "{shard}"
+
     func validate() throws {
         let environment = ProcessInfo.processInfo.environment
+        let reports = inputs.common.output.reports
+        if shard == nil, reports.contains(where: { $0.contains(Self.shardPlaceholder) }) {
+            throw ValidationError("--report: \(Self.shardPlaceholder) in a path stands for the shard's K, and needs --shard")
+        }
+        if deferVerdict {
+            guard shard != nil, inputs.common.output.reportRequests.contains(where: { $0.format == .json && $0.destination != .standardOutput }) else {
+                throw ValidationError("--defer-verdict needs --shard and --report json=PATH: the shard's report must carry its findings to `trailproof merge`")
+            }
+        }
         let runID = try ShardRun.runID(runID, environment: environment).mapError { ValidationError($0.description) }.get()
         let reference = try ShardRun.referenceTime(referenceTime, environment: environment).mapError { ValidationError($0.description) }.get()
         let live = inputs.root.map { S3Store.parse(url: $0) != nil } ?? true
@@ -107,8 +125,16 @@ struct VerifyCommand: ParsableCommand {
                 try stateFile.save(next)
             }
             let aws = inputs.aws
-            try inputs.common.output.finish(with: report, startedAt: startedAt, streamed: printer != nil,
-                                            s3: { S3Client(http: try aws.client()) })
+            var output = inputs.common.output
+            if let index = options.shard?.index {
+                output.reports = output.reports.map { $0.replacingOccurrences(of: Self.shardPlaceholder, with: String(index)) }
+            }
+            do {
+                try output.finish(with: report, startedAt: startedAt, streamed: printer != nil, s3: { S3Client(http: try aws.client()) })
+            } catch let exit as ExitCode where deferVerdict && exit == ExitCode(1) {
+                // Findings only, and written to the shard's JSON report: the merge gives the verdict.
+                Output.writeStandardError(["trailproof: note: this part found problems; exit status 1 is left to `trailproof merge` (--defer-verdict)"])
+            }
         }
     }
 }
