@@ -122,6 +122,9 @@ struct ArchiveResumeTests {
         try setup.proxy.clearRules()
         let second = try setup.archive()
         #expect(second.status == 0, "\(second)")
+        // Its report names the endpoints it trusted, as verify's does: here a stand-in, said in words.
+        #expect(second.stdout.contains("Endpoints: "), "\(second)")
+        #expect(second.stdout.contains("WARNING: endpoint override: "), "\(second)")
         let whole = try FaultTestCLI.run(["verify", setup.out, "--public-keys", setup.bucket.trail.publicKeysFile])
         #expect(whole.status == 0, "\(whole)")
     }

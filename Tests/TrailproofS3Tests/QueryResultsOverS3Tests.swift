@@ -30,6 +30,9 @@ struct QueryResultsOverS3Tests {
         #expect(run.status == 0, "\(run)")
         #expect(run.stdout.contains("4/4 result files valid"), "\(run)")
         #expect(run.stdout.contains("Public keys from: CloudTrail ListPublicKeys in eu-west-2"), "\(run)")
+        // The authorities the run trusted: here stand-ins for S3 and CloudTrail, said in words.
+        #expect(run.stdout.contains("Endpoints: "), "\(run)")
+        #expect(run.stdout.contains("WARNING: endpoint override: "), "\(run)")
         let calls = try trail.cloudTrailRequests().filter { $0.operation == "ListPublicKeys" }
         #expect(calls.map(\.region) == ["eu-west-2"])
     }
@@ -50,6 +53,8 @@ struct QueryResultsOverS3Tests {
         let report = try JSONDecoder().decode(QueryResultsReport.self, from: Data(run.stdout.utf8))
         #expect(report.signFile.verdict == .valid)
         #expect(report.totals.findings == 3)
+        let services = Set((report.authorities?.endpoints ?? []).map(\.service))
+        #expect(services.isSuperset(of: ["s3", "cloudtrail"]), "\(String(describing: report.authorities))")
     }
 
     @Test func keysThatDoNotSignTheExportAreAFindingNotAnError() throws {

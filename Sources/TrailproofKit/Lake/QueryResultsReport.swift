@@ -11,6 +11,9 @@ public struct QueryResultsReport: Sendable, Codable {
     public var source: String
     /// Where the public keys came from.
     public var publicKeySources: [String]
+    /// Over AWS: the endpoints that answered, the credential source and the identity the run
+    /// used (as `VerificationReport.Scope.authorities`); absent when nothing was asked of AWS.
+    public var authorities: RunAuthorities?
     /// The query the folder names, and whether its date fits the sign file (absent in reports
     /// of an older trailproof).
     public var folder: FolderRecord?

@@ -38,6 +38,11 @@ public struct QueryResultsTextReport: Sendable {
             summary.append("\(unlisted) files UNLISTED (in the folder, in no sign file)")
         }
         if !report.publicKeySources.isEmpty { summary.append("Public keys from: " + report.publicKeySources.joined(separator: "; ")) }
+        if let authorities = report.authorities {
+            summary.append("Endpoints: " + authorities.endpointsText)
+            summary.append("Signed in as: " + authorities.identityText)
+            if let warning = authorities.overrideWarning { summary.append(warning) }
+        }
         summary.append(totals.exitStatus == 0 ? "Result: VERIFIED" : "Result: INTEGRITY PROBLEMS FOUND (\(totals.findings))")
         if verbose {
             summary.append("")

@@ -53,12 +53,16 @@ struct ArchiveCommand: ParsableCommand {
             let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: AWSOptions.s3Client(http),
                                  listFrom: options.start?.adding(seconds: -S3Store.listingMargin))
             var (keys, sources) = try KeyFiles.load(common.publicKeys)
+            var keyRegions: [String] = []
             if common.publicKeys.isEmpty {
                 let windows = try PublicKeyFetch.windows(for: s3, options: options)
                 keys = try PublicKeyFetch(api: CloudTrailPublicKeys(http: http)).fetch(windows)
-                sources = [.listPublicKeys(regions: windows.keys.sorted())]
+                keyRegions = windows.keys.sorted()
+                sources = [.listPublicKeys(regions: keyRegions)]
             }
             options.publicKeySources = sources
+            // The report names the endpoints, the identity and the credential source, as verify's does.
+            options.authorities = AWSOptions.authorities(http.environment, bucket: location.bucket, keyRegions: keyRegions)
             options.observedAt = Observation(time: .now, isLive: true)
             let archive = try ArchivingStore(source: s3, directory: out)
             // Resuming is only for the same source: never mix two buckets in one copy.

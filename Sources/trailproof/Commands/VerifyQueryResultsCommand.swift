@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrailproofKit
+import Synchronization
 import TrailproofNative
 
 /// `trailproof verify-query-results`: verifies a CloudTrail Lake query export (sign file and results).
@@ -84,7 +85,8 @@ struct VerifyQueryResultsCommand: ParsableCommand {
             }
             let aws = self.aws, s3Client = http
             let fromFiles = !publicKeys.isEmpty
-            let report = try QueryResultsVerifier(store: store, folder: folder, location: location,
+            let keyRegions = Mutex<[String]>([])
+            var report = try QueryResultsVerifier(store: store, folder: folder, location: location,
                                               workers: concurrency ?? (s3Client != nil ? 32 : VerificationOptions.defaultWorkers))
                 .run(queryID: queryID) { region, completed in
                     if fromFiles { return (files, fileSources) }
@@ -96,8 +98,14 @@ struct VerifyQueryResultsCommand: ParsableCommand {
                     for key in try PublicKeyRing.parseListPublicKeys(json, name: "ListPublicKeys in \(region)") where !ring.add(key) {
                         throw KeyFileError(file: "ListPublicKeys in \(region)", reason: .fingerprintCollision(fingerprint: key.fingerprint))
                     }
+                    keyRegions.withLock { $0.append(region) }
                     return (ring, [.listPublicKeys(regions: [region])])
                 }
+            // Over AWS, the report names the endpoints that answered and the identity used.
+            let regions = keyRegions.withLock { $0 }
+            if let environment = (http ?? (regions.isEmpty ? nil : try? aws.client()))?.environment {
+                report.authorities = AWSOptions.authorities(environment, bucket: S3Store.parse(url: source)?.bucket, keyRegions: regions)
+            }
             let text = QueryResultsTextReport(report, verbose: verbose && format == .text)
             Output.writeStandardError(text.problems)
             switch format {

@@ -47,7 +47,7 @@ struct AWSOptions: ParsableArguments {
     }
 
     /// The endpoints and identity of a run over S3; GetCallerIdentity is asked once per process.
-    static func authorities(_ environment: AWSEnvironment, bucket: String, keyRegions: [String]) -> RunAuthorities? {
+    static func authorities(_ environment: AWSEnvironment, bucket: String?, keyRegions: [String]) -> RunAuthorities? {
         guard let context = environment.credentialContext else { return nil }
         var fresh = RunAuthorities.collect(environment: environment, bucket: bucket, keyRegions: keyRegions, stsContext: context,
                                            askIdentity: askedIdentity.withLock { $0 } == nil)
