@@ -110,33 +110,31 @@ moto_port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1"
 python3 -m moto.server -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
 moto_pid=$!
 
-python3 "$scripts/fake-cloudtrail.py" --quiet >"$work/fake-cloudtrail.port" 2>"$work/fake-cloudtrail.log" &
-cloudtrail_pid=$!
-for _ in $(seq 1 300); do
-    [ -s "$work/fake-cloudtrail.port" ] && break
-    kill -0 "$cloudtrail_pid" 2>/dev/null || break
-    sleep 0.1
-done
-cloudtrail_port="$(head -n 1 "$work/fake-cloudtrail.port" 2>/dev/null || true)"
-if ! [[ "$cloudtrail_port" =~ ^[0-9]+$ ]]; then
-    echo "trailproof: fake-cloudtrail did not start; its log:" >&2
-    tail -n 30 "$work/fake-cloudtrail.log" >&2 || true
-    exit 1
-fi
+# Starts scripts/NAME.py, a stand-in that prints its port and then serves, and sets VAR_pid
+# and VAR_port: start_stand_in VAR NAME [ARG...].
+start_stand_in() {
+    local var="$1" name="$2"
+    shift 2
+    python3 "$scripts/$name.py" --quiet "$@" >"$work/$name.port" 2>"$work/$name.log" &
+    printf -v "${var}_pid" '%s' "$!"
+    local pid=$!
+    for _ in $(seq 1 300); do
+        [ -s "$work/$name.port" ] && break
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    local port
+    port="$(head -n 1 "$work/$name.port" 2>/dev/null || true)"
+    if ! [[ "$port" =~ ^[0-9]+$ ]]; then
+        echo "trailproof: $name did not start; its log:" >&2
+        tail -n 30 "$work/$name.log" >&2 || true
+        exit 1
+    fi
+    printf -v "${var}_port" '%s' "$port"
+}
 
-python3 "$scripts/fake-credentials.py" --quiet --lifetime 21600 >"$work/fake-credentials.port" 2>"$work/fake-credentials.log" &
-credentials_pid=$!
-for _ in $(seq 1 300); do
-    [ -s "$work/fake-credentials.port" ] && break
-    kill -0 "$credentials_pid" 2>/dev/null || break
-    sleep 0.1
-done
-credentials_port="$(head -n 1 "$work/fake-credentials.port" 2>/dev/null || true)"
-if ! [[ "$credentials_port" =~ ^[0-9]+$ ]]; then
-    echo "trailproof: fake-credentials did not start; its log:" >&2
-    tail -n 30 "$work/fake-credentials.log" >&2 || true
-    exit 1
-fi
+start_stand_in cloudtrail fake-cloudtrail
+start_stand_in credentials fake-credentials --lifetime 21600
 
 # ClickHouse (Debian's clickhouse-server) for the records sink, from the config in scripts/clickhouse/.
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
