@@ -89,7 +89,7 @@ struct VerifyCommand: ParsableCommand {
         let live = inputs.root.map { S3Store.parse(url: $0) != nil } ?? true
         if let reference {
             guard live else {
-                throw ValidationError("--reference-time (or \(ShardRun.referenceTimeVariable)) is for s3://: a directory's reference time is its manifest's creation time or its newest object")
+                throw ValidationError("--reference-time (or \(ShardRun.referenceTimeVariable)) is for s3://: a directory's reference time is --end or its archive manifest's creation time")
             }
             guard reference <= UTCTime.now else { throw ValidationError("--reference-time \(reference.iso8601) is later than this machine's clock") }
         }
