@@ -35,14 +35,13 @@ public struct QueryResultsVerifier: Sendable {
     /// - Throws: `QueryResultsError` when `queryID` is not the folder's; when the folder cannot be
     ///   read or holds nothing at all, or keys cannot be had.
     public func run(queryID: String? = nil, keys provide: KeyProvider) throws -> QueryResultsReport {
-        if let queryID, !Array(queryID.utf8).elementsEqual(location.queryID.utf8) {
+        if let queryID, !queryID.sameBytes(as: location.queryID) {
             throw QueryResultsError.otherQuery(named: queryID, folder: location.queryID, source: store.displayName)
         }
         let signKey = folder + QuerySignFile.fileName
         // Every object under the folder, by the bytes of its key: nested ones, and keys ending in "/" too.
-        let present = try store.listKeys().filter { $0.utf8.starts(with: folder.utf8) }
-            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-        let others = present.filter { !$0.utf8.elementsEqual(signKey.utf8) }
+        let present = try store.listKeys().filter { $0.hasBytePrefix(folder) }.sorted { $0.bytesPrecede($1) }
+        let others = present.filter { !$0.sameBytes(as: signKey) }
         var notices: [String] = []
         var sources: [PublicKeySource] = []
         var record = QueryResultsReport.SignFileRecord(key: signKey, verdict: .valid)
@@ -74,8 +73,8 @@ public struct QueryResultsVerifier: Sendable {
                 notices.append("the result files are not named result_1, result_2, … in the order of the signed hashes (names are not covered by the signature)")
             }
             files = try hashListedFiles(listed)
-            let listedKeys = Set(listed.map { Array((folder + $0.name).utf8) })
-            for key in others where !listedKeys.contains(Array(key.utf8)) {
+            let listedKeys = Set(listed.map { ObjectKey(folder + $0.name) })
+            for key in others where !listedKeys.contains(ObjectKey(key)) {
                 files.append(unlisted(key, detail: "present in the query folder, but the sign file does not list it"))
             }
         } else if signFile != nil {

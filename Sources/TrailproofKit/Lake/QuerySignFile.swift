@@ -70,7 +70,7 @@ public struct QuerySignFile: Sendable, Equatable {
         publicKeyFingerprint = try fields.string("publicKeyFingerprint").lowercased()
         guard let list = root["files"]?.arrayValue else { throw DigestFormatError("files is missing or not an array") }
         // Names compared as bytes: two spellings of one text are two objects.
-        var names = Set<[UInt8]>()
+        var names = Set<ObjectKey>()
         files = try list.enumerated().map { index, element in
             guard let entry = element.objectValue else { throw DigestFormatError("files[\(index)] is not an object") }
             let item = JSONFields(entry, path: "files[\(index)].")
@@ -79,7 +79,7 @@ public struct QuerySignFile: Sendable, Equatable {
             let hash = written.lowercased()
             guard hash.utf8.count == 64, Hex.decode(hash) != nil else { throw DigestFormatError("files[\(index)].fileHashValue is not a SHA-256") }
             guard QuerySignFile.isSafeName(name) else { throw DigestFormatError("files[\(index)].fileName \(name.debugDescription) is not a plain file name") }
-            guard names.insert(Array(name.utf8)).inserted else { throw DigestFormatError("files[\(index)].fileName \(name) is listed twice") }
+            guard names.insert(ObjectKey(name)).inserted else { throw DigestFormatError("files[\(index)].fileName \(name) is listed twice") }
             return File(name: name, sha256: hash, fileHashValue: written)
         }
     }
