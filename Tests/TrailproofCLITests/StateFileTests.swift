@@ -223,7 +223,7 @@ import TrailproofTrailGen
         let first = try verify(["--recheck"])
         #expect(first.status == 0, "\(first)")
         let state = try JSONSerialization.jsonObject(with: Data(try LocalFile.readAll(split.state, limit: 1 << 20))) as? [String: Any]
-        #expect((state?["days"] as? [String: String])?.count == 1, "the first day, wholly before the head, is fingerprinted")
+        #expect((state?["days"] as? [String: String])?.count == 2, "the first day, wholly before the head, and the head's own day are fingerprinted")
         let quiet = try verify(["--recheck"])
         #expect(quiet.status == 0 && !quiet.stderr.contains("--recheck:"), "\(quiet)")
         // Tamper with a log file of the first (verified) day.
@@ -237,6 +237,25 @@ import TrailproofTrailGen
         #expect(rechecked.stderr.contains("--recheck: 1 day folders changed"), "\(rechecked)")
         // The finding stays until resolved: the next recheck reports it again.
         #expect(try verify(["--recheck"]).status == 1)
+    }
+
+    /// Issue 18: a log file of the current day folder, verified by an earlier run, deleted: the
+    /// recheck names it, and a trail's first day gives no gap from midnight.
+    @Test func recheckComparesTheCurrentDayFolderToo() throws {
+        let split = try Split("recheck-today", hours: 12) { $0.logFilesPerHour = 1...1; $0.eventsPerLogFile = 2...3 }
+        defer { split.scratch.remove() }
+        let root = split.trail.root, keys = split.trail.publicKeysFile
+        func verify() throws -> BuiltBinary.Run {
+            try BuiltBinary.run(["verify", root, "--public-keys", keys, "--state", split.state, "--recheck"])
+        }
+        let first = try verify()
+        #expect(first.status == 0, "\(first)")
+        let target = try #require(split.trail.logFiles.first { $0.digestKey != nil })
+        try LocalFile.remove(split.trail.path(of: target.key))
+        let rechecked = try verify()
+        #expect(rechecked.status == 1, "\(rechecked)")
+        #expect(rechecked.stderr.contains("log-file missing: s3://\(split.trail.bucket)/\(target.key)"), "\(rechecked)")
+        #expect(!rechecked.stderr.contains("uncovered-start"), "\(rechecked)")
     }
 
     @Test func followWithoutAStateIsAUsageError() throws {

@@ -30,7 +30,7 @@ import TrailproofTrailGen
         #expect(remote.digests.contains { $0.verdict == .missing && $0.key == trail.digests[50].key })
         // Each location cut into its days, each day folder listed on its own from the window's
         // day on: the same verdicts (the log files the deleted digest listed are still found).
-        let cut = try trail.verifyInS3(keys: .keyFile) { $0.start = start; $0.end = end; $0.batchObjectLimit = 1 }
+        let cut = try trail.verifyInS3(keys: .keyFile) { $0.start = start; $0.end = end; $0.policy.batchObjectLimit = 1 }
         #expect(cut.logFiles.map { "\($0.key) \($0.verdict)" } == local.logFiles.map { "\($0.key) \($0.verdict)" })
         #expect(cut.digests.map { "\($0.key ?? "-") \($0.verdict)" } == local.digests.map { "\($0.key ?? "-") \($0.verdict)" })
         #expect(local.logFiles.contains { $0.verdict == .unreferenced })

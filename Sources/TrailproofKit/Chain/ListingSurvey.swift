@@ -21,11 +21,17 @@ struct ListingSurvey {
     private(set) var keyCount = 0
     /// Log files per date folder (`YYYY/MM/DD`) of each location: where a large location is cut.
     private(set) var logFilesByDay: [TrailLocation: [String: Int]] = [:]
+    /// Per region, the span of its digests in scope, padded by `PublicKeyFetch.padding` on both
+    /// sides: what ListPublicKeys is asked for when no key file is given.
+    private(set) var keyWindows: [String: TimeSpan] = [:]
+    /// Which digests count for `keyWindows`.
+    private var scope = RunScope()
 
     /// Lists `store` once, a page at a time; each page's keys are parsed while the next one is
-    /// listed.
-    init(store: ObjectStore, selection: TrailSelection?) throws {
+    /// listed. `scope` says which digests' regions and times need public keys.
+    init(store: ObjectStore, selection: TrailSelection?, scope: RunScope = RunScope()) throws {
         var survey = ListingSurvey()
+        survey.scope = scope
         var parsing: Prefetch<[ParsedKey]>?
         defer { _ = try? parsing?.value() }
         try store.forEachListingPage { page in
@@ -88,6 +94,15 @@ struct ListingSurvey {
         return ""
     }
 
+    /// Widens its region's key window to a digest ending at `name.endTime` (it started about an
+    /// hour earlier; a window ending just after a key rotation would otherwise miss the new key).
+    private mutating func noteKeyWindow(of name: DigestKeyName) {
+        let padding = PublicKeyFetch.padding
+        let span = TimeSpan(start: name.endTime.adding(seconds: -3600 - padding), end: name.endTime.adding(seconds: padding))
+        let region = name.chain.location.region
+        keyWindows[region] = keyWindows[region].map { TimeSpan(start: min($0.start, span.start), end: max($0.end, span.end)) } ?? span
+    }
+
     private mutating func add(_ page: [ParsedKey], selection: TrailSelection?) {
         keyCount += page.count
         for parsed in page {
@@ -98,6 +113,7 @@ struct ListingSurvey {
             case .digest(let name):
                 countsByLocation[name.chain.location, default: Counts()].digests += 1
                 newestObjectTime = max(newestObjectTime, name.endTime)
+                if scope.includesDigest(endingAt: name.endTime) { noteKeyWindow(of: name) }
             case .logFile(let name):
                 newestObjectTime = max(newestObjectTime, name.deliveryMinute)
                 if let run = folderRun, run.location == name.location, run.dateFolder.sameBytes(as: parsed.dateFolder) {

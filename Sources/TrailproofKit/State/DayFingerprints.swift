@@ -6,13 +6,15 @@ import TrailproofNative
 /// so tampering with the verified past is caught without reading it again; the state grows with
 /// days, not with objects.
 public enum DayFingerprints {
-    /// `location folder|region|YYYY/MM/DD` → fingerprint, for the days wholly before each
-    /// location's verified head (the head's own day may still grow).
+    /// `location folder|region|YYYY/MM/DD` → fingerprint, for every day each location's state
+    /// has verified: the days before its verified head whole, and the head's own day (which
+    /// still grows) up to an hour before the head's end, what the head's digests list for sure.
     public static func compute(_ objects: [ListedObject], heads: [ObjectKey: TrailState.Head]) -> [ObjectKey: String] {
         let through = TrailState.verifiedThrough(heads)
         var lines: [ObjectKey: [String]] = [:]
         for object in objects {
-            guard let (location, time) = TrailObjectKey.locationAndTime(ofKey: object.key), let limit = through[location], time.keyDatePath < limit.keyDatePath else { continue }
+            guard let (location, time) = TrailObjectKey.locationAndTime(ofKey: object.key), let limit = through[location],
+                  isVerified(time, through: limit) else { continue }
             lines[dayKey(location, time), default: []].append("\(object.key)\t\(object.size.map(String.init) ?? "-")\t\(object.tag ?? "-")")
         }
         var fingerprints: [ObjectKey: String] = [:]
@@ -30,6 +32,15 @@ public enum DayFingerprints {
             guard let day = key.text.split(separator: "|").last.flatMap({ UTCTime(parsing: $0.replacingOccurrences(of: "/", with: "-")) }) else { return nil }
             return TimeSpan(start: day, end: day.adding(seconds: 86_399))
         }.sorted { $0.start < $1.start }
+    }
+
+    /// True when an object dated `time` lies in what a state verified through `head` (a
+    /// location's oldest head end): a day before the head's, or the head's own day up to an hour
+    /// before its end.
+    static func isVerified(_ time: UTCTime, through head: UTCTime) -> Bool {
+        let day = time.keyDatePath, headDay = head.keyDatePath
+        if day.bytesPrecede(headDay) { return true }
+        return day.sameBytes(as: headDay) && time <= head.adding(seconds: -3600)
     }
 
     static func dayKey(_ location: TrailLocation, _ time: UTCTime) -> ObjectKey {

@@ -40,8 +40,12 @@ public final class ArchivingStore: ObjectStore {
         }
     }
 
+    /// The source's keys under `folder`, remembered as listed (a run lists each location's
+    /// folders when its turn comes: what `completeEdgeDigests` may fetch).
     public func listKeys(under folder: String) throws -> [String] {
-        try source.listKeys(under: folder)
+        let keys = try source.listKeys(under: folder)
+        listed.withLock { $0.formUnion(keys.map { ObjectKey($0) }) }
+        return keys
     }
 
     private func localPath(_ key: String) throws -> String {
@@ -124,17 +128,17 @@ public final class ArchivingStore: ObjectStore {
         }
     }
 
-    /// Copies the log files listed by the digests the archive holds outside `options`' window
+    /// Copies the log files listed by the digests the archive holds outside `scope`'s window
     /// (the neighbours read for the links at its edges), so that the archive verifies whole
     /// with nothing narrowing it. Only keys present in the source's listing are fetched.
     /// - Returns: the number of log files copied or already there.
-    public func completeEdgeDigests(options: VerificationOptions) throws -> Int {
-        guard options.start != nil || options.end != nil else { return 0 }
+    public func completeEdgeDigests(scope: RunScope, options: VerificationOptions) throws -> Int {
+        guard scope.start != nil || scope.end != nil else { return 0 }
         let copy = try DirectoryStore(root: directory)
         let present = listed.withLock { $0 }
         var count = 0
         for names in TrailInventory(keys: try copy.listKeys()).digestsByChain.values {
-            for name in names where !options.includesDigest(endingAt: name.endTime) {
+            for name in names where !scope.includesDigest(endingAt: name.endTime) {
                 guard let compressed = try copy.readObject(name.key, limit: options.digestSizeLimit),
                       let json = try? Gzip.decompress(compressed, limit: options.digestSizeLimit),
                       let digest = try? Digest(json: json) else { continue }

@@ -19,6 +19,13 @@ public struct DirectoryStore: ObjectStore {
 
     /// Opens `root`.
     /// - Throws: `StoreError.storeUnusable` when it is not a readable directory.
+    /// The same directory, listed whole.
+    public func withoutListingWindow() -> any ObjectStore {
+        var whole = self
+        whole.listFrom = nil
+        return whole
+    }
+
     public init(root: String) throws {
         var trimmed = root
         while trimmed.count > 1 && trimmed.hasSuffix("/") { trimmed.removeLast() }

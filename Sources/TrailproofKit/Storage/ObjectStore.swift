@@ -28,6 +28,10 @@ public protocol ObjectStore: Sendable {
 
     /// The signature saved with a digest object (S3 metadata, a sidecar file or extended attributes), if any.
     func savedSignature(for key: String) throws -> SavedSignature?
+
+    /// The same store listing everything, whatever window its listing was given (a recheck
+    /// reads the verified past).
+    func withoutListingWindow() -> any ObjectStore
 }
 
 /// An object in a listing, with what the listing says about its content.
@@ -48,6 +52,9 @@ public struct ListedObject: Sendable, Equatable {
 }
 
 extension ObjectStore {
+    /// By default the store itself: its listing has no window.
+    public func withoutListingWindow() -> any ObjectStore { self }
+
     /// By default the whole listing as one page.
     public func forEachListingPage(_ body: ([String]) throws -> Void) throws {
         try body(listKeys())

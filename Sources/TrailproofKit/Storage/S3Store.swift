@@ -41,6 +41,9 @@ public final class S3Store: ObjectStore {
 
     public var displayName: String { "s3://\(bucket)/\(prefix)" }
 
+    /// The same bucket and prefix, listed whole.
+    public func withoutListingWindow() -> any ObjectStore { S3Store(bucket: bucket, prefix: prefix, client: client) }
+
     /// Lists once (the pages of `forEachListingPage`) and remembers the listing for the rest of the run.
     public func listKeys() throws -> [String] {
         if let cached = listing.withLock({ $0 }) { return cached }

@@ -4,9 +4,9 @@ extension TrailVerifier {
     /// live source the end need only be reached up to the digest delivery deadline before the
     /// run's own time. Backfill chains are sparse by nature and exempt.
     func findCoverageEdgeGaps(in run: inout RunState) {
-        guard options.start != nil || options.end != nil else { return }
-        var requiredEnd = options.end
-        if let end = options.end, let observed = options.observedAt, observed.isLive {
+        guard scope.checksWindowEdges, scope.start != nil || scope.end != nil else { return }
+        var requiredEnd = scope.end
+        if let end = scope.end, let observed = scope.observedAt, observed.isLive {
             requiredEnd = min(end, observed.time.adding(seconds: -VerificationOptions.digestDeliveryDeadline))
         }
         for chain in run.inventory.digestsByChain.keys.sorted() where !chain.isBackfill {
@@ -14,10 +14,10 @@ extension TrailVerifier {
             let label = chainLabel(chain)
             let names = run.inventory.digestsByChain[chain] ?? []
             guard let first = spans.first, let last = spans.last else {
-                let start = options.start ?? names.first?.endTime ?? UTCTime(secondsSinceEpoch: 0)
-                let end = options.end ?? names.last?.endTime ?? start
+                let start = scope.start ?? names.first?.endTime ?? UTCTime(secondsSinceEpoch: 0)
+                let end = scope.end ?? names.last?.endTime ?? start
                 run.gaps.append(GapRecord(
-                    chain: label, kind: options.end != nil ? .uncoveredEnd : .uncoveredStart,
+                    chain: label, kind: scope.end != nil ? .uncoveredEnd : .uncoveredStart,
                     span: TimeSpan(start: start, end: max(start, end)),
                     detail: "no verified digest of this trail covers any of the requested window (\(start.iso8601) to \(end.iso8601))",
                     digestBefore: nil, digestAfter: nil))
@@ -29,7 +29,7 @@ extension TrailVerifier {
                     detail: "verified coverage ends at \(last.end.iso8601), before the requested end \(end.iso8601): the newest digests are missing or failed",
                     digestBefore: nil, digestAfter: nil))
             }
-            if let start = options.start, first.start > start {
+            if let start = scope.start, first.start > start {
                 run.gaps.append(GapRecord(
                     chain: label, kind: .uncoveredStart, span: TimeSpan(start: start, end: first.start),
                     detail: "verified coverage starts at \(first.start.iso8601), after the requested start \(start.iso8601)",

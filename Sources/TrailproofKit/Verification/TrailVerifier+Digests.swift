@@ -5,7 +5,7 @@ extension TrailVerifier {
         var wanted: [(DigestKeyName, Bool)] = []
         for chain in run.inventory.digestsByChain.keys.sorted() {
             guard let names = run.inventory.digestsByChain[chain] else { continue }
-            let inScope = names.indices.filter { options.includesDigest(endingAt: names[$0].endTime, chain: chain) }
+            let inScope = names.indices.filter { scope.includesDigest(endingAt: names[$0].endTime, chain: chain) }
             wanted += inScope.map { (names[$0], true) }
             if let newest = inScope.last, newest + 1 < names.count { wanted.append((names[newest + 1], false)) }
         }
@@ -63,11 +63,11 @@ extension TrailVerifier {
 
     /// --bucket, or each chain's newest parsed digest's digestS3Bucket.
     func decideBuckets(in run: inout RunState) {
-        if let bucket = options.bucket, options.bucketFromManifest {
+        if let bucket = scope.bucket?.name, scope.bucket?.origin == .manifest {
             run.notices.append("--bucket not given: bucket \(bucket) taken from the archive's manifest; a digest naming another bucket is reported as moved")
         }
         for chain in run.inventory.digestsByChain.keys.sorted() {
-            if let bucket = options.bucket {
+            if let bucket = scope.bucket?.name {
                 run.bucketByChain[chain] = bucket
                 continue
             }
@@ -155,8 +155,8 @@ extension TrailVerifier {
     /// unsigned digest left, that digest is checked against it (and fails loudly if modified).
     /// A head signature that signs no digest present is a finding: the digest it signs is missing.
     private func assignHeadSignatures(to unsigned: [Int], in run: inout RunState) {
-        guard !options.headSignatures.isEmpty else { return }
-        var remaining = options.headSignatures.map { $0.lowercased() }
+        guard !scope.headSignatures.isEmpty else { return }
+        var remaining = scope.headSignatures.map { $0.lowercased() }
         var stillUnsigned: [Int] = []
         for index in unsigned {
             guard let digest = run.loaded[index].digest, let hash = run.loaded[index].uncompressedSHA256 else { continue }
@@ -203,7 +203,7 @@ extension TrailVerifier {
                     }
                     continue
                 }
-                if let head = options.verifiedHeads[ObjectKey(chainLabel(loaded.name.chain))], head.key.sameBytes(as: previous.object) {
+                if let head = scope.verifiedHeads[ObjectKey(chainLabel(loaded.name.chain))], head.key.sameBytes(as: previous.object) {
                     // Verified by an earlier run and gone since: the link is proven against what it recorded.
                     if previous.hashValue != head.sha256 {
                         run.checks[index].add(.hashLinkBroken, "\(loaded.name.key) records previousDigestHashValue \(previous.hashValue), but the head verified by an earlier run, \(head.key), hashed to \(head.sha256)")
@@ -274,7 +274,7 @@ extension TrailVerifier {
         run.missing.append(missingRecord(key: key, chain: chain,
                                          span: TimeSpan(start: end.adding(seconds: -slot), end: end),
                                          referencedBy: successor.name.key, detail: detail, inferred: false))
-        guard options.includesDigest(endingAt: end), hours > 1 else { return }
+        guard scope.includesDigest(endingAt: end), hours > 1 else { return }
         var inferred = missingRecord(
             key: nil, chain: chain, span: TimeSpan(start: older.endTime, end: end.adding(seconds: -slot)),
             referencedBy: nil,
@@ -298,7 +298,7 @@ extension TrailVerifier {
         let older: (key: String, endTime: UTCTime)
         if let present = run.inventory.newestDigest(of: loaded.name.chain, before: loaded.name.endTime) {
             older = (present.key, present.endTime)
-        } else if let head = options.verifiedHeads[ObjectKey(chainLabel(loaded.name.chain))], head.endTime < loaded.name.endTime {
+        } else if let head = scope.verifiedHeads[ObjectKey(chainLabel(loaded.name.chain))], head.endTime < loaded.name.endTime {
             older = (head.key, head.endTime)
         } else {
             return

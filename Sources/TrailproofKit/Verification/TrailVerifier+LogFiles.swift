@@ -144,10 +144,10 @@ extension TrailVerifier {
         let tolerance = options.deliveryTolerance
         let newestAuthenticated = newestAuthenticatedEnds(in: run)
         // In scope: in the window, and after what an earlier run (--state) verified at its location.
-        let verifiedThrough = TrailState.verifiedThrough(options.verifiedHeads)
+        let verifiedThrough = TrailState.verifiedThrough(scope.verifiedHeads)
         func inScope(_ time: UTCTime, at location: TrailLocation) -> Bool {
             if let through = verifiedThrough[location], time < through.adding(seconds: -tolerance) { return false }
-            return options.includesLogFile(deliveredAt: time)
+            return scope.includesLogFile(deliveredAt: time)
         }
         var failedByLocation: [TrailLocation: [(span: TimeSpan, payload: (key: String, verdict: DigestVerdict))]] = [:]
         for failed in unprovenDigestSpans(in: run) {
@@ -178,7 +178,7 @@ extension TrailVerifier {
             let ends = (digestEnds[location] ?? []).sorted()
             // The bucket of the location's first chain (in chain order, so the report is the same every run).
             let bucket = run.bucketByChain.keys.filter { $0.location == location }.min().flatMap { run.bucketByChain[$0] }
-                ?? options.bucket ?? ""
+                ?? scope.bucket?.name ?? ""
             for (position, logFile) in logFiles.enumerated() where !listed.contains(location, at: position) {
                 let time = logFile.deliveryMinute
                 func record(_ verdict: LogFileVerdict, _ detail: String) {
@@ -205,7 +205,7 @@ extension TrailVerifier {
                 }
                 // The digest that would list it: the first one ending at or after its delivery.
                 let covering = ends[Self.firstIndex(in: ends, notBefore: time)]
-                guard options.includesDigest(endingAt: covering), inScope(time, at: location) else { run.logFilesOutOfScope += 1; continue }
+                guard scope.includesDigest(endingAt: covering), inScope(time, at: location) else { run.logFilesOutOfScope += 1; continue }
                 let firstStart = firstStarts[location] ?? oldest.adding(seconds: -3600)
                 if time < firstStart.adding(seconds: tolerance) && covering == oldest {
                     record(.beforeFirstDigest, "delivered before the first digest (starting \(firstStart.iso8601)) of its location: never covered")

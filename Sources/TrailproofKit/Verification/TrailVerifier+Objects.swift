@@ -2,7 +2,7 @@ extension TrailVerifier {
     /// Every object in a trail folder that CloudTrail did not name is a finding, each by its key;
     /// so are the findings made before the run.
     func findUnexpectedObjects(in run: inout RunState) {
-        run.objects += options.priorFindings
+        run.objects += scope.priorFindings
         for (key, reason) in run.inventory.unexpected {
             run.objects.append(ObjectRecord(key: key, verdict: .unexpected, detail: reason))
         }
@@ -18,7 +18,7 @@ extension TrailVerifier {
     /// Holds an archive's manifest to what the archive holds: its prefix, its window and the
     /// coverage it claims, chain by chain (its creation time: `checkArchiveCreation`). The manifest chooses nothing; a mismatch is a finding.
     func checkArchiveClaim(in run: inout RunState) {
-        guard let claim = options.archiveClaim else { return }
+        guard let claim = scope.archiveClaim else { return }
         func mismatch(_ detail: String) {
             run.objects.append(ObjectRecord(key: claim.key, verdict: .manifestMismatch, detail: detail))
         }
@@ -56,7 +56,7 @@ extension TrailVerifier {
     /// Holds an archive's stated creation time to the newest object it holds, and refuses an
     /// archive whose copy stopped part way.
     func checkArchiveCreation(in run: inout RunState) {
-        guard let claim = options.archiveClaim else { return }
+        guard let claim = scope.archiveClaim else { return }
         if !claim.isComplete {
             run.objects.append(ObjectRecord(key: claim.key, verdict: .manifestMismatch,
                 detail: "the archive was not finished: `trailproof archive` stopped part way (it marks its manifest complete only when the copy has ended), so objects may be missing; run the archive again to finish it"))
@@ -71,7 +71,7 @@ extension TrailVerifier {
     /// True when the digest named `key`, absent, lies before the start an archive claims and no
     /// --start was given: the archive's history begins after it, which is said, not hidden.
     func isBeforeClaimedStart(_ key: String) -> Bool {
-        guard options.start == nil, let start = options.archiveClaim?.start,
+        guard scope.start == nil, let start = scope.archiveClaim?.start,
               case .digest(let name)? = TrailObjectKey(key) else { return false }
         return name.endTime < start
     }

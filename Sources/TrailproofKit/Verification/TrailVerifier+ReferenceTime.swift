@@ -7,15 +7,15 @@ extension TrailVerifier {
     /// no later than the run's own clock), else a live source's clock; nil for a copy without
     /// `--end`.
     var trustedReferenceTime: UTCTime? {
-        let live = options.observedAt.flatMap { $0.isLive ? $0.time : nil }
-        if let end = options.end { return live.map { min(end, $0) } ?? end }
+        let live = scope.observedAt.flatMap { $0.isLive ? $0.time : nil }
+        if let end = scope.end { return live.map { min(end, $0) } ?? end }
         return live
     }
 
     /// The run's clock when the source is live (S3): nothing can have been delivered after it.
     /// Not a planned time (`--reference-time`, shared by the shards of a run): files delivered
     /// since it was chosen are real; the newest authenticated digest still bounds them.
-    var liveClock: UTCTime? { options.observedAt.flatMap { $0.isLive && !$0.isPlanned ? $0.time : nil } }
+    var liveClock: UTCTime? { scope.observedAt.flatMap { $0.isLive && !$0.isPlanned ? $0.time : nil } }
 
     /// Per location, the end of its newest authenticated digest: one whose signature verified
     /// with CloudTrail's key and that was found where it says it belongs (its signed end time
@@ -28,7 +28,7 @@ extension TrailVerifier {
             guard let digest = run.loaded[index].digest else { continue }
             note(digest.endTime, at: run.loaded[index].name.chain.location)
         }
-        for head in options.verifiedHeads.values { note(head.endTime, at: head.location) }
+        for head in scope.verifiedHeads.values { note(head.endTime, at: head.location) }
         return newest
     }
 
@@ -36,13 +36,13 @@ extension TrailVerifier {
     /// newest authenticated digest, made later (never earlier) by an archive's stated creation time.
     func referenceTime(of location: TrailLocation, newestAuthenticated: [TrailLocation: UTCTime]) -> UTCTime? {
         if let trusted = trustedReferenceTime { return trusted }
-        return [newestAuthenticated[location], options.archiveClaim?.createdAt].compactMap { $0 }.max()
+        return [newestAuthenticated[location], scope.archiveClaim?.createdAt].compactMap { $0 }.max()
     }
 
     /// The reference time the report states: the trusted one, else an archive's stated creation
     /// time; nil for a copy with neither (each location then has its own, the end of its newest
     /// authenticated digest). Known before any batch, so every batch states the same.
-    var reportedReferenceTime: UTCTime? { trustedReferenceTime ?? options.archiveClaim?.createdAt }
+    var reportedReferenceTime: UTCTime? { trustedReferenceTime ?? scope.archiveClaim?.createdAt }
 
     /// Why a log file delivered at `time`, after the newest digest of its location (ending
     /// `newest`), is not waiting for its digest; nil when it may be (`not-yet-covered`): at most

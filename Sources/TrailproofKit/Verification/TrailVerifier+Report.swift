@@ -45,7 +45,7 @@ extension TrailVerifier {
                 notices.append("ignored \(run.inventory.ignoredByFolder[folder] ?? 0) objects under \(folder.text)")
             }
         }
-        if let selection = options.trailSelection {
+        if let selection = scope.trailSelection {
             let trail = selection.trail
             var text = "trail \(trail.arn) (DescribeTrails): \(trail.url), home region \(trail.homeRegion), \(trail.isMultiRegion ? "all regions" : "its home region only")"
             if trail.isOrganizationTrail {
@@ -58,21 +58,21 @@ extension TrailVerifier {
         }
         notices = Array(Set(notices.map { ObjectKey($0) })).sorted().map(\.text)
         if let outOfScope = VerificationReport.outOfScopeNotice(run.logFilesOutOfScope) { notices.append(outOfScope) }
-        let window = options.digestEndTimeWindow
-        let scope = VerificationReport.Scope(
-            source: store.displayName, bucket: options.bucket, bucketAssumed: options.bucket == nil,
-            start: options.start, end: options.end,
+        let window = scope.digestEndTimeWindow
+        let reportScope = VerificationReport.Scope(
+            source: store.displayName, bucket: scope.bucket?.name, bucketAssumed: scope.bucket == nil,
+            start: scope.start, end: scope.end,
             digestEndTimeWindow: (window.lower != nil || window.upper != nil)
                 ? TimeSpan(start: window.lower ?? UTCTime(secondsSinceEpoch: 0), end: window.upper ?? UTCTime(secondsSinceEpoch: 253_402_300_799))
                 : nil,
-            publicKeyFingerprints: keys.keys.map(\.fingerprint), publicKeySources: options.publicKeySources.map(\.description),
-            publicKeysFromEvidence: options.publicKeySources.contains { $0.isInsideEvidence },
-            referenceTime: reportedReferenceTime, runID: options.runID, trailARN: options.trailSelection?.trail.arn.text, gapsAllowed: options.allowGaps,
-            listsValidLogFiles: options.listsValidLogFiles, listsValidDigests: options.listsValidDigests, authorities: options.authorities)
+            publicKeyFingerprints: keys.keys.map(\.fingerprint), publicKeySources: trust.sources.map(\.description),
+            publicKeysFromEvidence: trust.isInsideEvidence,
+            referenceTime: reportedReferenceTime, runID: scope.runID, trailARN: scope.trailSelection?.trail.arn.text, gapsAllowed: options.allowGaps,
+            listsValidLogFiles: options.listsValidLogFiles, listsValidDigests: options.listsValidDigests, authorities: trust.authorities)
         // Counted above (totals, chains); listed only when asked for.
         if !options.listsValidDigests { digests.removeAll { $0.verdict == .valid } }
         return VerificationReport(
-            tool: .init(name: "trailproof", version: TrailproofVersion.current), scope: scope, chains: chains,
+            tool: .init(name: "trailproof", version: TrailproofVersion.current), scope: reportScope, chains: chains,
             digests: digests, logFiles: logFiles, gaps: gaps, objects: objects, notices: notices, totals: totals)
     }
 }

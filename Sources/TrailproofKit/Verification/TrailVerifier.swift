@@ -9,14 +9,23 @@ public struct TrailVerifier: Sendable {
     public let store: ObjectStore
     /// The public keys to check signatures with.
     public let keys: PublicKeyRing
-    /// Scope and policy.
+    /// Policy and tuning.
     public let options: VerificationOptions
+    /// What the plan decided the run covers and believes.
+    public let scope: RunScope
+    /// The keys and where they came from.
+    let trust: TrustAnchor
+    /// The plan's survey of the store's listing, when it made one.
+    private let survey: ListingSurvey?
 
-    /// Creates a verifier.
-    public init(store: ObjectStore, keys: PublicKeyRing, options: VerificationOptions) {
-        self.store = store
-        self.keys = keys
-        self.options = options
+    /// A verifier for what `plan` decided.
+    public init(plan: RunPlan) {
+        store = plan.store
+        keys = plan.trust.ring
+        options = plan.policy
+        scope = plan.scope
+        trust = plan.trust
+        survey = plan.survey
     }
 
     /// Runs the whole verification.
@@ -45,18 +54,16 @@ public struct TrailVerifier: Sendable {
                              onPart: ((VerificationReport) throws -> Void)? = nil) throws
         -> (report: VerificationReport, heads: [ObjectKey: TrailState.Head]) {
         progress?(.listing)
-        let survey = try ListingSurvey(store: store, selection: options.trailSelection)
+        let survey = try self.survey ?? ListingSurvey(store: store, selection: scope.trailSelection, scope: scope)
         guard survey.digestCount > 0 else {
             throw VerifierError.noDigests(source: store.displayName, objects: survey.keyCount)
         }
         // --head-signature values are matched against the unsigned digests of every chain at once.
-        let limit = options.headSignatures.isEmpty ? options.batchObjectLimit : Int.max
+        let limit = scope.headSignatures.isEmpty ? options.batchObjectLimit : Int.max
         var batches = LocationBatch.plan(survey.locations, counts: survey.countsByLocation, logFilesByDay: survey.logFilesByDay,
                                          objectLimit: limit)
         var shardRecord: ShardRecord?
-        if let shard = options.shard {
-            guard options.archiveClaim == nil else { throw VerifierError.shardedArchiveClaim }
-            guard options.runID != nil else { throw VerifierError.shardWithoutRunID }
+        if let shard = scope.shard {
             let units = LocationBatch.shardUnits(of: batches).map(\.id)
             let owned = shard.owned(of: units)
             shardRecord = ShardRecord(index: shard.index, count: shard.count, locations: units.filter { owned.contains(ObjectKey($0)) },
@@ -64,7 +71,7 @@ public struct TrailVerifier: Sendable {
             batches = LocationBatch.owned(batches, units: owned)
         }
         var parts: [VerificationReport] = []
-        var heads = options.verifiedHeads
+        var heads = scope.verifiedHeads
         let tally = progress.map { RunProgress($0, totals: (digests: survey.digestCount, logFiles: survey.logFileCount)) }
         // Batches overlap (one's listing and accounting while another hashes), except when
         // valid files go to a consumer, which takes them in order.
@@ -102,7 +109,7 @@ public struct TrailVerifier: Sendable {
     private func verify(_ batch: LocationBatch, newestObjectTime: UTCTime?, consumer: (any VerifiedLogFileConsumer)?,
                         progress: (@Sendable (VerificationProgress) -> Void)?) throws
         -> (part: VerificationReport, heads: [ObjectKey: TrailState.Head], digestsLoaded: Int) {
-        var inventory = TrailInventory(keys: try batch.listKeys(in: store), selection: options.trailSelection)
+        var inventory = TrailInventory(keys: try batch.listKeys(in: store), selection: scope.trailSelection)
             .restricted(to: Set(batch.locations), keepsOthers: false)
         inventory.listingNewestTime = newestObjectTime
         var run = try verify(inventory, cutAt: batch, consumer: consumer, progress: progress)
@@ -140,7 +147,7 @@ public struct TrailVerifier: Sendable {
         // done (the first while the digests are verified).
         let slices = batch.logDaySlices ?? []
         let owned = slices.indices.filter { batch.ownedSlices?.contains($0) ?? true }
-        let (store, selection) = (self.store, options.trailSelection)
+        let (store, selection) = (self.store, scope.trailSelection)
         let listing = { (index: Int) in
             Prefetch { TrailInventory(keys: try batch.listLogFiles(in: store, days: slices[index]), selection: selection) }
         }

@@ -45,26 +45,14 @@ struct ArchiveCommand: ParsableCommand {
             let selection = try trail.selection(http: try aws.client())
             let source = self.source ?? selection?.trail.url ?? ""
             guard let location = S3Store.parse(url: source) else { throw ValidationError("\(source) is not s3://BUCKET[/PREFIX]") }
-            var options = common.verificationOptions(defaultWorkers: 32, remote: true)
-            options.bucket = selection?.trail.bucket ?? location.bucket
-            options.trailSelection = selection
-
-            let http = try aws.client()
-            let s3 = S3Store(bucket: location.bucket, prefix: location.prefix, client: AWSOptions.s3Client(http),
-                                 listFrom: options.start?.adding(seconds: -S3Store.listingMargin))
-            var (keys, sources) = try KeyFiles.load(common.publicKeys)
-            var keyRegions: [String] = []
-            if common.publicKeys.isEmpty {
-                let windows = try PublicKeyFetch.windows(for: s3, options: options)
-                keys = try PublicKeyFetch(api: CloudTrailPublicKeys(http: http)).fetch(windows)
-                keyRegions = windows.keys.sorted()
-                sources = [.listPublicKeys(regions: keyRegions)]
-            }
-            options.publicKeySources = sources
-            // The report names the endpoints, the identity and the credential source, as verify's does.
-            options.authorities = AWSOptions.authorities(http.environment, bucket: location.bucket, keyRegions: keyRegions)
-            options.observedAt = Observation(time: .now, isLive: true)
-            let archive = try ArchivingStore(source: s3, directory: out)
+            var request = RunRequest(source: .s3(bucket: location.bucket, prefix: location.prefix),
+                                     policy: common.verificationOptions(defaultWorkers: 32, remote: true))
+            request.publicKeyFiles = common.publicKeys
+            (request.start, request.end) = common.window
+            request.trailSelection = selection
+            let plan = try RunPlan.resolve(request, services: try aws.services())
+            let (options, scope) = (plan.policy, plan.scope)
+            let archive = try ArchivingStore(source: plan.store, directory: out)
             // Resuming is only for the same source: never mix two buckets in one copy.
             if let existing = try ArchiveManifest.read(in: DirectoryStore(root: out)),
                !existing.bucket.sameBytes(as: location.bucket) || !existing.prefix.sameBytes(as: location.prefix) {
@@ -72,22 +60,22 @@ struct ArchiveCommand: ParsableCommand {
             }
             // Marked incomplete until the copy has ended: an archive that stops part way (a fault,
             // a kill) never verifies as complete.
-            var manifest = ArchiveManifest(bucket: location.bucket, prefix: location.prefix, start: options.start, end: options.end,
+            var manifest = ArchiveManifest(bucket: location.bucket, prefix: location.prefix, start: scope.start, end: scope.end,
                                            createdAt: UTCTime.now)
             try manifest.write(into: out)
-            try LocalFile.write(try keys.listPublicKeysJSON(), to: out + "/" + ArchiveManifest.keysFileName)
+            try LocalFile.write(try plan.trust.ring.listPublicKeysJSON(), to: out + "/" + ArchiveManifest.keysFileName)
 
-            let report = try common.verify(archive, keys: keys, options: options)
+            let report = try common.run(plan.reading(through: archive)).report
             // Keep the evidence of what no digest vouches for, too.
             for record in report.logFiles where record.digest == nil { try archive.copy(record.key, limit: options.logFileCompressedLimit) }
             // And the log files of the edge digests, so that the copy verifies whole.
-            _ = try archive.completeEdgeDigests(options: options)
+            _ = try archive.completeEdgeDigests(scope: scope, options: options)
             manifest.complete = true
             try manifest.write(into: out)
 
             let stats = archive.statistics
             Output.writeStandardError([TerminalText.escaped("trailproof: archived \(stats.fetched) objects (\(stats.bytes / 1_000_000) MB) into \(out), \(stats.reused) already there")])
-            try common.output.finish(with: report, startedAt: startedAt, s3: { S3Client(http: http) })
+            try common.output.finish(with: report, startedAt: startedAt, s3: { S3Client(http: try aws.client()) })
         }
     }
 }

@@ -108,7 +108,7 @@ struct RecordsCommand: ParsableCommand {
     /// acknowledged, save the state. Returns the round's exit status.
     private func releaseOnce(holding held: StateFile?) throws -> (status: Int, stateFile: StateFile?) {
         let startedAt = UTCTime.now
-        let (store, keys, verification, stateFile) = try inputs.resolve(holding: held)
+        let (plan, stateFile) = try inputs.plan(holding: held)
         var options = RecordRelease.Options()
         options.provenance = provenance == .full
         options.dedupeWindow = Int64(dedupeHours) * 3600
@@ -119,8 +119,8 @@ struct RecordsCommand: ParsableCommand {
         let sinks = try (outputs.isEmpty ? ["-"] : outputs).map { try sink($0, state: stateFile?.state) }
         // Records leave from verification's own read of each log file, once its hash has matched.
         let release = RecordRelease(options: options, sink: RecordSinks(sinks), verifiedAt: startedAt)
-        let (report, heads, days) = try inputs.verifyRound(store: store, keys: keys, options: verification, stateFile: stateFile,
-                                                           consumer: release)
+        let outcome = try inputs.common.run(plan, consumer: release)
+        let (report, heads, days) = (outcome.report, outcome.heads, outcome.days)
         let summary = try release.finish(report: report, heads: stateFile.map { _ in heads })
         if let stateFile {
             // Every sink has acknowledged: only now does the state move on.

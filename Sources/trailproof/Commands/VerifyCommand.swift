@@ -86,47 +86,42 @@ struct VerifyCommand: ParsableCommand {
         }
         let runID = try ShardRun.runID(runID, environment: environment).mapError { ValidationError($0.description) }.get()
         let reference = try ShardRun.referenceTime(referenceTime, environment: environment).mapError { ValidationError($0.description) }.get()
-        let live = inputs.root.map { S3Store.parse(url: $0) != nil } ?? true
-        if let reference {
-            guard live else {
-                throw ValidationError("--reference-time (or \(ShardRun.referenceTimeVariable)) is for s3://: a directory's reference time is --end or its archive manifest's creation time")
+        var shardValue: Shard?
+        if let shard {
+            switch Shard.parse(shard, environment: environment) {
+            case .failure(let error): throw ValidationError(error.description)
+            case .success(let parsed): shardValue = parsed
             }
-            guard reference <= UTCTime.now else { throw ValidationError("--reference-time \(reference.iso8601) is later than this machine's clock") }
         }
-        guard let shard else { return }
-        if case .failure(let error) = Shard.parse(shard, environment: environment) {
-            throw ValidationError(error.description)
-        }
-        if inputs.state != nil { throw ValidationError("--shard and --state cannot go together: a state follows whole chains from run to run") }
-        guard runID != nil else { throw ValidationError(ShardError.noRunID.description) }
-        if live && reference == nil {
-            throw ValidationError("--shard over s3:// needs --reference-time TIME (or \(ShardRun.referenceTimeVariable)): the run's clock, chosen when the run is planned and the same for every shard, so that shards started at different times judge the bucket alike")
-        }
+        // The plan's rules (shards, run ids, reference times), before anything is read.
+        var request = try inputs.request(source: inputs.sourceToValidate)
+        if inputs.state != nil { request.state = TrailState(source: "") }
+        (request.shard, request.runID, request.referenceTime) = (shardValue, runID, reference)
+        do { try RunPlan.validate(request) } catch let rule as RunPlanError { throw rule.usageError }
     }
 
     func run() throws {
         let startedAt = UTCTime.now
         try Output.mappingOperationalErrors {
-            var (store, keys, options, stateFile) = try inputs.resolve()
             let environment = ProcessInfo.processInfo.environment
-            if let shard { options.shard = try Shard.parse(shard, environment: environment).get() }
-            options.runID = try ShardRun.runID(runID, environment: environment).get()
-            if let reference = try ShardRun.referenceTime(referenceTime, environment: environment).get() {
-                options.observedAt = Observation(time: reference, isLive: true, isPlanned: true)
+            let (plan, stateFile) = try inputs.plan { request in
+                if let shard { request.shard = try Shard.parse(shard, environment: environment).get() }
+                request.runID = try ShardRun.runID(runID, environment: environment).get()
+                request.referenceTime = try ShardRun.referenceTime(referenceTime, environment: environment).get()
             }
             // Findings are printed as each batch of locations is done (with --recheck, at the end).
             let printer = inputs.recheck ? nil : inputs.common.output.partPrinter()
-            let (report, heads, days) = try inputs.verifyRound(store: store, keys: keys, options: options, stateFile: stateFile,
-                                                               printer: printer)
+            let outcome = try inputs.common.run(plan, printer: printer)
             if let stateFile {
                 var next = stateFile.state
-                next.heads = heads
-                next.days = days
+                next.heads = outcome.heads
+                next.days = outcome.days
                 try stateFile.save(next)
             }
+            let report = outcome.report
             let aws = inputs.aws
             var output = inputs.common.output
-            if let index = options.shard?.index {
+            if let index = plan.scope.shard?.index {
                 output.reports = output.reports.map { $0.replacingOccurrences(of: Self.shardPlaceholder, with: String(index)) }
             }
             do {

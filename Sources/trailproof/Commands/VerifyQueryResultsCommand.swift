@@ -67,7 +67,8 @@ struct VerifyQueryResultsCommand: ParsableCommand {
 
     func run() throws {
         try Output.mappingOperationalErrors {
-            let (files, fileSources) = try KeyFiles.load(publicKeys)
+            // Key files are read (and refused) before anything else.
+            let files = publicKeys.isEmpty ? nil : try TrustAnchor.resolve(files: publicKeys, windows: [:], api: CloudTrailPublicKeys(http: try aws.client()))
             let store: ObjectStore
             let folder: String
             var location: QueryFolder?
@@ -84,22 +85,17 @@ struct VerifyQueryResultsCommand: ParsableCommand {
                 location = QueryFolder(path: URL(fileURLWithPath: source).standardizedFileURL.path)
             }
             let aws = self.aws, s3Client = http
-            let fromFiles = !publicKeys.isEmpty
             let keyRegions = Mutex<[String]>([])
             var report = try QueryResultsVerifier(store: store, folder: folder, location: location,
                                               workers: concurrency ?? (s3Client != nil ? 32 : VerificationOptions.defaultWorkers))
                 .run(queryID: queryID) { region, completed in
-                    if fromFiles { return (files, fileSources) }
-                    let client = try s3Client ?? aws.client()
+                    if let files { return (files.ring, files.sources) }
                     // As the AWS CLI asks: from the completion time, 20 days on (and 2 h before it).
-                    let json = try CloudTrailPublicKeys(http: client).listPublicKeysJSON(
-                        region: region, start: completed.adding(seconds: -2 * 3600), end: completed.adding(seconds: 20 * 86_400))
-                    var ring = PublicKeyRing()
-                    for key in try PublicKeyRing.parseListPublicKeys(json, name: "ListPublicKeys in \(region)") where !ring.add(key) {
-                        throw KeyFileError(file: "ListPublicKeys in \(region)", reason: .fingerprintCollision(fingerprint: key.fingerprint))
-                    }
+                    let span = TimeSpan(start: completed.adding(seconds: -2 * 3600), end: completed.adding(seconds: 20 * 86_400))
+                    let anchor = try TrustAnchor.resolve(files: [], windows: [region: span],
+                                                         api: CloudTrailPublicKeys(http: try s3Client ?? aws.client()))
                     keyRegions.withLock { $0.append(region) }
-                    return (ring, [.listPublicKeys(regions: [region])])
+                    return (anchor.ring, anchor.sources)
                 }
             // Over AWS, the report names the endpoints that answered and the identity used.
             let regions = keyRegions.withLock { $0 }

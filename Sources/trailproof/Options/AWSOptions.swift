@@ -72,6 +72,14 @@ struct AWSOptions: ParsableArguments {
         return AWSHTTPClient(environment: try environment(endpointService: endpointService), retry: retry)
     }
 
+    /// What a run over S3 may ask of AWS: S3, ListPublicKeys, and who it signs as.
+    func services() throws -> RunServices {
+        let http = try client()
+        return RunServices(s3: Self.s3Client(http), publicKeys: CloudTrailPublicKeys(http: http)) { bucket, regions in
+            Self.authorities(http.environment, bucket: bucket, keyRegions: regions)
+        }
+    }
+
     /// An S3 client over `http`. TRAILPROOF_S3_LIST_PAGE_LIMIT lowers the pages one listing may take (for tests).
     static func s3Client(_ http: AWSHTTPClient) -> S3Client {
         let environment = ProcessInfo.processInfo.environment

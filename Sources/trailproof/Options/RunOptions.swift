@@ -47,8 +47,6 @@ struct RunOptions: ParsableArguments {
     func verificationOptions(defaultWorkers: Int, remote: Bool) -> VerificationOptions {
         var options = VerificationOptions()
         options.batchesInFlight = remote ? 1 : 2
-        options.start = start.flatMap(UTCTime.init(parsing:))
-        options.end = end.flatMap(UTCTime.init(parsing:))
         options.allowGaps = allowGaps
         options.workers = concurrency ?? defaultWorkers
         options.listsValidLogFiles = listValid || output.verbose
@@ -68,17 +66,15 @@ struct RunOptions: ParsableArguments {
         return options
     }
 
-    /// Verifies `store`, with a progress line on a terminal.
-    func verify(_ store: ObjectStore, keys: PublicKeyRing, options: VerificationOptions) throws -> VerificationReport {
-        try verifyWithHeads(store, keys: keys, options: options).report
+    /// The window --start and --end give.
+    var window: (start: UTCTime?, end: UTCTime?) {
+        (start.flatMap(UTCTime.init(parsing:)), end.flatMap(UTCTime.init(parsing:)))
     }
 
-    /// Verifies `store`, with a progress line on a terminal, and returns the chains' heads for a state file.
+    /// Runs `plan` (with its recheck, when it has one), with a progress line on a terminal.
     /// With `consumer`, valid log files' content goes to it from verification's own read.
     /// With `printer`, what each batch finds is printed as soon as it is found.
-    func verifyWithHeads(_ store: ObjectStore, keys: PublicKeyRing, options: VerificationOptions,
-                         consumer: (any VerifiedLogFileConsumer)? = nil, printer: PartPrinter? = nil) throws
-        -> (report: VerificationReport, heads: [ObjectKey: TrailState.Head]) {
+    func run(_ plan: RunPlan, consumer: (any VerifiedLogFileConsumer)? = nil, printer: PartPrinter? = nil) throws -> RunOutcome {
         let progress = ProgressLine(enabled: LocalFile.standardErrorIsTerminal)
         let onPart = printer.map { printer in
             { (part: VerificationReport) throws in
@@ -86,9 +82,8 @@ struct RunOptions: ParsableArguments {
                 try printer.print(part)
             }
         }
-        let result = try TrailVerifier(store: store, keys: keys, options: options)
-            .runWithHeads(consumer: consumer, progress: progress.report, onPart: onPart)
+        let outcome = try plan.run(consumer: consumer, progress: progress.report, onPart: onPart)
         progress.clear()
-        return result
+        return outcome
     }
 }

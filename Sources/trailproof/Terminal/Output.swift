@@ -31,6 +31,8 @@ enum Output {
             throw exit
         } catch let usage as ValidationError {
             throw usage
+        } catch let rule as RunPlanError {
+            throw rule.usageError
         } catch {
             Output.error("\(error)")
             throw ExitCode(2)

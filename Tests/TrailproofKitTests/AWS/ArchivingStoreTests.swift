@@ -14,20 +14,20 @@ import TrailproofTrailGen
         defer { out.remove() }
 
         let first = try ArchivingStore(source: try scenario.store, directory: out.path)
-        let sourceReport = try TrailVerifier(store: first, keys: try scenario.keyRing(), options: VerificationOptions()).run()
+        let sourceReport = try plannedVerifier(first, keys: try scenario.keyRing()).run()
         for record in sourceReport.logFiles where record.digest == nil { try first.copy(record.key) }
         #expect(first.statistics.reused == 0)
         #expect(sourceReport.failingLogFiles.map(\.key).sorted() == [scenario.trail.logFiles[2].key, planted].sorted())
 
         // The copy holds the signatures as sidecars, the modified log as it was, and the planted file.
         let copy = try DirectoryStore(root: out.path)
-        let copyReport = try TrailVerifier(store: copy, keys: try scenario.keyRing(), options: VerificationOptions()).run()
+        let copyReport = try plannedVerifier(copy, keys: try scenario.keyRing()).run()
         #expect(copyReport.digests.map(\.verdict) == sourceReport.digests.map(\.verdict))
         #expect(copyReport.logFiles.map(\.verdict) == sourceReport.logFiles.map(\.verdict))
         #expect(copyReport.digests.allSatisfy { $0.signatureSource == .metadataFile })
 
         let second = try ArchivingStore(source: try scenario.store, directory: out.path)
-        _ = try TrailVerifier(store: second, keys: try scenario.keyRing(), options: VerificationOptions()).run()
+        _ = try plannedVerifier(second, keys: try scenario.keyRing()).run()
         #expect(second.statistics.fetched == 0)
         #expect(second.statistics.reused > 0)
     }
@@ -56,7 +56,7 @@ import TrailproofTrailGen
         let archive = try ArchivingStore(source: try scenario.store, directory: out.path)
         var options = VerificationOptions()
         options.logFileUncompressedLimit = 1 << 20
-        let report = try TrailVerifier(store: archive, keys: try scenario.keyRing(), options: options).run()
+        let report = try plannedVerifier(archive, keys: try scenario.keyRing(), policy: options).run()
         #expect(scenario.logFile(log.key, in: report)?.verdict == .unreadable)
         #expect((try? LocalFile.kind(of: out.path + "/" + log.key)) == nil, "the copy stops where the reading did")
     }

@@ -57,40 +57,10 @@ import Testing
         #expect(S3Store.parse(url: url) == nil)
     }
 
-    @Test func keysAreFetchedPerRegionPaddedByTwoHours() throws {
-        let keys = [
-            "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/01/08/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20260108T052142Z.json.gz",
-            "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/01/08/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20260108T092142Z.json.gz",
-            "AWSLogs/111122223333/CloudTrail-Digest/eu-west-2/2026/01/08/111122223333_CloudTrail-Digest_eu-west-2_t_us-east-1_20260108T062142Z.json.gz",
-        ]
-        let windows = PublicKeyFetch.windows(for: keys, options: VerificationOptions())
-        #expect(windows.keys.sorted() == ["eu-west-2", "us-east-1"])
-        #expect(windows["us-east-1"]?.start.iso8601 == "2026-01-08T02:21:42Z")
-        #expect(windows["us-east-1"]?.end.iso8601 == "2026-01-08T11:21:42Z")
-        var scoped = VerificationOptions()
-        scoped.start = UTCTime(parsing: "2026-01-08T08:00:00Z")
-        #expect(PublicKeyFetch.windows(for: keys, options: scoped).keys.sorted() == ["us-east-1"])
-    }
-
     @Test(arguments: [("AWSLogs/1/CloudTrail/us-east-1/", true), ("p/AWSLogs/o-1/1/CloudTrail-Digest/eu-west-2/", true),
                       ("AWSLogs/1/CloudTrail/us-east-1/2026/01/08/", false), ("AWSLogs/1/CloudTrail/", false),
                       ("AWSLogs/1/CloudTrail/us-east-1", false), ("CloudTrail/x/", true), ("x/", false)] as [(String, Bool)])
     func regionFoldersAreRecognised(_ folder: String, _ expected: Bool) {
         #expect(S3Store.isRegionFolder(folder) == expected)
-    }
-
-    /// From a store's listing read page by page: the same windows as from the whole listing.
-    @Test func windowsFromAStreamedListingAreTheWholeListings() throws {
-        let scenario = try TrailScenario("key-windows") { $0.hours = 4; $0.regions = ["us-east-1", "eu-west-2", "ap-south-1"] }
-        defer { scenario.scratch.remove() }
-        var store = try scenario.store
-        store.listingPageSize = 5
-        for start in [nil, scenario.digests[2].endTime] {
-            var options = VerificationOptions()
-            options.start = start
-            let streamed = try PublicKeyFetch.windows(for: store, options: options)
-            #expect(streamed.count == 3)
-            #expect(streamed.mapValues(\.text) == PublicKeyFetch.windows(for: try store.listKeys(), options: options).mapValues(\.text))
-        }
     }
 }

@@ -62,11 +62,11 @@ import TrailproofTrailGen
         let report = try scenario.verify { options in
             switch clock {
             case .none: break
-            case .liveJustAfterNewestDigest: options.observedAt = Observation(time: newest.adding(seconds: 1200), isLive: true)
-            case .liveNow: options.observedAt = Observation(time: .now, isLive: true)
+            case .liveJustAfterNewestDigest: try options.live(at: newest.adding(seconds: 1200))
+            case .liveNow: try options.live(at: .now)
             case .endFarAhead: options.end = Self.farEnd
             case .liveNowWithEndFarAhead:
-                options.observedAt = Observation(time: .now, isLive: true)
+                try options.live(at: .now)
                 options.end = Self.farEnd
             }
         }
@@ -104,18 +104,15 @@ import TrailproofTrailGen
         let planted = plant.time(after: newest)
         let key = try scenario.trail.plantLogFile(at: planted)
         let manifest = ArchiveManifest(bucket: scenario.spec.bucket, prefix: "", start: nil, end: nil, createdAt: planted.adding(seconds: 1200))
-        let report = try scenario.verify { options in
-            options.archiveClaim = ArchiveClaim(key: ArchiveManifest.fileName, manifest: manifest)
-            options.observedAt = Observation(time: manifest.createdAt, isLive: false)
-        }
+        // The claim is the archive's own manifest file, as a plan reads it.
+        try manifest.write(into: scenario.trail.root)
+        let report = try scenario.verify()
         let record = try #require(scenario.logFile(key, in: report))
         #expect(record.verdict == (plant == .quarterHourAfterNewestDigest ? .notYetCovered : .unreferenced), "\(record.detail ?? "")")
         // A stated creation time later than the file makes the rule stricter, never looser.
         let later = ArchiveManifest(bucket: scenario.spec.bucket, prefix: "", start: nil, end: nil, createdAt: Self.farEnd)
-        let strict = try scenario.verify { options in
-            options.archiveClaim = ArchiveClaim(key: ArchiveManifest.fileName, manifest: later)
-            options.observedAt = Observation(time: later.createdAt, isLive: false)
-        }
+        try later.write(into: scenario.trail.root)
+        let strict = try scenario.verify()
         #expect(scenario.logFile(key, in: strict)?.verdict == .unreferenced)
     }
 
@@ -128,7 +125,7 @@ import TrailproofTrailGen
         let clock = try #require(scenario.digests.last).endTime.adding(seconds: 1800)
         func verify(end: UTCTime?) throws -> VerificationReport {
             try scenario.verify { options in
-                options.observedAt = Observation(time: clock, isLive: true)
+                try options.live(at: clock)
                 options.end = end
             }
         }

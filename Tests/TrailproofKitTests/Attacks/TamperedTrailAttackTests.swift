@@ -57,11 +57,11 @@ import TrailproofTrailGen
         defer { scenario.scratch.remove() }
         let deleted = try Self.deleteNewestDigestAndCoverItsTracks(scenario)
         // Observed live, long after the trail's hours: the deleted digest's log files are overdue.
-        let live = try scenario.verify { $0.observedAt = Observation(time: .now, isLive: true) }
+        let live = try scenario.verify { try $0.live(at: .now) }
         for key in deleted.logKeys { #expect(scenario.logFile(key, in: live)?.verdict == .unreferenced) }
         #expect(live.totals.exitStatus == 1)
         // Observed within the delivery deadline of their delivery, they may still be waiting.
-        let early = try scenario.verify { $0.observedAt = Observation(time: deleted.endTime.adding(seconds: 600), isLive: true) }
+        let early = try scenario.verify { try $0.live(at: deleted.endTime.adding(seconds: 600)) }
         for key in deleted.logKeys { #expect(scenario.logFile(key, in: early)?.verdict == .notYetCovered) }
         #expect(early.referenceTimeIsSet)
     }

@@ -170,7 +170,7 @@ import TrailproofTrailGen
         #expect(try scenario.verify().totals.exitStatus == 0)
 
         let oldKey = try #require(ring.keys.first { $0.fingerprint == (try? SigningAuthority.key(0).fingerprint) })
-        let report = try TrailVerifier(store: try scenario.store, keys: PublicKeyRing(keys: [oldKey]), options: VerificationOptions()).run()
+        let report = try plannedVerifier(try scenario.store, keys: PublicKeyRing(keys: [oldKey])).run()
         let failing = report.failingDigests
         #expect(failing.count == scenario.digests.count - 4)
         #expect(failing.allSatisfy { $0.verdict == .publicKeyNotFound })
@@ -183,7 +183,7 @@ import TrailproofTrailGen
         let late = try #require(UTCTime(parsing: "2027-01-01T00:00:00Z"))
         let json = SigningAuthority.listPublicKeysJSON([(key, TimeSpan(start: late, end: late.adding(seconds: 86_400)))])
         let ring = PublicKeyRing(keys: try PublicKeyRing.parseListPublicKeys(json, name: "late.json"))
-        let report = try TrailVerifier(store: try scenario.store, keys: ring, options: VerificationOptions()).run()
+        let report = try plannedVerifier(try scenario.store, keys: ring).run()
         #expect(report.digests.allSatisfy { $0.verdict == .publicKeyNotFound })
         #expect(report.digests.first?.problems.first?.detail.contains("not when") == true)
     }
@@ -249,7 +249,7 @@ import TrailproofTrailGen
         defer { scenario.scratch.remove() }
         let target = scenario.digests[1]
         try scenario.trail.overwriteObject(target.key, with: try Gzip.compress([UInt8](repeating: 0x20, count: 64 << 20), level: 9))
-        let report = try scenario.verify { $0.digestSizeLimit = 1 << 20 }
+        let report = try scenario.verify { $0.policy.digestSizeLimit = 1 << 20 }
         let record = try #require(scenario.digest(key: target.key, in: report))
         #expect(record.verdict == .malformed)
         #expect(record.problems.first?.detail.contains("limit") == true)

@@ -67,7 +67,7 @@ import TrailproofTrailGen
         defer { scratch.remove() }
         try LocalFile.write(Array("x".utf8), to: scratch.path + "/AWSLogs/111122223333/CloudTrail/readme.txt")
         #expect(throws: VerifierError.self) {
-            try TrailVerifier(store: try DirectoryStore(root: scratch.path), keys: PublicKeyRing(), options: VerificationOptions()).run()
+            try plannedVerifier(try DirectoryStore(root: scratch.path), keys: PublicKeyRing()).run()
         }
     }
 

@@ -33,12 +33,14 @@ import TrailproofTrailGen
         defer { scenario.scratch.remove() }
         let endpoints: [RunAuthorities.Endpoint] = [.init(service: "s3", url: "https://b.s3.amazonaws.com/")]
         let shards = try (0..<2).map { index in
-            try scenario.verify {
+            var shard = try scenario.verify {
                 $0.shard = Shard(index: index, count: 2)
                 $0.runID = "run-1"
-                $0.authorities = RunAuthorities(endpoints: endpoints, credentialSource: "container credentials",
-                                                callerARN: "arn:aws:sts::111122223333:assumed-role/trailproof/child-\(index)", callerAccount: "111122223333")
             }
+            // As each shard's services would have named them.
+            shard.scope.authorities = RunAuthorities(endpoints: endpoints, credentialSource: "container credentials",
+                                                     callerARN: "arn:aws:sts::111122223333:assumed-role/trailproof/child-\(index)", callerAccount: "111122223333")
+            return shard
         }
         let merged = try ReportMerge.merge(shards)
         #expect(merged.scope.authorities?.callerARN == "arn:aws:sts::111122223333:assumed-role/trailproof/child-0")

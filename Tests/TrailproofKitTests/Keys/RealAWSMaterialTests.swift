@@ -95,7 +95,7 @@ import TrailproofTrailGen
             let body = try Gzip.decompress(try scenario.trail.readObject(digest.key), limit: 1 << 24)
             previousHash = try MessageDigest.sha256Hex(body)
         }
-        let report = try TrailVerifier(store: try scenario.store, keys: ring, options: VerificationOptions()).run()
+        let report = try plannedVerifier(try scenario.store, keys: ring).run()
         #expect(report.totals.exitStatus == 0, "\(report.digests.map { "\($0.verdict) \($0.problems.map(\.detail))" })")
         #expect(report.totals.digestsValid == scenario.digests.count)
     }

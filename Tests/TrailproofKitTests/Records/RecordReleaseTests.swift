@@ -30,7 +30,7 @@ import TrailproofTrailGen
         var verification = VerificationOptions()
         verification.workers = workers
         verification.batchObjectLimit = batchLimit
-        let report = try TrailVerifier(store: try scenario.store, keys: try scenario.keyRing(), options: verification)
+        let report = try plannedVerifier(try scenario.store, keys: try scenario.keyRing(), policy: verification)
             .runWithHeads(consumer: release).report
         return (report, try release.finish(report: report), sink)
     }
@@ -139,7 +139,7 @@ import TrailproofTrailGen
         defer { scenario.scratch.remove() }
         let counting = CountingStore(try scenario.store)
         let release = RecordRelease(options: .init(), sink: CollectingSink(), verifiedAt: .now)
-        let report = try TrailVerifier(store: counting, keys: try scenario.keyRing(), options: VerificationOptions())
+        let report = try plannedVerifier(counting, keys: try scenario.keyRing())
             .runWithHeads(consumer: release).report
         let summary = try release.finish(report: report)
         #expect(summary.logFilesReleased == scenario.trail.logFiles.count)
@@ -155,7 +155,7 @@ import TrailproofTrailGen
         let sink = CollectingSink()
         let release = RecordRelease(options: .init(), sink: sink, verifiedAt: UTCTime(secondsSinceEpoch: 1_800_000_000))
         let retrying = RetryingStore(try scenario.store, brokenBytes: 100)
-        let report = try TrailVerifier(store: retrying, keys: try scenario.keyRing(), options: VerificationOptions())
+        let report = try plannedVerifier(retrying, keys: try scenario.keyRing())
             .runWithHeads(consumer: release).report
         let summary = try release.finish(report: report)
         #expect(report.totals.exitStatus == 0)

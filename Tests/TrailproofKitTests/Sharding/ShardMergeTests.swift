@@ -85,8 +85,8 @@ import TrailproofTrailGen
     }
 
     static func report(_ scenario: TrailScenario, shard: Shard?, runID: String = "run-1",
-                       configure: (inout VerificationOptions) -> Void = { _ in }) throws -> VerificationReport {
-        try scenario.verify { $0.shard = shard; $0.runID = runID; $0.workers = 2; configure(&$0) }
+                       configure: (inout RunRequest) throws -> Void = { _ in }) throws -> VerificationReport {
+        try scenario.verify { $0.shard = shard; $0.runID = runID; $0.policy.workers = 2; try configure(&$0) }
     }
 
     @Test(arguments: tamperings)
@@ -182,7 +182,7 @@ import TrailproofTrailGen
         let scenario = try TrailScenario("shards-other-time") { $0.hours = 3; $0.accounts = ["111122223333", "444455556666"] }
         defer { scenario.scratch.remove() }
         let newest = try #require(scenario.digests.last?.endTime)
-        let planned = { (time: UTCTime) in { (options: inout VerificationOptions) in options.observedAt = Observation(time: time, isLive: true, isPlanned: true) } }
+        let planned = { (time: UTCTime) in { (request: inout RunRequest) throws in try request.live(at: time); request.referenceTime = time } }
         let run = try (0..<2).map { try Self.report(scenario, shard: Shard(index: $0, count: 2), configure: planned(newest.adding(seconds: 3600))) }
         #expect(run.allSatisfy { $0.scope.referenceTime == newest.adding(seconds: 3600) }, "a planned time is the reference time exactly")
         #expect(throws: Never.self) { try ReportMerge.merge(run) }
@@ -192,7 +192,7 @@ import TrailproofTrailGen
             try ReportMerge.merge([run[0], later])
         }
         let windowed = try Self.report(scenario, shard: Shard(index: 1, count: 2)) {
-            planned(newest.adding(seconds: 3600))(&$0)
+            try planned(newest.adding(seconds: 3600))(&$0)
             $0.start = scenario.digests[1].endTime
         }
         #expect(throws: MergeError.self) { try ReportMerge.merge([run[0], windowed]) }
@@ -206,7 +206,7 @@ import TrailproofTrailGen
         var unmarked = run[1]
         unmarked.scope.runID = nil
         #expect(throws: MergeError.noRunID(.init(index: 1, position: 1))) { try ReportMerge.merge([run[0], unmarked]) }
-        #expect(throws: VerifierError.self) { try scenario.verify { $0.shard = Shard(index: 0, count: 2) } }
+        #expect(throws: RunPlanError.shardWithoutRunID) { try scenario.verify { $0.shard = Shard(index: 0, count: 2) } }
     }
 
     @Test(arguments: ["run-1", "2026-12-02T14:00Z", String(repeating: "x", count: 200)])

@@ -63,6 +63,8 @@ import Testing
         ("Lake/QueryResultsReport.swift", "filesByVerdict: [String: Int]", "verdict names"),
         ("Trails/TrailSelection.swift", "accounts: Set<String>", "12-digit account ids"),
         ("Keys/PublicKeyFetch.swift", "[String: TimeSpan]", "region names, checked by the key parser as [a-z0-9-]"),
+        ("Chain/ListingSurvey.swift", "var keyWindows: [String: TimeSpan]", "region names, checked by the key parser as [a-z0-9-]"),
+        ("Plan/TrustAnchor.swift", "windows: @autoclosure () throws -> [String: TimeSpan]", "region names, checked by the key parser as [a-z0-9-]"),
         ("Keys/PublicKeyRing.swift", "entries: [String: Entry]", "key fingerprints: lower-case hex MD5, checked against the key's bytes"),
         ("Keys/PublicKeyRing.swift", "[String: Any]", "ListPublicKeys JSON members written by the ring"),
         ("Keys/PublicKeyRing.swift", "parsedByValue: [String: CloudTrailPublicKey]", "base64 key values (ASCII)"),

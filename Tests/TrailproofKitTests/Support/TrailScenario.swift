@@ -29,11 +29,18 @@ struct TrailScenario {
                                                                    name: trail.publicKeysFile))
     }
 
-    /// Verifies the trail with options adjusted by `configure`.
-    func verify(_ configure: (inout VerificationOptions) -> Void = { _ in }) throws -> VerificationReport {
-        var options = VerificationOptions()
-        configure(&options)
-        return try TrailVerifier(store: try store, keys: try keyRing(), options: options).run()
+    /// Verifies the trail's directory, planned as a library user plans a run, with the request
+    /// adjusted by `configure`.
+    func verify(_ configure: (inout RunRequest) throws -> Void = { _ in }) throws -> VerificationReport {
+        try plan(configure).verify().report
+    }
+
+    /// The plan for the trail's directory with its key file's keys, the request adjusted by `configure`.
+    func plan(_ configure: (inout RunRequest) throws -> Void = { _ in }) throws -> RunPlan {
+        var request = RunRequest(source: .directory(path: trail.root))
+        request.keyRing = (try keyRing(), [])
+        try configure(&request)
+        return try RunPlan.resolve(request)
     }
 
     var digests: [GeneratedDigest] { trail.primaryDigests }
@@ -48,6 +55,23 @@ struct TrailScenario {
 
     /// The digest of the primary chain with logs, at `index` among those with logs.
     func digestWithLogs(_ index: Int) -> GeneratedDigest { trail.primaryDigestsWithLogs[index] }
+}
+
+extension RunRequest {
+    /// The source read as a bucket in place (its time the run's own), the run's clock at `time`.
+    mutating func live(at time: UTCTime) throws {
+        if case .directory(let path) = source { source = .store(try DirectoryStore(root: path), isLive: true) }
+        startedAt = time
+    }
+}
+
+/// A verifier of `store` with `keys`, planned as a library user plans a run.
+func plannedVerifier(_ store: ObjectStore, keys: PublicKeyRing, policy: VerificationOptions = VerificationOptions(),
+                     _ configure: (inout RunRequest) throws -> Void = { _ in }) throws -> TrailVerifier {
+    var request = RunRequest(source: .store(store, isLive: false), policy: policy)
+    request.keyRing = (keys, [])
+    try configure(&request)
+    return TrailVerifier(plan: try RunPlan.resolve(request))
 }
 
 extension VerificationReport {

@@ -11,13 +11,13 @@ import TrailproofTrailGen
     static func report(_ scenario: TrailScenario, batchLimit: Int, listsValid: Bool = true, shard: Shard? = nil,
                        inFlight: Int = 2) throws -> VerificationReport {
         try scenario.verify {
-            $0.batchObjectLimit = batchLimit
-            $0.batchesInFlight = inFlight
-            $0.listsValidLogFiles = listsValid
-            $0.listsValidDigests = listsValid
+            $0.policy.batchObjectLimit = batchLimit
+            $0.policy.batchesInFlight = inFlight
+            $0.policy.listsValidLogFiles = listsValid
+            $0.policy.listsValidDigests = listsValid
             $0.shard = shard
             $0.runID = "run-1"
-            $0.workers = 2
+            $0.policy.workers = 2
         }
     }
 
@@ -146,7 +146,7 @@ import TrailproofTrailGen
             (options.batchObjectLimit, options.batchesInFlight, options.workers) = (1, inFlight, 2)
             var parts: [String] = []
             let caller = pthread_self()
-            let result = try TrailVerifier(store: try scenario.store, keys: try scenario.keyRing(), options: options)
+            let result = try plannedVerifier(try scenario.store, keys: try scenario.keyRing(), policy: options)
                 .runWithHeads(onPart: { part in
                     #expect(pthread_equal(pthread_self(), caller) != 0)
                     parts.append(String(decoding: try JSONReport.encode(part), as: UTF8.self))

@@ -16,7 +16,7 @@ import TrailproofTrailGen
         #expect(gap.span.seconds >= Int64(hours) * 3600)
         #expect(report.failingDigests.isEmpty)
         #expect(report.totals.exitStatus == 1)
-        #expect(try scenario.verify { $0.allowGaps = true }.totals.exitStatus == 0)
+        #expect(try scenario.verify { $0.policy.allowGaps = true }.totals.exitStatus == 0)
     }
 
     @Test func deletingTheNewestDigestsWithTheirLogsIsAnUncoveredEnd() throws {

@@ -103,7 +103,7 @@ import TrailproofTrailGen
         let scenario = try TrailScenario("workers") { $0.hours = 6; $0.logFilesPerHour = 3...6 }
         defer { scenario.scratch.remove() }
         try scenario.trail.modifyLogFile(scenario.trail.logFiles[5].key)
-        let results = try [1, 2, 7].map { workers in try scenario.verify { $0.workers = workers } }
+        let results = try [1, 2, 7].map { workers in try scenario.verify { $0.policy.workers = workers } }
         for report in results {
             #expect(report.logFiles.map(\.verdict) == results[0].logFiles.map(\.verdict))
             #expect(report.failingLogFiles.map(\.key) == [scenario.trail.logFiles[5].key])

@@ -11,7 +11,7 @@ import TrailproofTrailGen
         defer { scenario.scratch.remove() }
         let log = scenario.trail.logFiles[0]
         try scenario.trail.overwriteObject(log.key, with: try Gzip.compress(Array(repeating: 0, count: 8 << 20), level: 9))
-        let report = try scenario.verify { $0.logFileUncompressedLimit = 1 << 20 }
+        let report = try scenario.verify { $0.policy.logFileUncompressedLimit = 1 << 20 }
         let record = try #require(scenario.logFile(log.key, in: report))
         #expect(record.verdict == .unreadable)
         #expect(record.detail == "larger than the 1048576-byte limit (uncompressed)")
@@ -25,7 +25,7 @@ import TrailproofTrailGen
         // Inflates to nothing at all, however long: only the compressed limit stops it.
         let empty = try Gzip.compress([])
         try scenario.trail.overwriteObject(log.key, with: Array((0..<(64 << 10)).lazy.flatMap { _ in empty }))
-        let report = try scenario.verify { $0.logFileCompressedLimit = 256 << 10 }
+        let report = try scenario.verify { $0.policy.logFileCompressedLimit = 256 << 10 }
         let record = try #require(scenario.logFile(log.key, in: report))
         #expect(record.verdict == .unreadable)
         #expect(record.detail == "larger than the 262144-byte limit (compressed)")
@@ -37,11 +37,11 @@ import TrailproofTrailGen
         let log = scenario.trail.logFiles[0]
         let compressed = try LocalFile.readAll(scenario.trail.path(of: log.key), limit: 1 << 26)
         let report = try scenario.verify {
-            $0.logFileCompressedLimit = compressed.count
-            $0.logFileUncompressedLimit = log.uncompressedBytes
+            $0.policy.logFileCompressedLimit = compressed.count
+            $0.policy.logFileUncompressedLimit = log.uncompressedBytes
         }
         #expect(scenario.logFile(log.key, in: report)?.verdict == .valid)
-        let smaller = try scenario.verify { $0.logFileUncompressedLimit = log.uncompressedBytes - 1 }
+        let smaller = try scenario.verify { $0.policy.logFileUncompressedLimit = log.uncompressedBytes - 1 }
         #expect(scenario.logFile(log.key, in: smaller)?.verdict == .unreadable)
     }
 

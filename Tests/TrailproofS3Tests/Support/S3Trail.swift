@@ -160,33 +160,33 @@ struct S3Trail {
     }
 
     /// Verifies the local copy, as `trailproof verify ROOT --public-keys FILE --bucket BUCKET` does.
-    func verifyLocally(_ configure: (inout VerificationOptions) -> Void = { _ in }) throws -> VerificationReport {
-        var options = VerificationOptions()
-        options.bucket = bucket
-        configure(&options)
-        return try TrailVerifier(store: try DirectoryStore(root: trail.root), keys: try keyFileRing(), options: options).run()
+    func verifyLocally(_ configure: (inout RunRequest) -> Void = { _ in }) throws -> VerificationReport {
+        var request = RunRequest(source: .directory(path: trail.root))
+        request.bucket = bucket
+        request.keyRing = (try keyFileRing(), [])
+        configure(&request)
+        return try RunPlan.resolve(request).verify().report
     }
 
-    /// Verifies the bucket in place over S3, as `trailproof verify s3://BUCKET[/PREFIX]` does.
+    /// Verifies the bucket in place over S3, as `trailproof verify s3://BUCKET[/PREFIX]` does:
+    /// planned by `RunPlan` with this server's S3 and CloudTrail, the run's clock half an hour
+    /// after the trail's newest digest (as a run just after it was written), or 3 h after the
+    /// window's end when the request has one.
     func verifyInS3(prefix: String = "", keys: KeySource = .listPublicKeys,
-                    _ configure: (inout VerificationOptions) -> Void = { _ in }) throws -> VerificationReport {
+                    _ configure: (inout RunRequest) -> Void = { _ in }) throws -> VerificationReport {
         let http = AWSHTTPClient(environment: awsEnvironment())
-        var options = VerificationOptions()
-        options.bucket = bucket
-        options.workers = 8
-        configure(&options)
-        // As the CLI does: with --start, the listing skips older date folders.
-        let store = S3Store(bucket: bucket, prefix: prefix, client: S3Client(http: http),
-                            listFrom: options.start?.adding(seconds: -S3Store.listingMargin))
-        let ring: PublicKeyRing
-        switch keys {
-        case .keyFile:
-            ring = try keyFileRing()
-        case .listPublicKeys:
-            let windows = PublicKeyFetch.windows(for: try store.listKeys(), options: options)
-            ring = try PublicKeyFetch(api: CloudTrailPublicKeys(http: http)).fetch(windows)
+        let newest = trail.digests.map(\.endTime).max() ?? spec.start
+        var request = RunRequest(source: .s3(bucket: bucket, prefix: prefix), startedAt: newest.adding(seconds: 1800))
+        request.bucket = bucket
+        request.policy.workers = 8
+        if case .keyFile = keys { request.keyRing = (try keyFileRing(), []) }
+        configure(&request)
+        // A run made after the window it asks about: its clock does not cut the window short.
+        if let end = request.end, request.referenceTime == nil {
+            request.startedAt = max(request.startedAt, end.adding(seconds: 3 * 3600))
         }
-        return try TrailVerifier(store: store, keys: ring, options: options).run()
+        let services = RunServices(s3: S3Client(http: http), publicKeys: CloudTrailPublicKeys(http: http)) { _, _ in nil }
+        return try RunPlan.resolve(request, services: services).verify().report
     }
 
     /// The environment in-process S3 and CloudTrail calls use.

@@ -98,7 +98,7 @@ enum TrailCase: String, CaseIterable, Sendable, CustomTestStringConvertible {
     }
 
     /// Options of the run (a window only where the scenario is about one).
-    func options(_ trail: S3Trail) -> (inout VerificationOptions) -> Void {
+    func options(_ trail: S3Trail) -> (inout RunRequest) -> Void {
         switch self {
         case .deletedNewestWithLogs:
             let (start, end) = (trail.digests[0].startTime, trail.digests[7].endTime)
@@ -110,7 +110,7 @@ enum TrailCase: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     /// The window the AWS CLI is asked about: the run's window, else the whole trail.
     func window(_ trail: S3Trail) -> (start: UTCTime, end: UTCTime) {
-        var chosen = VerificationOptions()
+        var chosen = RunRequest(source: .directory(path: trail.trail.root))
         options(trail)(&chosen)
         let allDigests = trail.trail.digests
         let first = allDigests.map(\.startTime).min() ?? trail.spec.start

@@ -1,0 +1,61 @@
+/// What a run found and what it leaves for the next one.
+public struct RunOutcome: Sendable {
+    /// The report (with a recheck, merged with what the recheck found).
+    public var report: VerificationReport
+    /// Each chain's head, for the state's next run.
+    public var heads: [ObjectKey: TrailState.Head]
+    /// The day fingerprints to save in the state.
+    public var days: [ObjectKey: String]
+}
+
+extension RunPlan {
+    /// Verifies what the plan covers and, when its request asks for a recheck, compares every
+    /// verified day folder of the state with the listing and verifies again the days that
+    /// changed (each from its first digest; the window's edges are the recheck's own, so they
+    /// make no gap).
+    ///
+    /// A recheck lists the whole source once more (the verified past is outside the run's
+    /// window): README, "Requests", says what it costs.
+    /// - Parameters: as `verify`; with a recheck, `onPart` is not called (the report is merged).
+    public func run(consumer: (any VerifiedLogFileConsumer)? = nil,
+                    progress: (@Sendable (VerificationProgress) -> Void)? = nil,
+                    onPart: ((VerificationReport) throws -> Void)? = nil) throws -> RunOutcome {
+        let rechecks = request.recheck && request.state != nil
+        var (report, heads) = try verify(consumer: consumer, progress: progress, onPart: rechecks ? nil : onPart)
+        guard rechecks, let state = request.state else {
+            return RunOutcome(report: report, heads: heads, days: request.state?.days ?? [:])
+        }
+        let pastStore = store.withoutListingWindow()
+        let objects = try pastStore.listObjects()
+        let current = DayFingerprints.compute(objects, heads: state.heads)
+        let changed = DayFingerprints.changedDays(stored: state.days, current: current)
+        var keepStored = false
+        if let first = changed.first, let last = changed.last {
+            var past = scope
+            past.verifiedHeads = [:]
+            past.start = first.start
+            // Through the changed days, but not past the oldest head: what comes after a head
+            // is the run's own (a head's day is fingerprinted up to an hour before the head).
+            let oldestHead = state.heads.values.map(\.endTime).min() ?? last.end
+            past.end = max(first.start, min(last.end, oldestHead).adding(seconds: -3600))
+            past.priorFindings = []
+            past.checksWindowEdges = false
+            let pastPlan = RunPlan(store: pastStore, trust: trust, scope: past, policy: policy, request: request, survey: nil)
+            let recheckReport = try TrailVerifier(plan: pastPlan).run(progress: progress)
+            report = report.adding(recheck: recheckReport, days: changed)
+            if recheckReport.totals.exitStatus != 0 {
+                // A changed past keeps the heads and the old fingerprints: it is checked, and
+                // reported, again next time, until it is resolved.
+                heads = state.heads
+                keepStored = true
+            }
+        }
+        var days = DayFingerprints.compute(objects, heads: heads)
+        if keepStored {
+            for key in Set(days.keys).union(state.days.keys) where days[key] != state.days[key] {
+                days[key] = state.days[key]
+            }
+        }
+        return RunOutcome(report: report, heads: heads, days: days)
+    }
+}

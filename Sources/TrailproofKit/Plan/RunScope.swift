@@ -1,0 +1,86 @@
+/// What a plan decided a run covers and believes, besides the keys: the window, the bucket and
+/// where it came from, the reference time, an archive's claim, the heads of earlier runs, the
+/// trail and the part of a sharded run. The engine reads it; only `RunPlan.resolve` fills it.
+public struct RunScope: Sendable {
+    /// Only digests ending at or after this time.
+    public var start: UTCTime?
+    /// Only digests ending at or before this time plus one hour.
+    public var end: UTCTime?
+    /// The bucket the source is (a copy of), and who said so; nil assumes each chain's newest
+    /// digest's digestS3Bucket.
+    public var bucket: PlannedBucket?
+    /// Signatures for chains' newest digests (hex), when no metadata is at hand.
+    public var headSignatures: [String] = []
+    /// When the source was observed: the run's own time for S3, a planned reference time, the
+    /// stated creation time of an archive. Decides which log files may still be waiting for their digest.
+    public var observedAt: Observation?
+    /// What an archive's manifest claims about it (unproven: checked against what it holds).
+    public var archiveClaim: ArchiveClaim?
+    /// The newest digest each chain was verified through by an earlier run, by chain id: only
+    /// what came after is verified, and the first new digest must link to it.
+    public var verifiedHeads: [ObjectKey: TrailState.Head] = [:]
+    /// One trail to verify; nil verifies every chain found.
+    public var trailSelection: TrailSelection?
+    /// The part of a sharded run this one verifies; nil verifies everything.
+    public var shard: Shard?
+    /// The id of the run this one is part of, recorded in the report.
+    public var runID: String?
+    /// Findings established while planning (an archive's unreadable manifest, say), reported with the run's own.
+    public var priorFindings: [ObjectRecord] = []
+    /// Whether coverage must reach the window's edges (false when the window is the plan's own,
+    /// e.g. the days a recheck verifies again, not one the user asked for).
+    public var checksWindowEdges = true
+
+    /// An unbounded scope: everything in the source, no bucket, no claim.
+    public init() {}
+
+    /// The digest end times in scope: [start, end + 1 h], as the AWS CLI does.
+    public var digestEndTimeWindow: (lower: UTCTime?, upper: UTCTime?) { (start, end?.adding(seconds: 3600)) }
+
+    /// True when a digest of `chain` ending at `time` is in scope: in the window and after the
+    /// chain's verified head.
+    func includesDigest(endingAt time: UTCTime, chain: ChainID) -> Bool {
+        if let head = verifiedHeads[ObjectKey(chainLabel(chain))], time <= head.endTime { return false }
+        return includesDigest(endingAt: time)
+    }
+
+    /// True when an unlisted log file delivered at `time` is in scope: its digest would end in the window.
+    public func includesLogFile(deliveredAt time: UTCTime) -> Bool {
+        if let start, time < start.adding(seconds: -3600) { return false }
+        if let upper = digestEndTimeWindow.upper, time > upper { return false }
+        return true
+    }
+
+    /// True when a digest ending at `time` is in scope.
+    public func includesDigest(endingAt time: UTCTime) -> Bool {
+        if let start, time < start { return false }
+        if let upper = digestEndTimeWindow.upper, time > upper { return false }
+        return true
+    }
+}
+
+/// The bucket a run takes its source to be, and who said so (the report names it).
+public struct PlannedBucket: Sendable, Equatable {
+    /// Who named the bucket.
+    public enum Origin: String, Sendable {
+        /// The user, in the request.
+        case given
+        /// DescribeTrails, for the selected trail.
+        case trail
+        /// The source itself: the bucket read in place.
+        case source
+        /// An archive's manifest: a claim, not proof (a digest naming another bucket is reported as moved).
+        case manifest
+    }
+
+    /// The bucket's name.
+    public var name: String
+    /// Who named it.
+    public var origin: Origin
+
+    /// Creates a planned bucket.
+    public init(name: String, origin: Origin) {
+        self.name = name
+        self.origin = origin
+    }
+}
