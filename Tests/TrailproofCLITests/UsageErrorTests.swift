@@ -127,7 +127,7 @@ import TrailproofTrailGen
         // Hostile times: huge, negative, ambiguous, garbage.
         (["--start", "99999999999999999999999"], "too large"),
         (["--end", "253402300800"], "too large"),
-        (["--start", "-5"], "negative"),
+        (["--start=-5"], "negative"),
         (["--start", "20260108"], "ambiguous"),
         (["--end", "2026-01-08T25:00:00Z"], "--end"),
         (["--end", "2026-01-08T05:00:00+24:00"], "--end"),
