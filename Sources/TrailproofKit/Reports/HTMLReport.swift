@@ -160,7 +160,10 @@ public enum HTMLReport {
             if let chain = row.chain { html.raw("<div><i>chain</i> <code>\(Markup.xml(chain))</code></div>") }
             if let span = row.span { html.raw("<div><i>time</i> \(Markup.xml(span.start == span.end ? span.start.iso8601 : span.text))</div>") }
             for (label, value) in row.evidence { html.raw("<div><i>\(Markup.xml(label))</i> <code>\(Markup.xml(value))</code></div>") }
-            html.raw("</td><td class=\"loc\"><code>\(breakableAtSlashes(Markup.xml(row.location ?? "-")))</code></td></tr>\n")
+            // The whole location once as text (the title: a search of the file finds it, and hovering shows it),
+            // and in the cell with a line-break opportunity after each `/`.
+            let location = Markup.xml(row.location ?? "-")
+            html.raw("</td><td class=\"loc\" title=\"\(location)\"><code>\(breakableAtSlashes(location))</code></td></tr>\n")
         }
         html.raw("</tbody>\n</table>\n</section>\n")
     }
