@@ -17,53 +17,60 @@ public enum ChainEndsEarly {
     /// an `uncovered-end` gap, from --end, is not reported again).
     public static func findings(chains: [ChainSummary], gaps: [GapRecord]) -> (gaps: [GapRecord], notices: [String]) {
         let alreadyShort = Set(gaps.filter { $0.kind == .uncoveredEnd }.map { ObjectKey($0.chain) })
-        var ends: [(summary: ChainSummary, end: UTCTime, key: String?)] = []
+        // Chains by trail (key prefix, organization, trail name, home region), then by account:
+        // linear in the chains, however many a bucket holds.
+        var trails: [ObjectKey: [ObjectKey: [End]]] = [:]
         for summary in chains where !summary.chain.isBackfill {
             let named: UTCTime? = summary.newestDigest.flatMap {
                 if case .digest(let name)? = TrailObjectKey($0) { return name.endTime }
                 return nil
             }
-            let covered = summary.coverage.last?.end
-            guard let end = [named, covered].compactMap({ $0 }).max() else { continue }
-            ends.append((summary, end, summary.newestDigest))
+            guard let end = [named, summary.coverage.last?.end].compactMap({ $0 }).max() else { continue }
+            let chain = summary.chain, location = chain.location
+            let trail = ObjectKey([location.keyPrefix, location.organizationID ?? "", chain.trailName, chain.homeRegion].joined(separator: "\u{0}"))
+            trails[trail, default: [:]][ObjectKey(location.accountID), default: []].append(End(summary: summary, end: end))
         }
         var newGaps: [GapRecord] = []
         var notices: [String] = []
-        for chain in ends where !alreadyShort.contains(ObjectKey(chain.summary.id)) {
-            // The longest-running chain of the same trail: in the same account first (a finding),
-            // else in another account of the same organization trail (a notice).
-            let sameTrail = ends.filter { other in
-                let a = chain.summary.chain, b = other.summary.chain
-                return a.trailName.sameBytes(as: b.trailName) && a.homeRegion.sameBytes(as: b.homeRegion)
-                    && a.location.keyPrefix.sameBytes(as: b.location.keyPrefix)
-                    && !(a.location == b.location)
-            }
-            func account(_ other: (summary: ChainSummary, end: UTCTime, key: String?)) -> Bool {
-                other.summary.chain.location.accountID.sameBytes(as: chain.summary.chain.location.accountID)
-                    && (other.summary.chain.location.organizationID ?? "").sameBytes(as: chain.summary.chain.location.organizationID ?? "")
-            }
-            let longer = { (other: (summary: ChainSummary, end: UTCTime, key: String?)) in
-                other.end.secondsSinceEpoch - chain.end.secondsSinceEpoch > threshold
-            }
-            let ownAccount = sameTrail.filter { account($0) && longer($0) }.max { $0.end < $1.end }
-            let organization = chain.summary.chain.location.organizationID == nil ? nil
-                : sameTrail.filter { !account($0) && longer($0)
-                    && ($0.summary.chain.location.organizationID ?? "").sameBytes(as: chain.summary.chain.location.organizationID ?? "") }
-                    .max { $0.end < $1.end }
-            guard let other = ownAccount ?? organization else { continue }
-            let ownEnd = "\(chain.end.iso8601)" + (chain.key.map { " (\($0))" } ?? "")
-            let otherEnd = "\(other.end.iso8601)" + (other.key.map { " (\($0))" } ?? "")
-            let hours = (other.end.secondsSinceEpoch - chain.end.secondsSinceEpoch) / 3600
-            if ownAccount != nil {
-                newGaps.append(GapRecord(
-                    chain: chain.summary.id, kind: .endsEarly, span: TimeSpan(start: chain.end, end: other.end),
-                    detail: "this chain ends at \(ownEnd), but chain \(other.summary.id) of the same trail runs on to \(otherEnd), \(hours) h longer: CloudTrail writes a digest every hour in every region of a trail, so this region's newest digests were deleted, or its delivery stopped",
-                    digestBefore: chain.key, digestAfter: nil))
-            } else {
-                notices.append("chain \(chain.summary.id) ends at \(ownEnd), \(hours) h before chain \(other.summary.id) of the same organization trail in another account (to \(otherEnd)): the account may have left the organization, or its newest digests were deleted")
+        for trail in trails.keys.sorted() {
+            guard let accounts = trails[trail] else { continue }
+            // Each account's chains, longest-running first; and each account's longest, longest first.
+            let byAccount = accounts.mapValues { $0.sorted(by: End.runsLonger) }
+            let accountLeaders = byAccount.values.compactMap(\.first).sorted(by: End.runsLonger)
+            for account in byAccount.keys.sorted() {
+                let own = byAccount[account] ?? []
+                for chain in own where !alreadyShort.contains(ObjectKey(chain.summary.id)) {
+                    let inAccount = own.first { !$0.summary.id.sameBytes(as: chain.summary.id) }
+                    let elsewhere = chain.summary.chain.location.organizationID == nil ? nil
+                        : accountLeaders.first { ObjectKey($0.summary.chain.location.accountID) != account }
+                    if let other = inAccount, other.end.secondsSinceEpoch - chain.end.secondsSinceEpoch > threshold {
+                        newGaps.append(GapRecord(
+                            chain: chain.summary.id, kind: .endsEarly, span: TimeSpan(start: chain.end, end: other.end),
+                            detail: "this chain ends at \(chain.text), but chain \(other.summary.id) of the same trail runs on to \(other.text), \(chain.hours(before: other)) h longer: CloudTrail writes a digest every hour in every region of a trail, so this region's newest digests were deleted, or its delivery stopped",
+                            digestBefore: chain.summary.newestDigest, digestAfter: nil))
+                    } else if let other = elsewhere, other.end.secondsSinceEpoch - chain.end.secondsSinceEpoch > threshold {
+                        notices.append("chain \(chain.summary.id) ends at \(chain.text), \(chain.hours(before: other)) h before chain \(other.summary.id) of the same organization trail in another account (to \(other.text)): the account may have left the organization, or its newest digests were deleted")
+                    }
+                }
             }
         }
         return (newGaps, notices)
+    }
+
+    /// A chain and the end of its newest digest (or of its verified coverage, if later).
+    private struct End {
+        var summary: ChainSummary
+        var end: UTCTime
+
+        /// The end and the newest digest's key, for a sentence.
+        var text: String { end.iso8601 + (summary.newestDigest.map { " (\($0))" } ?? "") }
+
+        func hours(before other: End) -> Int64 { (other.end.secondsSinceEpoch - end.secondsSinceEpoch) / 3600 }
+
+        /// Longest-running first; ties by chain id, so every run picks the same.
+        static func runsLonger(_ a: End, _ b: End) -> Bool {
+            a.end != b.end ? a.end > b.end : ObjectKey(a.summary.id) < ObjectKey(b.summary.id)
+        }
     }
 
     /// A report part holding only the findings of `findings(chains:gaps:)` over `parts`, with
