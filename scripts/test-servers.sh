@@ -36,11 +36,11 @@ fi
 # JUnit schema, cmark-gfm (GitHub's Markdown) for the Markdown report, PyYAML for the Kubernetes
 # example (Debian packages), junitparser, html5lib and Pillow (PyPI).
 if ! command -v chromium >/dev/null 2>&1 || ! command -v xmllint >/dev/null 2>&1 || ! command -v clickhouse-server >/dev/null 2>&1 \
-    || ! command -v cmark-gfm >/dev/null 2>&1 \
+    || ! command -v cmark-gfm >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>&1 \
     || ! python3 -c 'import yaml' >/dev/null 2>&1; then
-    echo "trailproof: installing chromium, libxml2-utils, clickhouse-server, cmark-gfm and python3-yaml" >&2
+    echo "trailproof: installing chromium, libxml2-utils, clickhouse-server, cmark-gfm, poppler-utils and python3-yaml" >&2
     as_root apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium libxml2-utils clickhouse-server cmark-gfm python3-yaml >/dev/null
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq chromium libxml2-utils clickhouse-server cmark-gfm poppler-utils python3-yaml >/dev/null
 fi
 if ! python3 -c 'import moto.server, flask, flask_cors, boto3, awscli, junitparser, html5lib, PIL, duckdb, kubernetes' >/dev/null 2>&1 || ! command -v aws >/dev/null 2>&1; then
     if ! python3 -m pip --version >/dev/null 2>&1; then

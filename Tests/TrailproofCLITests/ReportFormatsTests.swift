@@ -126,6 +126,17 @@ import TrailproofTrailGen
         #expect(printed.status == 0, "\(printed)")
         let bytes = try LocalFile.readAll(pdf, limit: 1 << 26)
         #expect(bytes.starts(with: Array("%PDF".utf8)) && bytes.count > 10_000)
+        // Printed, an s3:// location wraps at its folders over a few lines, not letter by letter
+        // in a narrow column (about 17 lines before the print stylesheet).
+        #expect(FileManager.default.isExecutableFile(atPath: "/usr/bin/pdftotext"), "poppler-utils is not installed: run through scripts/test")
+        let pdfText = try BuiltBinary.run(program: "/usr/bin/pdftotext", [pdf, "-"])
+        let lines = pdfText.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        var blocks: [Int] = []
+        for (index, line) in lines.enumerated() where line.hasPrefix("s3://") {
+            blocks.append(lines[index...].prefix { !$0.isEmpty }.count)
+        }
+        if tampered { #expect(!blocks.isEmpty, "the findings' locations are in the PDF's text") }
+        #expect(blocks.allSatisfy { $0 <= 6 }, "lines per printed s3:// location: \(blocks)")
     }
 
     @Test func theJUnitReportValidatesAgainstItsSchemaAndCountsWhatTheJSONSays() throws {

@@ -121,6 +121,18 @@ import TrailproofTrailGen
         (["--head-signature", "not-hex"], "--head-signature"),
         (["--head-signature", "abc"], "--head-signature"),
         (["--head-signature", ""], "--head-signature"),
+        // Hex, but no RSA signature's length: a usage error, not a `missing` digest finding.
+        (["--head-signature", "deadbeef"], "not an RSA signature"),
+        (["--head-signature", String(repeating: "ab", count: 255)], "not an RSA signature"),
+        // Hostile times: huge, negative, ambiguous, garbage.
+        (["--start", "99999999999999999999999"], "too large"),
+        (["--end", "253402300800"], "too large"),
+        (["--start=-5"], "negative"),
+        (["--start", "20260108"], "ambiguous"),
+        (["--end", "2026-01-08T25:00:00Z"], "--end"),
+        (["--end", "2026-01-08T05:00:00+24:00"], "--end"),
+        (["--start", "2026-01-08T05:00:00Zjunk"], "--start"),
+        (["--start", String(repeating: "9", count: 5000)], "--start"),
         (["--format", "xml"], "--format"),
         (["--no-such-option"], "--no-such-option"),
     ]

@@ -97,6 +97,7 @@ import TrailproofTrailGen
         }
         #expect(run.stdoutLines.filter { $0.hasPrefix("digest ") }.count == trail.trail.digests.count)
         #expect(run.stdoutLines.filter { $0.hasPrefix("log-file ") }.count == trail.trail.logFiles.count)
+        #expect(run.stdoutLines.last { !$0.isEmpty } == "Result: VERIFIED", "the verdict ends the output: \(run)")
     }
 
     @Test func withoutVerboseNoPerFileLinesArePrinted() throws {

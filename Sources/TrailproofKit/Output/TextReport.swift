@@ -20,7 +20,10 @@ public struct TextReport: Sendable {
         for record in report.digests where record.verdict != .valid {
             let span = record.span.map { " (\($0.text))" } ?? ""
             let detail = record.problems.map(\.detail).joined(separator: "; ")
-            findings.append("trailproof: digest \(record.verdict.rawValue): \(location(record.key, bucket: record.bucket, chain: record.chain))\(span): \(detail)")
+            let place = record.key == nil && record.expectedKey != nil
+                ? "(expected \(location(record.expectedKey, bucket: record.bucket, chain: record.chain)))"
+                : location(record.key, bucket: record.bucket, chain: record.chain)
+            findings.append("trailproof: digest \(record.verdict.rawValue): \(place)\(span): \(detail)")
         }
         for record in report.logFiles where record.verdict != .valid {
             let kind = record.verdict.isFinding ? "log-file" : "note: log-file"
@@ -42,15 +45,8 @@ public struct TextReport: Sendable {
         if let runID = report.scope.runID {
             summary.append("Run \(runID), reference time \(report.scope.referenceTime?.iso8601 ?? "none")")
         }
-        if let start = report.scope.start, let end = report.scope.end {
-            summary.append("Results requested for \(start.iso8601) to \(end.iso8601)")
-        } else if let start = report.scope.start {
-            summary.append("Results requested from \(start.iso8601)")
-        } else if let end = report.scope.end {
-            summary.append("Results requested up to \(end.iso8601)")
-        } else {
-            summary.append("Results requested for all digests")
-        }
+        let openEnded = (report.scope.start == nil) != (report.scope.end == nil)
+        summary.append("Results requested " + (openEnded ? "" : "for ") + report.scope.windowText)
         if let covered = totals.coveredSpan {
             summary.append("Results found for \(covered.text):")
         } else {
@@ -67,15 +63,15 @@ public struct TextReport: Sendable {
         summary.append(logLine)
         let count = { (verdict: LogFileVerdict) in totals.logFilesByVerdict[verdict.rawValue] ?? 0 }
         if count(.unreferenced) > 0 {
-            summary.append("\(count(.unreferenced)) log files UNREFERENCED (present, listed by no digest)")
+            summary.append("\(CountText.of(count(.unreferenced), "log file")) UNREFERENCED (present, listed by no digest)")
         }
-        if count(.notYetCovered) > 0 { summary.append("\(count(.notYetCovered)) log files not yet covered by a digest") }
-        if count(.beforeFirstDigest) > 0 { summary.append("\(count(.beforeFirstDigest)) log files older than the first digest") }
+        if count(.notYetCovered) > 0 { summary.append("\(CountText.of(count(.notYetCovered), "log file")) not yet covered by a digest") }
+        if count(.beforeFirstDigest) > 0 { summary.append("\(CountText.of(count(.beforeFirstDigest), "log file")) older than the first digest") }
         if totals.objectFindings > 0 {
             summary.append("\(totals.objectFindings) other \(totals.objectFindings == 1 ? "object" : "objects") UNEXPECTED or mismatched (see the object lines)")
         }
         if totals.logFilesOutOfScope > 0 {
-            summary.append("\(totals.logFilesOutOfScope) log files outside the requested window, not checked")
+            summary.append("\(CountText.of(totals.logFilesOutOfScope, "log file")) outside the requested window, not checked")
         }
         if totals.gaps > 0 {
             summary.append("\(totals.gaps) \(totals.gaps == 1 ? "gap" : "gaps") with no integrity coverage\(report.scope.gapsAllowed ? " (allowed)" : "")")
@@ -101,14 +97,17 @@ public struct TextReport: Sendable {
         summary.append(totals.exitStatus == 0 ? "Result: VERIFIED" : "Result: INTEGRITY PROBLEMS FOUND (\(totals.findings))")
 
         if verbose {
-            summary.append("")
+            // The file lines come first, so that the summary and its `Result:` line end the output
+            // (what a CI log's tail shows).
+            var lines: [String] = []
             for record in report.digests {
                 let source = record.signatureSource.map { " [signature: \($0.rawValue)]" } ?? ""
-                summary.append("digest \(record.verdict.rawValue) \(location(record.key, bucket: record.bucket, chain: record.chain))\(source)")
+                lines.append("digest \(record.verdict.rawValue) \(location(record.key, bucket: record.bucket, chain: record.chain))\(source)")
             }
             for record in report.logFiles {
-                summary.append("log-file \(record.verdict.rawValue) \(location(record.key, bucket: record.bucket, chain: nil))")
+                lines.append("log-file \(record.verdict.rawValue) \(location(record.key, bucket: record.bucket, chain: nil))")
             }
+            summary.insert(contentsOf: lines + [""], at: 0)
         }
         // Keys, names and details are chosen by whoever can write to the bucket.
         summary = summary.map(TerminalText.escaped)

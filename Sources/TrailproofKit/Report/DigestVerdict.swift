@@ -68,4 +68,7 @@ public enum GapKind: String, Sendable, Codable {
     case uncoveredEnd = "uncovered-end"
     /// Verified coverage starts more than an hour after the requested --start.
     case uncoveredStart = "uncovered-start"
+    /// A chain's digests stop more than 2 h before those of another chain of the same trail
+    /// (another region of a multi-region trail): its newest digests are gone (see `ChainEndsEarly`).
+    case endsEarly = "ends-early"
 }

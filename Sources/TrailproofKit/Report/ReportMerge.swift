@@ -49,7 +49,8 @@ public enum ReportMerge {
                 throw MergeError.disagree(what: "totals (they count fewer valid digests, log files or bytes than the report lists)", position: report.shard?.index ?? 0)
             }
         }
-        var merged = VerificationReport.combining(shards)
+        // What needs every shard's chains: a chain that ends early (see `ChainEndsEarly`).
+        var merged = VerificationReport.combining(shards + [ChainEndsEarly.part(after: shards)].compactMap { $0 })
         merged.shard = nil
         return merged
     }

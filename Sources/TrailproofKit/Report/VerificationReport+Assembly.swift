@@ -31,7 +31,7 @@ extension VerificationReport {
 
     /// The notice counting unlisted log files outside the window, when there are any.
     static func outOfScopeNotice(_ count: Int) -> String? {
-        count > 0 ? "\(count) log files listed by no digest in scope lie outside the requested window and were not checked" : nil
+        count > 0 ? "\(CountText.of(count, "log file")) listed by no digest in scope \(count == 1 ? "lies" : "lie") outside the requested window and \(count == 1 ? "was" : "were") not checked" : nil
     }
 }
 

@@ -167,6 +167,9 @@ public struct DigestRecord: Sendable, Codable {
     public var inferred: Bool
     /// For an inferred record: how many hourly digests its span is missing (absent means 1).
     public var hours: Int? = nil
+    /// For an inferred record: the object key its digests would have, as a pattern (`*` for
+    /// the characters of the end time that no surviving digest gives; see `ExpectedDigestName`).
+    public var expectedKey: String? = nil
 
     /// One problem with a digest.
     public struct Problem: Sendable, Codable {

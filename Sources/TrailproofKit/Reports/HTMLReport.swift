@@ -64,14 +64,7 @@ public enum HTMLReport {
     private static func summary(_ report: VerificationReport, into html: inout HTMLBuilder) {
         let scope = report.scope, totals = report.totals
         html.raw("<section id=\"summary\">\n<h2>Summary</h2>\n<table class=\"facts\">\n<tbody>\n")
-        let asked: String
-        switch (scope.start, scope.end) {
-        case let (start?, end?): asked = "\(start.iso8601) to \(end.iso8601)"
-        case let (start?, nil): asked = "from \(start.iso8601)"
-        case let (nil, end?): asked = "up to \(end.iso8601)"
-        case (nil, nil): asked = "everything present"
-        }
-        html.row("Scope asked", asked)
+        html.row("Window", scope.windowText)
         html.row("Span verified", totals.coveredSpan.map { "\($0.start.iso8601) to \($0.end.iso8601)" } ?? "none")
         html.row("Chains", "\(totals.chains)")
         html.row("Digest files", "\(totals.digestsValid) of \(totals.digests) valid")
@@ -167,9 +160,18 @@ public enum HTMLReport {
             if let chain = row.chain { html.raw("<div><i>chain</i> <code>\(Markup.xml(chain))</code></div>") }
             if let span = row.span { html.raw("<div><i>time</i> \(Markup.xml(span.start == span.end ? span.start.iso8601 : span.text))</div>") }
             for (label, value) in row.evidence { html.raw("<div><i>\(Markup.xml(label))</i> <code>\(Markup.xml(value))</code></div>") }
-            html.raw("</td><td><code>\(Markup.xml(row.location ?? "-"))</code></td></tr>\n")
+            // The whole location once as text (the title: a search of the file finds it, and hovering shows it),
+            // and in the cell with a line-break opportunity after each `/`.
+            let location = Markup.xml(row.location ?? "-")
+            html.raw("</td><td class=\"loc\" title=\"\(location)\"><code>\(breakableAtSlashes(location))</code></td></tr>\n")
         }
         html.raw("</tbody>\n</table>\n</section>\n")
+    }
+
+    /// Escaped text with a line-break opportunity after every `/`, so that a long s3:// URL
+    /// wraps at its folders (on screen and in print) rather than letter by letter.
+    static func breakableAtSlashes(_ escaped: String) -> String {
+        escaped.replacingOccurrences(of: "/", with: "/<wbr>")
     }
 
     static let legend: String = {
@@ -196,8 +198,12 @@ public enum HTMLReport {
         .s0{background:#c62828}.s1{background:#ef6c00}.s2{background:#424242}.s3{background:#fbc02d}.s4{background:#43a047}.s5{background:#f5f5f5}
         svg.timeline{width:100%;height:auto;display:block}ol.marks{font-size:.88em}.okline{color:#2e7d32}
         footer{margin-top:2em;color:#666;font-size:.85em}
+        td.loc code{word-break:normal;overflow-wrap:anywhere}
         @media print{body{margin:0;max-width:none;font-size:10pt}h2{page-break-after:avoid}.chain{page-break-inside:avoid}
-        tr{page-break-inside:avoid}thead{display:table-header-group}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
+        tr{page-break-inside:avoid}thead{display:table-header-group}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+        table.findings{table-layout:fixed}table.findings th:nth-child(1){width:9%}table.findings th:nth-child(2){width:8%}
+        table.findings th:nth-child(3){width:12%}table.findings th:nth-child(4){width:39%}table.findings th:nth-child(5){width:32%}
+        table.findings td{overflow-wrap:anywhere}code{word-break:normal;overflow-wrap:anywhere}}
 
         """
 }

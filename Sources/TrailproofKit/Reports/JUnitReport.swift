@@ -78,6 +78,7 @@ public enum JUnitReport {
             xml += "  <testsuite name=\"\(Markup.xml(suite.name))\" tests=\"\(suite.cases.count)\" failures=\"\(suite.failureCount)\" errors=\"0\" skipped=\"\(suite.cases.filter { $0.skipped != nil }.count)\" time=\"0\" timestamp=\"\(run.startedAt.iso8601)\" hostname=\"\(Markup.xml(run.host))\">\n"
             xml += "    <properties>\n"
             xml += "      <property name=\"source\" value=\"\(Markup.xml(report.scope.source))\"/>\n"
+            xml += "      <property name=\"window\" value=\"\(Markup.xml(report.scope.windowText))\"/>\n"
             xml += "      <property name=\"public-keys\" value=\"\(Markup.xml(report.scope.publicKeySources.joined(separator: "; ")))\"/>\n"
             xml += "      <property name=\"json-report-sha256\" value=\"\(run.jsonReportSHA256)\"/>\n"
             xml += "    </properties>\n"

@@ -14,6 +14,7 @@ public enum MarkdownReport {
         var md = "## trailproof: " + (totals.exitStatus == 0 ? "VERIFIED" : "INTEGRITY PROBLEMS FOUND (\(totals.findings))") + "\n\n"
         md += Markup.markdown(HTMLReport.verdictSentence(report)) + "\n\n"
         md += "Source: " + Markup.markdownCode(report.scope.source, inTable: false) + "  \n"
+        md += "Window: " + Markup.markdown(report.scope.windowText) + "  \n"
         md += "Span verified: " + (totals.coveredSpan.map { Markup.markdown($0.text) } ?? "none") + "  \n"
         md += "Public keys from: " + Markup.markdownCode(report.scope.publicKeySources.joined(separator: "; "), inTable: false) + "\n\n"
         if let authorities = report.scope.authorities {

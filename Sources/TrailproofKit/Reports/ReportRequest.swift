@@ -33,11 +33,24 @@ public struct ReportRequest: Sendable, Equatable {
     public var format: Format
     /// The destination.
     public var destination: Destination
+    /// True for `markdown=+FILE`: the report is appended to FILE rather than replacing it, as
+    /// GitHub's `$GITHUB_STEP_SUMMARY` is written to (by each step of a job in turn).
+    public var appends = false
 
-    /// Parses `FORMAT=PATH`; nil when it is not one.
+    /// The prefix of a path that is appended to (`markdown=+FILE`).
+    public static let appendMarker: Character = "+"
+
+    /// Parses `FORMAT=PATH` (or `markdown=+FILE`); nil when it is not one.
     public init?(_ text: String) {
         guard let equals = text.firstIndex(of: "="), let format = Format(rawValue: String(text[..<equals])) else { return nil }
-        let path = String(text[text.index(after: equals)...])
+        var path = String(text[text.index(after: equals)...])
+        if path.first == Self.appendMarker {
+            // Only Markdown stays well-formed when appended to, and only a local file can be.
+            guard format == .markdown else { return nil }
+            path.removeFirst()
+            guard !path.isEmpty, !path.utf8.elementsEqual("-".utf8), !path.hasPrefix("s3://") else { return nil }
+            appends = true
+        }
         guard !path.isEmpty else { return nil }
         self.format = format
         if path == "-" {
@@ -55,7 +68,7 @@ public struct ReportRequest: Sendable, Equatable {
     public var pathText: String {
         switch destination {
         case .standardOutput: return "-"
-        case .file(let path): return path
+        case .file(let path): return appends ? "+" + path : path
         case .s3(let bucket, let key): return "s3://\(bucket)/\(key)"
         }
     }
@@ -95,6 +108,11 @@ public struct ReportSet: Sendable {
             let bytes = try render(request.format, run: run)
             switch request.destination {
             case .standardOutput: standardOutput(bytes)
+            case .file(let path) where request.appends:
+                // The report's own blank line before it, so it starts a block after what is there.
+                let descriptor = try LocalFile.openForAppending(path, truncatingTo: nil)
+                defer { LocalFile.close(descriptor) }
+                try ([UInt8(ascii: "\n")] + bytes).withUnsafeBytes { try LocalFile.write($0, to: descriptor) }
             case .file(let path): try LocalFile.write(bytes, to: path)
             case .s3(let bucket, let key):
                 guard let s3 else { throw StoreError.storeUnusable("cannot write \(request.pathText): no S3 client") }

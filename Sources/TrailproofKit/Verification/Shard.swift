@@ -80,7 +80,7 @@ public enum ShardError: Error, Equatable, CustomStringConvertible {
         case .badRunID(let text):
             return "--run-id \(text.prefix(40).debugDescription): 1 to \(ShardRun.runIDLimit) visible ASCII characters, no spaces"
         case .badReferenceTime(let text):
-            return "--reference-time \(text.prefix(40).debugDescription) is not a UTC time like 2026-01-08T05:21:42Z"
+            return "--reference-time \(text.prefix(40).debugDescription) is not a time: give \(TimeArgument.formsText)"
         }
     }
 }

@@ -24,7 +24,7 @@ public enum ShardRun {
     /// `environment`; nil when neither is set.
     public static func referenceTime(_ option: String?, environment: [String: String]) -> Result<UTCTime?, ShardError> {
         guard let text = option ?? environment[referenceTimeVariable] else { return .success(nil) }
-        guard let time = UTCTime(parsing: text) else { return .failure(.badReferenceTime(text)) }
+        guard case .success(let time) = TimeArgument.parse(text, bareDate: .startOfDay) else { return .failure(.badReferenceTime(text)) }
         return .success(time)
     }
 

@@ -75,7 +75,12 @@ extension TrailVerifier {
                 .max { $0.name.endTime < $1.name.endTime }
             guard let newest, let content = newest.digest else { continue }
             run.bucketByChain[chain] = content.bucket
-            run.notices.append("--bucket not given: assumed bucket \(content.bucket) for chain \(chainLabel(chain)), from its newest digest \(newest.name.key)")
+        }
+        // One notice per bucket assumed, the same text in every batch (notices are combined once each).
+        if scope.bucket == nil {
+            for bucket in Set(run.bucketByChain.values.map { ObjectKey($0) }).sorted() {
+                run.notices.append("--bucket not given: assumed bucket \(bucket.text), the bucket each chain's newest digest names; a digest naming another bucket than its chain's is reported as moved")
+            }
         }
     }
 
@@ -179,7 +184,7 @@ extension TrailVerifier {
         for signature in Set(remaining).sorted() where !established.contains(signature) {
             run.missing.append(DigestRecord(
                 key: nil, bucket: nil, chain: "(unknown chain)", span: nil, verdict: .missing,
-                problems: [.init(kind: .missing, detail: "--head-signature \(signature.prefix(16))… signs no digest present: the digest it signs was deleted or replaced")],
+                problems: [.init(kind: .missing, detail: "--head-signature \(signature.prefix(16))… signs no digest present (it verifies none of the \(unsigned.count) \(unsigned.count == 1 ? "digest" : "digests") left without a signature, the newest of \(unsigned.count == 1 ? "its chain" : "their chains")): the digest it signs was deleted or replaced")],
                 signatureSource: .headSignature, publicKeyFingerprint: nil, logFileCount: 0, namedKey: nil, referencedBy: nil,
                 inferred: false))
         }
@@ -275,12 +280,20 @@ extension TrailVerifier {
                                          span: TimeSpan(start: end.adding(seconds: -slot), end: end),
                                          referencedBy: successor.name.key, detail: detail, inferred: false))
         guard scope.includesDigest(endingAt: end), hours > 1 else { return }
-        var inferred = missingRecord(
-            key: nil, chain: chain, span: TimeSpan(start: older.endTime, end: end.adding(seconds: -slot)),
-            referencedBy: nil,
-            detail: "no digest covers these \(hours - 1) hours between \(older.key) and \(key): deleted, or logging was off",
-            inferred: true)
+        // CloudTrail names a digest after its end time: the chain gives every part of the name
+        // but that time, which is known only about (hourly from the older digest present).
+        let span = TimeSpan(start: older.endTime, end: end.adding(seconds: -slot))
+        let firstEnd = older.endTime.adding(seconds: slot)
+        let name = ExpectedDigestName(chain: chain, endingBetween: firstEnd.adding(seconds: -ExpectedDigestName.drift),
+                                      and: span.end.adding(seconds: ExpectedDigestName.drift), estimatedEnd: firstEnd,
+                                      bounds: TimeSpan(start: older.endTime, end: end))
+        let what = hours == 2
+            ? "no digest covers the hour from \(span.start.iso8601) to about \(span.end.iso8601) between \(older.key) and \(key): its digest, named after its end time, is absent: expected \(name.pattern) (ending about \(firstEnd.iso8601); the exact second is in no surviving digest)"
+            : "no digest covers these \(hours - 1) hours from \(span.start.iso8601) to about \(span.end.iso8601) between \(older.key) and \(key): their digests, named after their end times, are absent: expected \(name.pattern) (the first ending about \(firstEnd.iso8601), then hourly)"
+        var inferred = missingRecord(key: nil, chain: chain, span: span, referencedBy: nil,
+                                     detail: what + "; deleted, or logging was off", inferred: true)
         inferred.hours = Int(hours - 1)
+        inferred.expectedKey = name.pattern
         run.missing.append(inferred)
     }
 

@@ -207,8 +207,11 @@ extension TrailVerifier {
                 let covering = ends[Self.firstIndex(in: ends, notBefore: time)]
                 guard scope.includesDigest(endingAt: covering), inScope(time, at: location) else { run.logFilesOutOfScope += 1; continue }
                 let firstStart = firstStarts[location] ?? oldest.adding(seconds: -3600)
-                if time < firstStart.adding(seconds: tolerance) && covering == oldest {
-                    record(.beforeFirstDigest, "delivered before the first digest (starting \(firstStart.iso8601)) of its location: never covered")
+                // A log file's name carries its minute: one named in or before the minute the first digest
+                // starts in was delivered before it. One named later is within the first digest's
+                // hour, which lists every log file delivered in it: unlisted, it is a finding.
+                if time.secondsSinceEpoch < firstStart.secondsSinceEpoch - firstStart.secondsSinceEpoch % 60 + 60 && covering == oldest {
+                    record(.beforeFirstDigest, "delivered at \(time.iso8601), before the first digest of its location (starting \(firstStart.iso8601)): never covered")
                 } else if let gap = gapIndex[location]?.first(containing: time) {
                     record(.unreferenced, "listed by no digest: delivered during a gap in integrity coverage (\(gap.span.text))")
                 } else if let failed = failedIndex[location]?.first(containing: time)?.payload {

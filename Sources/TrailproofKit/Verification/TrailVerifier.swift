@@ -96,6 +96,12 @@ public struct TrailVerifier: Sendable {
             findUnexpectedObjects(in: &rest)
             checkArchiveCreation(in: &rest)
         }
+        // Chains of one trail may lie in different batches: whether one ends early is decided
+        // over all of them (and, in a sharded run, by the merge over every shard's).
+        if shardRecord == nil, let endsEarly = ChainEndsEarly.part(after: parts) {
+            try onPart?(endsEarly)
+            parts.append(endsEarly)
+        }
         let restPart = assembleReport(from: rest)
         try onPart?(restPart)
         parts.append(restPart)

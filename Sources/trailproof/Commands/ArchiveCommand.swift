@@ -10,11 +10,11 @@ struct ArchiveCommand: ParsableCommand {
         commandName: "archive",
         abstract: "Copy a trail from S3 to a directory, verifying as it copies.",
         discussion: """
-            Copies every digest and log file in scope in the bucket's layout, saves each \\
-            digest's signature as <key>.metadata.json, and writes the public keys \\
-            (trailproof-public-keys.json) and the bucket and window (trailproof-archive.json) \\
-            into OUT, so that `trailproof verify OUT --keys-from-archive` (or with --public-keys) passes offline. Run \\
-            again after an interruption, it reuses what it already copied. Exit status as for \\
+            Copies every digest and log file in scope in the bucket's layout, saves each \
+            digest's signature as <key>.metadata.json, and writes the public keys \
+            (trailproof-public-keys.json) and the bucket and window (trailproof-archive.json) \
+            into OUT, so that `trailproof verify OUT --keys-from-archive` (or with --public-keys) passes offline. Run \
+            again after an interruption, it reuses what it already copied. Exit status as for \
             `trailproof verify`.
             """
     )
@@ -74,7 +74,7 @@ struct ArchiveCommand: ParsableCommand {
             try manifest.write(into: out)
 
             let stats = archive.statistics
-            Output.writeStandardError([TerminalText.escaped("trailproof: archived \(stats.fetched) objects (\(stats.bytes / 1_000_000) MB) into \(out), \(stats.reused) already there")])
+            Output.writeStandardError([TerminalText.escaped("trailproof: archived \(CountText.of(stats.fetched, "object")) (\(CountText.bytes(Int64(stats.bytes)))) into \(out), \(stats.reused) already there")])
             try common.output.finish(with: report, startedAt: startedAt, s3: { S3Client(http: try aws.client()) })
         }
     }

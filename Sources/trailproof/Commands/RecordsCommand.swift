@@ -10,15 +10,15 @@ struct RecordsCommand: ParsableCommand {
         commandName: "records",
         abstract: "Verify, then write the records of every valid log file as NDJSON (and only those).",
         discussion: """
-            Same sources, keys, windows and findings as `trailproof verify`: findings go to \\
-            standard error, the summary too (records take standard output by default), and the \\
-            exit status is verify's (a valid log file whose records cannot be released is a \\
-            finding too). A record is released only if its log file's verdict is valid: records \\
-            leave from verification's own read of the file, once its SHA-256 has matched its \\
-            signed digest in full. Each line is the \\
-            record's exact bytes from the log file plus, unless --provenance none, a last member \\
-            "trailproof" saying where it was proven (docs/records.md). Order: chain, log file \\
-            time, position in the file. A record whose eventID was seen within --dedupe-hours \\
+            Same sources, keys, windows and findings as `trailproof verify`: findings go to \
+            standard error, the summary too (records take standard output by default), and the \
+            exit status is verify's (a valid log file whose records cannot be released is a \
+            finding too). A record is released only if its log file's verdict is valid: records \
+            leave from verification's own read of the file, once its SHA-256 has matched its \
+            signed digest in full. Each line is the \
+            record's exact bytes from the log file plus, unless --provenance none, a last member \
+            "trailproof" saying where it was proven (docs/records.md). Order: chain, log file \
+            time, position in the file. A record whose eventID was seen within --dedupe-hours \
             of its eventTime is dropped and counted.
 
             EXIT STATUS
@@ -44,7 +44,7 @@ struct RecordsCommand: ParsableCommand {
     @Flag(help: "Keep running: poll for new digests and release the records they prove (needs --state); SIGINT or SIGTERM finishes the round, saves the state and exits.")
     var follow = false
 
-    @Option(help: ArgumentHelp("Seconds between polls in --follow mode (default 60).", valueName: "seconds"))
+    @Option(help: ArgumentHelp("Seconds between polls in --follow mode.", valueName: "seconds"))
     var poll = 60
 
     @Option(name: .customLong("match"), help: ArgumentHelp(
@@ -56,7 +56,7 @@ struct RecordsCommand: ParsableCommand {
     var provenance: Provenance = .full
 
     @Option(name: .customLong("dedupe-hours"), help: ArgumentHelp(
-        "Drop a record whose eventID was seen within this many hours of its eventTime (default 24; 0 keeps duplicates).", valueName: "hours"))
+        "Drop a record whose eventID was seen within this many hours of its eventTime (0 keeps duplicates).", valueName: "hours"))
     var dedupeHours = 24
 
     /// Whether records carry where they were proven.
@@ -140,7 +140,7 @@ struct RecordsCommand: ParsableCommand {
         let text = TextReport(report, verbose: false)
         Output.writeStandardError(text.problems)
         var lines = follow ? [] : text.summary
-        lines.append("Records: \(summary.released) released from \(summary.logFilesReleased) log files, \(summary.duplicates) duplicates dropped, \(summary.filteredOut) not matching --match")
+        lines.append("Records: \(summary.released) released from \(CountText.of(summary.logFilesReleased, "log file")), \(CountText.of(summary.duplicates, "duplicate")) dropped, \(summary.filteredOut) not matching --match")
         let withheld = summary.withheldLogFilesByVerdict.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }
         if !withheld.isEmpty { lines.append("Withheld log files: " + withheld.joined(separator: ", ")) }
         for file in summary.unreleasable {

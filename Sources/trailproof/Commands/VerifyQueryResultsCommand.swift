@@ -10,17 +10,17 @@ struct VerifyQueryResultsCommand: ParsableCommand {
         commandName: "verify-query-results",
         abstract: "Verify CloudTrail Lake query results: the sign file's signature and every result file.",
         discussion: """
-            SOURCE is the query's folder: s3://BUCKET/PREFIX/ (…/CloudTrail-Lake/Query/YYYY/MM/DD/QUERY-ID/) \\
-            or a local directory holding result_sign.json and the result files. Checks the sign \\
-            file's SHA256withRSA signature over the result files' hashes with the sign file \\
-            region's key valid at queryCompleteTime (--public-keys, else ListPublicKeys in that \\
-            region), each result file's SHA-256 over its stored bytes, and that the folder holds \\
-            nothing the sign file does not list. Every problem is reported, not only the first. \\
+            SOURCE is the query's folder: s3://BUCKET/PREFIX/ (…/CloudTrail-Lake/Query/YYYY/MM/DD/QUERY-ID/) \
+            or a local directory holding result_sign.json and the result files. Checks the sign \
+            file's SHA256withRSA signature over the result files' hashes with the sign file \
+            region's key valid at queryCompleteTime (--public-keys, else ListPublicKeys in that \
+            region), each result file's SHA-256 over its stored bytes, and that the folder holds \
+            nothing the sign file does not list. Every problem is reported, not only the first. \
             Nothing the sign file lists is read before its signature verifies.
 
-            CloudTrail signs only the result files' hashes: not the query id, not the folder, not \\
-            queryCompleteTime. A genuine export of another query moved into this folder cannot be \\
-            told apart by its signature. --query-id must be the folder's name (QUERY-ID), and the \\
+            CloudTrail signs only the result files' hashes: not the query id, not the folder, not \
+            queryCompleteTime. A genuine export of another query moved into this folder cannot be \
+            told apart by its signature. --query-id must be the folder's name (QUERY-ID), and the \
             folder's date (…/YYYY/MM/DD/QUERY-ID/) must be within a day of queryCompleteTime.
 
             EXIT STATUS

@@ -10,7 +10,7 @@ struct ReportOutput: ParsableArguments {
     var format: Format = .text
 
     @Option(name: .customLong("report"), help: ArgumentHelp(
-        "Also write a report: FORMAT=PATH, FORMAT json, ndjson, html, junit or markdown, PATH a file, - (standard output, instead of --format's) or s3://BUCKET/KEY (repeatable).",
+        "Also write a report: FORMAT=PATH, FORMAT json, ndjson, html, junit or markdown, PATH a file, - (standard output, instead of --format's) or s3://BUCKET/KEY (repeatable). markdown=+FILE appends to FILE instead of replacing it (for GitHub's $GITHUB_STEP_SUMMARY).",
         valueName: "format=path"))
     var reports: [String] = []
 
@@ -23,6 +23,9 @@ struct ReportOutput: ParsableArguments {
     }
 
     func validate() throws {
+        for report in reports where ReportRequest(report) == nil && report.contains("=\(ReportRequest.appendMarker)") {
+            throw ValidationError("--report \(report): only markdown=+FILE appends (to a local file); other formats and destinations are written whole")
+        }
         for report in reports where ReportRequest(report) == nil {
             throw ValidationError("--report \(report) is not FORMAT=PATH with FORMAT one of \(ReportRequest.Format.allCases.map(\.rawValue).joined(separator: ", ")) and PATH a file, - or s3://BUCKET/KEY")
         }

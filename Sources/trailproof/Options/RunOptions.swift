@@ -9,10 +9,10 @@ struct RunOptions: ParsableArguments {
         "JSON printed by `aws cloudtrail list-public-keys` or `trailproof keys` (repeatable).", valueName: "file"))
     var publicKeys: [String] = []
 
-    @Option(help: ArgumentHelp("Only digests ending at or after TIME (UTC ISO 8601 or a date).", valueName: "time"))
+    @Option(help: ArgumentHelp("Only digests ending at or after TIME: ISO 8601 (no zone means UTC), a date (its first second) or epoch seconds.", valueName: "time"))
     var start: String?
 
-    @Option(help: ArgumentHelp("Only digests ending at or before TIME + 1 h (UTC ISO 8601 or a date).", valueName: "time"))
+    @Option(help: ArgumentHelp("Only digests ending at or before TIME + 1 h: ISO 8601 (no zone means UTC), a date (the END of that day: through 23:59:59, so the day is included) or epoch seconds.", valueName: "time"))
     var end: String?
 
     @Option(help: "Transfers in flight for S3 (default 32); threads hashing log files for a directory (default: one per core). At most 256.")
@@ -27,17 +27,26 @@ struct RunOptions: ParsableArguments {
     @OptionGroup var output: ReportOutput
 
     func validate() throws {
-        if let start, UTCTime(parsing: start) == nil {
-            throw ValidationError("--start \(start) is not a UTC time like 2026-01-08T05:21:42Z or 2026-01-08")
-        }
-        if let end, UTCTime(parsing: end) == nil {
-            throw ValidationError("--end \(end) is not a UTC time like 2026-01-08T05:21:42Z or 2026-01-08")
-        }
-        if let start = start.flatMap(UTCTime.init(parsing:)), let end = end.flatMap(UTCTime.init(parsing:)), end < start {
-            throw ValidationError("--end is before --start")
+        let window = try Self.window(start: start, end: end)
+        if let start = window.start, let end = window.end, end < start {
+            throw ValidationError("--end is before --start (\(end.iso8601), \(start.iso8601))")
         }
         if let concurrency, !(1...VerificationOptions.maximumWorkers).contains(concurrency) {
             throw ValidationError("--concurrency must be from 1 to \(VerificationOptions.maximumWorkers)")
+        }
+    }
+
+    /// --start and --end as times (see `TimeArgument`): a bare date in --end is the end of that day.
+    static func window(start: String?, end: String?) throws -> (start: UTCTime?, end: UTCTime?) {
+        (try start.map { try timeOption("--start", $0, bareDate: .startOfDay) },
+         try end.map { try timeOption("--end", $0, bareDate: .endOfDay) })
+    }
+
+    /// The time `text` given to `option`, or a usage error that names the option and the forms accepted.
+    static func timeOption(_ option: String, _ text: String, bareDate: TimeArgument.BareDate) throws -> UTCTime {
+        switch TimeArgument.parse(text, bareDate: bareDate) {
+        case .success(let time): return time
+        case .failure(let refusal): throw ValidationError("\(option) \(String(reflecting: String(text.prefix(64)))) \(refusal)")
         }
     }
 
@@ -66,9 +75,9 @@ struct RunOptions: ParsableArguments {
         return options
     }
 
-    /// The window --start and --end give.
+    /// The window --start and --end give (checked by `validate`; a bare --end date is the end of its day).
     var window: (start: UTCTime?, end: UTCTime?) {
-        (start.flatMap(UTCTime.init(parsing:)), end.flatMap(UTCTime.init(parsing:)))
+        (try? Self.window(start: start, end: end)) ?? (nil, nil)
     }
 
     /// Runs `plan` (with its recheck, when it has one), with a progress line on a terminal.

@@ -23,7 +23,7 @@ struct VerifyInputs: ParsableArguments {
     var keysFromArchive = false
 
     @Option(name: .customLong("head-signature"), help: ArgumentHelp(
-        "Hex signature of a chain's newest digest, from its S3 metadata (repeatable).", valueName: "hex"))
+        "Hex signature of a chain's newest digest, from its S3 metadata (x-amz-meta-signature: 512 hex digits for CloudTrail's 2048-bit keys); repeatable. A value that is not an RSA signature's length is a usage error; one that verifies no chain's newest unsigned digest is a finding (digest missing: the digest it signs was deleted or replaced).", valueName: "hex"))
     var headSignatures: [String] = []
 
     @Option(help: ArgumentHelp(
@@ -38,8 +38,8 @@ struct VerifyInputs: ParsableArguments {
         guard root != nil || trail.trailARN != nil else {
             throw ValidationError("give ROOT (s3://BUCKET[/PREFIX] or a directory), or --trail-arn")
         }
-        for signature in headSignatures where Hex.decode(signature)?.isEmpty ?? true {
-            throw ValidationError("--head-signature \(signature.prefix(20))… is not hex")
+        for signature in headSignatures {
+            if let refusal = HeadSignatureValue.refusal(signature) { throw ValidationError(refusal) }
         }
         // The plan's rules, before anything is read or asked of AWS (a state file named is one
         // the run will have).

@@ -27,6 +27,7 @@ import TrailproofTrailGen
         let report = try scenario.verify { $0.headSignatures = [deleted.signatureHex] }
         let missing = try #require(report.digests.first { $0.verdict == .missing && $0.signatureSource == .headSignature })
         #expect(missing.problems.first?.detail.contains("signs no digest present") == true)
+        #expect(missing.problems.first?.detail.contains("it verifies none of the") == true, "says what it was tried against")
         #expect(report.totals.exitStatus == 1)
     }
 

@@ -43,10 +43,24 @@ import TrailproofTrailGen
         let lines = TextReport(report, verbose: true).summary
         #expect(lines.filter { $0.hasPrefix("digest valid ") }.count == 3)
         #expect(lines.filter { $0.hasPrefix("log-file valid ") }.count == scenario.trail.logFiles.count)
+        // The file lines come first: the summary and its verdict end the output (a CI log's tail).
+        #expect(lines.last == "Result: VERIFIED", "\(lines.suffix(3))")
+        let lastFileLine = lines.lastIndex { $0.hasPrefix("digest ") || $0.hasPrefix("log-file ") } ?? lines.count
+        #expect(lastFileLine < lines.firstIndex { $0.hasPrefix("Results requested") } ?? -1)
     }
 }
 
 extension ReportTests {
+    @Test func anAssumedBucketIsNotedOnceNotOncePerChain() throws {
+        let scenario = try TrailScenario("assumed-once") { $0.hours = 2; $0.regions = ["us-east-1", "eu-west-2"]; $0.accounts = ["111122223333", "444455556666"] }
+        defer { scenario.scratch.remove() }
+        for batchLimit in [5_000, 1] {
+            let report = try scenario.verify { $0.policy.batchObjectLimit = batchLimit }
+            #expect(report.chains.count == 4)
+            #expect(report.notices.filter { $0.contains("--bucket not given") }.count == 1, "\(report.notices)")
+        }
+    }
+
     @Test func theReportSaysWhenTheBucketWasAssumed() throws {
         let scenario = try TrailScenario("assumed") { $0.hours = 2; $0.bucket = "assumed-bucket-name" }
         defer { scenario.scratch.remove() }

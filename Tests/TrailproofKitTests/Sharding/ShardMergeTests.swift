@@ -103,10 +103,13 @@ import TrailproofTrailGen
             let actual = String(decoding: try JSONReport.encode(merged), as: UTF8.self)
             #expect(actual == expected, "N=\(count): \(Self.firstDifference(Array(actual.utf8), Array(expected.utf8)))")
         }
-        // The tampering took (a clean trail stays clean; coverage that merely ends early is no finding without --end).
+        // The tampering took (a clean trail stays clean). A chain cut short while another chain of
+        // its trail runs on is an ends-early gap even without --end, found alike by the merge.
         switch tampering.name {
-        case "valid", "key-rotation", "backfill", "organization-prefix", "stripped-middle-signature", "deleted-newest-with-logs":
+        case "valid", "key-rotation", "backfill", "organization-prefix", "stripped-middle-signature":
             #expect(single.totals.findings == 0)
+        case "deleted-newest-with-logs":
+            #expect(single.gaps.contains { $0.kind == .endsEarly } && single.totals.exitStatus == 1, "\(single.gaps)")
         case "not-yet-covered": #expect(single.logFiles.contains { $0.verdict == .notYetCovered })
         case "before-first-digest": #expect(single.logFiles.contains { $0.verdict == .beforeFirstDigest })
         default: #expect(single.totals.exitStatus == 1, "the tampering took")

@@ -87,6 +87,21 @@ import TrailproofTrailGen
         let report = try scenario.verify()
         #expect(scenario.logFile(key, in: report)?.verdict == .beforeFirstDigest)
         #expect(report.totals.exitStatus == 0)
+        // The detail gives the log file's own time beside the first digest's start.
+        let detail = scenario.logFile(key, in: report)?.detail ?? ""
+        #expect(detail.contains("delivered at 2026-01-08T02:") && detail.contains("(starting \(first.startTime.iso8601))"), "\(detail)")
+    }
+
+    @Test func aLogFileDeliveredMinutesAfterTheFirstDigestStartedIsUnlistedNotOlder() throws {
+        let scenario = try TrailScenario("after-first-start")
+        defer { scenario.scratch.remove() }
+        let first = scenario.digests[0]
+        let key = try scenario.trail.plantLogFile(at: first.startTime.adding(seconds: 300))
+        let report = try scenario.verify()
+        let record = try #require(scenario.logFile(key, in: report))
+        #expect(record.verdict == .unreferenced, "the first digest lists every log file of its hour: \(record.detail ?? "")")
+        #expect(record.detail?.contains("before the first digest") == false)
+        #expect(report.totals.exitStatus == 1)
     }
 
     @Test func aLogFileDeliveredDuringAGapIsUnreferencedAndSaysSo() throws {

@@ -1,0 +1,23 @@
+extension VerificationReport.Scope {
+    /// The window the run used, as every report prints it: the times as resolved (a bare date
+    /// in --end is the end of its day) and the digest end times that window took in, e.g.
+    /// `2026-01-01T00:00:00Z to 2026-01-31T23:59:59Z (digests ending 2026-01-01T00:00:00Z to
+    /// 2026-02-01T00:59:59Z)`; `all digests (no --start or --end)` without either.
+    public var windowText: String {
+        let asked: String
+        switch (start, end) {
+        case let (start?, end?): asked = "\(start.iso8601) to \(end.iso8601)"
+        case let (start?, nil): asked = "from \(start.iso8601)"
+        case let (nil, end?): asked = "up to \(end.iso8601)"
+        case (nil, nil): return "all digests (no --start or --end)"
+        }
+        var digests: String
+        switch (start, end?.adding(seconds: 3600)) {
+        case let (start?, upper?): digests = "\(start.iso8601) to \(upper.iso8601)"
+        case let (start?, nil): digests = "from \(start.iso8601)"
+        case let (nil, upper?): digests = "up to \(upper.iso8601)"
+        case (nil, nil): digests = ""
+        }
+        return "\(asked) (digests ending \(digests))"
+    }
+}
