@@ -14,6 +14,13 @@ MODE is one of:
   same-page     every ListObjectsV2 page is truncated, with a fresh continuation token and the
                 very same keys
   no-token      ListObjectsV2 says IsTruncated=true and gives no NextContinuationToken
+  garbled       ListObjectsV2's first page is whole and truncated (--keys-per-page keys); the
+                second is a 200 whose body is that page cut in the middle and followed by bytes
+                that are not UTF-8
+  wrong-root    as garbled, but the second page is a whole document whose root is not
+                ListBucketResult (ListAllMyBucketsResult, saying IsTruncated=false)
+  no-is-truncated
+                as garbled, but the second page is a ListBucketResult without IsTruncated
   trickle       every answer's headers at once, then its body at --rate bytes/s (default 3)
   endless-body  every answer is a chunked body that never ends, sent at --rate bytes/s
   gzip-bomb     serves the trail under --root as bucket --bucket (ListObjectsV2, GetObject,
@@ -33,7 +40,10 @@ import urllib.parse
 import zlib
 from xml.sax.saxutils import escape
 
-MODES = ("fresh-tokens", "same-page", "no-token", "trickle", "endless-body", "gzip-bomb", "silent")
+MODES = ("fresh-tokens", "same-page", "no-token", "garbled", "wrong-root", "no-is-truncated", "trickle", "endless-body", "gzip-bomb",
+         "silent")
+# Modes whose first listing page is whole and truncated and whose second is not a whole page.
+BAD_SECOND_PAGE = ("garbled", "wrong-root", "no-is-truncated")
 
 
 class Server:
@@ -70,6 +80,8 @@ class Server:
         prefix = query.get("prefix", "")
         after = query.get("continuation-token") or query.get("start-after") or ""
         truncated, token = False, None
+        if self.mode in BAD_SECOND_PAGE:
+            return self.bad_second_page(query)
         if self.mode in ("fresh-tokens", "same-page", "no-token"):
             self.tokens += 1
             page = self.tokens if self.mode == "fresh-tokens" else 1
@@ -99,6 +111,23 @@ class Server:
                        f'<ETag>"0"</ETag><Size>{size}</Size><StorageClass>STANDARD</StorageClass></Contents>')
         out.append("</ListBucketResult>")
         return "".join(out).encode()
+
+    def bad_second_page(self, query):
+        prefix = query.get("prefix", "")
+        second = bool(query.get("continuation-token"))
+        keys = [f"{prefix}hostile/{2 if second else 1:09d}/{index:04d}" for index in range(self.keys_per_page)]
+        contents = "".join(f"<Contents><Key>{urllib.parse.quote(key, safe='/')}</Key><Size>1</Size></Contents>" for key in keys)
+        head = '<?xml version="1.0" encoding="UTF-8"?>\n<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+        if not second:
+            return (head + "<IsTruncated>true</IsTruncated><EncodingType>url</EncodingType>"
+                    f"<NextContinuationToken>page-2</NextContinuationToken>{contents}</ListBucketResult>").encode()
+        if self.mode == "garbled":
+            whole = (head + f"<IsTruncated>false</IsTruncated><EncodingType>url</EncodingType>{contents}</ListBucketResult>").encode()
+            return whole[:len(whole) // 2] + b"\xff\xfe\x00garbage"
+        if self.mode == "wrong-root":
+            return (b'<?xml version="1.0" encoding="UTF-8"?>\n<ListAllMyBucketsResult><IsTruncated>false</IsTruncated>'
+                    b"<Buckets></Buckets></ListAllMyBucketsResult>")
+        return (head + f"<EncodingType>url</EncodingType>{contents}</ListBucketResult>").encode()
 
     def answer(self, method, target):
         """(status, headers, body or None for an endless gzip body)."""

@@ -75,6 +75,28 @@ import TrailproofTrailGen
         #expect(run.stderr.contains("says page 1 is truncated but gives no continuation token"), "\(run)")
     }
 
+    /// A 200 answer that is not a whole ListBucketResult, on the listing's second page: the
+    /// first page said more follow, so ending there would verify a trail cut short.
+    @Test(arguments: [
+        ("garbled", "the answer is not well-formed XML (byte "),
+        ("garbled", ": the answer is not UTF-8)"),
+        ("wrong-root", "the root element is <ListAllMyBucketsResult>, not <ListBucketResult>"),
+        ("no-is-truncated", "it has no <IsTruncated>: whether more pages follow is unknown"),
+    ])
+    func aSecondPageThatIsNotAWholeListingEndsTheRunWithExitTwoSayingWhy(_ mode: String, _ reason: String) throws {
+        let scratch = try ScratchDirectory("hostile-\(mode)")
+        defer { scratch.remove() }
+        let trail = try Self.smallTrail(scratch)
+        let server = try HostileS3(mode, ["--keys-per-page", "3"])
+        let (run, _) = try server.runTrailproof(["verify", "s3://hostile", "--public-keys", trail.publicKeysFile], timeout: 30,
+                                                scratch: scratch.path)
+        #expect(run.status == 2, "\(run)")
+        #expect(run.stderr.contains("the listing from \(server.url) answered page 2 with something other than a whole "
+            + "ListObjectsV2 result: "), "\(run)")
+        #expect(run.stderr.contains(reason), "\(run)")
+        #expect(!run.stdout.contains("valid"), "\(run)")
+    }
+
     @Test func aBodyTrickledAtThreeBytesASecondIsAbandonedAndTheRunEndsInBoundedTime() throws {
         let scratch = try ScratchDirectory("hostile-trickle")
         defer { scratch.remove() }

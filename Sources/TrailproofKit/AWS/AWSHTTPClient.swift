@@ -5,23 +5,8 @@ import TrailproofNative
 /// Sends signed requests to AWS (or an S3-compatible store) with retries, over a pool of reusable
 /// libcurl handles so that connections stay open between requests.
 public final class AWSHTTPClient: Sendable {
-    /// How often and how patiently to retry.
-    public struct RetryPolicy: Sendable {
-        /// Attempts in all, the first included.
-        public var maxAttempts = 6
-        /// Base delay before the first retry, doubled each time, with full jitter.
-        public var baseDelay: Double = 0.1
-        /// Longest delay between attempts.
-        public var maxDelay: Double = 8
-        /// Transfer time limits.
-        public var timeouts = HTTPTimeouts()
-        /// Seconds one request may take, its retries and the waits between them included: past
-        /// it the request fails for good, however the server dribbles.
-        public var deadline: Double = 120
-
-        /// Default policy.
-        public init() {}
-    }
+    /// How often and how patiently to retry (the one policy every HTTP client uses).
+    public typealias RetryPolicy = TrailproofKit.RetryPolicy
 
     /// Credentials and endpoints.
     public let environment: AWSEnvironment
@@ -49,48 +34,31 @@ public final class AWSHTTPClient: Sendable {
                      restart: () throws -> Void = {}, sink: (UnsafeRawBufferPointer) throws -> Void) throws -> HTTPResponseHead {
         let transfer = try checkOut()
         defer { checkIn(transfer) }
-        let deadline = ContinuousClock.now + .milliseconds(Int(max(0.001, retry.deadline) * 1000))
-        var attempt = 0
-        while true {
-            attempt += 1
+        return try retry.run({ attempt in
             counters.withLock { $0.requests += 1 }
             try restart()
-            let failure: AWSRequestError
             do {
                 let signed = try signer.sign(request, date: UTCTime.now)
-                var timeouts = retry.timeouts
-                timeouts.totalMilliseconds = max(1, AWSHTTPClient.milliseconds(until: deadline))
-                let head = try transfer.transfer.perform(signed, timeouts: timeouts, sink: sink)
+                let head = try transfer.transfer.perform(signed, timeouts: attempt.timeouts, sink: sink)
+                let code = AWSRequestError.errorCode(head.errorBody)
                 if head.status == 403 {
-                    throw AWSRequestError(object: object, status: 403, code: AWSRequestError.errorCode(head.errorBody) ?? "AccessDenied",
-                                          message: "access denied", attempts: attempt)
+                    throw AWSRequestError(object: object, status: 403, code: code ?? "AccessDenied", message: "access denied", attempts: attempt.number)
                 }
-                guard AWSHTTPClient.isRetryable(status: head.status, code: AWSRequestError.errorCode(head.errorBody)) else {
-                    return head
-                }
-                failure = AWSRequestError(object: object, status: head.status, code: AWSRequestError.errorCode(head.errorBody),
-                                          message: "server error", attempts: attempt)
-            } catch let error as HTTPTransportError where error.isTransient {
-                failure = AWSRequestError(object: object, status: nil, code: nil, message: error.description, attempts: attempt)
+                guard RetryPolicy.isTransient(status: head.status, code: code) else { return .success(head) }
+                return .transient(AWSRequestError(object: object, status: head.status, code: code, message: "server error", attempts: attempt.number))
             } catch let error as HTTPTransportError {
-                throw AWSRequestError(object: object, status: nil, code: nil, message: error.description, attempts: attempt)
+                let failure = AWSRequestError(object: object, status: nil, code: nil, message: error.description, attempts: attempt.number)
+                guard RetryPolicy.isTransient(error) else { throw failure }
+                return .transient(failure)
             }
-            guard attempt < retry.maxAttempts else { throw failure }
-            let ceiling = min(retry.maxDelay, retry.baseDelay * pow(2, Double(attempt - 1)))
-            let delay = Double.random(in: 0...ceiling)
-            guard Double(AWSHTTPClient.milliseconds(until: deadline)) > delay * 1000 + 1 else {
-                throw AWSRequestError(object: object, status: failure.status, code: failure.code,
-                                      message: "\(failure.message); gave up: no complete answer within \(AWSHTTPClient.seconds(retry.deadline)) s "
-                                          + "(the limit for one request, retries included)", attempts: attempt)
-            }
+        }, willRetry: {
             counters.withLock { $0.retries += 1 }
-            Thread.sleep(forTimeInterval: delay)
-        }
-    }
-
-    private static func milliseconds(until deadline: ContinuousClock.Instant) -> Int {
-        let left = deadline - ContinuousClock.now
-        return Int(left.components.seconds) * 1000 + Int(left.components.attoseconds / 1_000_000_000_000_000)
+        }, giveUp: { last, reason, attempts in
+            guard reason == .deadlinePassed, let failure = last as? AWSRequestError, let deadline = retry.deadline else { return last }
+            return AWSRequestError(object: object, status: failure.status, code: failure.code,
+                                   message: "\(failure.message); gave up: no complete answer within \(AWSHTTPClient.seconds(deadline)) s "
+                                       + "(the limit for one request, retries included)", attempts: attempts)
+        })
     }
 
     private static func seconds(_ value: Double) -> String {
@@ -108,14 +76,6 @@ public final class AWSHTTPClient: Sendable {
             body.append(contentsOf: chunk)
         }
         return (head, body)
-    }
-
-    /// 429 and 5xx, and the throttling and timeout codes AWS returns with a 400.
-    static func isRetryable(status: Int, code: String? = nil) -> Bool {
-        if status == 429 || status == 500 || status == 502 || status == 503 || status == 504 { return true }
-        guard status == 400, let code else { return false }
-        return code.hasPrefix("Throttling") || ["TooManyRequestsException", "RequestLimitExceeded", "RequestTimeout",
-                                                 "SlowDown", "RequestThrottled", "PriorRequestNotComplete"].contains(code)
     }
 
     private func checkOut() throws -> TransferBox {

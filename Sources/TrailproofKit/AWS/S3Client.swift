@@ -112,9 +112,8 @@ public final class S3Client: Sendable {
                 throw AWSRequestError(object: object, status: head.status,
                                       code: AWSRequestError.errorCode(head.errorBody), message: "cannot list objects", attempts: 1)
             }
-            let page = S3ListPage(xml: body)
-            // No server may page forever: a repeated token or page, or too many pages, end it.
-            try listing.check(page)
+            // Read strictly; no server may page forever: a repeated token or page, or too many pages, end it.
+            let page = try listing.page(from: body)
             guardian = listing
             token = page.nextContinuationToken
             try handle(page)
@@ -158,86 +157,5 @@ public final class S3Client: Sendable {
             throw AWSRequestError(object: "s3://\(bucket)/\(key)", status: head.status, code: nil,
                                   message: "cannot read object metadata", attempts: 1)
         }
-    }
-}
-
-/// One page of a ListObjectsV2 response (`encoding-type=url`).
-struct S3ListPage {
-    var keys: [String] = []
-    var sizes: [Int64?] = []
-    var etags: [String?] = []
-    var folders: [String] = []
-    /// `IsTruncated` is `true`: more pages follow.
-    var isTruncated = false
-    /// A whole `ListBucketResult` that says whether it is truncated (not an error page, not a cut one).
-    var isComplete = false
-    var nextContinuationToken: String?
-
-    init(xml bytes: [UInt8]) {
-        let text = String(decoding: bytes, as: UTF8.self)
-        var searchFrom = text.startIndex
-        while let contents = text.range(of: "<Contents>", range: searchFrom..<text.endIndex),
-              let end = text.range(of: "</Contents>", range: contents.upperBound..<text.endIndex) {
-            let block = text[contents.upperBound..<end.lowerBound]
-            if let key = S3ListPage.element("Key", in: block) {
-                keys.append(S3ListPage.urlDecode(key))
-                sizes.append(S3ListPage.element("Size", in: block).flatMap { Int64($0) })
-                etags.append(S3ListPage.element("ETag", in: block))
-            }
-            searchFrom = end.upperBound
-        }
-        searchFrom = text.startIndex
-        while let common = text.range(of: "<CommonPrefixes>", range: searchFrom..<text.endIndex),
-              let end = text.range(of: "</CommonPrefixes>", range: common.upperBound..<text.endIndex) {
-            if let folder = S3ListPage.element("Prefix", in: text[common.upperBound..<end.lowerBound]) {
-                folders.append(S3ListPage.urlDecode(folder))
-            }
-            searchFrom = end.upperBound
-        }
-        let truncated = S3ListPage.element("IsTruncated", in: text[...])
-        isComplete = text.contains("<ListBucketResult") && text.contains("</ListBucketResult>") && (truncated == "true" || truncated == "false")
-        if truncated == "true" {
-            isTruncated = true
-            nextContinuationToken = S3ListPage.element("NextContinuationToken", in: text[...]).flatMap { $0.isEmpty ? nil : $0 }
-        }
-    }
-
-    static func element(_ name: String, in text: Substring) -> String? {
-        guard let start = text.range(of: "<\(name)>"), let end = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex)
-        else { return nil }
-        return xmlUnescape(String(text[start.upperBound..<end.lowerBound]))
-    }
-
-    static func xmlUnescape(_ text: String) -> String {
-        guard text.contains("&") else { return text }
-        var out = text
-        for (entity, value) in [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&apos;", "'"), ("&#13;", "\r"), ("&#10;", "\n")] {
-            out = out.replacingAll(entity, with: value)
-        }
-        return out.replacingAll("&amp;", with: "&")
-    }
-
-    /// `encoding-type=url` keys: percent-encoded, with `+` for a space. Bytes that are not UTF-8
-    /// (which no S3 key holds, but a hostile server may send) keep their identity as
-    /// `ObjectKey.text(fromBytes:)` writes them, so two such keys never become one.
-    static func urlDecode(_ text: String) -> String {
-        ObjectKey.text(fromBytes: SigV4Signer.percentDecodedBytes(text.replacingAll("+", with: " ")))
-    }
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        components(separatedBy: target).joined(separator: replacement)
-    }
-
-    private func components(separatedBy separator: String) -> [String] {
-        var parts: [String] = []
-        var rest = self[...]
-        while let range = rest.range(of: separator) {
-            parts.append(String(rest[..<range.lowerBound]))
-            rest = rest[range.upperBound...]
-        }
-        parts.append(String(rest))
-        return parts
     }
 }

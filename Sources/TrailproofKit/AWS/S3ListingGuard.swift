@@ -1,9 +1,10 @@
-/// Holds a ListObjectsV2 listing to what S3 does, so that no server can page forever: at most
-/// `pageLimit` pages, at most 1,000 entries a page, every continuation token new, and every
-/// key (and every common prefix) strictly after the one before it in UTF-8 byte order, across
-/// pages too, as S3 returns them. A page repeated under a fresh token, a token handed back
-/// twice, a truncated page without a token, or an answer that is not a whole ListBucketResult
-/// is an error naming the endpoint.
+/// Holds a ListObjectsV2 listing to what S3 does, so that no server can page forever and no
+/// garbled page passes for the last one: every page a whole ListBucketResult (`S3ListPage`),
+/// at most `pageLimit` pages, at most 1,000 entries a page, every continuation token new, and
+/// every key (and every common prefix) strictly after the one before it in UTF-8 byte order,
+/// across pages too, as S3 returns them. An answer that is not a whole ListBucketResult, a page
+/// repeated under a fresh token, a token handed back twice, or a truncated page without a token
+/// is an error naming the endpoint and the page.
 struct S3ListingGuard {
     /// The most pages one listing may take: 100,000 pages of 1,000 keys list 100 million objects.
     static let defaultPageLimit = 100_000
@@ -39,12 +40,24 @@ struct S3ListingGuard {
         }
     }
 
+    /// Reads the answer to the page just requested and checks it against the pages before it.
+    /// - Throws: `AWSRequestError` for an answer that is not a whole ListObjectsV2 result, or
+    ///   a page that makes no progress or cannot be followed.
+    mutating func page(from body: [UInt8]) throws -> S3ListPage {
+        let page: S3ListPage
+        do {
+            page = try S3ListPage(xml: body)
+        } catch let error as S3ListPageError {
+            throw failure("the listing from \(endpoint) answered page \(pages) with something other than a whole ListObjectsV2 result: "
+                + error.reason)
+        }
+        try check(page)
+        return page
+    }
+
     /// Checks `page` against the pages before it.
     /// - Throws: `AWSRequestError` for a page that makes no progress or cannot be followed.
     mutating func check(_ page: S3ListPage) throws {
-        guard page.isComplete else {
-            throw failure("the listing from \(endpoint) answered page \(pages) with something other than a whole ListObjectsV2 result")
-        }
         if page.isTruncated && page.nextContinuationToken == nil {
             throw failure("the listing from \(endpoint) says page \(pages) is truncated but gives no continuation token")
         }

@@ -64,24 +64,17 @@ struct ContainerCredentialProvider: CredentialProvider {
         let url = try url()
         var headers: [(name: String, value: String)] = [("Accept", "application/json")]
         if let token = try authorization() { headers.append(("Authorization", token)) }
-        var lastFailure = ""
-        for attempt in 1...3 {
-            do {
-                let answer = try CredentialHTTP.exchange(HTTPRequest(method: "GET", url: url, headers: headers), source: name,
-                                                         connectSeconds: 2, totalSeconds: 5, limit: 64 << 10)
-                guard answer.status == 200 else {
-                    lastFailure = "HTTP \(answer.status)"
-                    if answer.status >= 500, attempt < 3 { continue }
-                    break
-                }
-                return try ContainerCredentialProvider.parse(answer.body, source: name)
-            } catch let error as CredentialError {
-                throw error
-            } catch {
-                lastFailure = CredentialHTTP.describe(error)
-            }
+        let answer: CredentialHTTP.Answer
+        do {
+            answer = try CredentialHTTP.exchange(HTTPRequest(method: "GET", url: url, headers: headers), source: name,
+                                                 connectSeconds: 2, totalSeconds: 5, attempts: 3, limit: 64 << 10)
+        } catch let error as CredentialError {
+            throw error
+        } catch {
+            throw CredentialError(source: name, "no credentials from \(url): \(CredentialHTTP.describe(error))")
         }
-        throw CredentialError(source: name, "no credentials from \(url): \(lastFailure)")
+        guard answer.status == 200 else { throw CredentialError(source: name, "no credentials from \(url): HTTP \(answer.status)") }
+        return try ContainerCredentialProvider.parse(answer.body, source: name)
     }
 
     /// The credentials in an answer of the container or instance metadata endpoint.

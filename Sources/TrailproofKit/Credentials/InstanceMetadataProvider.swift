@@ -26,7 +26,7 @@ struct InstanceMetadataProvider: CredentialProvider {
     private func get(_ path: String, headers: [(name: String, value: String)], method: String = "GET") throws -> (Int, [UInt8]) {
         do {
             let answer = try CredentialHTTP.exchange(HTTPRequest(method: method, url: endpoint + path, headers: headers), source: name,
-                                                     connectSeconds: 1, totalSeconds: 2, limit: 64 << 10)
+                                                     connectSeconds: 1, totalSeconds: 2, attempts: 1, limit: 64 << 10)
             return (answer.status, answer.body)
         } catch let error as CredentialError {
             throw error

@@ -1,48 +1,52 @@
-import Foundation
 import TrailproofNative
 
-/// Posts a body to an HTTP endpoint until it is acknowledged (2xx): 5xx, 429 and connection
-/// failures are retried with exponential backoff and full jitter; anything else, or a fault that
-/// outlasts the retries, is an error (the run ends with exit 2, and nothing past it counts as delivered).
+/// Posts a body to an HTTP endpoint until it is acknowledged (2xx), under `RetryPolicy`:
+/// transient answers (429, 500, 502, 503, 504) and connection failures are retried with
+/// exponential backoff and full jitter; anything else, or a fault that outlasts the retries, is an
+/// error (the run ends with exit 2, and nothing past it counts as delivered).
 /// One post at a time: callers on several threads take turns (`OneInFlight`), never overlap.
 final class HTTPDelivery: @unchecked Sendable {
     let headers: [(name: String, value: String)]
-    let attempts: Int
-    let baseDelay: Double
+    let retry: RetryPolicy
     private let transfer: HTTPTransfer
 
-    init(headers: [(name: String, value: String)], attempts: Int = 6, baseDelay: Double = 0.2) throws {
+    /// The policy for a records sink: 6 attempts, waits of up to 0.4 s doubling to 6.4 s, no
+    /// deadline; a sink is the user's own endpoint, which may take as long to answer as to stall.
+    static var sinkRetryPolicy: RetryPolicy {
+        var policy = RetryPolicy(maxAttempts: 6, baseDelay: 0.4, maxDelay: 8, deadline: nil)
+        policy.timeouts.response = policy.timeouts.stall
+        return policy
+    }
+
+    init(headers: [(name: String, value: String)], retry: RetryPolicy = HTTPDelivery.sinkRetryPolicy) throws {
         self.headers = headers
-        self.attempts = attempts
-        self.baseDelay = baseDelay
+        self.retry = retry
         transfer = try HTTPTransfer()
     }
 
     /// Posts `body` to `url`; returns the response body of the acknowledgement.
+    /// - Throws: `RecordSinkError` naming `what` for an answer that is not 2xx or a failure that outlasts the retries.
     @discardableResult
     func post(_ body: [UInt8], to url: String, what: String) throws -> [UInt8] {
-        var failure = ""
-        for attempt in 0..<attempts {
-            if attempt > 0 {
-                let ceiling = baseDelay * Double(1 << min(attempt, 10))
-                Thread.sleep(forTimeInterval: Double.random(in: 0...ceiling))
-            }
+        let request = HTTPRequest(method: "POST", url: url, headers: headers, body: body)
+        return try retry.run({ attempt in
             var response: [UInt8] = []
             do {
-                // A sink is the user's own endpoint: it may take as long to answer as to stall.
-                var timeouts = HTTPTimeouts()
-                timeouts.response = timeouts.stall
-                let head = try transfer.perform(HTTPRequest(method: "POST", url: url, headers: headers, body: body), timeouts: timeouts) {
-                    response.append(contentsOf: $0)
-                }
-                if (200..<300).contains(head.status) { return response }
-                failure = "HTTP \(head.status): " + String(decoding: (head.errorBody + response).prefix(300), as: UTF8.self)
-                guard head.status >= 500 || head.status == 429 else { break }
-            } catch let error as HTTPTransportError where error.isTransient {
-                failure = "\(error)"
+                let head = try transfer.perform(request, timeouts: attempt.timeouts) { response.append(contentsOf: $0) }
+                if (200..<300).contains(head.status) { return .success(response) }
+                let failure = RecordSinkError(sink: what, detail: "HTTP \(head.status): "
+                    + String(decoding: (head.errorBody + response).prefix(300), as: UTF8.self))
+                guard RetryPolicy.isTransient(status: head.status) else { throw failure }
+                return .transient(failure)
+            } catch let error as HTTPTransportError {
+                let failure = RecordSinkError(sink: what, detail: "\(error)")
+                guard RetryPolicy.isTransient(error) else { throw failure }
+                return .transient(failure)
             }
-        }
-        throw RecordSinkError(sink: what, detail: "\(failure) (\(attempts) attempts at most)")
+        }, giveUp: { last, _, attempts in
+            let detail = (last as? RecordSinkError)?.detail ?? "\(last)"
+            return RecordSinkError(sink: what, detail: "\(detail) (after \(attempts) attempts)")
+        })
     }
 }
 

@@ -5,11 +5,13 @@ import Testing
 @Suite struct S3ListingGuardTests {
     private static let listURL = "http://127.0.0.1:9/bucket/?list-type=2&prefix=AWSLogs%2F"
 
-    private static func page(_ keys: [String], token: String?, truncated: Bool? = nil) -> S3ListPage {
+    /// The bytes of a ListObjectsV2 answer listing `keys` (URL-encoded, as asked for).
+    private static func page(_ keys: [String], token: String?, truncated: Bool? = nil) -> [UInt8] {
         let contents = keys.map { "<Contents><Key>\(SigV4Signer.uriEncode($0))</Key><Size>1</Size></Contents>" }.joined()
         let isTruncated = truncated ?? (token != nil)
         let next = token.map { "<NextContinuationToken>\($0)</NextContinuationToken>" } ?? ""
-        return S3ListPage(xml: Array("<ListBucketResult><IsTruncated>\(isTruncated)</IsTruncated>\(next)\(contents)</ListBucketResult>".utf8))
+        return Array(("<ListBucketResult><IsTruncated>\(isTruncated)</IsTruncated><EncodingType>url</EncodingType>\(next)\(contents)"
+            + "</ListBucketResult>").utf8)
     }
 
     private static func newGuard(pageLimit: Int = 10) -> S3ListingGuard {
@@ -17,12 +19,12 @@ import Testing
     }
 
     /// Feeds `pages` in order; returns the error, if one was thrown.
-    private static func follow(_ pages: [S3ListPage], pageLimit: Int = 10) -> AWSRequestError? {
+    private static func follow(_ pages: [[UInt8]], pageLimit: Int = 10) -> AWSRequestError? {
         var listing = newGuard(pageLimit: pageLimit)
         do {
             for page in pages {
                 try listing.willRequestPage()
-                try listing.check(page)
+                _ = try listing.page(from: page)
             }
             return nil
         } catch let error as AWSRequestError {
@@ -87,8 +89,16 @@ import Testing
     @Test(arguments: ["", "<Error><Code>x</Code></Error>", "<ListBucketResult><IsTruncated>false</IsTruncated>",
                       "<ListBucketResult><Contents><Key>a</Key></Contents></ListBucketResult>"])
     func anAnswerThatIsNotAWholeListingIsAnErrorNotAnEmptyPage(_ body: String) throws {
-        let error = try #require(Self.follow([S3ListPage(xml: Array(body.utf8))]))
-        #expect(error.description.contains("something other than a whole ListObjectsV2 result"), "\(error)")
+        let error = try #require(Self.follow([Array(body.utf8)]))
+        #expect(error.description.contains("answered page 1 with something other than a whole ListObjectsV2 result: "), "\(error)")
+        #expect(error.object == "s3://bucket/AWSLogs/")
+    }
+
+    @Test func aGarbledSecondPageIsAnErrorNamingThePageNeverTheEndOfTheListing() throws {
+        let garbled = Array("<ListBucketResult><IsTruncated>false</IsTruncated><Contents><Key>b".utf8)
+        let error = try #require(Self.follow([Self.page(["a"], token: "t1"), garbled]))
+        #expect(error.description.contains("answered page 2 with something other than a whole ListObjectsV2 result: "
+            + "the answer is not well-formed XML (byte 66: the answer ends inside <Key>: unclosed tag)"), "\(error)")
     }
 
     @Test func aPageWithMoreEntriesThanAskedForIsAnError() throws {

@@ -2,7 +2,7 @@ import Testing
 @testable import TrailproofKit
 
 @Suite struct S3ParsingTests {
-    @Test func aListPageYieldsDecodedKeysAndTheContinuationToken() {
+    @Test func aListPageYieldsDecodedKeysAndTheContinuationToken() throws {
         let xml = """
             <?xml version="1.0" encoding="UTF-8"?>
             <ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Name>b</Name><Prefix>AWSLogs%2F</Prefix>
@@ -11,19 +11,19 @@ import Testing
             <Contents><Key>AWSLogs/x+y%26z.json.gz</Key><Size>11</Size></Contents>
             <NextContinuationToken>1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=</NextContinuationToken></ListBucketResult>
             """
-        let page = S3ListPage(xml: Array(xml.utf8))
+        let page = try S3ListPage(xml: Array(xml.utf8))
         #expect(page.keys == ["AWSLogs/a b+c.json.gz", "AWSLogs/x y&z.json.gz"])
         #expect(page.nextContinuationToken == "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=")
     }
 
-    @Test func keysThatAreNotUTF8StayDistinctAndAreEachAFinding() {
+    @Test func keysThatAreNotUTF8StayDistinctAndAreEachAFinding() throws {
         // No S3 key holds such bytes, but a hostile server may send them: %FF and %FE must not
         // both become U+FFFD (one key), and none may pass for a trail object.
         let log = "AWSLogs/111122223333/CloudTrail/us-east-1/2026/01/08/111122223333_CloudTrail_us-east-1_20260108T0521Z_abc"
-        let xml = "<ListBucketResult><IsTruncated>false</IsTruncated>"
+        let xml = "<ListBucketResult><IsTruncated>false</IsTruncated><EncodingType>url</EncodingType>"
             + ["%FF", "%FE", "%00", "%C3"].map { "<Contents><Key>\(log)\($0).json.gz</Key></Contents>" }.joined()
             + "</ListBucketResult>"
-        let page = S3ListPage(xml: Array(xml.utf8))
+        let page = try S3ListPage(xml: Array(xml.utf8))
         #expect(page.keys.count == 4)
         #expect(Set(page.keys.map { ObjectKey($0) }).count == 4)
         #expect(page.keys.allSatisfy { $0.utf8.contains(0) })
@@ -32,8 +32,8 @@ import Testing
         #expect(Set(inventory.unexpected.map { ObjectKey($0.key) }) == Set(page.keys.map { ObjectKey($0) }))
     }
 
-    @Test func theLastPageHasNoToken() {
-        let page = S3ListPage(xml: Array("<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>".utf8))
+    @Test func theLastPageHasNoToken() throws {
+        let page = try S3ListPage(xml: Array("<ListBucketResult><IsTruncated>false</IsTruncated></ListBucketResult>".utf8))
         #expect(page.keys.isEmpty)
         #expect(page.nextContinuationToken == nil)
     }
