@@ -1,5 +1,6 @@
-/// Writes JSON text as it goes, into a byte buffer a caller may drain as it fills: the one place
-/// JSON is written by hand (reports, released records, ClickHouse rows).
+/// Writes JSON text as it goes, into a byte buffer a caller may drain as it fills (`takeBytes`):
+/// the one JSON writer and string escaper of the engine (the JSON report's frame, log files and
+/// digests; released records' provenance; ClickHouse rows' strings).
 ///
 /// Strings are written as `JSONEncoder` writes them: the quote, the backslash and the C0
 /// controls escaped (`\b \f \n \r \t` short, the others `\u00xx` in lower case), everything else
