@@ -4,7 +4,9 @@ internal import CTrailproof
 /// others do an arena of its own (up to eight per core) and keeps what is freed in it, so a
 /// run's resident size follows the arenas that ever held a batch, not what it holds. The worker
 /// threads are long-lived (`WorkerPool`), but each still allocates in its own arena; capping the
-/// arenas and trimming between batches keep the resident size flat. Without glibc (`mallopt`
+/// arenas and trimming between batches keep the resident size flat. Measured on 80,681 small
+/// log files (2 cores, `/usr/bin/time -v`): 52-54 MB peak with both, 73 MB without them (64 MB
+/// without them when threads were started per call; 52-54 MB with). Without glibc (`mallopt`
 /// and `malloc_trim` are glibc's) both do nothing.
 public enum Allocator {
     /// Caps the number of arenas (call once, at start, before any thread).
