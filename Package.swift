@@ -11,9 +11,9 @@ let sourceRevision = ProcessInfo.processInfo.environment["TRAILPROOF_SOURCE_REVI
     return value
 }
 
+// Linux (glibc) only: nothing is built or tested elsewhere (see README, "Install").
 let package = Package(
     name: "trailproof",
-    platforms: [.macOS(.v13)],
     products: [
         .library(name: "TrailproofKit", targets: ["TrailproofKit"]),
         .executable(name: "trailproof", targets: ["trailproof"]),

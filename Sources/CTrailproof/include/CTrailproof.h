@@ -14,7 +14,9 @@
 #include <zlib.h>
 #include <curl/curl.h>
 #include <sys/xattr.h>
-#include <malloc.h>
+#if defined(__GLIBC__)
+#include <malloc.h>  // mallopt, malloc_trim: glibc only (Allocator)
+#endif
 
 /// inflateInit2 is a macro; 15 + 32 would auto-detect zlib too, trailproof wants gzip only (15 + 16).
 static inline int CTrailproof_inflateInitGzip(z_stream *stream) {

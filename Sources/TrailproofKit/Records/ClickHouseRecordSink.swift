@@ -66,7 +66,7 @@ public final class ClickHouseRecordSink: RecordSink {
             var bytes: [UInt8] = []
             for (name, value) in [("logFile", "s3://\(source.bucket)/\(source.key)"), ("logFileSHA256", source.sha256), ("digest", source.digest)] {
                 bytes += Array(",\"\(name)\":".utf8)
-                JSONStringWriter.append(value, to: &bytes)
+                JSONWriter.appendString(value, to: &bytes)
             }
             fileColumns = (source.key, bytes)
         }
@@ -102,7 +102,7 @@ public final class ClickHouseRecordSink: RecordSink {
         rows += fileColumns?.bytes ?? []
         // The record exactly as CloudTrail wrote it; its provenance is in the columns beside it.
         rows += Array(",\"raw\":".utf8)
-        JSONStringWriter.append(record.bytes, to: &rows)
+        JSONWriter.appendString(record.bytes, to: &rows)
         rows += [UInt8(ascii: "}"), UInt8(ascii: "\n")]
         rowCount += 1
         if rowCount >= Self.batchRows || rows.count >= Self.batchBytes { try flush() }
@@ -118,10 +118,10 @@ public final class ClickHouseRecordSink: RecordSink {
         rows.append(UInt8(ascii: "\""))
         for (column, name) in zip(Self.stringColumns, Self.stringMembers) {
             rows += column
-            JSONStringWriter.append(text(name), to: &rows)
+            JSONWriter.appendString(text(name), to: &rows)
         }
         rows += Array(",\"userIdentityArn\":".utf8)
-        JSONStringWriter.append(fields["userIdentity"]?.objectValue?["arn"]?.stringValue ?? "", to: &rows)
+        JSONWriter.appendString(fields["userIdentity"]?.objectValue?["arn"]?.stringValue ?? "", to: &rows)
         var readOnly = 0
         switch fields["readOnly"] {
         case .bool(true)?: readOnly = 1

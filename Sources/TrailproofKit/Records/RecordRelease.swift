@@ -118,7 +118,7 @@ public final class RecordRelease: VerifiedLogFileConsumer, @unchecked Sendable {
         }
         let source = ReleasedLogFile(key: file.key, bucket: file.bucket, location: LogFileRecords.location(of: file.key), time: file.time,
                                      sha256: file.sha256, digest: "s3://\(file.digestBucket)/\(file.digestKey)")
-        let provenance = options.provenance ? Array(RecordRelease.provenance(file, verifiedAt: verifiedAt).utf8)[...] : []
+        let provenance = options.provenance ? RecordRelease.provenance(file, verifiedAt: verifiedAt)[...] : []
         for record in records.records {
             if !options.filter.isEmpty {
                 guard let value = record.fields, options.filter.matches(value) else { summary.filteredOut += 1; continue }
@@ -166,25 +166,26 @@ public final class RecordRelease: VerifiedLogFileConsumer, @unchecked Sendable {
     /// run's `Options.recentEventIDs` (a state file). Call after `finish(report:)`.
     public func recentEventIDs() -> [String: Int64] { dedupe.window }
 
-    /// `"trailproof":{…}`: where a record was proven, with its members in a fixed order.
-    static func provenance(_ file: VerifiedLogFile, verifiedAt: String) -> String {
-        func quoted(_ text: String?) -> String {
-            guard let text else { return "null" }
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
-        }
-        return "\"trailproof\":{\"logFile\":\(quoted("s3://\(file.bucket)/\(file.key)")),\"sha256\":\(quoted(file.sha256)),"
-            + "\"digest\":\(quoted("s3://\(file.digestBucket)/\(file.digestKey)")),\"signatureSource\":\(quoted(file.signatureSource?.rawValue)),"
-            + "\"publicKeyFingerprint\":\(quoted(file.publicKeyFingerprint)),\"chain\":\(quoted(file.chain)),"
-            + "\"verifiedAt\":\(quoted(verifiedAt))}"
+    /// `"trailproof":{…}`: where a record was proven, with its members in a fixed order (an
+    /// unknown signature source is `null`).
+    static func provenance(_ file: VerifiedLogFile, verifiedAt: String) -> [UInt8] {
+        var json = JSONWriter(.compact)
+        json.beginObject()
+        json.key("trailproof")
+        json.beginObject()
+        json.member("logFile", "s3://\(file.bucket)/\(file.key)")
+        json.member("sha256", file.sha256)
+        json.member("digest", "s3://\(file.digestBucket)/\(file.digestKey)")
+        json.key("signatureSource")
+        json.string(file.signatureSource?.rawValue)
+        json.key("publicKeyFingerprint")
+        json.string(file.publicKeyFingerprint)
+        json.member("chain", file.chain)
+        json.member("verifiedAt", verifiedAt)
+        json.endObject()
+        json.endObject()
+        // The member alone, without the braces of the object written around it.
+        return Array(json.takeBytes().dropFirst().dropLast())
     }
 }
 

@@ -1,8 +1,7 @@
-import Foundation
 import Synchronization
 import TrailproofNative
 
-/// Runs `count` jobs on up to `workers` threads like `parallelMap`; each job also makes a
+/// Runs `count` jobs on up to `workers` pooled threads like `parallelMap`; each job also makes a
 /// delivery, handed to `deliver` in job order as soon as every earlier one has been delivered, on
 /// one thread at a time, and then dropped. A job starts only when fewer than `window` jobs are
 /// ahead of the next to deliver, so at most `window` deliveries are held at once (what bounds
@@ -20,7 +19,7 @@ func parallelMapDeliveringInOrder<State, Result: Sendable, Delivery: Sendable>(
     guard count > 0 else { return [] }
     let line = DeliveryLine<Result, Delivery>(count: count, window: max(1, window))
     let nextJob = Atomic<Int>(0)
-    WorkerThreads.run(max(1, min(workers, count))) {
+    WorkerPool.run(max(1, min(workers, count))) {
         var state: State
         do {
             state = try makeState()
@@ -40,7 +39,7 @@ func parallelMapDeliveringInOrder<State, Result: Sendable, Delivery: Sendable>(
 
 /// The shared state of `parallelMapDeliveringInOrder`.
 private final class DeliveryLine<Result: Sendable, Delivery: Sendable>: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let monitor = Monitor()
     private var results: [Result?]
     private var waiting: [Int: Delivery] = [:]
     private var next = 0
@@ -54,48 +53,48 @@ private final class DeliveryLine<Result: Sendable, Delivery: Sendable>: @uncheck
     }
 
     func fail(_ error: Error) {
-        condition.lock()
-        if self.error == nil { self.error = error }
-        condition.broadcast()
-        condition.unlock()
+        monitor.withLock {
+            if self.error == nil { self.error = error }
+            monitor.broadcast()
+        }
     }
 
     /// Waits until job `index` may start; false when the run has failed.
     func admit(_ index: Int) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while error == nil && index >= next + window { condition.wait() }
-        return error == nil
+        monitor.withLock {
+            monitor.wait(until: { error != nil || index < next + window })
+            return error == nil
+        }
     }
 
     /// Stores a result and, unless another thread is at it, delivers every delivery now in order.
     func complete(_ index: Int, _ value: Result, _ delivery: Delivery, deliver: (Int, Delivery) throws -> Void) {
-        condition.lock()
+        monitor.lock()
         results[index] = value
         waiting[index] = delivery
-        guard !delivering else { condition.unlock(); return }
+        guard !delivering else { monitor.unlock(); return }
         delivering = true
         while error == nil, let ready = waiting.removeValue(forKey: next) {
             let position = next
-            condition.unlock()
+            monitor.unlock()  // delivered outside the lock: other jobs finish meanwhile
             var failure: Error?
             do { try deliver(position, ready) } catch { failure = error }
-            condition.lock()
+            monitor.lock()
             if let failure, error == nil { error = failure }
             next += 1
-            condition.broadcast()
+            monitor.broadcast()
         }
         delivering = false
-        condition.unlock()
+        monitor.unlock()
     }
 
     func collect() throws -> [Result] {
-        condition.lock()
-        defer { condition.unlock() }
-        if let error { throw error }
-        return try results.map { value in
-            guard let value else { throw ParallelWorkError.jobDidNotRun }
-            return value
+        try monitor.withLock {
+            if let error { throw error }
+            return try results.map { value in
+                guard let value else { throw ParallelWorkError.jobDidNotRun }
+                return value
+            }
         }
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import TrailproofNative
 
 /// Lets one worker at a time hold a large object in memory.
 ///
@@ -9,7 +9,7 @@ import Foundation
 public final class LargeObjectGate: @unchecked Sendable {
     /// Bytes a worker may hold without the gate.
     public let smallAllowance: Int
-    private let condition = NSCondition()
+    private let monitor = Monitor()
     private var held = false
 
     /// Creates an open gate.
@@ -17,18 +17,18 @@ public final class LargeObjectGate: @unchecked Sendable {
 
     /// Waits until the gate is free, then holds it.
     public func acquire() {
-        condition.lock()
-        while held { condition.wait() }
-        held = true
-        condition.unlock()
+        monitor.withLock {
+            monitor.wait(until: { !held })
+            held = true
+        }
     }
 
     /// Frees the gate.
     public func release() {
-        condition.lock()
-        held = false
-        condition.signal()
-        condition.unlock()
+        monitor.withLock {
+            held = false
+            monitor.signal()
+        }
     }
 }
 

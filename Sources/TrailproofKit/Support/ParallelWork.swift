@@ -1,7 +1,8 @@
 import Synchronization
 import TrailproofNative
 
-/// Runs `count` independent jobs on up to `workers` threads and returns their results in order.
+/// Runs `count` independent jobs on up to `workers` pooled threads (`WorkerPool`) and returns
+/// their results in order.
 ///
 /// Each worker thread creates its own `State` once (buffers, hashers) and reuses it across jobs.
 func parallelMap<State, Result: Sendable>(
@@ -15,7 +16,7 @@ func parallelMap<State, Result: Sendable>(
     let nextJob = Atomic<Int>(0)
     let firstError = Mutex<Error?>(nil)
     let threads = max(1, min(workers, count))
-    WorkerThreads.run(threads) {
+    WorkerPool.run(threads) {
         var state: State
         do {
             state = try makeState()

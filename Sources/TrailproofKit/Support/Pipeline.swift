@@ -1,10 +1,9 @@
-import Foundation
 import Synchronization
 import TrailproofNative
 
-/// Produces `count` values on up to `inFlight` threads at once and hands each to `consume`, in
-/// order, on the calling thread. A value is produced at most `inFlight` places ahead of the one
-/// being consumed, so at most `inFlight` are held at once. With one in flight (or no thread to
+/// Produces `count` values on up to `inFlight` pooled threads (`WorkerPool`) at once and hands
+/// each to `consume`, in order, on the calling thread. A value is produced at most `inFlight`
+/// places ahead of the one being consumed, so at most `inFlight` are held at once. With one in flight (or no thread to
 /// be had) it is a plain loop: produce, consume, produce, …
 ///
 /// What it is for: one value's serial steps (listing, chain checks, accounting) run while
@@ -19,23 +18,22 @@ func pipelined<Value: Sendable>(count: Int, inFlight: Int, produce: @Sendable (I
     try withoutActuallyEscaping(produce) { produce in
         let line = PipelineLine<Value>(window: inFlight)
         let next = Atomic<Int>(0)
-        let producers = WorkerThreads.start {
-            WorkerThreads.run(min(inFlight, count)) {
-                while true {
-                    let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                    guard index < count, line.admit(index) else { return }
-                    line.put(produce(index), at: index)
-                }
+        let producer: @Sendable () -> Void = {
+            while true {
+                let index = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                guard index < count, line.admit(index) else { return }
+                line.put(produce(index), at: index)
             }
         }
-        guard let producers else {
+        let producers = (0..<min(inFlight, count)).compactMap { _ in WorkerPool.start(producer) }
+        guard !producers.isEmpty else {
             for index in 0..<count { try consume(index, produce(index)) }
             return
         }
         // The producers are joined before `produce` goes away, whatever `consume` does.
         defer {
             line.stop()
-            producers.join()
+            for producer in producers { producer.join() }
         }
         for index in 0..<count {
             try consume(index, line.take(index))
@@ -46,7 +44,7 @@ func pipelined<Value: Sendable>(count: Int, inFlight: Int, produce: @Sendable (I
 
 /// The shared state of `pipelined`.
 private final class PipelineLine<Value: Sendable>: @unchecked Sendable {
-    private let condition = NSCondition()
+    private let monitor = Monitor()
     private var ready: [Int: Value] = [:]
     private var consumed = 0
     private var stopped = false
@@ -56,39 +54,39 @@ private final class PipelineLine<Value: Sendable>: @unchecked Sendable {
 
     /// Waits until value `index` may be produced; false once the consumer has stopped.
     func admit(_ index: Int) -> Bool {
-        condition.lock()
-        defer { condition.unlock() }
-        while !stopped && index >= consumed + window { condition.wait() }
-        return !stopped
+        monitor.withLock {
+            monitor.wait(until: { stopped || index < consumed + window })
+            return !stopped
+        }
     }
 
     func put(_ value: Value, at index: Int) {
-        condition.lock()
-        ready[index] = value
-        condition.broadcast()
-        condition.unlock()
+        monitor.withLock {
+            ready[index] = value
+            monitor.broadcast()
+        }
     }
 
     /// Waits for value `index`.
     func take(_ index: Int) -> Value {
-        condition.lock()
-        defer { condition.unlock() }
-        while ready[index] == nil { condition.wait() }
-        return ready.removeValue(forKey: index)!
+        monitor.withLock {
+            monitor.wait(until: { ready[index] != nil })
+            return ready.removeValue(forKey: index)!
+        }
     }
 
     /// Value `index` is consumed: the one `window` places on may be produced.
     func consumed(_ index: Int) {
-        condition.lock()
-        consumed = index + 1
-        condition.broadcast()
-        condition.unlock()
+        monitor.withLock {
+            consumed = index + 1
+            monitor.broadcast()
+        }
     }
 
     func stop() {
-        condition.lock()
-        stopped = true
-        condition.broadcast()
-        condition.unlock()
+        monitor.withLock {
+            stopped = true
+            monitor.broadcast()
+        }
     }
 }

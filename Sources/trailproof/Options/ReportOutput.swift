@@ -49,16 +49,20 @@ struct ReportOutput: ParsableArguments {
                 s3: @escaping () throws -> S3Client) throws {
         let requests = reportRequests
         let toStandardOutput = requests.contains { $0.destination == .standardOutput }
-        try Output.write(report, format: format, verbose: verbose, summaryToStandardOutput: !toStandardOutput, streamed: streamed)
-        try finishReports(report, startedAt: startedAt, s3: s3)
+        // The JSON report is encoded once, for standard output and every --report alike.
+        let set = requests.isEmpty ? nil : try ReportSet(report)
+        try Output.write(report, format: format, verbose: verbose, summaryToStandardOutput: !toStandardOutput, streamed: streamed,
+                         json: set?.json)
+        try finishReports(report, startedAt: startedAt, s3: s3, set: set)
         if report.totals.exitStatus != 0 { throw ExitCode(Int32(report.totals.exitStatus)) }
     }
 
-    /// Writes every --report of this run, all from `report`.
-    func finishReports(_ report: VerificationReport, startedAt: UTCTime, s3: @escaping () throws -> S3Client) throws {
+    /// Writes every --report of this run, all from `report` (from `set`, its reports, when given).
+    func finishReports(_ report: VerificationReport, startedAt: UTCTime, s3: @escaping () throws -> S3Client,
+                       set: ReportSet? = nil) throws {
         let requests = reportRequests
         guard !requests.isEmpty else { return }
-        let set = try ReportSet(report)
+        let set = try set ?? ReportSet(report)
         let jsonPath = requests.first { $0.format == .json }?.pathText
         let run = RunRecord(commandLine: CommandLine.arguments, startedAt: startedAt, endedAt: .now,
                             host: ProcessInfo.processInfo.hostName, jsonReportSHA256: set.jsonSHA256, jsonReportPath: jsonPath)

@@ -7,14 +7,15 @@ import TrailproofNative
 enum Output {
     /// Problems to stderr; the summary (or JSON report) to stdout unless `summaryToStandardOutput`
     /// is false. `streamed`: a `PartPrinter` already printed the findings (and the NDJSON records).
+    /// `json`: the JSON report's bytes when they are encoded already.
     static func write(_ report: VerificationReport, format: ReportOutput.Format, verbose: Bool,
-                      summaryToStandardOutput: Bool = true, streamed: Bool = false) throws {
+                      summaryToStandardOutput: Bool = true, streamed: Bool = false, json: [UInt8]? = nil) throws {
         let text = TextReport(report, verbose: verbose && format == .text)
         writeStandardError(streamed ? text.notes : text.problems)
         guard summaryToStandardOutput else { return }
         switch format {
         // Written from the bytes as they are (no second copy of a large report).
-        case .json: try JSONReport.encode(report).withUnsafeBytes { try LocalFile.write($0, to: 1) }
+        case .json: try (json ?? JSONReport.encode(report)).withUnsafeBytes { try LocalFile.write($0, to: 1) }
         case .ndjson:
             let bytes = streamed ? try NDJSONReport.trailer(report) : try NDJSONReport.render(report)
             try bytes.withUnsafeBytes { try LocalFile.write($0, to: 1) }

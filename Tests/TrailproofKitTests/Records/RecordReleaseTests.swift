@@ -87,6 +87,22 @@ import TrailproofTrailGen
         #expect(try Self.body(scenario, log.key).firstRange(of: Array(own.utf8)) != nil)
     }
 
+    /// The provenance member is written by `JSONWriter`: names with quotes, backslashes and
+    /// controls come back exactly, and an unknown signature source is `null`.
+    @Test func provenanceOfAwkwardNamesParsesBackExactly() throws {
+        let key = "AWSLogs/\"q\"/back\\slash/\u{0}\u{1}\t\n\u{1f}\u{7f}/é\u{2028}.json.gz"
+        let file = VerifiedLogFile(key: key, bucket: "b", time: nil, sha256: "ab", digestKey: "d\ne", digestBucket: "c",
+                                   digestEnd: UTCTime(secondsSinceEpoch: 0), chain: "ch\u{7}", signatureSource: nil, publicKeyFingerprint: "f")
+        let member = RecordRelease.provenance(file, verifiedAt: "2027-01-15T08:00:00Z")
+        let object = try #require(try StrictJSON.parse(Array("{".utf8) + member + Array("}".utf8)).objectValue)
+        let proof = try #require(object[ObjectKey("trailproof")]?.objectValue)
+        #expect(proof[ObjectKey("logFile")]?.stringValue.map { Array($0.utf8) } == Array("s3://b/\(key)".utf8))
+        #expect(proof[ObjectKey("digest")]?.stringValue.map { Array($0.utf8) } == Array("s3://c/d\ne".utf8))
+        #expect(proof[ObjectKey("chain")]?.stringValue.map { Array($0.utf8) } == Array("ch\u{7}".utf8))
+        #expect(proof[ObjectKey("signatureSource")] == .null)
+        #expect(String(decoding: member, as: UTF8.self).hasPrefix(#""trailproof":{"logFile":"s3://b/AWSLogs/\"q\"/back\\slash/\u0000\u0001\t\n\u001f"#))
+    }
+
     @Test func recordsOfEveryOtherVerdictAreWithheldAndCounted() throws {
         let scenario = try TrailScenario("records-withheld") { $0.hours = 6 }
         defer { scenario.scratch.remove() }
