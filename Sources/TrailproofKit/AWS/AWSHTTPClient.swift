@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 import TrailproofNative
 
@@ -76,7 +76,7 @@ public final class AWSHTTPClient: Sendable {
                 throw AWSRequestError(object: object, status: nil, code: nil, message: error.description, attempts: attempt)
             }
             guard attempt < retry.maxAttempts else { throw failure }
-            let ceiling = min(retry.maxDelay, retry.baseDelay * pow(2, Double(attempt - 1)))
+            let ceiling = min(retry.maxDelay, retry.baseDelay * Double(1 << min(attempt - 1, 30)))
             let delay = Double.random(in: 0...ceiling)
             guard Double(AWSHTTPClient.milliseconds(until: deadline)) > delay * 1000 + 1 else {
                 throw AWSRequestError(object: object, status: failure.status, code: failure.code,
@@ -84,7 +84,7 @@ public final class AWSHTTPClient: Sendable {
                                           + "(the limit for one request, retries included)", attempts: attempt)
             }
             counters.withLock { $0.retries += 1 }
-            Thread.sleep(forTimeInterval: delay)
+            ThreadSleep.sleep(seconds: delay)
         }
     }
 
@@ -157,10 +157,10 @@ public struct AWSRequestError: Error, Sendable, CustomStringConvertible {
     /// The `<Code>` of an S3 XML error or the `__type` of a JSON error.
     static func errorCode(_ body: [UInt8]) -> String? {
         let text = String(decoding: body.prefix(4096), as: UTF8.self)
-        if let start = text.range(of: "<Code>"), let end = text.range(of: "</Code>", range: start.upperBound..<text.endIndex) {
+        if let start = text.range(ofLiteral: "<Code>"), let end = text.range(ofLiteral: "</Code>", from: start.upperBound) {
             return String(text[start.upperBound..<end.lowerBound])
         }
-        if let range = text.range(of: "\"__type\"") {
+        if let range = text.range(ofLiteral: "\"__type\"") {
             let rest = text[range.upperBound...].drop { $0 == ":" || $0 == " " || $0 == "\"" }
             return String(rest.prefix { $0 != "\"" }).split(separator: "#").last.map(String.init)
         }

@@ -176,8 +176,8 @@ struct S3ListPage {
     init(xml bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)
         var searchFrom = text.startIndex
-        while let contents = text.range(of: "<Contents>", range: searchFrom..<text.endIndex),
-              let end = text.range(of: "</Contents>", range: contents.upperBound..<text.endIndex) {
+        while let contents = text.range(ofLiteral: "<Contents>", from: searchFrom),
+              let end = text.range(ofLiteral: "</Contents>", from: contents.upperBound) {
             let block = text[contents.upperBound..<end.lowerBound]
             if let key = S3ListPage.element("Key", in: block) {
                 keys.append(S3ListPage.urlDecode(key))
@@ -187,8 +187,8 @@ struct S3ListPage {
             searchFrom = end.upperBound
         }
         searchFrom = text.startIndex
-        while let common = text.range(of: "<CommonPrefixes>", range: searchFrom..<text.endIndex),
-              let end = text.range(of: "</CommonPrefixes>", range: common.upperBound..<text.endIndex) {
+        while let common = text.range(ofLiteral: "<CommonPrefixes>", from: searchFrom),
+              let end = text.range(ofLiteral: "</CommonPrefixes>", from: common.upperBound) {
             if let folder = S3ListPage.element("Prefix", in: text[common.upperBound..<end.lowerBound]) {
                 folders.append(S3ListPage.urlDecode(folder))
             }
@@ -203,7 +203,7 @@ struct S3ListPage {
     }
 
     static func element(_ name: String, in text: Substring) -> String? {
-        guard let start = text.range(of: "<\(name)>"), let end = text.range(of: "</\(name)>", range: start.upperBound..<text.endIndex)
+        guard let start = text.range(ofLiteral: "<\(name)>"), let end = text.range(ofLiteral: "</\(name)>", from: start.upperBound)
         else { return nil }
         return xmlUnescape(String(text[start.upperBound..<end.lowerBound]))
     }
@@ -222,22 +222,5 @@ struct S3ListPage {
     /// `ObjectKey.text(fromBytes:)` writes them, so two such keys never become one.
     static func urlDecode(_ text: String) -> String {
         ObjectKey.text(fromBytes: SigV4Signer.percentDecodedBytes(text.replacingAll("+", with: " ")))
-    }
-}
-
-extension String {
-    func replacingAll(_ target: String, with replacement: String) -> String {
-        components(separatedBy: target).joined(separator: replacement)
-    }
-
-    private func components(separatedBy separator: String) -> [String] {
-        var parts: [String] = []
-        var rest = self[...]
-        while let range = rest.range(of: separator) {
-            parts.append(String(rest[..<range.lowerBound]))
-            rest = rest[range.upperBound...]
-        }
-        parts.append(String(rest))
-        return parts
     }
 }

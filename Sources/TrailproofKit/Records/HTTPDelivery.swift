@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TrailproofNative
 
 /// Posts a body to an HTTP endpoint until it is acknowledged (2xx): 5xx, 429 and connection
@@ -25,7 +25,7 @@ final class HTTPDelivery: @unchecked Sendable {
         for attempt in 0..<attempts {
             if attempt > 0 {
                 let ceiling = baseDelay * Double(1 << min(attempt, 10))
-                Thread.sleep(forTimeInterval: Double.random(in: 0...ceiling))
+                ThreadSleep.sleep(seconds: Double.random(in: 0...ceiling))
             }
             var response: [UInt8] = []
             do {

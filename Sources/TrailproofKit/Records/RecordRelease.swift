@@ -175,7 +175,7 @@ public final class RecordRelease: VerifiedLogFileConsumer, @unchecked Sendable {
                 switch scalar {
                 case "\"": out += "\\\""
                 case "\\": out += "\\\\"
-                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+                case _ where scalar.value < 0x20: out += (scalar.value < 0x10 ? "\\u000" : "\\u00") + String(scalar.value, radix: 16)
                 default: out.unicodeScalars.append(scalar)
                 }
             }

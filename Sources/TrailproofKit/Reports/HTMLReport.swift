@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TrailproofNative
 
 /// The forensic report: one self-contained HTML file (no fetches, no scripts, no external styles)
