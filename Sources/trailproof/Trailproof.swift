@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import TrailproofKit
 import TrailproofNative
 
@@ -33,12 +33,12 @@ struct Trailproof: ParsableCommand {
         // static binary reads /proc/self/cmdline; a chroot without /proc has none). Running the
         // root command then would print help and exit 0 in place of the verification asked for.
         if CommandLine.arguments.isEmpty {
-            FileHandle.standardError.write(Data("trailproof: error: the command line could not be read (is /proc mounted?)\n".utf8))
-            Foundation.exit(2)
+            StandardStream.error.writeIfPossible("trailproof: error: the command line could not be read (is /proc mounted?)\n")
+            Self.exit(withError: ExitCode(2))
         }
         if CommandLine.arguments.count == 1 {
-            FileHandle.standardError.write(Data((helpMessage() + "\n").utf8))
-            Foundation.exit(2)
+            StandardStream.error.writeIfPossible(helpMessage() + "\n")
+            Self.exit(withError: ExitCode(2))
         }
         do {
             var command = try parseAsRoot()
@@ -50,8 +50,8 @@ struct Trailproof: ParsableCommand {
             var message = fullMessage(for: error)
             if !message.hasPrefix("Error:") && !message.hasPrefix("error:") { message = "error: " + message }
             else { message = "error:" + message.dropFirst("Error:".count) }
-            FileHandle.standardError.write(Data("trailproof: \(message)\n".utf8))
-            Foundation.exit(2)
+            StandardStream.error.writeIfPossible("trailproof: \(message)\n")
+            Self.exit(withError: ExitCode(2))
         }
     }
 }

@@ -35,6 +35,33 @@ struct PackagedBinaryTests {
         }
     }
 
+    /// Full Foundation would bring ICU and its data (`icudt…`, about 30 MB: a 61 MB binary, an
+    /// 80 MB image); the shipped targets import FoundationEssentials only (FoundationImportLintTests).
+    @Test func thePackagedBinaryCarriesNoICUAndTheImageIsUnder60MBUnpacked() throws {
+        let unpacked = try unpacked()
+        let icu = try BuiltBinary.run(program: "/bin/sh", ["-c", "grep -a -o -m 1 'icudt[0-9]*' \"$1\"; true", "sh", unpacked.binary])
+        #expect(icu.status == 0, "\(icu)")
+        let binarySize = try #require(try FileManager.default.attributesOfItem(atPath: unpacked.binary)[.size] as? Int)
+        // What the image takes once pulled: every regular file of its root filesystem (not what
+        // other tests put in its /work and /tmp).
+        var total = 0
+        for file in try FileManager.default.subpathsOfDirectory(atPath: unpacked.rootfs)
+        where !file.hasPrefix("work/") && !file.hasPrefix("tmp/") {
+            let attributes = try FileManager.default.attributesOfItem(atPath: unpacked.rootfs + "/" + file)
+            if attributes[.type] as? FileAttributeType == .typeRegular { total += (attributes[.size] as? Int) ?? 0 }
+        }
+        #expect(total > binarySize, "the image's root filesystem was read")
+        let checks = {
+            #expect(icu.stdout.isEmpty, "the packaged binary holds ICU data: \(icu.stdout)")
+            #expect(binarySize < 30_000_000, "the packaged binary is \(binarySize) bytes")
+            #expect(total < 60_000_000, "the image is \(total) bytes unpacked")
+        }
+        // Until the last files allowed by FoundationImportLintTests stop importing Foundation (for
+        // NSCondition and Thread), the binary may still link it: then these are known issues.
+        let importing = PackagedArtifacts.shippedFilesImportingFoundation()
+        if importing.isEmpty { checks() } else { withKnownIssue("still importing Foundation: \(importing)", isIntermittent: true) { checks() } }
+    }
+
     @Test func theImageVerifiesTheSampleTrailAndATamperedCopyAsTheBuildTreeBinaryDoes() throws {
         let unpacked = try unpacked()
         // Both copies inside the image's /work; the build tree's binary runs from the image root,

@@ -17,6 +17,7 @@
 #if defined(__GLIBC__)
 #include <malloc.h>  // mallopt, malloc_trim: glibc only (Allocator)
 #endif
+#include <spawn.h>
 
 /// inflateInit2 is a macro; 15 + 32 would auto-detect zlib too, trailproof wants gzip only (15 + 16).
 static inline int CTrailproof_inflateInitGzip(z_stream *stream) {
@@ -54,5 +55,14 @@ static inline CURLcode CTrailproof_curl_getinfo_long(CURL *curl, CURLINFO info, 
 
 /// The git commit this binary was built from (defined in shim.c by a build setting), or "".
 const char *CTrailproof_source_revision(void);
+
+/// pipe2(…, O_CLOEXEC): both ends of a new pipe close on exec. pipe2 needs _GNU_SOURCE, which
+/// Swift's view of the C library does not define (shim.c does).
+int CTrailproof_pipe_cloexec(int ends[2]);
+
+/// posix_spawn_file_actions_addclosefrom_np (glibc 2.34 and later; _GNU_SOURCE, as above): the
+/// child closes every descriptor from `from` on. Returns 0, or an errno value (ENOSYS where the C
+/// library lacks it).
+int CTrailproof_spawn_addclosefrom(posix_spawn_file_actions_t *actions, int from);
 
 #endif

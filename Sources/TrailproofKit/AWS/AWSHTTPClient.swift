@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 import TrailproofNative
 
@@ -117,10 +117,10 @@ public struct AWSRequestError: Error, Sendable, CustomStringConvertible {
     /// The `<Code>` of an S3 XML error or the `__type` of a JSON error.
     static func errorCode(_ body: [UInt8]) -> String? {
         let text = String(decoding: body.prefix(4096), as: UTF8.self)
-        if let start = text.range(of: "<Code>"), let end = text.range(of: "</Code>", range: start.upperBound..<text.endIndex) {
+        if let start = text.range(ofLiteral: "<Code>"), let end = text.range(ofLiteral: "</Code>", from: start.upperBound) {
             return String(text[start.upperBound..<end.lowerBound])
         }
-        if let range = text.range(of: "\"__type\"") {
+        if let range = text.range(ofLiteral: "\"__type\"") {
             let rest = text[range.upperBound...].drop { $0 == ":" || $0 == " " || $0 == "\"" }
             return String(rest.prefix { $0 != "\"" }).split(separator: "#").last.map(String.init)
         }

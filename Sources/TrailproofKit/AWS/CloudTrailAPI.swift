@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TrailproofNative
 
 /// One call of CloudTrail's JSON 1.1 API in a region, signed with SigV4.
@@ -37,8 +37,14 @@ public struct CloudTrailTrails: Sendable {
     /// Describes the trail `arn`, asking in the ARN's region (shadow trails included, as the AWS CLI does).
     /// - Throws: `TrailLookupError.notFound` when no such trail exists; `AWSRequestError` when the call fails.
     public func describe(_ arn: TrailARN) throws -> TrailDescription {
-        let body = Array(try JSONSerialization.data(withJSONObject: ["trailNameList": [arn.text], "includeShadowTrails": true]))
+        let body = Array(try JSONEncoder().encode(DescribeTrailsRequest(trailNameList: [arn.text], includeShadowTrails: true)))
         let response = try CloudTrailAPI(http: http, region: arn.region).call("DescribeTrails", body: body)
         return try TrailDescription.parse(describeTrailsResponse: response, arn: arn)
     }
+}
+
+/// The body of a DescribeTrails call.
+private struct DescribeTrailsRequest: Encodable {
+    var trailNameList: [String]
+    var includeShadowTrails: Bool
 }

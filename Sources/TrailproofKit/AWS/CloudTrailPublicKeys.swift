@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TrailproofNative
 
 /// CloudTrail's ListPublicKeys (JSON 1.1 protocol), in one region, following NextToken.
@@ -13,21 +13,22 @@ public struct CloudTrailPublicKeys: Sendable {
     public static let maximumPages = 1000
 
     /// The raw `PublicKeyList` entries (JSON objects) whose validity overlaps [start, end] in `region`.
-    public func listEntries(region: String, start: UTCTime, end: UTCTime) throws -> [[String: Any]] {
+    public func listEntries(region: String, start: UTCTime, end: UTCTime) throws -> [JSONValue] {
         let api = CloudTrailAPI(http: http, region: region)
-        var entries: [[String: Any]] = []
+        var entries: [JSONValue] = []
         var token: String?
         var pages = 0
         repeat {
-            var body: [String: Any] = ["StartTime": start.secondsSinceEpoch, "EndTime": end.secondsSinceEpoch]
-            if let token { body["NextToken"] = token }
+            let request = ListPublicKeysRequest(startTime: start.secondsSinceEpoch, endTime: end.secondsSinceEpoch, nextToken: token)
             let object = "ListPublicKeys in \(region)"
-            let response = try api.call("ListPublicKeys", body: Array(try JSONSerialization.data(withJSONObject: body)))
-            guard let json = try? JSONSerialization.jsonObject(with: Data(response)) as? [String: Any] else {
+            let response = try api.call("ListPublicKeys", body: Array(try JSONEncoder().encode(request)))
+            guard let json = (try? StrictJSON.parse(response))?.objectValue else {
                 throw AWSRequestError(object: object, status: 200, code: nil, message: "response is not JSON", attempts: 1)
             }
-            entries += (json["PublicKeyList"] as? [[String: Any]]) ?? []
-            let next = json["NextToken"] as? String
+            // As before: a list that is not an array of objects contributes nothing.
+            let list = json["PublicKeyList"]?.arrayValue ?? []
+            if list.allSatisfy({ $0.objectValue != nil }) { entries += list }
+            let next = json["NextToken"]?.stringValue
             pages += 1
             // A service that never stops paging (or repeats itself) ends the run, not the machine.
             if let next, next == token || pages >= CloudTrailPublicKeys.maximumPages {
@@ -42,6 +43,17 @@ public struct CloudTrailPublicKeys: Sendable {
     /// The keys of `region` for [start, end], as a file in the shape `aws cloudtrail list-public-keys` prints.
     public func listPublicKeysJSON(region: String, start: UTCTime, end: UTCTime) throws -> [UInt8] {
         let entries = try listEntries(region: region, start: start, end: end)
-        return Array(try JSONSerialization.data(withJSONObject: ["PublicKeyList": entries], options: [.prettyPrinted, .sortedKeys]))
+        return try PublicKeyListFile(publicKeyList: entries).encoded()
+    }
+}
+
+/// The body of a ListPublicKeys call.
+private struct ListPublicKeysRequest: Encodable {
+    var startTime: Int64
+    var endTime: Int64
+    var nextToken: String?
+
+    enum CodingKeys: String, CodingKey {
+        case startTime = "StartTime", endTime = "EndTime", nextToken = "NextToken"
     }
 }

@@ -94,7 +94,7 @@ struct S3ListingGuard {
 
     /// `scheme://host[:port]` of `url`.
     static func origin(of url: String) -> String {
-        guard let schemeEnd = url.range(of: "://") else { return url }
+        guard let schemeEnd = url.range(ofLiteral: "://") else { return url }
         let rest = url[schemeEnd.upperBound...]
         let authority = rest.prefix { $0 != "/" && $0 != "?" }
         return String(url[..<schemeEnd.upperBound]) + authority

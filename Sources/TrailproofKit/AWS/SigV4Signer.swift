@@ -131,7 +131,7 @@ struct ParsedURL {
     let query: String
 
     init?(_ url: String) {
-        guard let schemeEnd = url.range(of: "://") else { return nil }
+        guard let schemeEnd = url.range(ofLiteral: "://") else { return nil }
         scheme = String(url[..<schemeEnd.lowerBound]).lowercased()
         let rest = url[schemeEnd.upperBound...]
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex

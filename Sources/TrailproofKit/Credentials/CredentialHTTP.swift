@@ -78,8 +78,8 @@ enum CredentialHTTP {
     /// The text of the first `<tag>…</tag>` in an XML answer (STS answers are flat and small).
     static func xmlValue(_ tag: String, in body: [UInt8]) -> String? {
         let text = String(decoding: body, as: UTF8.self)
-        guard let start = text.range(of: "<\(tag)>"),
-              let end = text.range(of: "</\(tag)>", range: start.upperBound..<text.endIndex) else { return nil }
+        guard let start = text.range(ofLiteral: "<\(tag)>"),
+              let end = text.range(ofLiteral: "</\(tag)>", from: start.upperBound) else { return nil }
         return String(text[start.upperBound..<end.lowerBound])
     }
 

@@ -1,13 +1,5 @@
-import Foundation
-import Synchronization
-
-/// What a reader thread collected from a pipe.
-private final class OutputBox: Sendable {
-    private let state = Mutex<(data: Data, done: Bool)>((Data(), false))
-    func finish(_ data: Data) { state.withLock { $0 = (data, true) } }
-    var done: Bool { state.withLock { $0.done } }
-    var data: Data { state.withLock { $0.data } }
-}
+import FoundationEssentials
+import TrailproofNative
 
 /// A profile's `credential_process`: the command is split as the AWS CLI splits it (POSIX shell
 /// words, no shell run), its standard output must be JSON with `Version: 1`, `AccessKeyId`,
@@ -34,41 +26,25 @@ struct ProcessCredentialProvider: CredentialProvider {
         guard let executable = resolve(program) else {
             throw CredentialError(source: name, "credential_process program \(program) not found")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = Array(words.dropFirst())
-        process.environment = context.environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.standardError
-        process.standardInput = FileHandle.nullDevice
+        let outcome: ChildProcess.Outcome
         do {
-            try process.run()
-        } catch {
-            throw CredentialError(source: name, "cannot run credential_process program \(program): \(error.localizedDescription)")
+            outcome = try ChildProcess.run(executable, arguments: Array(words.dropFirst()), environment: context.environment,
+                                           timeoutSeconds: timeoutSeconds, outputLimit: 1 << 20)
+        } catch let error as NativeError {
+            throw CredentialError(source: name, "cannot run credential_process program \(program): \(error.detail)")
         }
-        let collected = OutputBox()
-        let reader = Thread {
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            collected.finish(data)
-        }
-        reader.start()
-        let deadline = Date().addingTimeInterval(timeoutSeconds)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
-        if process.isRunning {
-            // SIGKILL: a helper that ignores SIGTERM (or inherited it ignored) must still stop.
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        switch outcome.ending {
+        case .exited(0): break
+        case .timedOut:
             throw CredentialError(source: name, "credential_process did not finish within \(Int(timeoutSeconds)) s and was stopped")
+        case .exited(let status):
+            throw CredentialError(source: name, "credential_process exited with status \(status)")
+        case .signalled(let signal):
+            throw CredentialError(source: name, "credential_process was ended by signal \(signal)")
+        case .statusLost:
+            throw CredentialError(source: name, "credential_process ended, but its exit status was lost")
         }
-        process.waitUntilExit()
-        let readDeadline = Date().addingTimeInterval(5)
-        while !collected.done && Date() < readDeadline { Thread.sleep(forTimeInterval: 0.01) }
-        guard process.terminationStatus == 0 else {
-            throw CredentialError(source: name, "credential_process exited with status \(process.terminationStatus)")
-        }
-        let bytes = Array(collected.data.prefix(1 << 20))
-        return try ProcessCredentialProvider.parse(bytes, source: name)
+        return try ProcessCredentialProvider.parse(outcome.output, source: name)
     }
 
     /// The credentials in a credential_process answer.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TrailproofNative
 
 /// The STS calls credential sources make: AssumeRole (signed), AssumeRoleWithWebIdentity
@@ -57,7 +57,7 @@ struct STSClient: Sendable {
             let secrets = [credentials?.secretAccessKey, credentials?.sessionToken] + parameters.filter { $0.0 == "WebIdentityToken" }.map(\.1)
             var echoed = CredentialHTTP.xmlValue("Message", in: answer.body).map { String($0.prefix(300)) }
             for secret in secrets.compactMap({ $0 }) where !secret.isEmpty {
-                echoed = echoed?.replacingOccurrences(of: secret, with: "(redacted)")
+                echoed = echoed?.replacingAll(secret, with: "(redacted)")
             }
             let message = echoed.map { ": \($0)" } ?? ""
             throw CredentialError(source: source, "STS at \(endpoint) refused (HTTP \(answer.status) \(code)\(message))")

@@ -106,7 +106,7 @@ public struct RetryPolicy: Sendable {
                 throw giveUp(failure, .deadlinePassed, number)
             }
             willRetry()
-            ThreadPause.sleep(seconds: wait)
+            ThreadSleep.sleep(seconds: wait)
         }
     }
 

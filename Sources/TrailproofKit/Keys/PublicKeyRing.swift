@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TrailproofNative
 
 /// The public keys available for checking digest signatures, by fingerprint.
@@ -102,17 +102,15 @@ public struct PublicKeyRing: Sendable {
 
     /// The ring as the JSON `aws cloudtrail list-public-keys` prints (ISO times).
     public func listPublicKeysJSON() throws -> [UInt8] {
-        var list: [[String: Any]] = []
+        var list: [PublicKeyListEntry] = []
         for fingerprint in entries.keys.sorted() {
             guard let entry = entries[fingerprint] else { continue }
             for window in validity(of: fingerprint) {
-                var item: [String: Any] = ["Fingerprint": fingerprint, "Value": Data(entry.key.der).base64EncodedString()]
-                if let start = window.start { item["ValidityStartTime"] = start.iso8601 }
-                if let end = window.end { item["ValidityEndTime"] = end.iso8601 }
-                list.append(item)
+                list.append(PublicKeyListEntry(fingerprint: fingerprint, value: Data(entry.key.der).base64EncodedString(),
+                                               validityStartTime: window.start?.iso8601, validityEndTime: window.end?.iso8601))
             }
         }
-        return Array(try JSONSerialization.data(withJSONObject: ["PublicKeyList": list], options: [.prettyPrinted, .sortedKeys]))
+        return try PublicKeyListFile(publicKeyList: list).encoded()
     }
 
     /// Latest validity time accepted (9999-12-31T23:59:59Z); earlier than 1970 is refused too.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The machine-readable report: `VerificationReport` as stable, pretty-printed JSON with sorted keys.
 public enum JSONReport {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TrailproofNative
 
 /// `clickhouse://HOST:PORT/DATABASE.TABLE`: rows inserted through ClickHouse's HTTP interface
@@ -141,7 +141,7 @@ public final class ClickHouseRecordSink: RecordSink {
             return
         }
         let time = text.flatMap { UTCTime(utf8: $0) } ?? UTCTime(secondsSinceEpoch: 0)
-        out += Array(time.iso8601.prefix(19).replacingOccurrences(of: "T", with: " ").utf8)
+        out += Array(time.iso8601.prefix(19).replacingAll("T", with: " ").utf8)
     }
 
     public func finishLogFile(_ source: ReleasedLogFile) throws {}
@@ -149,7 +149,7 @@ public final class ClickHouseRecordSink: RecordSink {
     /// Hands the batch to the sender (after the one before it was acknowledged).
     private func flush() throws {
         guard rowCount > 0 else { return }
-        let query = "INSERT INTO \(table) FORMAT JSONEachRow".addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let query = CredentialHTTP.encode("INSERT INTO \(table) FORMAT JSONEachRow")
         let batch = rows, delivery = self.delivery, url = endpoint + "?query=" + query, what = "clickhouse \(table)"
         try sender.start { try delivery.post(batch, to: url, what: what) }
         rows = []

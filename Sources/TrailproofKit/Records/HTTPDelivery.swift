@@ -1,3 +1,4 @@
+import FoundationEssentials
 import TrailproofNative
 
 /// Posts a body to an HTTP endpoint until it is acknowledged (2xx), under `RetryPolicy`:

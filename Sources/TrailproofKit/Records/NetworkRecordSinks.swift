@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TrailproofNative
 
 /// `http(s)://…`: NDJSON batches POSTed to an HTTP intake (Splunk HEC raw, a SIEM's HTTP input,

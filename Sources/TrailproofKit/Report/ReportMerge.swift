@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Combines the reports of the shards of one sharded run (`verify --shard K/N`) into the report
 /// a single run over the same source gives: the same chains, digests, log files, gaps, objects,

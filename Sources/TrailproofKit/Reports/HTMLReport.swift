@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TrailproofNative
 
 /// The forensic report: one self-contained HTML file (no fetches, no scripts, no external styles)
@@ -171,7 +171,7 @@ public enum HTMLReport {
     /// Escaped text with a line-break opportunity after every `/`, so that a long s3:// URL
     /// wraps at its folders (on screen and in print) rather than letter by letter.
     static func breakableAtSlashes(_ escaped: String) -> String {
-        escaped.replacingOccurrences(of: "/", with: "/<wbr>")
+        escaped.replacingAll("/", with: "/<wbr>")
     }
 
     static let legend: String = {

@@ -68,7 +68,7 @@ enum Markup {
     static func markdownCode(_ text: String, inTable: Bool) -> String {
         var body = TerminalText.escaped(text)
         guard !body.isEmpty else { return "-" }
-        if inTable { body = body.replacingOccurrences(of: "|", with: "\\|") }
+        if inTable { body = body.replacingAll("|", with: "\\|") }
         var longest = 0, run = 0
         for scalar in body.unicodeScalars {
             run = scalar == "`" ? run + 1 : 0

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The report as newline-delimited JSON, for programs that stream: one object per line, each
 /// `{"kind": …, "record": …}`: the header, the scope, every chain, digest, log file, gap, object

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TrailproofNative
 
 /// One `--report FORMAT=PATH`: a report format and where to write it.
@@ -102,12 +102,12 @@ public struct ReportSet: Sendable {
     }
 
     /// Writes every request; `standardOutput` receives what goes to `-`, `s3` writes S3 objects.
-    public func write(_ requests: [ReportRequest], run: RunRecord, standardOutput: ([UInt8]) -> Void,
+    public func write(_ requests: [ReportRequest], run: RunRecord, standardOutput: ([UInt8]) throws -> Void,
                       s3: (() throws -> S3Client)?) throws {
         for request in requests {
             let bytes = try render(request.format, run: run)
             switch request.destination {
-            case .standardOutput: standardOutput(bytes)
+            case .standardOutput: try standardOutput(bytes)
             case .file(let path) where request.appends:
                 // The report's own blank line before it, so it starts a block after what is there.
                 let descriptor = try LocalFile.openForAppending(path, truncatingTo: nil)

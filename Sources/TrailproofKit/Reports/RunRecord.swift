@@ -32,7 +32,7 @@ public struct RunRecord: Sendable {
                 ($0.value >= 0x30 && $0.value <= 0x39) || ($0.value >= 0x41 && $0.value <= 0x5A) || ($0.value >= 0x61 && $0.value <= 0x7A)
                     || "-_./=:,@%+".unicodeScalars.contains($0)
             }
-            return plain ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+            return plain ? argument : "'" + argument.replacingAll("'", with: "'\\''") + "'"
         }.joined(separator: " ")
     }
 }

@@ -30,7 +30,7 @@ enum TimelineSVG {
             let x = Double(hour) / Double(max(timeline.hours, 1)) * width
             svg += "<line x1=\"\(format(x))\" y1=\"2\" x2=\"\(format(x))\" y2=\"28\" stroke=\"#000\" stroke-opacity=\"0.3\" stroke-width=\"0.6\"/>\n"
             let iso = timeline.start.adding(seconds: Int64(hour) * 3600).iso8601
-            let label = interval < 24 ? String(iso.dropFirst(5).prefix(11)).replacingOccurrences(of: "T", with: " ") : String(iso.prefix(10))
+            let label = interval < 24 ? iso.dropFirst(5).prefix(11).replacingAll("T", with: " ") : String(iso.prefix(10))
             let labelX = min(x + 2, width - 70)
             if labelX - lastLabel >= 75 {
                 svg += "<text x=\"\(format(labelX))\" y=\"40\" font-size=\"10\" fill=\"#333\">\(label)</text>\n"

@@ -29,7 +29,7 @@ public enum DayFingerprints {
     public static func changedDays(stored: [ObjectKey: String], current: [ObjectKey: String]) -> [TimeSpan] {
         let keys = Set(stored.keys).union(current.keys).filter { stored[$0] != current[$0] }
         return keys.compactMap { key -> TimeSpan? in
-            guard let day = key.text.split(separator: "|").last.flatMap({ UTCTime(parsing: $0.replacingOccurrences(of: "/", with: "-")) }) else { return nil }
+            guard let day = key.text.split(separator: "|").last.flatMap({ UTCTime(parsing: $0.replacingAll("/", with: "-")) }) else { return nil }
             return TimeSpan(start: day, end: day.adding(seconds: 86_399))
         }.sorted { $0.start < $1.start }
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TrailproofNative
 
 /// What a run hands the next one (`--state FILE`): per chain, the newest digest verified so far,

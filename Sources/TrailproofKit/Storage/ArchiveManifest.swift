@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import TrailproofNative
 
 /// What `trailproof archive` writes beside the copied objects so that the copy verifies offline

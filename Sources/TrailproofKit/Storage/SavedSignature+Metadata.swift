@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension SavedSignature {
     /// Member names that carry a signature in a sidecar, compared without case.
@@ -67,15 +67,35 @@ extension SavedSignature {
 
     /// The sidecar JSON an archive writes: the shape `aws s3api head-object` prints.
     public var metadataJSON: [UInt8] {
-        var metadata = ["signature": signatureHex]
-        if let algorithm { metadata["signature-algorithm"] = algorithm }
-        if let backfillGenerationTimestamp { metadata["backfill-generation-timestamp"] = backfillGenerationTimestamp }
-        return Array((try? JSONSerialization.data(withJSONObject: ["Metadata": metadata], options: [.prettyPrinted, .sortedKeys])) ?? Data())
+        let sidecar = MetadataSidecar(metadata: .init(signature: signatureHex, signatureAlgorithm: algorithm,
+                                                      backfillGenerationTimestamp: backfillGenerationTimestamp))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return (try? encoder.encode(sidecar)).map { Array($0) } ?? []
     }
 
     /// A saved signature that cannot be used because its sources disagree.
     init(conflict: String, source: SignatureSource = .metadataFile) {
         self.init(signatureHex: "", algorithm: nil, source: source)
         self.conflict = conflict
+    }
+}
+
+/// The sidecar an archive writes, `{"Metadata": {...}}` (absent fields left out).
+private struct MetadataSidecar: Encodable {
+    struct Metadata: Encodable {
+        var signature: String
+        var signatureAlgorithm: String?
+        var backfillGenerationTimestamp: String?
+
+        enum CodingKeys: String, CodingKey {
+            case signature, signatureAlgorithm = "signature-algorithm", backfillGenerationTimestamp = "backfill-generation-timestamp"
+        }
+    }
+
+    var metadata: Metadata
+
+    enum CodingKeys: String, CodingKey {
+        case metadata = "Metadata"
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import TrailproofKit
 import TrailproofNative
 
@@ -46,7 +46,7 @@ struct KeysCommand: ParsableCommand {
             if let output {
                 try LocalFile.write(json + [UInt8(ascii: "\n")], to: output)
             } else {
-                FileHandle.standardOutput.write(Data(json + [UInt8(ascii: "\n")]))
+                try StandardStream.output.write(json + [UInt8(ascii: "\n")])
             }
         }
     }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import TrailproofKit
 import TrailproofNative
 
@@ -164,7 +164,7 @@ extension RecordsCommand {
         if output.hasPrefix("http://") || output.hasPrefix("https://") {
             let parsed = headers.map { header -> (name: String, value: String) in
                 let colon = header.firstIndex(of: ":") ?? header.endIndex
-                return (String(header[..<colon]).trimmingCharacters(in: .whitespaces), String(header[colon...].dropFirst()).trimmingCharacters(in: .whitespaces))
+                return (trimmingBlanks(header[..<colon]), trimmingBlanks(header[colon...].dropFirst()))
             }
             return try HTTPRecordSink(url: output, headers: parsed)
         }
@@ -182,4 +182,13 @@ final class RecordSinks: RecordSink {
     }
     func finishLogFile(_ source: ReleasedLogFile) throws { for sink in sinks { try sink.finishLogFile(source) } }
     func close() throws { for sink in sinks { try sink.close() } }
+}
+
+/// `text` without the spaces and tabs (blanks, not line breaks) at either end.
+private func trimmingBlanks(_ text: Substring) -> String {
+    let blank = { (character: Character) in character.isWhitespace && !character.isNewline }
+    var text = text
+    while let first = text.first, blank(first) { text.removeFirst() }
+    while let last = text.last, blank(last) { text.removeLast() }
+    return String(text)
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import TrailproofKit
 import TrailproofNative
 
@@ -122,7 +122,7 @@ struct VerifyCommand: ParsableCommand {
             let aws = inputs.aws
             var output = inputs.common.output
             if let index = plan.scope.shard?.index {
-                output.reports = output.reports.map { $0.replacingOccurrences(of: Self.shardPlaceholder, with: String(index)) }
+                output.reports = output.reports.map { $0.replacing(Self.shardPlaceholder, with: String(index)) }
             }
             do {
                 try output.finish(with: report, startedAt: startedAt, streamed: printer != nil, s3: { S3Client(http: try aws.client()) })

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import TrailproofKit
 import Synchronization
 import TrailproofNative
@@ -105,8 +105,8 @@ struct VerifyQueryResultsCommand: ParsableCommand {
             let text = QueryResultsTextReport(report, verbose: verbose && format == .text)
             Output.writeStandardError(text.problems)
             switch format {
-            case .json: FileHandle.standardOutput.write(Data(try JSONReport.encode(report)))
-            case .text: FileHandle.standardOutput.write(Data((text.summary.joined(separator: "\n") + "\n").utf8))
+            case .json: try StandardStream.output.write(try JSONReport.encode(report))
+            case .text: try StandardStream.output.write(text.summary.joined(separator: "\n") + "\n")
             }
             if report.totals.exitStatus != 0 { throw ExitCode(Int32(report.totals.exitStatus)) }
         }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import TrailproofKit
 import TrailproofNative
 
@@ -66,6 +66,6 @@ struct ReportOutput: ParsableArguments {
         let jsonPath = requests.first { $0.format == .json }?.pathText
         let run = RunRecord(commandLine: CommandLine.arguments, startedAt: startedAt, endedAt: .now,
                             host: ProcessInfo.processInfo.hostName, jsonReportSHA256: set.jsonSHA256, jsonReportPath: jsonPath)
-        try set.write(requests, run: run, standardOutput: { FileHandle.standardOutput.write(Data($0)) }, s3: s3)
+        try set.write(requests, run: run, standardOutput: { try StandardStream.output.write($0) }, s3: s3)
     }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import TrailproofKit
 import TrailproofNative
 
@@ -19,7 +19,7 @@ enum Output {
         case .ndjson:
             let bytes = streamed ? try NDJSONReport.trailer(report) : try NDJSONReport.render(report)
             try bytes.withUnsafeBytes { try LocalFile.write($0, to: 1) }
-        case .text: FileHandle.standardOutput.write(Data((text.summary.joined(separator: "\n") + "\n").utf8))
+        case .text: try StandardStream.output.write(text.summary.joined(separator: "\n") + "\n")
         }
     }
 
@@ -49,6 +49,6 @@ enum Output {
     /// (`TextReport` lines, or text through `TerminalText.escaped`).
     static func writeStandardError(_ lines: [String]) {
         guard !lines.isEmpty else { return }
-        FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        StandardStream.error.writeIfPossible(lines.joined(separator: "\n") + "\n")
     }
 }

@@ -1,6 +1,7 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
 import TrailproofKit
+import TrailproofNative
 
 /// A single self-overwriting progress line on stderr, shown only on a terminal and only once a
 /// run has lasted a second (TRAILPROOF_PROGRESS_DELAY seconds, for tests).
@@ -45,7 +46,7 @@ final class ProgressLine: Sendable {
             value.drawn = true
             return true
         }
-        if shouldDraw { FileHandle.standardError.write(Data("\r\u{1B}[Ktrailproof: \(text)".utf8)) }
+        if shouldDraw { StandardStream.error.writeIfPossible("\r\u{1B}[Ktrailproof: \(text)") }
     }
 
     /// Clears the line so that other lines can be written; the next progress draws it again.
@@ -54,6 +55,6 @@ final class ProgressLine: Sendable {
             defer { (value.drawn, value.phase) = (false, -1) }
             return value.drawn
         }
-        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if drawn { StandardStream.error.writeIfPossible("\r\u{1B}[K") }
     }
 }

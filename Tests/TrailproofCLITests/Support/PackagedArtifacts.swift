@@ -57,6 +57,19 @@ enum PackagedArtifacts {
         return nil
     }
 
+    /// The source files of the shipped targets that import Foundation itself (not FoundationEssentials).
+    static func shippedFilesImportingFoundation() -> [String] {
+        var found: [String] = []
+        for target in ["Sources/TrailproofNative", "Sources/TrailproofKit", "Sources/trailproof"] {
+            let base = BuiltBinary.packageRoot + "/" + target
+            for case let file as String in FileManager.default.enumerator(atPath: base)?.allObjects ?? [] where file.hasSuffix(".swift") {
+                let lines = ((try? String(contentsOfFile: base + "/" + file, encoding: .utf8)) ?? "").split(separator: "\n")
+                if lines.contains(where: { $0 == "import Foundation" || $0.hasPrefix("import Foundation ") }) { found.append(target + "/" + file) }
+            }
+        }
+        return found.sorted()
+    }
+
     /// Runs `arguments` inside the image's root filesystem, as its user, with `/` as the working directory.
     static func runInImage(_ unpacked: Unpacked, _ arguments: [String]) throws -> BuiltBinary.Run {
         try runInImage(unpacked, arguments, withProc: true)

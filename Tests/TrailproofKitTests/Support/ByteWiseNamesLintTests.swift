@@ -56,7 +56,6 @@ import Testing
         ("Credentials/CredentialContext.swift", "[String: String]", "process environment variables and profile settings from the user's AWS config"),
         ("Credentials/CredentialChain.swift", "context.profileName != \"default\"", "profile names from the user's AWS config"),
         ("Options/AWSOptions.swift", "resolvedEnvironments = Mutex<[String: AWSEnvironment]>", "AWS environments per the user's profile and endpoint options"),
-        ("AWS/CloudTrailPublicKeys.swift", "[String: Any]", "ListPublicKeys JSON request and response members"),
         ("AWS/S3Client.swift", "regions = Mutex<[String: String]>", "bucket names (S3's rules: lower-case ASCII) to their regions"),
         ("AWS/S3Client.swift", "throws -> [String: String]?", "HTTP headers by lower-cased ASCII name"),
         ("AWS/SigV4Signer.swift", "lhs.name == rhs.name", "SigV4 query parameter names, sorted as AWS specifies for signing"),
@@ -66,7 +65,6 @@ import Testing
         ("Chain/ListingSurvey.swift", "var keyWindows: [String: TimeSpan]", "region names, checked by the key parser as [a-z0-9-]"),
         ("Plan/TrustAnchor.swift", "windows: @autoclosure () throws -> [String: TimeSpan]", "region names, checked by the key parser as [a-z0-9-]"),
         ("Keys/PublicKeyRing.swift", "entries: [String: Entry]", "key fingerprints: lower-case hex MD5, checked against the key's bytes"),
-        ("Keys/PublicKeyRing.swift", "[String: Any]", "ListPublicKeys JSON members written by the ring"),
         ("Keys/PublicKeyRing.swift", "parsedByValue: [String: CloudTrailPublicKey]", "base64 key values (ASCII)"),
         ("Keys/PublicKeyRing.swift", "derByFingerprint: [String: [UInt8]]", "key fingerprints: hex"),
     ]
