@@ -12,6 +12,7 @@ public enum JSONReport {
         // bytes, the digests a slice at a time (the encoder's working copy of a whole report is
         // several times its size).
         if var verification = report as? VerificationReport {
+            verification.verdict = Verdict(verification)
             let logFiles = verification.logFiles, digests = verification.digests
             verification.logFiles = []
             verification.digests = []
