@@ -33,8 +33,8 @@ public struct MissingTrustInput: Sendable, Codable, Equatable {
             let when = span.map { " from \($0.start.iso8601) to \($0.end.iso8601)" } ?? ""
             return "no public key for \(region ?? "the region of its digests")\(when) (\(what); give --public-keys for it, see `trailproof keys`)"
         case .noSignature:
-            return "no signature for \(Self.count(digests, "digest")) of this local copy\(logFiles > 0 ? " (and the \(Self.count(logFiles, "log file")) they list)" : "") "
-                + "(a copy keeps no S3 metadata: give --head-signature, save the digest's metadata beside it as KEY.metadata.json, or verify the bucket over S3)"
+            return "no signature for \(digests == 1 ? "a digest" : "digests") of this local copy (\(what); a copy keeps no S3 metadata: "
+                + "give --head-signature, save the digest's metadata beside it as KEY.metadata.json, or verify the bucket over S3)"
         }
     }
 

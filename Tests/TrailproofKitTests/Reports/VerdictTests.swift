@@ -78,10 +78,10 @@ import TrailproofTrailGen
         #expect(verdict.outcome == .notVerifiable)
         let missing = try #require(verdict.notVerifiable.first)
         #expect(missing.reason == .noSignature && missing.digests == 1)
-        #expect(missing.text.hasPrefix("no signature for 1 digest of this local copy"))
+        #expect(missing.text.hasPrefix("no signature for a digest of this local copy (1 digest, \(missing.logFiles) log file"))
         #expect(missing.text.contains("--head-signature"))
         let said = try Statements(report)
-        #expect(said.result.hasPrefix("Result: NOT VERIFIABLE (\(report.totals.findings)): no signature for 1 digest"))
+        #expect(said.result.hasPrefix("Result: NOT VERIFIABLE (\(report.totals.findings)): no signature for a digest of this local copy"))
         #expect(!said.describesTampering, "\(said.result)\n\(said.banner)")
 
         // The same records read over S3: a digest without its signature metadata is tampering there.
