@@ -84,10 +84,10 @@ public enum JUnitReport {
             }
             append(testcase, toChain: index)
         }
+        let chainFolders = chainOfLocation.flatMap { location, index in folders(of: location).map { (folder: $0, index: index) } }
         for object in report.objects {
-            let index = chainOfLocation.first { location, _ in
-                folders(of: location).contains { Array(object.key.utf8).starts(with: $0) }
-            }?.value
+            let key = Array(object.key.utf8)
+            let index = chainFolders.first { key.starts(with: $0.folder) }?.index
             var testcase = Case(name: "object \(object.key)", classname: index.map { report.chains[$0].id } ?? "objects")
             testcase.failure = Failure(type: object.verdict.rawValue, message: "object \(object.verdict.rawValue): \(object.key)", body: [object.detail])
             append(testcase, toChain: index)
