@@ -84,7 +84,9 @@ public enum JUnitReport {
             }
             append(testcase, toChain: index)
         }
+        // Longest folder first (a location's folders may hold another prefix's), then by chain: the same suite every run.
         let chainFolders = chainOfLocation.flatMap { location, index in folders(of: location).map { (folder: $0, index: index) } }
+            .sorted { ($1.folder.count, $0.index) < ($0.folder.count, $1.index) }
         for object in report.objects {
             let key = Array(object.key.utf8)
             let index = chainFolders.first { key.starts(with: $0.folder) }?.index
