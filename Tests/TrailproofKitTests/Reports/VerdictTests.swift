@@ -13,6 +13,7 @@ import TrailproofTrailGen
     /// Markdown heading and summary, the JUnit `verdict` property.
     struct Statements {
         let result: String
+        let html: String
         let banner: String
         let markdownHeading: String
         let markdown: String
@@ -20,7 +21,7 @@ import TrailproofTrailGen
 
         init(_ report: VerificationReport) throws {
             result = try #require(TextReport(report, verbose: false).summary.last)
-            let html = String(decoding: HTMLReport.render(report, run: VerdictTests.run), as: UTF8.self)
+            html = String(decoding: HTMLReport.render(report, run: VerdictTests.run), as: UTF8.self)
             banner = try #require(html.components(separatedBy: "id=\"verdict\">").dropFirst().first?.components(separatedBy: "</p>").first)
             markdown = String(decoding: MarkdownReport.render(report), as: UTF8.self)
             markdownHeading = try #require(markdown.split(separator: "\n").first.map(String.init))
@@ -60,6 +61,8 @@ import TrailproofTrailGen
         let said = try Statements(report)
         #expect(said.result == "Result: NOT VERIFIABLE (\(report.totals.findings)): \(missing.text)")
         #expect(said.banner.hasPrefix("Not verifiable: no public key for eu-west-2"))
+        #expect(said.html.contains("<p class=\"verdict warn\" id=\"verdict\">"), "not the red banner of tampering")
+        #expect(said.html.contains("<title>CloudTrail integrity report: not verifiable</title>"))
         #expect(said.markdownHeading.hasPrefix("## trailproof: NOT VERIFIABLE (\(report.totals.findings)): no public key for eu-west-2"))
         #expect(said.junit.contains("<property name=\"verdict\" value=\"NOT VERIFIABLE (\(report.totals.findings)): no public key for eu-west-2"))
         #expect(!said.describesTampering, "\(said.result)\n\(said.banner)")
