@@ -108,9 +108,18 @@ import TrailproofTrailGen
         #expect(!source.contains("http://") || !source.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http://"))
         #expect(!source.contains("https://") && !source.contains("<script") && !source.contains("<link"))
 
+        if tampered {
+            // The modified log file's hour shows it: its cell is the modified-log colour, and its
+            // hover title names the file (issue 18: it sat in a green "verified" hour).
+            let modified = try #require(run.report.logFiles.first { $0.verdict == .modified })
+            let rect = "<rect class=\"s\(CoverageTimeline.State.logModified.rawValue)\""
+            let cells = text.components(separatedBy: rect).dropFirst().map { $0.components(separatedBy: "</rect>")[0] }
+            #expect(cells.contains { $0.contains(modified.key) }, "a modified-log cell names \(modified.key)")
+            #expect(text.contains("modified log file"), "in the legend")
+        }
         // Drawn: the timeline's colours are on screen; red only where a digest failed.
         let png = run.scratch.path + "/shot.png"
-        let shot = try Self.browser(["--screenshot=" + png, "--window-size=1200,1600", "file://" + html])
+        let shot = try Self.browser(["--screenshot=" + png, "--window-size=1200,2600", "file://" + html])
         #expect(shot.status == 0, "\(shot)")
         #expect(try Self.pixels(ofColor: "43a047", in: png) > 500, "verified cells drawn")
         // The legend's swatch is red too (about 200 pixels at this size); failed digests' cells add
@@ -120,6 +129,9 @@ import TrailproofTrailGen
         // The stylesheet ran (the Content-Security-Policy allows it by its hash): the verdict's banner is coloured.
         let banner = try Self.pixels(ofColor: tampered ? "fde7e7" : "e3f4e3", in: png)
         #expect(banner > 5000, "\(banner) banner pixels")
+        // The modified log file's hour is drawn in its colour (the legend's swatch alone is about 200 pixels).
+        let modifiedLog = try Self.pixels(ofColor: "880e4f", in: png)
+        #expect(tampered ? modifiedLog > 600 : modifiedLog < 400, "\(modifiedLog) modified-log pixels")
         // And it prints.
         let pdf = run.scratch.path + "/report.pdf"
         let printed = try Self.browser(["--print-to-pdf=" + pdf, "--no-pdf-header-footer", "file://" + html])
@@ -145,29 +157,49 @@ import TrailproofTrailGen
         let schema = BuiltBinary.packageRoot + "/Tests/Fixtures/junit.xsd"
         let lint = try BuiltBinary.run(program: "/usr/bin/xmllint", ["--noout", "--schema", schema, run.path("junit")])
         #expect(lint.status == 0, "\(lint)")
+        // junitparser, and the reading of Jenkins and GitLab: a testcase is one result, its first
+        // <failure> element (ElementTree counts every failure element of every testcase).
         let script = """
             import json, sys
+            import xml.etree.ElementTree as ET
             from junitparser import JUnitXml, Failure, Skipped
             xml = JUnitXml.fromfile(sys.argv[1])
             cases = [case for suite in xml for case in suite]
             failed = [case for case in cases if any(isinstance(r, Failure) for r in case.result)]
             skipped = [case for case in cases if any(isinstance(r, Skipped) for r in case.result)]
+            tree = ET.parse(sys.argv[1]).getroot()
+            elements = [len(case.findall("failure")) for case in tree.iter("testcase")]
+            suites = {suite.get("name"): [case.get("name") for case in suite.iter("testcase")] for suite in tree.iter("testsuite")}
+            declared = sum(int(suite.get("failures")) for suite in tree.iter("testsuite"))
             print(json.dumps({"suites": len(list(xml)), "cases": len(cases), "failed": len(failed), "skipped": len(skipped),
-                              "failures": sum(1 for case in cases for r in case.result if isinstance(r, Failure))}))
+                              "failures": sum(1 for case in cases for r in case.result if isinstance(r, Failure)),
+                              "mostFailuresInACase": max(elements), "failureElements": sum(elements), "declaredFailures": declared,
+                              "casesBySuite": suites}))
             """
         let parsed = try BuiltBinary.run(program: "/usr/bin/env", ["python3"] + ["-c", script, run.path("junit")])
         #expect(parsed.status == 0, "\(parsed)")
-        let counts = try #require(try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [String: Int])
+        let counts = try #require(try JSONSerialization.jsonObject(with: Data(parsed.stdout.utf8)) as? [String: Any])
         let report = run.report
-        let unlisted = report.logFiles.filter { $0.digest == nil }.count
-        #expect(counts["suites"] == report.chains.count + 1)
-        #expect(counts["cases"] == report.digests.count + report.gaps.count + unlisted + report.objects.count)
-        // Every finding is one failure (a digest's own and its log files'); notices are skipped.
-        let findings = report.digests.filter { $0.verdict != .valid }.count + report.logFiles.filter(\.verdict.isFinding).count
-            + report.gaps.count + report.objects.count
-        #expect(counts["failures"] == findings)
-        #expect(counts["skipped"] == report.logFiles.filter { $0.digest == nil && !$0.verdict.isFinding }.count)
-        #expect(findings == report.totals.findings)
+        // One suite per chain: every object of this trail lies in a chain's own location.
+        #expect(counts["suites"] as? Int == report.chains.count)
+        let casesBySuite = try #require(counts["casesBySuite"] as? [String: [String]])
+        #expect(casesBySuite[JUnitReport.outsideSuiteName] == nil)
+        // One testcase per digest, per log file with a finding or notice, per gap and per object.
+        let logCases = report.logFiles.filter { $0.verdict != .valid }.count
+        #expect(counts["cases"] as? Int == report.digests.count + logCases + report.gaps.count + report.objects.count)
+        // One failure per finding, one finding per testcase: what Jenkins and GitLab show is all there is.
+        #expect(counts["mostFailuresInACase"] as? Int == 1)
+        for key in ["failures", "failed", "failureElements", "declaredFailures"] { #expect(counts[key] as? Int == report.totals.findings, "\(key)") }
+        #expect(counts["skipped"] as? Int == report.logFiles.filter { !$0.verdict.isFinding && $0.verdict != .valid }.count)
+        // Each chain's log files, listed by its digests or by none (unreferenced, planted), are in its suite.
+        for record in report.logFiles where record.verdict.isFinding {
+            guard case .logFile(let name)? = TrailObjectKey(record.key) else { continue }
+            let chain = try #require(report.chains.first { $0.chain.location == name.location && !$0.chain.isBackfill })
+            #expect(casesBySuite[chain.id]?.contains("log file s3://\(record.bucket)/\(record.key)") == true, "\(record.key) in \(chain.id)")
+        }
+        // The verdict sentence travels with every suite.
+        let junit = String(decoding: try run.bytes("junit"), as: UTF8.self)
+        #expect(junit.contains("<property name=\"verdict\" value=\"INTEGRITY PROBLEMS FOUND (\(report.totals.findings)): "))
     }
 
     @Test func theNDJSONAndMarkdownReportsSayWhatTheJSONSays() throws {
@@ -182,13 +214,19 @@ import TrailproofTrailGen
         }
         #expect(kinds == ["header": 1, "scope": 1, "chain": report.chains.count, "digest": report.digests.count,
                           "logFile": report.logFiles.count, "gap": report.gaps.count, "object": report.objects.count,
-                          "notice": report.notices.count, "totals": 1].filter { $0.value > 0 })
+                          "notice": report.notices.count, "verdict": 1, "totals": 1].filter { $0.value > 0 })
         let last = try #require(try JSONSerialization.jsonObject(with: Data(lines.last!.utf8)) as? [String: Any])
         #expect(last["kind"] as? String == "totals")
         #expect((last["record"] as? [String: Any])?["findings"] as? Int == report.totals.findings)
 
         let markdown = String(decoding: try run.bytes("markdown"), as: UTF8.self)
-        #expect(markdown.hasPrefix("## trailproof: INTEGRITY PROBLEMS FOUND (\(report.totals.findings))"))
+        #expect(markdown.hasPrefix("## trailproof: INTEGRITY PROBLEMS FOUND (\(report.totals.findings)): "))
+        // Class by class, as the text report's Result line says it.
+        #expect(run.result.stdout.contains("Result: INTEGRITY PROBLEMS FOUND (\(report.totals.findings)): "))
+        let heading = try #require(markdown.split(separator: "\n").first)
+        for words in ["log file modified", "digest signature-invalid", "digest moved", "digest malformed", "not verifiable: no public key for", "no signature for"] {
+            #expect(heading.contains(words), "\(words) in \(heading)")
+        }
         let findings = try #require(markdown.components(separatedBy: "### Findings").dropFirst().first?.components(separatedBy: "### Coverage").first)
         let rows = findings.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| Severity") }
         #expect(rows.count == min(report.totals.findings, MarkdownReport.findingLimit))

@@ -33,6 +33,9 @@ public enum JSONReport {
         if let shard = report.shard { try encodedMember("shard", shard, into: &json) }
         try encodedMember("tool", report.tool, into: &json)
         try encodedMember("totals", report.totals, into: &json)
+        // Computed afresh from the findings whenever a report is written (a decoded or merged
+        // report's own is not trusted).
+        try encodedMember("verdict", Verdict(report), into: &json)
         json.endObject()
         var bytes = json.takeBytes()
         bytes.append(UInt8(ascii: "\n"))

@@ -53,20 +53,11 @@ public struct TextReport: Sendable {
             summary.append("No verified digest in the requested range:")
         }
         summary.append("")
-        summary.append(TextReport.ratioLine(valid: totals.digestsValid, total: totals.digests, noun: "digest files",
-                                            failed: totals.digests - totals.digestsValid, failedWord: "INVALID"))
-        let unverified = totals.logFilesByVerdict[LogFileVerdict.unverified.rawValue] ?? 0
-        let invalid = totals.logFiles - totals.logFilesValid - unverified
-        var logLine = TextReport.ratioLine(valid: totals.logFilesValid, total: totals.logFiles, noun: "log files",
-                                           failed: invalid, failedWord: "INVALID")
-        if unverified > 0 { logLine += ", \(unverified)/\(totals.logFiles) log files UNVERIFIED" }
-        summary.append(logLine)
-        let count = { (verdict: LogFileVerdict) in totals.logFilesByVerdict[verdict.rawValue] ?? 0 }
-        if count(.unreferenced) > 0 {
-            summary.append("\(CountText.of(count(.unreferenced), "log file")) UNREFERENCED (present, listed by no digest)")
-        }
-        if count(.notYetCovered) > 0 { summary.append("\(CountText.of(count(.notYetCovered), "log file")) not yet covered by a digest") }
-        if count(.beforeFirstDigest) > 0 { summary.append("\(CountText.of(count(.beforeFirstDigest), "log file")) older than the first digest") }
+        // One set of counts (`ReportCounts`): every line's categories add up to its total.
+        let verdict = Verdict(report)
+        let counts = verdict.counts
+        summary.append(counts.digests.line(noun: "digest files"))
+        summary.append(counts.logFiles.line())
         if totals.objectFindings > 0 {
             summary.append("\(totals.objectFindings) other \(totals.objectFindings == 1 ? "object" : "objects") UNEXPECTED or mismatched (see the object lines)")
         }
@@ -78,10 +69,7 @@ public struct TextReport: Sendable {
         }
         summary.append("")
         summary.append("Chains (\(report.chains.count)):")
-        for chain in report.chains {
-            let spans = chain.coverage.isEmpty ? "nothing verified" : "covered " + chain.coverage.map(\.text).joined(separator: ", ")
-            summary.append("  \(chain.id): \(chain.validDigests)/\(chain.digests) digests valid, \(spans)")
-        }
+        for chain in counts.chains { summary.append("  \(chain.chain): \(chain.line)") }
         let sources = report.signatureSources
         if !sources.isEmpty {
             summary.append("Signatures from: " + sources.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
@@ -94,7 +82,7 @@ public struct TextReport: Sendable {
             summary.append("Signed in as: " + authorities.identityText)
             if let warning = authorities.overrideWarning { summary.append(warning) }
         }
-        summary.append(totals.exitStatus == 0 ? "Result: VERIFIED" : "Result: INTEGRITY PROBLEMS FOUND (\(totals.findings))")
+        summary.append(verdict.resultLine)
 
         if verbose {
             // The file lines come first, so that the summary and its `Result:` line end the output
@@ -115,6 +103,7 @@ public struct TextReport: Sendable {
         notes = notes.map(TerminalText.escaped)
     }
 
+    /// `valid/total noun valid[, failed/total noun WORD]` (the query results report's lines).
     static func ratioLine(valid: Int, total: Int, noun: String, failed: Int, failedWord: String) -> String {
         var line = "\(valid)/\(total) \(noun) valid"
         if failed > 0 { line += ", \(failed)/\(total) \(noun) \(failedWord)" }

@@ -33,6 +33,7 @@ extension VerificationReport {
         combined.objects = sortedObjects(objects).filter { seen.insert(ObjectKey("\($0.key)\u{0}\($0.verdict.rawValue)\u{0}\($0.detail)")).inserted }
         combined.notices = notices.sorted().map(\.text) + [outOfScopeNotice(outOfScope)].compactMap { $0 }
         combined.scope.referenceTime = parts.compactMap(\.scope.referenceTime).max()
+        combined.verdict = nil  // made from the combined records when written
         combined.totals = Totals(chains: combined.chains, digests: combined.digests, logFiles: combined.logFiles, gaps: combined.gaps,
                                  objects: combined.objects, logFilesOutOfScope: outOfScope, gapsAllowed: combined.scope.gapsAllowed,
                                  unlistedValid: unlisted)

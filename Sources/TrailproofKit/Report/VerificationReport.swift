@@ -29,6 +29,10 @@ public struct VerificationReport: Sendable, Codable {
     /// For one shard of a sharded run (`--shard K/N`): which part it verified; absent otherwise
     /// (and in the merged report).
     public var shard: ShardRecord? = nil
+    /// The verdict sentence's classes and the one set of counts every format shows, as the JSON
+    /// and NDJSON reports write them (`Verdict(report)`, made from the records above when written;
+    /// absent in a report being assembled, and recomputed, never trusted, when a report is read).
+    public var verdict: Verdict? = nil
 
     /// The tool that wrote a report.
     public struct ToolInfo: Sendable, Codable {

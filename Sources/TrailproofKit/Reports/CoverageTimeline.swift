@@ -1,7 +1,8 @@
 /// One chain's coverage, hour by hour, for drawing: each cell is the worst state of the hours it
 /// holds, so aggregating hours into wider cells never hides a problem hour.
 public struct CoverageTimeline: Sendable {
-    /// What an hour is, in order of precedence (a cell shows the first that applies).
+    /// What an hour is. A cell shows the worst state of anything in it, digests and log files
+    /// (`rank`, 0 worst). The raw value names the state's CSS class (`s0`…) and never changes.
     public enum State: Int, Sendable, Comparable, CaseIterable {
         /// A digest covering it failed verification.
         case invalid = 0
@@ -15,8 +16,39 @@ public struct CoverageTimeline: Sendable {
         case verified = 4
         /// Outside everything the report knows.
         case none = 5
+        /// A log file delivered in it was modified.
+        case logModified = 6
+        /// A log file delivered in it is missing or unreadable.
+        case logMissing = 7
+        /// A log file delivered in it is listed by no digest.
+        case logUnreferenced = 8
+        /// A log file delivered in it is unverified (its digest failed, or lists it in another bucket).
+        case logUnverified = 9
+        /// A digest or log file in it could not be verified for want of a trust input (a public
+        /// key, a local copy's signature): not tampering, not verified.
+        case notVerifiable = 10
 
-        public static func < (lhs: State, rhs: State) -> Bool { lhs.rawValue < rhs.rawValue }
+        /// Precedence, 0 worst: what a cell of several states shows.
+        public var rank: Int {
+            switch self {
+            case .invalid: return 0
+            case .logModified: return 1
+            case .missing: return 2
+            case .logMissing: return 3
+            case .gap: return 4
+            case .logUnreferenced: return 5
+            case .logUnverified: return 6
+            case .notVerifiable: return 7
+            case .notYetCovered: return 8
+            case .verified: return 9
+            case .none: return 10
+            }
+        }
+
+        public static func < (lhs: State, rhs: State) -> Bool { lhs.rank < rhs.rank }
+
+        /// Every state, worst first: the legend's order.
+        public static var byRank: [State] { allCases.sorted() }
 
         /// A word for the legend.
         public var label: String {
@@ -27,6 +59,11 @@ public struct CoverageTimeline: Sendable {
             case .notYetCovered: return "not yet covered"
             case .verified: return "verified"
             case .none: return "no digest expected"
+            case .logModified: return "modified log file"
+            case .logMissing: return "missing or unreadable log file"
+            case .logUnreferenced: return "unreferenced log file"
+            case .logUnverified: return "unverified log file"
+            case .notVerifiable: return "not verifiable (no key or signature)"
             }
         }
     }
@@ -59,15 +96,55 @@ public struct CoverageTimeline: Sendable {
 
     /// The timeline of `chain` in `report`.
     public init(chain: ChainSummary, report: VerificationReport) {
+        self.init(chain: chain, report: report, trust: TrustClassifier(report))
+    }
+
+    /// The timeline of `chain` in `report`, with `trust` telling what could not be verified
+    /// for want of a trust input.
+    init(chain: ChainSummary, report: VerificationReport, trust: TrustClassifier) {
         self.chain = chain.id
         var spans: [(State, TimeSpan, String)] = []
         for record in report.digests where record.chain.sameBytes(as: chain.id) {
             guard let span = record.span else { continue }
-            let state: State = record.verdict == .valid ? .verified : record.verdict == .missing ? .missing : .invalid
+            let state: State
+            switch record.verdict {
+            case .valid: state = .verified
+            case .missing: state = .missing
+            default: state = trust.missingInput(record) == nil ? .invalid : .notVerifiable
+            }
             spans.append((state, span, "digest \(record.verdict.rawValue)\(record.key.map { " \($0)" } ?? "")"))
         }
         for gap in report.gaps where gap.chain.sameBytes(as: chain.id) {
             spans.append((.gap, gap.span, "gap \(gap.kind.rawValue)"))
+        }
+        // Log files with a finding, in the hour they were delivered: those a digest of this chain
+        // lists, and those no digest lists delivered in this chain's location (not a backfill chain's).
+        let ownLocation = chain.chain.location
+        var ownDigests = Set<ObjectKey>()
+        for record in report.digests where record.chain.sameBytes(as: chain.id) { if let key = record.key { ownDigests.insert(ObjectKey(key)) } }
+        for record in report.logFiles where record.verdict.isFinding {
+            guard let time = record.time else { continue }
+            if let digest = record.digest {
+                guard ownDigests.contains(ObjectKey(digest)) else { continue }
+            } else {
+                guard !chain.chain.isBackfill, case .logFile(let name)? = TrailObjectKey(record.key), name.location == ownLocation else { continue }
+            }
+            let span = TimeSpan(start: time, end: time.adding(seconds: 60))
+            switch record.verdict {
+            case .modified: spans.append((.logModified, span, "log-file modified \(record.key)"))
+            case .missing, .unreadable: spans.append((.logMissing, span, "log-file \(record.verdict.rawValue) \(record.key)"))
+            case .unreferenced where trust.missingInputDigest(of: record) != nil:
+                spans.append((.notVerifiable, span, "log files not verifiable (their digest lacks a key or signature)"))
+            case .unreferenced: spans.append((.logUnreferenced, span, "log-file unreferenced \(record.key)"))
+            case .unverified:
+                // Named once by their digest's mark: one line for all of them.
+                if trust.missingInputDigest(of: record) != nil {
+                    spans.append((.notVerifiable, span, "log files not verifiable (their digest lacks a key or signature)"))
+                } else {
+                    spans.append((.logUnverified, span, "log files unverified (their digest failed or lists them in another bucket)"))
+                }
+            default: continue
+            }
         }
         let times = spans.flatMap { [$0.1.start, $0.1.end] }
         let first = times.min() ?? UTCTime(secondsSinceEpoch: 0)
@@ -96,7 +173,7 @@ public struct CoverageTimeline: Sendable {
         self.hours = hours
         hoursPerCell = perCell
         self.cells = cells
-        marks = spans.filter { $0.0 != .verified }.sorted { ($0.1.start, $0.0) < ($1.1.start, $1.0) }
+        marks = spans.filter { $0.0 != .verified }.sorted { ($0.1.start, $0.0.rank) < ($1.1.start, $1.0.rank) }
             .map { Mark(state: $0.0, span: $0.1, label: $0.2) }
     }
 }

@@ -54,6 +54,7 @@ public struct FindingRow: Sendable {
     /// The rows of `report`, most severe first (then by chain, time and location).
     public static func rows(of report: VerificationReport) -> [FindingRow] {
         let urls = ObjectURLs(report)
+        let trust = TrustClassifier(report)
         var rows: [FindingRow] = []
         for record in report.digests where record.verdict != .valid {
             var evidence: [(String, String)] = []
@@ -73,7 +74,9 @@ public struct FindingRow: Sendable {
             if let actual = record.actualSHA256 { evidence.append(("actual SHA-256", actual)) }
             if let digest = record.digest { evidence.append(("listed by", digest)) }
             rows.append(FindingRow(
-                severity: record.verdict.isFinding ? severity(of: record.verdict) : .notice, object: "log-file",
+                // A log file left unjudged for want of a trust input is unproven, never planted.
+                severity: !record.verdict.isFinding ? .notice : trust.missingInputDigest(of: record) != nil ? .unproven : severity(of: record.verdict),
+                object: "log-file",
                 verdict: record.verdict.rawValue, location: urls.url(record.key, bucket: record.bucket.isEmpty ? nil : record.bucket),
                 chain: nil, span: record.time.map { TimeSpan(start: $0, end: $0) }, evidence: evidence, detail: record.detail ?? ""))
         }

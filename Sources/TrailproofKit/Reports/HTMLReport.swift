@@ -7,20 +7,22 @@ public enum HTMLReport {
     /// Renders `report` with the custody record of its run.
     public static func render(_ report: VerificationReport, run: RunRecord) -> [UInt8] {
         var html = HTMLBuilder()
-        let verified = report.totals.exitStatus == 0
+        let verdict = Verdict(report)
+        let verified = verdict.outcome == .verified
         html.raw("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         html.raw("<meta http-equiv=\"Content-Security-Policy\" content=\"\(contentSecurityPolicy)\">\n")
         html.raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        html.raw("<title>\(Markup.xml("CloudTrail integrity report: " + (verified ? "verified" : "integrity problems found")))</title>\n")
+        html.raw("<title>\(Markup.xml("CloudTrail integrity report: " + verdict.outcome.headline.lowercased()))</title>\n")
         html.raw("<style>\(styleElementText)</style>\n</head>\n<body>\n")
 
         html.raw("<header>\n<h1>CloudTrail integrity report</h1>\n")
-        html.raw("<p class=\"verdict \(verified ? "ok" : "bad")\" id=\"verdict\">\(Markup.xml(verdictSentence(report)))</p>\n")
+        let banner = verified ? "ok" : verdict.outcome == .notVerifiable ? "warn" : "bad"
+        html.raw("<p class=\"verdict \(banner)\" id=\"verdict\">\(Markup.xml(verdict.sentence(coveredSpan: report.totals.coveredSpan)))</p>\n")
         html.raw("<p class=\"sub\">Source: <code>\(Markup.xml(report.scope.source))</code></p>\n</header>\n")
 
-        summary(report, into: &html)
+        summary(report, verdict: verdict, into: &html)
         custody(report, run: run, into: &html)
-        chains(report, into: &html)
+        chains(report, verdict: verdict, into: &html)
         findings(report, into: &html)
         if !report.notices.isEmpty {
             html.raw("<section id=\"notices\">\n<h2>Notes</h2>\n<ul>\n")
@@ -51,25 +53,21 @@ public enum HTMLReport {
     /// The text inside `<style>`, exactly as written.
     static var styleElementText: String { "\n" + stylesheet }
 
-    /// The verdict in words a non-specialist understands.
+    /// The verdict in words a non-specialist understands (`Verdict.sentence`).
     static func verdictSentence(_ report: VerificationReport) -> String {
-        let span = report.totals.coveredSpan.map { " from \($0.start.iso8601) to \($0.end.iso8601)" } ?? ""
-        if report.totals.exitStatus == 0 {
-            return "Verified: every CloudTrail digest and log file in scope is exactly what CloudTrail delivered, and CloudTrail's signatures vouch for them\(span)."
-        }
-        let count = report.totals.findings
-        return "Not verified: \(count) integrity \(count == 1 ? "problem was" : "problems were") found. Some logs were modified, deleted, moved or planted, or some time is covered by no signed digest. The findings below give the evidence."
+        Verdict(report).sentence(coveredSpan: report.totals.coveredSpan)
     }
 
-    private static func summary(_ report: VerificationReport, into html: inout HTMLBuilder) {
-        let scope = report.scope, totals = report.totals
+    private static func summary(_ report: VerificationReport, verdict: Verdict, into html: inout HTMLBuilder) {
+        let scope = report.scope, totals = report.totals, counts = verdict.counts
         html.raw("<section id=\"summary\">\n<h2>Summary</h2>\n<table class=\"facts\">\n<tbody>\n")
         html.row("Window", scope.windowText)
-        html.row("Span verified", totals.coveredSpan.map { "\($0.start.iso8601) to \($0.end.iso8601)" } ?? "none")
+        // Every chain's: the intersection of the chains' verified spans, never their union.
+        html.row("Span verified", counts.verifiedInEveryChainText + (report.chains.count > 1 ? " (in every chain)" : ""))
         html.row("Chains", "\(totals.chains)")
-        html.row("Digest files", "\(totals.digestsValid) of \(totals.digests) valid")
-        html.row("Log files", "\(totals.logFilesValid) of \(totals.logFiles) listed log files valid")
-        html.row("Integrity findings", "\(totals.findings)")
+        html.row("Digest files", counts.digests.line(noun: "digest files"))
+        html.row("Log files", counts.logFiles.line())
+        html.row("Result", verdict.resultText)
         if let trail = scope.trailARN { html.row("Trail", trail) }
         html.raw("</tbody>\n</table>\n")
         html.raw("<table class=\"counts\">\n<thead><tr><th>Object</th><th>Verdict</th><th>Count</th></tr></thead>\n<tbody>\n")
@@ -122,14 +120,14 @@ public enum HTMLReport {
         html.raw("</tbody>\n</table>\n</section>\n")
     }
 
-    private static func chains(_ report: VerificationReport, into html: inout HTMLBuilder) {
+    private static func chains(_ report: VerificationReport, verdict: Verdict, into html: inout HTMLBuilder) {
         html.raw("<section id=\"chains\">\n<h2>Coverage by chain</h2>\n")
         html.raw(legend)
-        for chain in report.chains {
-            let timeline = CoverageTimeline(chain: chain, report: report)
+        let trust = TrustClassifier(report)
+        for (chain, counts) in zip(report.chains, verdict.counts.chains) {
+            let timeline = CoverageTimeline(chain: chain, report: report, trust: trust)
             html.raw("<div class=\"chain\">\n<h3>\(Markup.xml(chain.id))</h3>\n")
-            let covered = chain.coverage.isEmpty ? "nothing verified" : "covered " + chain.coverage.map(\.text).joined(separator: ", ")
-            html.raw("<p>\(chain.validDigests) of \(chain.digests) digests valid; \(Markup.xml(covered)). Bucket <code>\(Markup.xml(chain.bucket))</code>.</p>\n")
+            html.raw("<p class=\"chainline\">\(Markup.xml(counts.line)). Bucket <code>\(Markup.xml(chain.bucket))</code>.</p>\n")
             html.raw(TimelineSVG.render(timeline))
             let marks = TimelineSVG.mergedMarks(timeline)
             if marks.isEmpty {
@@ -176,7 +174,7 @@ public enum HTMLReport {
 
     static let legend: String = {
         var text = "<p class=\"legend\">"
-        for state in CoverageTimeline.State.allCases {
+        for state in CoverageTimeline.State.byRank {
             text += "<span class=\"swatch s\(state.rawValue)\"></span>\(state.label) "
         }
         return text + "</p>\n"
@@ -196,6 +194,8 @@ public enum HTMLReport {
         .sev4 td:first-child{background:#6a1b9a;color:#fff}.sev5 td:first-child{background:#e0e0e0}
         .swatch{display:inline-block;width:.9em;height:.9em;margin:0 .3em 0 .8em;vertical-align:-.1em;border:1px solid #999}
         .s0{background:#c62828}.s1{background:#ef6c00}.s2{background:#424242}.s3{background:#fbc02d}.s4{background:#43a047}.s5{background:#f5f5f5}
+        .s6{background:#880e4f}.s7{background:#8d6e63}.s8{background:#6a1b9a}.s9{background:#1e88e5}.s10{background:#90a4ae}
+        .verdict.warn{background:#fff4e5;border:1px solid #ef6c00}
         svg.timeline{width:100%;height:auto;display:block}ol.marks{font-size:.88em}.okline{color:#2e7d32}
         footer{margin-top:2em;color:#666;font-size:.85em}
         td.loc code{word-break:normal;overflow-wrap:anywhere}

@@ -11,11 +11,14 @@ public enum MarkdownReport {
     /// attacker cannot push a gap out of view by planting objects.
     public static func render(_ report: VerificationReport) -> [UInt8] {
         let totals = report.totals
-        var md = "## trailproof: " + (totals.exitStatus == 0 ? "VERIFIED" : "INTEGRITY PROBLEMS FOUND (\(totals.findings))") + "\n\n"
-        md += Markup.markdown(HTMLReport.verdictSentence(report)) + "\n\n"
+        let verdict = Verdict(report)
+        var md = "## trailproof: " + verdict.headlineText + (verdict.detailText.isEmpty ? "" : ": " + Markup.markdown(verdict.detailText)) + "\n\n"
+        md += Markup.markdown(verdict.sentence(coveredSpan: totals.coveredSpan)) + "\n\n"
         md += "Source: " + Markup.markdownCode(report.scope.source, inTable: false) + "  \n"
         md += "Window: " + Markup.markdown(report.scope.windowText) + "  \n"
-        md += "Span verified: " + (totals.coveredSpan.map { Markup.markdown($0.text) } ?? "none") + "  \n"
+        md += "Span verified" + (report.chains.count > 1 ? " (in every chain)" : "") + ": " + Markup.markdown(verdict.counts.verifiedInEveryChainText) + "  \n"
+        md += "Digest files: " + Markup.markdown(verdict.counts.digests.line(noun: "digest files")) + "  \n"
+        md += "Log files: " + Markup.markdown(verdict.counts.logFiles.line()) + "  \n"
         md += "Public keys from: " + Markup.markdownCode(report.scope.publicKeySources.joined(separator: "; "), inTable: false) + "\n\n"
         if let authorities = report.scope.authorities {
             md += "Endpoints: " + Markup.markdownCode(authorities.endpointsText, inTable: false) + "  \n"
@@ -44,9 +47,8 @@ public enum MarkdownReport {
             }
         }
         md += "\n### Coverage\n\n"
-        for chain in report.chains {
-            let covered = chain.coverage.isEmpty ? "nothing verified" : chain.coverage.map(\.text).joined(separator: ", ")
-            md += "- " + Markup.markdownCode(chain.id, inTable: false) + ": \(chain.validDigests)/\(chain.digests) digests valid, " + Markup.markdown(covered) + "\n"
+        for chain in verdict.counts.chains {
+            md += "- " + Markup.markdownCode(chain.chain, inTable: false) + ": " + Markup.markdown(chain.line) + "\n"
         }
         return Array(md.utf8)
     }

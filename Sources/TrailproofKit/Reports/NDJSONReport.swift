@@ -2,7 +2,7 @@ import FoundationEssentials
 
 /// The report as newline-delimited JSON, for programs that stream: one object per line, each
 /// `{"kind": …, "record": …}`: the header, the scope, every chain, digest, log file, gap, object
-/// and notice, and the totals last.
+/// and notice, the verdict (`Verdict`), and the totals last.
 public enum NDJSONReport {
     /// Renders `report`.
     public static func render(_ report: VerificationReport) throws -> [UInt8] {
@@ -29,10 +29,11 @@ public enum NDJSONReport {
         return out.bytes
     }
 
-    /// The last lines: every notice, and the totals.
+    /// The last lines: every notice, the verdict, and the totals.
     public static func trailer(_ report: VerificationReport) throws -> [UInt8] {
         var out = Lines()
         for notice in report.notices { try out.line("notice", notice) }
+        try out.line("verdict", Verdict(report))
         try out.line("totals", report.totals)
         return out.bytes
     }

@@ -1,5 +1,6 @@
 /// Draws a `CoverageTimeline` as inline SVG: one cell per hour (or per group of hours), runs of
-/// equal cells drawn as one rectangle, day ticks, and the exact edges of every problem in a title.
+/// equal cells drawn as one rectangle, day ticks, and in each rectangle's title (what hovering shows)
+/// its state, its exact edges and the objects that put it there.
 enum TimelineSVG {
     static let width = 1000.0
     static let barHeight = 22.0
@@ -18,7 +19,7 @@ enum TimelineSVG {
             let from = timeline.start.adding(seconds: Int64(index * timeline.hoursPerCell) * 3600)
             let to = timeline.start.adding(seconds: Int64(end * timeline.hoursPerCell) * 3600)
             svg += "<rect class=\"s\(state.rawValue)\" x=\"\(format(x))\" y=\"2\" width=\"\(format(max(w, 0.6)))\" height=\"\(Int(barHeight))\" fill=\"\(color(state))\">"
-            svg += "<title>\(Markup.xml("\(state.label): \(from.iso8601) to \(to.iso8601)"))</title></rect>\n"
+            svg += "<title>\(Markup.xml("\(state.label): \(from.iso8601) to \(to.iso8601)" + objects(in: TimeSpan(start: from, end: to), of: timeline)))</title></rect>\n"
             index = end
         }
         // Ticks on whole hours, at most about 12 of them, labelled with the UTC time they mark.
@@ -41,10 +42,33 @@ enum TimelineSVG {
         return svg + "</svg>\n"
     }
 
+    /// Most objects a rectangle's title names; a count says how many more there are.
+    static let namesPerTitle = 12
+
+    /// ": digest signature-invalid KEY; log-file modified KEY; …" for the problems inside `span`
+    /// (empty when there are none).
+    static func objects(in span: TimeSpan, of timeline: CoverageTimeline) -> String {
+        var labels: [String] = []
+        var seen = Set<ObjectKey>()
+        var more = 0
+        for mark in timeline.marks where mark.span.start < span.end && span.start < max(mark.span.end, mark.span.start.adding(seconds: 1)) {
+            guard seen.insert(ObjectKey(mark.label)).inserted else { continue }
+            if labels.count < namesPerTitle { labels.append(mark.label) } else { more += 1 }
+        }
+        guard !labels.isEmpty else { return "" }
+        return ": " + labels.joined(separator: "; ") + (more > 0 ? "; and \(more) more" : "")
+    }
+
     /// Problem marks with touching or overlapping spans of the same kind merged, oldest first.
     static func mergedMarks(_ timeline: CoverageTimeline) -> [CoverageTimeline.Mark] {
+        // Marks of one state and label side by side (others may lie between them in time).
+        let grouped = timeline.marks.enumerated().sorted { lhs, rhs in
+            if lhs.element.state != rhs.element.state { return lhs.element.state < rhs.element.state }
+            let (a, b) = (ObjectKey(lhs.element.label), ObjectKey(rhs.element.label))
+            return a != b ? a < b : lhs.offset < rhs.offset
+        }.map(\.element)
         var merged: [CoverageTimeline.Mark] = []
-        for mark in timeline.marks {
+        for mark in grouped {
             if let last = merged.last, last.state == mark.state, mark.state == .notYetCovered || last.label == mark.label,
                mark.span.start <= last.span.end.adding(seconds: 3600) {
                 merged[merged.count - 1].span.end = max(last.span.end, mark.span.end)
@@ -52,7 +76,7 @@ enum TimelineSVG {
                 merged.append(mark)
             }
         }
-        return merged
+        return merged.sorted { ($0.span.start, $0.state.rank) < ($1.span.start, $1.state.rank) }
     }
 
     static func color(_ state: CoverageTimeline.State) -> String {
@@ -63,6 +87,11 @@ enum TimelineSVG {
         case .notYetCovered: return "#fbc02d"
         case .verified: return "#43a047"
         case .none: return "#f5f5f5"
+        case .logModified: return "#880e4f"
+        case .logMissing: return "#8d6e63"
+        case .logUnreferenced: return "#6a1b9a"
+        case .logUnverified: return "#1e88e5"
+        case .notVerifiable: return "#90a4ae"
         }
     }
 

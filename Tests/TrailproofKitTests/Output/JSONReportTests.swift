@@ -6,10 +6,13 @@ import TrailproofTrailGen
 /// `JSONReport` writes a verification report through `JSONWriter`, its log files and digests
 /// record by record: exactly the bytes `JSONEncoder` gives for the whole report.
 @Suite struct JSONReportTests {
+    /// The encoder's bytes of the report as the JSON report writes it: with its verdict.
     static func encoderBytes(_ report: VerificationReport) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return Array(try encoder.encode(report)) + [UInt8(ascii: "\n")]
+        var written = report
+        written.verdict = Verdict(report)
+        return Array(try encoder.encode(written)) + [UInt8(ascii: "\n")]
     }
 
     static let awkward = ["", "plain", "a\"quote", "back\\slash", "slash/es", "tab\tnew\nline\rret", "\u{0}\u{1}\u{7}\u{8}\u{b}\u{c}\u{1f}\u{7f}",

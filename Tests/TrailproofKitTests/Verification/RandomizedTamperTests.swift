@@ -108,6 +108,9 @@ import TrailproofTrailGen
         }
         #expect(report.totals.exitStatus == 1)
         #expect(report.chains.count == scenario.spec.accounts.count * scenario.spec.regions.count)
+        // One set of counts, whatever the tampering: every category adds up, in every format.
+        ReportCountsTests.expectCountsAddUp(report)
+        #expect(Verdict(report).outcome == .integrityProblems, "tampering is never only \"not verifiable\"")
     }
 
     private func plant(in chain: ChainID, during digest: GeneratedDigest, scenario: TrailScenario) throws -> String {
