@@ -42,7 +42,7 @@ struct OddKeyShapeTests {
         try LocalFile.write(Array(try JSONSerialization.data(withJSONObject: list)), to: listFile)
         let run = try ExternalCommand.run(["python3", "-c", script, trail.s3Endpoint, trail.bucket, listFile],
                                           environment: trail.awsProcessEnvironment)
-        guard run.status == 0 else { throw ExternalCommandFailed(run: run) }
+        guard run.status == 0 else { throw ExternalCommandFailed(run) }
     }
 
     @Test(arguments: [UInt64(3), 8])
