@@ -44,6 +44,7 @@ struct AWSCLIConformanceTests {
         if runs.contains(where: { $0.run.status != 0 }) && !scenario.disagreesWithAWSCLI {
             #expect(report.totals.exitStatus == 1)
         }
+        #expect(!runs.isEmpty)
         #expect(runs.allSatisfy { !$0.foundNoDigests }, "the AWS CLI found the trail: \(runs)")
         #expect(runs.allSatisfy { $0.objects.contains { $0.kind == .digest } })
 

@@ -55,6 +55,7 @@ struct RecordSinkTests {
         let total = rows.reduce(0) { $0 + (($1[3] as? Int) ?? 0) }
         #expect(total == lines.count, "\(rows)")
         #expect(Set(rows.map { "\($0[1])" }) == ["us-east-1", "eu-west-2"])
+        #expect(!rows.isEmpty)
         #expect(rows.allSatisfy { "\($0[0])" == "111122223333" && "\($0[2])" == "2026-01-08" })
         #expect(rows.reduce(0) { $0 + (($1[4] as? Int) ?? 0) } == total, "each eventID once, after two runs")
     }

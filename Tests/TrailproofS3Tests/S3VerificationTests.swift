@@ -34,6 +34,7 @@ struct S3VerificationTests {
         let report = try trail.verifyInS3()
         let stripped = trail.digests[2].key
         #expect(report.digests.first { $0.key == stripped }?.signatureSource == .successorDigest)
+        #expect(report.digests.count == trail.digests.count)
         #expect(report.digests.filter { $0.key != stripped }.allSatisfy { $0.signatureSource == .s3Metadata })
         #expect(report.totals.exitStatus == 0)
     }
@@ -64,6 +65,7 @@ struct S3VerificationTests {
         let failing = report.digests.filter { $0.verdict != .valid }
         #expect(failing.count == 2 * trail.spec.hours, "both accounts' eu-west-2 chains")
         #expect(failing.allSatisfy { $0.verdict == .publicKeyNotFound && $0.chain.contains("/eu-west-2/") })
+        #expect(!report.digests.filter { $0.chain.contains("/us-east-1/") }.isEmpty)
         #expect(report.digests.filter { $0.chain.contains("/us-east-1/") }.allSatisfy { $0.verdict == .valid })
         #expect(report.totals.exitStatus == 1)
     }
