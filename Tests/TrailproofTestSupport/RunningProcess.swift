@@ -49,6 +49,30 @@ public final class RunningProcess: @unchecked Sendable {
     /// SIGKILL to the process group.
     public func kill() { send(SIGKILL) }
 
+    /// The first line the program writes to standard output (a server announcing its port),
+    /// without its newline; nil when the program exits or `timeout` seconds pass first.
+    public func firstLineOfStandardOutput(timeout: TimeInterval) -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let bytes = Self.read(outputs + "/stdout")
+            if let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) {
+                return String(decoding: bytes[..<newline], as: UTF8.self)
+            }
+            if !isRunning || Date() >= deadline { return nil }
+            usleep(10_000)
+        }
+    }
+
+    /// What the program has written to standard error so far.
+    public var standardErrorSoFar: String { String(decoding: Self.read(outputs + "/stderr"), as: UTF8.self) }
+
+    /// Asks the program to stop (SIGTERM to its group) and waits up to `grace` seconds, then
+    /// kills the group: for servers a test started, whose end is not under test.
+    public func stop(grace: TimeInterval = 5) {
+        send(SIGTERM)
+        _ = try? wait(timeout: grace, recordsTimeout: false)
+    }
+
     /// Waits for the program to exit; past `timeout` seconds kills its process group and records
     /// the timeout as a test failure at `sourceLocation`. Returns what it printed.
     public func wait(timeout: TimeInterval, recordsTimeout: Bool = true,
