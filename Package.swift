@@ -52,16 +52,23 @@ let package = Package(
             name: "trailproof-gen",
             dependencies: ["TrailproofTrailGen", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .testTarget(name: "TrailproofNativeTests", dependencies: ["TrailproofNative"]),
-        .testTarget(name: "TrailproofKitTests", dependencies: ["TrailproofKit", "TrailproofTrailGen", "TrailproofNative"]),
+        // What every test target shares: the one process runner (timeout, process group, bytes
+        // out), locating the built executables, and pinned expected outputs.
+        .target(name: "TrailproofTestSupport", path: "Tests/TrailproofTestSupport"),
+        .testTarget(name: "TrailproofNativeTests", dependencies: ["TrailproofNative", "TrailproofTestSupport"]),
+        .testTarget(
+            name: "TrailproofKitTests",
+            dependencies: ["TrailproofKit", "TrailproofTrailGen", "TrailproofNative", "TrailproofTestSupport"]
+        ),
         .testTarget(
             name: "TrailproofCLITests",
-            dependencies: ["TrailproofKit", "TrailproofTrailGen", "TrailproofNative"]
+            // `trailproof` itself for the defaults its options give the engine (RunOptions).
+            dependencies: ["TrailproofKit", "TrailproofTrailGen", "TrailproofNative", "TrailproofTestSupport", "trailproof"]
         ),
         // Against real servers started by scripts/test: moto's S3, a CloudTrail stand-in, the AWS CLI.
         .testTarget(
             name: "TrailproofS3Tests",
-            dependencies: ["TrailproofKit", "TrailproofTrailGen", "TrailproofNative"]
+            dependencies: ["TrailproofKit", "TrailproofTrailGen", "TrailproofNative", "TrailproofTestSupport"]
         ),
     ]
 )

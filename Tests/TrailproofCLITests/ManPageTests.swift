@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrailproofTestSupport
 
 /// The man pages in man/ stay in step with the built binary's help.
 @Suite struct ManPageTests {
@@ -77,17 +78,9 @@ import Testing
 
     @Test(.enabled(if: ExternalGroff.path != nil, "groff is not installed"), arguments: allPages)
     func aManPageRendersWithoutTroffWarnings(_ name: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(ExternalGroff.path))
-        process.arguments = ["-man", "-ww", "-z", "-rLL=78n", Self.manFolder + "/" + name]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let warnings = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(warnings.isEmpty, "\(warnings)")
+        let run = try ProcessRunner.run(try #require(ExternalGroff.path), ["-man", "-ww", "-z", "-rLL=78n", Self.manFolder + "/" + name])
+        #expect(run.status == 0)
+        #expect(run.stderr.isEmpty, "\(run.stderr)")
     }
 }
 
@@ -95,17 +88,9 @@ extension ManPageTests {
     /// mandoc's lint: no error, warning or style message on any page (scripts/install-deps installs mandoc).
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/mandoc"), "mandoc is not installed"), arguments: allPages)
     func aManPagePassesMandocLint(_ name: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/mandoc")
-        process.arguments = ["-Tlint", "-W", "style", Self.manFolder + "/" + name]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let messages = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(messages.isEmpty, "\(messages)")
-        #expect(process.terminationStatus == 0)
+        let run = try ProcessRunner.run("/usr/bin/mandoc", ["-Tlint", "-W", "style", Self.manFolder + "/" + name])
+        #expect(run.stdout.isEmpty && run.stderr.isEmpty, "\(run)")
+        #expect(run.status == 0)
     }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrailproofTestSupport
 
 /// The progress line appears on a terminal only: run the binary under script(1)'s pseudo-terminal.
 @Suite struct ProgressLineTests {
@@ -9,20 +10,10 @@ import Testing
         let binary = try BuiltBinary.location.get()
         let command = [binary, "verify", trail.trail.root, "--public-keys", trail.trail.publicKeysFile]
             .map { "'\($0)'" }.joined(separator: " ")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
-        process.arguments = ["-qefc", command, "/dev/null"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["TRAILPROOF_PROGRESS_DELAY"] = "0"
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        #expect(process.terminationStatus == 0, "\(text)")
+        let run = try ProcessRunner.run("/usr/bin/script", ["-qefc", command, "/dev/null"],
+                                        environment: ["TRAILPROOF_PROGRESS_DELAY": "0"])
+        let text = run.stdout
+        #expect(run.status == 0, "\(run)")
         #expect(text.contains("\rtrailproof: hashing log files") || text.contains("\r\u{1B}[Ktrailproof: hashing log files"), "\(text)")
         #expect(text.contains("Result: VERIFIED"))
 

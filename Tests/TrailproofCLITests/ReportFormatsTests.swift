@@ -3,6 +3,7 @@ import Testing
 import TrailproofKit
 import TrailproofNative
 import TrailproofTrailGen
+import TrailproofTestSupport
 
 /// `--report FORMAT=PATH`: every format from one run, read back by the readers people and CI
 /// systems use: a headless Chromium (DOM, PNG, PDF), html5lib, xmllint with a JUnit schema,

@@ -131,6 +131,7 @@ import TrailproofTrailGen
             }
         }
         let paths = (0..<3).map { "\(trail.scratch.path)/deferred-\($0).json" }
+        #expect(paths.count == 3)
         #expect(paths.allSatisfy { FileManager.default.fileExists(atPath: $0) }, "{shard} is replaced by each shard's K")
         let merged = try BuiltBinary.run(["merge", "--run-id", "run-1"] + paths + ["--format", "json"])
         #expect(merged.status == 1, "\(merged)")

@@ -3,6 +3,7 @@ import Testing
 import TrailproofKit
 import TrailproofNative
 import TrailproofTrailGen
+import TrailproofTestSupport
 
 /// `--state FILE`: each run verifies and releases only what came after the previous one, proves
 /// the chains link on even when the old objects are gone, and refuses a state it cannot trust.
@@ -199,15 +200,10 @@ import TrailproofTrailGen
         #expect(foreign.stderr.contains("belongs to \(split.trail.root)"), "\(foreign)")
 
         try LocalFile.remove(split.state)
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        holder.arguments = ["python3", "-c", "import fcntl,sys,time; f=open(sys.argv[1],'a'); fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)",
-                            split.state + ".lock"]
-        let output = Pipe()
-        holder.standardOutput = output
-        try holder.run()
-        defer { holder.terminate() }
-        _ = output.fileHandleForReading.availableData
+        let holder = try ProcessRunner.start("python3", ["-c", "import fcntl,sys,time; f=open(sys.argv[1],'a'); fcntl.flock(f, fcntl.LOCK_EX); print('held', flush=True); time.sleep(60)",
+                                                         split.state + ".lock"])
+        defer { holder.stop() }
+        #expect(holder.firstLineOfStandardOutput(timeout: 30) == "held", "\(holder.standardErrorSoFar)")
         let locked = try split.records()
         #expect(locked.status == 2, "\(locked)")
         #expect(locked.stderr.contains("in use by another run"), "\(locked)")

@@ -16,7 +16,8 @@ import TrailproofTrailGen
         #expect(run.stdoutLines.contains("\(logs)/\(logs) log files valid"), "\(run)")
         #expect(run.stdoutLines.contains("Result: VERIFIED"), "\(run)")
         #expect(run.stdout.hasSuffix("Result: VERIFIED\n"), "\(run)")
-        // Only notes on stderr, never a finding.
+        // Only notes on stderr (at least the bucket assumed without --bucket), never a finding.
+        #expect(run.stderrLines.contains { $0.contains("--bucket not given") }, "\(run)")
         #expect(run.stderrLines.allSatisfy { $0.hasPrefix("trailproof: note: ") }, "\(run)")
     }
 

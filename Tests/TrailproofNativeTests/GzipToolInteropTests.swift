@@ -13,16 +13,16 @@ import TrailproofNative
         let path = try scratch.write(original, to: "events.json")
         let run = try ExternalTool.run("gzip", ["-c", level, path])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout[3] & 0x08 != 0, "expected gzip to store the file name")
-        #expect(try Gzip.decompress(run.stdout, limit: 1 << 30) == original)
-        #expect(try GzipDecoderTests.decodeInPieces(run.stdout, pieceSize: 3, outputChunkSize: 1000) == original)
+        #expect(run.stdoutBytes[3] & 0x08 != 0, "expected gzip to store the file name")
+        #expect(try Gzip.decompress(run.stdoutBytes, limit: 1 << 30) == original)
+        #expect(try GzipDecoderTests.decodeInPieces(run.stdoutBytes, pieceSize: 3, outputChunkSize: 1000) == original)
     }
 
     @Test func whatGzipCompressesFromStandardInputIsDecoded() throws {
         let original = GzipDecoderTests.logText(100)
         let run = try ExternalTool.run("gzip", ["-c", "-n"], stdin: original)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(try Gzip.decompress(run.stdout, limit: 1 << 30) == original)
+        #expect(try Gzip.decompress(run.stdoutBytes, limit: 1 << 30) == original)
     }
 
     @Test func whatGzipCompressCompressesIsDecodedByGzip() throws {
@@ -31,20 +31,20 @@ import TrailproofNative
             let compressed = try Gzip.compress(original, level: level)
             let run = try ExternalTool.run("gzip", ["-dc"], stdin: compressed)
             #expect(run.status == 0, "\(run.stderr)")
-            #expect(run.stdout == original, "level \(level)")
+            #expect(run.stdoutBytes == original, "level \(level)")
         }
         let empty = try ExternalTool.run("gzip", ["-dc"], stdin: try Gzip.compress([]))
         #expect(empty.status == 0)
-        #expect(empty.stdout.isEmpty)
+        #expect(empty.stdoutBytes.isEmpty)
     }
 
     @Test func concatenatedMembersDecodeAsGzipDDecodesThem() throws {
-        let joined = try Gzip.compress(Array("one\n".utf8)) + (try ExternalTool.run("gzip", ["-c", "-n"], stdin: Array("two\n".utf8)).stdout)
+        let joined = try Gzip.compress(Array("one\n".utf8)) + (try ExternalTool.run("gzip", ["-c", "-n"], stdin: Array("two\n".utf8)).stdoutBytes)
             + Gzip.compress(Array("three\n".utf8))
         let reference = try ExternalTool.run("gzip", ["-dc"], stdin: joined)
         #expect(reference.status == 0)
-        #expect(try Gzip.decompress(joined, limit: 1 << 20) == reference.stdout)
-        #expect(reference.stdoutText == "one\ntwo\nthree\n")
+        #expect(try Gzip.decompress(joined, limit: 1 << 20) == reference.stdoutBytes)
+        #expect(reference.stdout == "one\ntwo\nthree\n")
     }
 
     @Test func whatGzipRejectsAsTruncatedIsRejected() throws {
@@ -64,11 +64,11 @@ import TrailproofNative
     @Test func aGzipBombFailsFastWithASmallLimit() throws {
         let bomb = try Self.bomb.get()
         #expect(bomb.status == 0, "\(bomb.stderr)")
-        #expect(bomb.stdout.count < 8 << 20)
+        #expect(bomb.stdoutBytes.count < 8 << 20)
         let peakBefore = peakResidentBytes()
         let clock = ContinuousClock()
         let elapsed = clock.measure {
-            #expect(throws: GzipError.outputLimitExceeded(limit: 1 << 20)) { try Gzip.decompress(bomb.stdout, limit: 1 << 20) }
+            #expect(throws: GzipError.outputLimitExceeded(limit: 1 << 20)) { try Gzip.decompress(bomb.stdoutBytes, limit: 1 << 20) }
         }
         // Inflating all 1 GiB takes far longer than stopping at 1 MB (a few milliseconds).
         #expect(elapsed < .seconds(2))
@@ -83,7 +83,7 @@ import TrailproofNative
         var largestChunk = 0
         var allZero = true
         let peakBefore = peakResidentBytes()
-        try bomb.stdout.withUnsafeBytes { input in
+        try bomb.stdoutBytes.withUnsafeBytes { input in
             try decoder.feed(input) { chunk in
                 total += chunk.count
                 largestChunk = max(largestChunk, chunk.count)

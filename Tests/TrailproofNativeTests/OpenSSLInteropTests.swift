@@ -14,11 +14,11 @@ import TrailproofNative
         let messagePath = try scratch.write(Self.message, to: "message")
         let run = try ExternalTool.run("openssl", ["dgst", "-sha256", "-sign", keyPath, messagePath])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.count == 256)
-        #expect(try keys.publicKey.verifySHA256(signature: run.stdout, message: Self.message))
+        #expect(run.stdoutBytes.count == 256)
+        #expect(try keys.publicKey.verifySHA256(signature: run.stdoutBytes, message: Self.message))
         // Deterministic padding: byte for byte what signSHA256 makes.
-        #expect(run.stdout == (try keys.privateKey.signSHA256(Self.message)))
-        #expect(try keys.publicKey.verifySHA256(signature: run.stdout, message: Self.message + [0x0a]) == false)
+        #expect(run.stdoutBytes == (try keys.privateKey.signSHA256(Self.message)))
+        #expect(try keys.publicKey.verifySHA256(signature: run.stdoutBytes, message: Self.message + [0x0a]) == false)
     }
 
     @Test func aSignatureFromRSAPrivateKeyVerifiesWithOpenSSLDgst() throws {
@@ -34,12 +34,12 @@ import TrailproofNative
 
         let good = try ExternalTool.run("openssl", ["dgst", "-sha256", "-verify", publicPath, "-signature", signaturePath, messagePath])
         #expect(good.status == 0, "\(good.stderr)")
-        #expect(good.stdoutText.contains("Verified OK"))
+        #expect(good.stdout.contains("Verified OK"))
 
         let alteredPath = try scratch.write(Self.message + [0x0a], to: "altered")
         let bad = try ExternalTool.run("openssl", ["dgst", "-sha256", "-verify", publicPath, "-signature", signaturePath, alteredPath])
         #expect(bad.status != 0)
-        #expect(bad.stdoutText.lowercased().contains("verification failure"))
+        #expect(bad.stdout.lowercased().contains("verification failure"))
     }
 
     @Test func thePKCS1PublicDEREqualsWhatOpenSSLExports() throws {
@@ -49,10 +49,10 @@ import TrailproofNative
         let keyPath = try scratch.write(Array(try keys.privateKey.pem().utf8), to: "key.pem")
         let run = try ExternalTool.run("openssl", ["rsa", "-in", keyPath, "-RSAPublicKey_out", "-outform", "DER"])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout == keys.publicDER)
+        #expect(run.stdoutBytes == keys.publicDER)
         // The fingerprint rule, computed by openssl over the same DER.
-        let md5 = try ExternalTool.run("openssl", ["dgst", "-md5", "-r"], stdin: run.stdout)
-        #expect(md5.stdoutText.hasPrefix(try MessageDigest.md5Hex(keys.publicDER) + " "))
+        let md5 = try ExternalTool.run("openssl", ["dgst", "-md5", "-r"], stdin: run.stdoutBytes)
+        #expect(md5.stdout.hasPrefix(try MessageDigest.md5Hex(keys.publicDER) + " "))
     }
 
     @Test(arguments: [false, true])
@@ -73,8 +73,8 @@ import TrailproofNative
 
         let der = try ExternalTool.run("openssl", ["rsa", "-in", keyPath, "-RSAPublicKey_out", "-outform", "DER"])
         #expect(der.status == 0, "\(der.stderr)")
-        #expect(try privateKey.publicKeyPKCS1DER() == der.stdout)
-        let publicKey = try RSAPublicKey(pkcs1DER: der.stdout)
+        #expect(try privateKey.publicKeyPKCS1DER() == der.stdoutBytes)
+        let publicKey = try RSAPublicKey(pkcs1DER: der.stdoutBytes)
         #expect(try publicKey.verifySHA256(signature: try privateKey.signSHA256(Self.message), message: Self.message))
     }
 
@@ -83,7 +83,7 @@ import TrailproofNative
         let data = (0..<300_001).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         let sha = try ExternalTool.run("openssl", ["dgst", "-sha256", "-r"], stdin: data)
         let md5 = try ExternalTool.run("openssl", ["dgst", "-md5", "-r"], stdin: data)
-        #expect(sha.stdoutText.hasPrefix(try MessageDigest.sha256Hex(data) + " "))
-        #expect(md5.stdoutText.hasPrefix(try MessageDigest.md5Hex(data) + " "))
+        #expect(sha.stdout.hasPrefix(try MessageDigest.sha256Hex(data) + " "))
+        #expect(md5.stdout.hasPrefix(try MessageDigest.md5Hex(data) + " "))
     }
 }

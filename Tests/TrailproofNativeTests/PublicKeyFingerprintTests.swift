@@ -41,7 +41,7 @@ import TrailproofNative
         let path = try scratch.write(try Self.awsDER(), to: "aws.der")
         let run = try ExternalTool.run("openssl", ["rsa", "-RSAPublicKey_in", "-inform", "DER", "-in", path, "-noout", "-text"])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdoutText.contains("2048 bit"))
-        #expect(run.stdoutText.contains("Exponent: 65537"))
+        #expect(run.stdout.contains("2048 bit"))
+        #expect(run.stdout.contains("Exponent: 65537"))
     }
 }

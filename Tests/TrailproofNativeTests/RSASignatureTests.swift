@@ -121,8 +121,8 @@ import TrailproofNative
         let keyPath = try scratch.write(Array(try keys.privateKey.pem().utf8), to: "key.pem")
         let spki = try ExternalTool.run("openssl", ["pkey", "-in", keyPath, "-pubout", "-outform", "DER"])
         #expect(spki.status == 0, "\(spki.stderr)")
-        #expect(spki.stdout.count == 294)
-        #expect(throws: NativeError.self) { try RSAPublicKey(pkcs1DER: spki.stdout) }
+        #expect(spki.stdoutBytes.count == 294)
+        #expect(throws: NativeError.self) { try RSAPublicKey(pkcs1DER: spki.stdoutBytes) }
     }
 
     @Test func thePrivateKeyPEMRoundTrips() throws {

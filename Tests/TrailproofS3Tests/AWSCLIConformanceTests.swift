@@ -17,7 +17,12 @@ struct AWSCLIConformanceTests {
     func bothToolsAgreeOnWhatTheAWSCLIReportsAndTrailproofReportsWhatItMisses(_ scenario: TrailCase) throws {
         let trail = try scenario.prepare()
         defer { trail.remove() }
-        let report = try trail.verifyInS3(scenario.options(trail))
+        // Every valid record listed (--list-valid): each object the AWS CLI names needs trailproof's verdict.
+        let report = try trail.verifyInS3 { options in
+            scenario.options(trail)(&options)
+            options.policy.listsValidLogFiles = true
+            options.policy.listsValidDigests = true
+        }
         let runs = try awsCLIRuns(trail, scenario)
 
         // Same validity for every object the AWS CLI names; the known exceptions are exactly these.
@@ -44,6 +49,7 @@ struct AWSCLIConformanceTests {
         if runs.contains(where: { $0.run.status != 0 }) && !scenario.disagreesWithAWSCLI {
             #expect(report.totals.exitStatus == 1)
         }
+        #expect(!runs.isEmpty)
         #expect(runs.allSatisfy { !$0.foundNoDigests }, "the AWS CLI found the trail: \(runs)")
         #expect(runs.allSatisfy { $0.objects.contains { $0.kind == .digest } })
 

@@ -112,6 +112,7 @@ struct ArchiveResumeTests {
         #expect(first.status == 2, "\(first)")
         let copied = setup.archivedKeys()
         #expect(!copied.isEmpty && copied.allSatisfy { $0.contains("/111122223333/") }, "\(copied.sorted())")
+        #expect(!setup.bucket.objectKeys.filter { $0.contains("/111122223333/") }.isEmpty)
         #expect(setup.bucket.objectKeys.filter { $0.contains("/111122223333/") }.allSatisfy(copied.contains), "the first account was copied whole")
 
         let partial = try FaultTestCLI.run(["verify", setup.out, "--public-keys", setup.bucket.trail.publicKeysFile])

@@ -3,6 +3,7 @@ import Testing
 @testable import TrailproofKit
 import TrailproofNative
 import TrailproofTrailGen
+import TrailproofTestSupport
 
 /// `records --follow` against moto while a writer uploads hour after hour: killed with SIGKILL in
 /// the middle and started again, it still delivers every record of every valid log file exactly
@@ -10,18 +11,11 @@ import TrailproofTrailGen
 @Suite(.enabled(if: S3TestServers.available, "run through scripts/test, which starts moto and the CloudTrail stand-in"))
 struct FollowModeTests {
     /// Starts `trailproof records … --follow` in the background.
-    static func follow(_ trail: S3Trail, state: String, out: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(TrailproofBinary.path))
-        process.arguments = ["records", "s3://\(trail.bucket)", "--state", state, "--out", out, "--follow", "--poll", "1",
-                             "--public-keys", trail.trail.publicKeysFile]
-        var environment = ProcessInfo.processInfo.environment
-        for (name, value) in trail.awsProcessEnvironment { environment[name] = value }
-        process.environment = environment
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+    static func follow(_ trail: S3Trail, state: String, out: String) throws -> RunningProcess {
+        try ProcessRunner.start(try #require(TrailproofBinary.path),
+                                ["records", "s3://\(trail.bucket)", "--state", state, "--out", out, "--follow", "--poll", "1",
+                                 "--public-keys", trail.trail.publicKeysFile],
+                                environment: trail.awsProcessEnvironment)
     }
 
     /// Uploads the objects of `trail` delivered before `cut` that `uploaded` does not hold yet.
@@ -60,18 +54,18 @@ struct FollowModeTests {
             Thread.sleep(forTimeInterval: 2.5)
             if batch == 3 {
                 // SIGKILL mid-way: no chance to save anything; the restart must neither lose nor repeat.
-                kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
+                process.kill()
+                _ = try process.wait(timeout: 30)
                 process = try Self.follow(trail, state: state, out: out)
             }
             try Self.upload(trail, before: cuts[batch], uploaded: &uploaded, batch: batch)
         }
         // Log files delivered after the newest digest stay held; everything else is released.
         Thread.sleep(forTimeInterval: 4)
-        process.terminate()
-        process.waitUntilExit()
-        #expect(process.terminationReason == .exit, "SIGTERM ends the round and the process cleanly")
-        #expect(process.terminationStatus == 1, "the tampered log file is a finding")
+        process.send(SIGTERM)
+        let ended = try process.wait(timeout: 120)
+        #expect(ended.signal == nil, "SIGTERM ends the round and the process cleanly: \(ended)")
+        #expect(ended.status == 1, "the tampered log file is a finding: \(ended)")
 
         var expected: [String] = []
         let newest = trail.digests[hours - 1]

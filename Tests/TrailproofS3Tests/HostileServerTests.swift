@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TrailproofNative
 import TrailproofTrailGen
+import TrailproofTestSupport
 
 /// An S3 endpoint that misbehaves on purpose (`bench/static-s3.py --repeat-token`): whatever it
 /// answers, the run ends with an error, never with a pass or a hang.
@@ -12,15 +13,12 @@ import TrailproofTrailGen
         var spec = TrailSpec()
         spec.hours = 2
         let trail = try TrailGenerator.generate(spec, into: scratch.path)
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = ["python3", TrailproofBinary.packageRoot + "/bench/static-s3.py", trail.root, trail.bucket, "--repeat-token"]
-        let output = Pipe()
-        server.standardOutput = output
-        try server.run()
-        defer { server.terminate() }
-        let portLine = output.fileHandleForReading.readLine()
-        let port = try #require(Int(portLine.trimmingCharacters(in: .whitespacesAndNewlines)), "static-s3.py printed \(portLine)")
+        let server = try ProcessRunner.start("python3", [TrailproofBinary.packageRoot + "/bench/static-s3.py", trail.root, trail.bucket,
+                                                         "--repeat-token"])
+        defer { server.stop() }
+        let portLine = server.firstLineOfStandardOutput(timeout: 30)
+        let port = try #require(portLine.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) },
+                                "static-s3.py printed \(portLine.debugDescription): \(server.standardErrorSoFar)")
         let binary = try #require(TrailproofBinary.path)
         let run = try ExternalCommand.run(
             [binary, "verify", "s3://\(trail.bucket)", "--endpoint-url", "http://127.0.0.1:\(port)", "--public-keys", trail.publicKeysFile,
@@ -147,17 +145,5 @@ import TrailproofTrailGen
         let findings = run.lines.filter { $0.contains("unreadable") && $0.contains("larger than the 2097152-byte limit (uncompressed)") }
         #expect(findings.count == trail.logFiles.count, "\(run)")
         #expect(seconds < 60)
-    }
-}
-
-extension FileHandle {
-    /// Reads up to and including the first newline (or to the end).
-    func readLine() -> String {
-        var bytes: [UInt8] = []
-        while let byte = try? read(upToCount: 1), let first = byte.first {
-            if first == UInt8(ascii: "\n") { break }
-            bytes.append(first)
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -3,6 +3,7 @@ import Testing
 @testable import TrailproofKit
 import TrailproofNative
 import TrailproofTrailGen
+import TrailproofTestSupport
 
 /// `trailproof records --out` into real stores: moto's S3 read back by DuckDB with Hive
 /// partitioning, an HTTP intake that fails on purpose, and Debian's ClickHouse server.
@@ -55,19 +56,19 @@ struct RecordSinkTests {
         let total = rows.reduce(0) { $0 + (($1[3] as? Int) ?? 0) }
         #expect(total == lines.count, "\(rows)")
         #expect(Set(rows.map { "\($0[1])" }) == ["us-east-1", "eu-west-2"])
+        #expect(!rows.isEmpty)
         #expect(rows.allSatisfy { "\($0[0])" == "111122223333" && "\($0[2])" == "2026-01-08" })
         #expect(rows.reduce(0) { $0 + (($1[4] as? Int) ?? 0) } == total, "each eventID once, after two runs")
     }
 
     /// Starts scripts/http-intake.py writing into `out`; returns the process and its URL.
-    static func intake(_ out: String, _ flags: [String]) throws -> (Process, String) {
-        let server = Process()
-        server.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        server.arguments = ["python3", TrailproofBinary.packageRoot + "/scripts/http-intake.py", out] + flags
-        let output = Pipe()
-        server.standardOutput = output
-        try server.run()
-        let port = try #require(Int(output.fileHandleForReading.readLine().trimmingCharacters(in: .whitespaces)))
+    static func intake(_ out: String, _ flags: [String]) throws -> (RunningProcess, String) {
+        let server = try ProcessRunner.start("python3", [TrailproofBinary.packageRoot + "/scripts/http-intake.py", out] + flags)
+        let line = server.firstLineOfStandardOutput(timeout: 30)
+        guard let port = line.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) }) else {
+            server.stop()
+            throw ProcessRunFailed(try server.wait(timeout: 5))
+        }
         return (server, "http://127.0.0.1:\(port)/services/collector/raw")
     }
 
@@ -76,7 +77,7 @@ struct RecordSinkTests {
         defer { trail.remove() }
         let received = trail.scratch.path + "/intake.jsonl"
         let (server, url) = try Self.intake(received, ["--fail-first", "2"])
-        defer { server.terminate() }
+        defer { server.stop() }
         let run = try trail.trailproof(["records", "s3://\(trail.bucket)", "--out", url, "--provenance", "none",
                                         "--header", "Authorization: Splunk 0000-token", "--header", "X-Source: trailproof"])
         #expect(run.status == 1, "\(run)")
@@ -96,7 +97,7 @@ struct RecordSinkTests {
         let (trail, _) = try Self.prepare("records-http-down")
         defer { trail.remove() }
         let (server, url) = try Self.intake(trail.scratch.path + "/never.jsonl", ["--always-fail"])
-        defer { server.terminate() }
+        defer { server.stop() }
         let run = try trail.trailproof(["records", "s3://\(trail.bucket)", "--out", url])
         #expect(run.status == 2, "\(run)")
         #expect(run.stderr.contains("records sink \(url): HTTP 500"), "\(run)")

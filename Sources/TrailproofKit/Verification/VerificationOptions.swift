@@ -31,12 +31,13 @@ public struct VerificationOptions: Sendable {
 
     /// Whether the report lists every valid log file (`--list-valid`); when false they are
     /// counted in the totals only, and the report holds findings and notices, so its size does
-    /// not grow with the trail.
-    public var listsValidLogFiles = true
+    /// not grow with the trail. False by default, as in the CLI.
+    public var listsValidLogFiles = false
 
     /// Whether the report lists every valid digest; when false they are counted in the totals
-    /// and the chains' summaries only (what grows with the trail is then the findings).
-    public var listsValidDigests = true
+    /// and the chains' summaries only (what grows with the trail is then the findings). False by
+    /// default, as in the CLI.
+    public var listsValidDigests = false
 
     /// Most trail objects (digests and log files) a batch holds: bucket locations are verified
     /// in batches of about this many (a larger location is a batch of its own).

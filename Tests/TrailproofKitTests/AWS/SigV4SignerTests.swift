@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import TrailproofKit
 import TrailproofNative
+import TrailproofTestSupport
 
 @Suite struct SigV4SignerTests {
     static let credentials = AWSCredentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
@@ -68,19 +69,9 @@ import TrailproofNative
             auth.add_auth(request)
             print(request.headers['Authorization'])
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script, signed.url, signed.method, region, service, body, headerJSON]
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(errorText)")
-        return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let run = try ProcessRunner.run("python3", ["-c", script, signed.url, signed.method, region, service, body, headerJSON])
+        #expect(run.status == 0, "\(run)")
+        return run.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test func uriEncodingFollowsRFC3986() {

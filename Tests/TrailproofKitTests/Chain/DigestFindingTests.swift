@@ -9,10 +9,11 @@ import TrailproofTrailGen
     func anUntouchedTrailVerifiesCompletely(seed: UInt64) throws {
         let scenario = try TrailScenario("valid") { $0.seed = seed; $0.hours = Int(seed % 5) + 4 }
         defer { scenario.scratch.remove() }
-        let report = try scenario.verify()
+        let report = try scenario.verify { $0.listEveryValidRecord() }
         #expect(report.totals.digests == scenario.spec.hours)
         #expect(report.totals.digestsValid == scenario.spec.hours)
         #expect(report.totals.logFilesValid == scenario.trail.logFiles.count)
+        #expect(report.digests.count == scenario.spec.hours)
         #expect(report.digests.allSatisfy { $0.signatureSource == .metadataFile })
         #expect(report.gaps.isEmpty)
         #expect(report.totals.exitStatus == 0)
@@ -52,7 +53,9 @@ import TrailproofTrailGen
         let scenario = try TrailScenario("other-bucket") { $0.hours = 3 }
         defer { scenario.scratch.remove() }
         let report = try scenario.verify { $0.bucket = "some-other-bucket" }
+        #expect(report.digests.count == scenario.digests.count)
         #expect(report.digests.allSatisfy { $0.verdict == .moved })
+        #expect(report.logFiles.count == scenario.trail.logFiles.count)
         #expect(report.logFiles.allSatisfy { $0.verdict == .unverified })
     }
 
@@ -95,7 +98,7 @@ import TrailproofTrailGen
         defer { scenario.scratch.remove() }
         let target = scenario.digests[2]
         try scenario.trail.stripSignature(target.key)
-        let report = try scenario.verify()
+        let report = try scenario.verify { $0.listEveryValidRecord() }
         let record = try #require(scenario.digest(key: target.key, in: report))
         #expect(record.verdict == .valid)
         #expect(record.signatureSource == .successorDigest)
@@ -115,12 +118,12 @@ import TrailproofTrailGen
     @Test func aPlainSyncCopyVerifiesThroughTheChainAndTheHeadSignature() throws {
         let scenario = try TrailScenario("sync-copy") { $0.metadataSidecars = .none }
         defer { scenario.scratch.remove() }
-        let withoutHead = try scenario.verify()
+        let withoutHead = try scenario.verify { $0.listEveryValidRecord() }
         #expect(withoutHead.failingDigests.map(\.key) == [scenario.digests.last?.key])
         #expect(withoutHead.digests.filter { $0.signatureSource == .successorDigest }.count == scenario.digests.count - 1)
 
         let newest = try #require(scenario.digests.last)
-        let withHead = try scenario.verify { $0.headSignatures = [newest.signatureHex] }
+        let withHead = try scenario.verify { $0.listEveryValidRecord(); $0.headSignatures = [newest.signatureHex] }
         #expect(withHead.totals.exitStatus == 0)
         #expect(scenario.digest(key: newest.key, in: withHead)?.signatureSource == .headSignature)
     }
@@ -136,8 +139,9 @@ import TrailproofTrailGen
     @Test func extendedAttributesAreASignatureSource() throws {
         let scenario = try TrailScenario("xattr") { $0.metadataSidecars = .none; $0.extendedAttributes = true }
         defer { scenario.scratch.remove() }
-        let report = try scenario.verify()
+        let report = try scenario.verify { $0.listEveryValidRecord() }
         #expect(report.totals.exitStatus == 0)
+        #expect(report.digests.count == scenario.digests.count)
         #expect(report.digests.allSatisfy { $0.signatureSource == .extendedAttribute })
     }
 
@@ -147,7 +151,7 @@ import TrailproofTrailGen
         let newest = try #require(scenario.digests.last)
         try LocalFile.write(Array("{\"signature\": \"\(newest.signatureHex)\", \"signature-algorithm\": \"SHA256withRSA\"}".utf8),
                             to: scenario.trail.path(of: newest.key) + ".metadata.json")
-        let report = try scenario.verify()
+        let report = try scenario.verify { $0.listEveryValidRecord() }
         #expect(report.totals.exitStatus == 0)
         #expect(scenario.digest(key: newest.key, in: report)?.signatureSource == .metadataFile)
     }
@@ -173,6 +177,7 @@ import TrailproofTrailGen
         let report = try plannedVerifier(try scenario.store, keys: PublicKeyRing(keys: [oldKey])).run()
         let failing = report.failingDigests
         #expect(failing.count == scenario.digests.count - 4)
+        #expect(!failing.isEmpty)
         #expect(failing.allSatisfy { $0.verdict == .publicKeyNotFound })
     }
 
@@ -184,6 +189,7 @@ import TrailproofTrailGen
         let json = SigningAuthority.listPublicKeysJSON([(key, TimeSpan(start: late, end: late.adding(seconds: 86_400)))])
         let ring = PublicKeyRing(keys: try PublicKeyRing.parseListPublicKeys(json, name: "late.json"))
         let report = try plannedVerifier(try scenario.store, keys: ring).run()
+        #expect(report.digests.count == scenario.digests.count)
         #expect(report.digests.allSatisfy { $0.verdict == .publicKeyNotFound })
         #expect(report.digests.first?.problems.first?.detail.contains("not when") == true)
     }
@@ -212,7 +218,7 @@ import TrailproofTrailGen
             json["previousDigestHashValue"] = String(repeating: "0", count: 64)
         }
         try scenario.trail.stripSignature(successor.key)
-        let report = try scenario.verify()
+        let report = try scenario.verify { $0.listEveryValidRecord() }
         #expect(scenario.digest(key: scenario.digests[1].key, in: report)?.verdict == .valid)
         let record = try #require(scenario.digest(key: successor.key, in: report))
         #expect(record.problems.contains { $0.kind == .hashLinkBroken })

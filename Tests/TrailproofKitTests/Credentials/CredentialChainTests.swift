@@ -3,6 +3,7 @@ import Testing
 @testable import TrailproofKit
 import TrailproofNative
 import TrailproofTrailGen
+import TrailproofTestSupport
 
 /// The chain without servers: order, what is refused, and what never shows.
 @Suite struct CredentialChainTests {
@@ -74,15 +75,9 @@ import TrailproofTrailGen
         let commands = [#"/bin/get-creds --profile "my profile" 'single quoted' plain\ escaped"#,
                         #"tool "a \"quoted\" word" 'it''s' x\\y "dollar \$ and \n""#, "  spaced   out\targs  ", #"empty "" ''"#]
         for command in commands {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-c", "import json, shlex, sys; print(json.dumps(shlex.split(sys.argv[1])))", command]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            let python = try StrictJSON.parse(Array(data)).arrayValue?.compactMap(\.stringValue)
+            let run = try ProcessRunner.run("python3", ["-c", "import json, shlex, sys; print(json.dumps(shlex.split(sys.argv[1])))", command])
+            #expect(run.status == 0, "\(run)")
+            let python = try StrictJSON.parse(run.stdoutBytes).arrayValue?.compactMap(\.stringValue)
             #expect(ProcessCredentialProvider.split(command) == python, "\(command)")
         }
         #expect(ProcessCredentialProvider.split("unterminated 'quote") == nil)

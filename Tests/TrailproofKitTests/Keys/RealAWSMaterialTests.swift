@@ -3,6 +3,7 @@ import Testing
 @testable import TrailproofKit
 import TrailproofNative
 import TrailproofTrailGen
+import TrailproofTestSupport
 
 /// Real AWS material (Fixtures/real-data, see its README): keys in both DER forms, as AWS
 /// publishes them, and a real digest body in AWS's compact form.
@@ -70,11 +71,8 @@ import TrailproofTrailGen
         let signer = try SigningAuthority.key(0)
         let scratch = scenario.scratch.path
         try LocalFile.write(Array(try signer.privateKey.pem().utf8), to: scratch + "/k.pem")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl", "pkey", "-in", scratch + "/k.pem", "-pubout", "-outform", "DER", "-out", scratch + "/k.der"]
-        try process.run()
-        process.waitUntilExit()
+        let openssl = try ProcessRunner.run("openssl", ["pkey", "-in", scratch + "/k.pem", "-pubout", "-outform", "DER", "-out", scratch + "/k.der"])
+        #expect(openssl.status == 0, "\(openssl)")
         let spki = try LocalFile.readAll(scratch + "/k.der", limit: 1 << 16)
         let fingerprint = try MessageDigest.md5Hex(spki)
         let ring = PublicKeyRing(keys: try PublicKeyRing.parseListPublicKeys(Array("""

@@ -68,6 +68,7 @@ import TrailproofTrailGen
         try export.results.rewriteSignFile { $0.replacingOccurrences(of: listed, with: actual) }
         let report = try export.verify()
         #expect(report.signFile.verdict == .signatureInvalid)
+        #expect(!report.files.isEmpty)
         #expect(report.files.allSatisfy { $0.verdict == .unverified }, "\(report.files.map(\.verdict))")
         #expect(report.totals.exitStatus == 1)
     }
@@ -126,6 +127,7 @@ import TrailproofTrailGen
         try export.results.rewriteSignFile(transform)
         let report = try export.verify()
         #expect(report.signFile.verdict == .malformed, "\(label): \(report.signFile)")
+        #expect(!report.files.isEmpty, "\(label)")
         #expect(report.files.allSatisfy { $0.verdict == .unlisted }, "\(label)")
         #expect(report.totals.exitStatus == 1)
     }
@@ -168,6 +170,7 @@ import TrailproofTrailGen
         #expect(report.signFile.verdict == .signatureInvalid)
         #expect(report.totals.listed == 140_000)
         #expect(report.files.map(\.name) == export.results.fileNames, "what is present, by name, and nothing the sign file lists")
+        #expect(!report.files.isEmpty)
         #expect(report.files.allSatisfy { $0.verdict == .unverified && $0.actualSHA256 == nil })
         #expect(try JSONReport.encode(report).count < 16_384, "the report does not grow with what an unsigned sign file lists")
         #expect(report.totals.exitStatus == 1)
@@ -228,6 +231,7 @@ import TrailproofTrailGen
                                                 signer: try SigningAuthority.key(0), to: export.results.folderPath)
         let report = try export.verify()
         #expect(report.signFile.verdict == .valid, "signed over upper-case values as written: \(report.signFile)")
+        #expect(!report.files.isEmpty)
         #expect(report.files.allSatisfy { $0.verdict == .valid })
     }
 

@@ -39,7 +39,7 @@ import TrailproofTrailGen
     @Test func verboseTextHasALineForEveryFile() throws {
         let scenario = try TrailScenario("verbose") { $0.hours = 3 }
         defer { scenario.scratch.remove() }
-        let report = try scenario.verify()
+        let report = try scenario.verify { $0.listEveryValidRecord() }
         let lines = TextReport(report, verbose: true).summary
         #expect(lines.filter { $0.hasPrefix("digest valid ") }.count == 3)
         #expect(lines.filter { $0.hasPrefix("log-file valid ") }.count == scenario.trail.logFiles.count)

@@ -45,6 +45,7 @@ import Testing
             guard let scalar = Unicode.Scalar(UInt32(value)) else { continue }
             let shown = TerminalText.escaped("a" + String(Character(scalar)) + "b")
             #expect(!shown.unicodeScalars.contains(scalar), "U+\(String(value, radix: 16))")
+            #expect(shown.unicodeScalars.count > 3, "U+\(String(value, radix: 16)) is spelled out: \(shown)")
             #expect(shown.unicodeScalars.allSatisfy { $0.isASCII }, "U+\(String(value, radix: 16)): \(shown)")
         }
     }

@@ -3,6 +3,7 @@ import Testing
 @testable import TrailproofKit
 import TrailproofNative
 import TrailproofTrailGen
+import TrailproofTestSupport
 
 /// The fast record scanner finds exactly what the strict parser finds, or gives up.
 @Suite struct RecordScannerTests {

@@ -24,6 +24,7 @@ import Testing
     func xmlTextHoldsOnlyCharactersXMLAllows(_ text: String, _ expected: String) {
         let escaped = Markup.xml(text)
         #expect(escaped == expected)
+        #expect(!escaped.isEmpty)
         #expect(escaped.unicodeScalars.allSatisfy(Markup.isXMLChar))
     }
 }

@@ -126,11 +126,13 @@ import TrailproofTrailGen
     @Test func aMissingDuplicatedOrForeignShardIsRefused() throws {
         let scenario = try TrailScenario("shards-refused") { $0.hours = 3; $0.accounts = ["111122223333", "444455556666"] }
         defer { scenario.scratch.remove() }
-        let three = try (0..<3).map { try Self.report(scenario, shard: Shard(index: $0, count: 3)) }
+        // Listing valid records, so that a shard's totals can be checked against what it lists.
+        let listing = { (request: inout RunRequest) in request.listEveryValidRecord() }
+        let three = try (0..<3).map { try Self.report(scenario, shard: Shard(index: $0, count: 3), configure: listing) }
         #expect(throws: MergeError.missing(indices: [1], count: 3)) { try ReportMerge.merge([three[0], three[2]]) }
         #expect(throws: MergeError.duplicated(index: 2)) { try ReportMerge.merge(three + [three[2]]) }
-        #expect(throws: MergeError.notAShard(position: 1)) { try ReportMerge.merge([three[0], try Self.report(scenario, shard: nil)]) }
-        let two = try Self.report(scenario, shard: Shard(index: 1, count: 2))
+        #expect(throws: MergeError.notAShard(position: 1)) { try ReportMerge.merge([three[0], try Self.report(scenario, shard: nil, configure: listing)]) }
+        let two = try Self.report(scenario, shard: Shard(index: 1, count: 2), configure: listing)
         #expect(throws: MergeError.self) { try ReportMerge.merge([three[0], two, three[2]]) }
         #expect(throws: MergeError.noReports) { try ReportMerge.merge([]) }
         // A shard that lies about what it verified.
@@ -187,6 +189,7 @@ import TrailproofTrailGen
         let newest = try #require(scenario.digests.last?.endTime)
         let planned = { (time: UTCTime) in { (request: inout RunRequest) throws in try request.live(at: time); request.referenceTime = time } }
         let run = try (0..<2).map { try Self.report(scenario, shard: Shard(index: $0, count: 2), configure: planned(newest.adding(seconds: 3600))) }
+        #expect(run.count == 2)
         #expect(run.allSatisfy { $0.scope.referenceTime == newest.adding(seconds: 3600) }, "a planned time is the reference time exactly")
         #expect(throws: Never.self) { try ReportMerge.merge(run) }
         let later = try Self.report(scenario, shard: Shard(index: 1, count: 2), configure: planned(newest.adding(seconds: 7200)))

@@ -60,7 +60,7 @@ import TrailproofTrailGen
         try LocalFile.write(try LocalFile.readAll(scenario.trail.path(of: log.key), limit: 1 << 26), to: elsewhere)
         try LocalFile.remove(scenario.trail.path(of: log.key))
         try FileManager.default.createSymbolicLink(atPath: scenario.trail.path(of: log.key), withDestinationPath: elsewhere)
-        #expect(scenario.logFile(log.key, in: try scenario.verify())?.verdict == .valid)
+        #expect(scenario.logFile(log.key, in: try scenario.verify { $0.listEveryValidRecord() })?.verdict == .valid)
     }
 
     @Test func aSymlinkedDirectoryOutsideTheRootIsListedAsItselfButNotWalked() throws {

@@ -37,6 +37,7 @@ import TrailproofTrailGen
         let log = scenario.trail.logFiles[0]
         let compressed = try LocalFile.readAll(scenario.trail.path(of: log.key), limit: 1 << 26)
         let report = try scenario.verify {
+            $0.listEveryValidRecord()
             $0.policy.logFileCompressedLimit = compressed.count
             $0.policy.logFileUncompressedLimit = log.uncompressedBytes
         }

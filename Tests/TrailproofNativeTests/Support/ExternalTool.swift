@@ -1,50 +1,20 @@
 import Foundation
 import Testing
+import TrailproofTestSupport
 
-/// Runs a system tool (openssl, gzip, sha256sum, sh) for cross-checks against independent code.
+/// Runs a system tool (openssl, gzip, sha256sum, sh) for cross-checks against independent code,
+/// through `ProcessRunner` (timeout, bytes out).
 enum ExternalTool {
     /// What a finished tool run produced.
-    struct Run {
-        let status: Int32
-        let stdout: [UInt8]
-        let stderr: String
-        var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
-    }
+    typealias Run = ProcessRun
 
     /// The absolute path of `name` on PATH (or the usual system folders), or nil.
-    static func locate(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
-        let folders = path.split(separator: ":").map(String.init) + ["/usr/bin", "/bin", "/usr/local/bin"]
-        return folders.map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static func locate(_ name: String) -> String? { ProcessRunner.locate(name) }
 
-    /// Runs `name` with `arguments`, feeding `stdin` (if any); output goes through files so that
-    /// large outputs cannot dead-lock on a full pipe.
-    static func run(_ name: String, _ arguments: [String], stdin: [UInt8]? = nil,
+    /// Runs `name` with `arguments`, feeding `stdin` (if any).
+    static func run(_ name: String, _ arguments: [String], stdin: [UInt8]? = nil, timeout: TimeInterval = 120,
                     sourceLocation: SourceLocation = #_sourceLocation) throws -> Run {
         let executable = try #require(locate(name), "\(name) is not installed", sourceLocation: sourceLocation)
-        let scratch = try TemporaryDirectory("tool")
-        defer { scratch.remove() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        _ = FileManager.default.createFile(atPath: scratch.file("stdout"), contents: nil)
-        _ = FileManager.default.createFile(atPath: scratch.file("stderr"), contents: nil)
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.file("stdout")))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.file("stderr")))
-        process.standardOutput = out
-        process.standardError = err
-        if let stdin {
-            try scratch.write(stdin, to: "stdin")
-            process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: scratch.file("stdin")))
-        } else {
-            process.standardInput = FileHandle.nullDevice
-        }
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return Run(status: process.terminationStatus, stdout: try scratch.read("stdout"),
-                   stderr: String(decoding: try scratch.read("stderr"), as: UTF8.self))
+        return try ProcessRunner.run(executable, arguments, stdin: stdin, timeout: timeout, sourceLocation: sourceLocation)
     }
 }

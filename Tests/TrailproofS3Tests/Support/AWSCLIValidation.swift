@@ -72,7 +72,7 @@ extension S3Trail {
             if !spec.keyPrefix.isEmpty { arguments += ["--s3-prefix", spec.keyPrefix] }
         }
         let run = try ExternalCommand.run(arguments, environment: awsProcessEnvironment, timeout: 120, sourceLocation: sourceLocation)
-        guard run.status == 0 || run.status == 1 else { throw ExternalCommandFailed(run: run) }
+        guard run.status == 0 || run.status == 1 else { throw ExternalCommandFailed(run) }
         return AWSCLIValidation(run: run, account: account, region: region)
     }
 }

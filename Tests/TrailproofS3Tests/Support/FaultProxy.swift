@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrailproofNative
+import TrailproofTestSupport
 
 /// scripts/fault-proxy.py in front of an S3 server, for one test: its own port, rules and request log.
 /// It stops when the value is released (and by itself when the test process exits).
@@ -15,7 +16,7 @@ final class FaultProxy {
         let status: Int?
     }
 
-    let process = Process()
+    let process: RunningProcess
     let port: Int
     private let scratch: String
 
@@ -27,14 +28,8 @@ final class FaultProxy {
         scratch = FileManager.default.temporaryDirectory.path + "/trailproof-fault-proxy-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         let portFile = scratch + "/port"
-        _ = FileManager.default.createFile(atPath: scratch + "/log", contents: nil)
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", FaultTestCLI.packageRoot + "/scripts/fault-proxy.py", upstream,
-                             "--port-file", portFile, "--parent-pid", "\(getpid())", "--max-lifetime", "900"]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch + "/log"))
-        try process.run()
+        process = try ProcessRunner.start("python3", [FaultTestCLI.packageRoot + "/scripts/fault-proxy.py", upstream,
+                                                      "--port-file", portFile, "--parent-pid", "\(getpid())", "--max-lifetime", "900"])
         let deadline = Date().addingTimeInterval(15)
         var found: Int?
         while found == nil && Date() < deadline && process.isRunning {
@@ -44,20 +39,15 @@ final class FaultProxy {
             if found == nil { Thread.sleep(forTimeInterval: 0.02) }
         }
         guard let found else {
-            let log = (try? String(contentsOfFile: scratch + "/log", encoding: .utf8)) ?? ""
-            process.terminate()
+            let log = process.standardErrorSoFar
+            process.stop()
             throw ProxyError(message: "fault-proxy.py did not start: \(log)")
         }
         port = found
     }
 
     deinit {
-        if process.isRunning {
-            process.terminate()
-            let deadline = Date().addingTimeInterval(5)
-            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-            if process.isRunning { _ = kill(process.processIdentifier, SIGKILL) }
-        }
+        process.stop()
         try? FileManager.default.removeItem(atPath: scratch)
     }
 

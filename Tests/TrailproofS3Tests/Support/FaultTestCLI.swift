@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TrailproofTrailGen
+import TrailproofTestSupport
 
 /// Finds and runs the built `trailproof` executable for the fault-injection and archive tests
 /// (located by BuiltExecutable, as in the CLI tests), with AWS settings that
@@ -27,68 +27,27 @@ enum FaultTestCLI {
     }
 
     /// What one run of the binary produced.
-    struct Run: CustomStringConvertible {
-        let arguments: [String]
-        let status: Int32
-        let stdout: String
-        let stderr: String
-        let seconds: Double
+    typealias Run = ProcessRun
 
-        var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
-
-        var description: String {
-            "trailproof \(arguments.joined(separator: " "))\nexit status \(status) after \(String(format: "%.1f", seconds)) s\n"
-                + "--- stdout\n\(stdout)--- stderr\n\(stderr)"
-        }
-    }
-
-    /// A running `trailproof`, its output going to files.
+    /// A running `trailproof` (started through `ProcessRunner`), its output going to files.
     final class Running {
-        let arguments: [String]
-        let process = Process()
-        private let outputs: String
-        private let started = Date()
+        private let process: RunningProcess
 
         init(_ arguments: [String], environment extra: [String: String] = [:]) throws {
-            self.arguments = arguments
             let executable: String
             switch FaultTestCLI.location {
             case .success(let path): executable = path
             case .failure(let error): throw error
             }
-            outputs = FileManager.default.temporaryDirectory.path + "/trailproof-fault-run-\(UUID().uuidString.prefix(8))"
-            try FileManager.default.createDirectory(atPath: outputs, withIntermediateDirectories: true)
-            _ = FileManager.default.createFile(atPath: outputs + "/stdout", contents: nil)
-            _ = FileManager.default.createFile(atPath: outputs + "/stderr", contents: nil)
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            process.standardInput = FileHandle.nullDevice
-            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputs + "/stdout"))
-            process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: outputs + "/stderr"))
-            process.environment = FaultTestCLI.environment.merging(extra) { $1 }
-            try process.run()
+            process = try ProcessRunner.start(executable, arguments, environment: extra, baseEnvironment: FaultTestCLI.environment)
         }
 
         /// Sends SIGKILL: an interruption that leaves no chance to clean up.
-        func kill() {
-            if process.isRunning { _ = Foundation.kill(process.processIdentifier, SIGKILL) }
-        }
+        func kill() { process.kill() }
 
         /// Waits for the process (killing it after `timeout` seconds) and collects its output.
         func wait(timeout: TimeInterval = 60, sourceLocation: SourceLocation = #_sourceLocation) throws -> Run {
-            let deadline = Date().addingTimeInterval(timeout)
-            while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-            if process.isRunning {
-                Issue.record("trailproof \(arguments.joined(separator: " ")) did not finish within \(Int(timeout)) s",
-                             sourceLocation: sourceLocation)
-                kill()
-            }
-            process.waitUntilExit()
-            defer { try? FileManager.default.removeItem(atPath: outputs) }
-            return Run(arguments: arguments, status: process.terminationStatus,
-                       stdout: String(decoding: try Data(contentsOf: URL(fileURLWithPath: outputs + "/stdout")), as: UTF8.self),
-                       stderr: String(decoding: try Data(contentsOf: URL(fileURLWithPath: outputs + "/stderr")), as: UTF8.self),
-                       seconds: Date().timeIntervalSince(started))
+            try process.wait(timeout: timeout, sourceLocation: sourceLocation)
         }
     }
 

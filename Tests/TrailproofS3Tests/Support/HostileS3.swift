@@ -1,11 +1,11 @@
 import Foundation
 import Testing
-import TrailproofTrailGen
+import TrailproofTestSupport
 
 /// scripts/hostile-s3.py in one of its modes, for one test: it stops when the value is released,
 /// when the test process exits, or after `lifetime` seconds.
 final class HostileS3 {
-    let process = Process()
+    let process: RunningProcess
     let port: Int
 
     /// `http://127.0.0.1:PORT`: give it to trailproof as --endpoint-url.
@@ -13,24 +13,17 @@ final class HostileS3 {
 
     /// Starts `hostile-s3.py MODE ARGUMENTS…` and waits until it listens.
     init(_ mode: String, _ arguments: [String] = [], lifetime: Int = 90) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", TrailproofBinary.packageRoot + "/scripts/hostile-s3.py", mode, "--max-lifetime", "\(lifetime)"]
-            + arguments
-        let output = Pipe()
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        try process.run()
-        let line = output.fileHandleForReading.readLine()
-        guard let port = Int(line.trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            process.terminate()
-            throw HostileServerError(message: "hostile-s3.py \(mode) printed \(line.debugDescription)")
+        process = try ProcessRunner.start("python3", [TrailproofBinary.packageRoot + "/scripts/hostile-s3.py", mode,
+                                                      "--max-lifetime", "\(lifetime)"] + arguments)
+        let line = process.firstLineOfStandardOutput(timeout: 30)
+        guard let port = line.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }) else {
+            process.stop()
+            throw HostileServerError(message: "hostile-s3.py \(mode) printed \(line.debugDescription): \(process.standardErrorSoFar)")
         }
         self.port = port
     }
 
-    deinit {
-        if process.isRunning { process.terminate() }
-    }
+    deinit { process.stop() }
 
     struct HostileServerError: Error, CustomStringConvertible {
         let message: String

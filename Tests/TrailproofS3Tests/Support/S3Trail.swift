@@ -73,7 +73,7 @@ struct S3Trail {
         let script = TrailproofBinary.packageRoot + "/scripts/upload-trail.py"
         let run = try ExternalCommand.run(["python3", script, s3Endpoint, trail.root, bucket], environment: awsProcessEnvironment,
                                           sourceLocation: sourceLocation)
-        guard run.status == 0 else { throw ExternalCommandFailed(run: run) }
+        guard run.status == 0 else { throw ExternalCommandFailed(run) }
     }
 
     /// Registers each region's keys (from the trail's key file) with the CloudTrail stand-in.

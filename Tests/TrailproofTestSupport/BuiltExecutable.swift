@@ -2,7 +2,7 @@ import Foundation
 
 /// Finds the package's built executables for tests that run them (`trailproof`, `trailproof-gen`).
 public enum BuiltExecutable {
-    /// The package root, from this file's place in it (Sources/TrailproofTrailGen/).
+    /// The package root, from this file's place in it (Tests/TrailproofTestSupport/).
     public static let packageRoot: String = {
         var url = URL(fileURLWithPath: #filePath)
         for _ in 0..<3 { url.deleteLastPathComponent() }
