@@ -85,6 +85,7 @@ public enum JSONReport {
             json.beginObject()
             json.member("bucket", record.bucket)
             json.member("chain", record.chain)
+            json.member("expectedKey", record.expectedKey)
             json.member("hours", record.hours)
             json.member("inferred", record.inferred)
             json.member("key", record.key)

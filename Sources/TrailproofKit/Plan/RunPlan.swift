@@ -7,7 +7,7 @@
 ///
 /// `resolve` is the one place that applies the trust rules of docs/threat-model.md; a request
 /// that breaks one is a `RunPlanError`, never a run that trusts less than it says.
-public struct RunPlan: @unchecked Sendable {
+public struct RunPlan: Sendable {
     /// The store read (windowed for the listing, when the window allows).
     public let store: any ObjectStore
     /// The keys and where they came from.

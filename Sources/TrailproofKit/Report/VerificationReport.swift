@@ -140,6 +140,9 @@ public struct ChainSummary: Sendable, Codable {
     public var oldestDigest: String?
     /// Verified spans, merged, oldest first.
     public var coverage: [TimeSpan]
+    /// With a state: the end of the head an earlier run verified the chain through (only what
+    /// came after it is in scope).
+    public var verifiedThroughHead: UTCTime? = nil
 }
 
 /// The verdict on one digest.

@@ -72,10 +72,18 @@ public struct ReportCounts: Sendable, Codable, Equatable {
         public var digests: Digests
         /// The spans its valid digests verify, oldest first.
         public var verified: [TimeSpan]
+        /// With a state: the end of the head an earlier run verified the chain through.
+        public var verifiedThroughHead: UTCTime? = nil
 
-        /// `45/47 digests valid, 1 missing, 1 invalid, covered 2026-… to 2026-…`.
+        /// `45/47 digests valid, 1 missing, 1 invalid, covered 2026-… to 2026-…`; with a state,
+        /// what an earlier run verified, so that no new digest never reads as nothing verified.
         public var line: String {
-            digests.line() + ", " + (verified.isEmpty ? "nothing verified" : "covered " + verified.map(\.text).joined(separator: ", "))
+            if let head = verifiedThroughHead {
+                let earlier = "verified through \(head.iso8601) by an earlier run (the state's head)"
+                guard digests.total > 0 else { return "no digest since the head: " + earlier }
+                return digests.line() + " since the head, " + (verified.isEmpty ? "nothing new verified" : "covered " + verified.map(\.text).joined(separator: ", ")) + "; " + earlier
+            }
+            return digests.line() + ", " + (verified.isEmpty ? "nothing verified" : "covered " + verified.map(\.text).joined(separator: ", "))
         }
     }
 
@@ -111,7 +119,8 @@ public struct ReportCounts: Sendable, Codable, Equatable {
         var chainIndex: [ObjectKey: Int] = [:]
         for (index, chain) in report.chains.enumerated() {
             chainIndex[ObjectKey(chain.id)] = index
-            chains.append(Chain(chain: chain.id, digests: Digests(total: chain.validDigests, valid: chain.validDigests), verified: chain.coverage))
+            chains.append(Chain(chain: chain.id, digests: Digests(total: chain.validDigests, valid: chain.validDigests), verified: chain.coverage,
+                                verifiedThroughHead: chain.verifiedThroughHead))
         }
         for record in report.digests where record.verdict != .valid {
             let index = chainIndex[ObjectKey(record.chain)]

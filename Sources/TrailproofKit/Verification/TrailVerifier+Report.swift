@@ -30,6 +30,7 @@ extension TrailVerifier {
                 id: label, chain: chain, bucket: run.bucketByChain[chain] ?? "", digests: mine.count,
                 validDigests: mine.filter { $0.verdict == .valid }.count,
                 newestDigest: mine.last?.key, oldestDigest: mine.first?.key, coverage: coverage(of: chain, in: run)))
+            chains[chains.count - 1].verifiedThroughHead = scope.verifiedHeads[ObjectKey(label)]?.endTime
         }
 
         let objects = VerificationReport.sortedObjects(run.objects)

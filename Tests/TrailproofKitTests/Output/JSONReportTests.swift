@@ -32,7 +32,7 @@ import TrailproofTrailGen
     @Test func everyTopLevelMemberPresentOrEmptyIsByteIdentical() throws {
         let scenario = try TrailScenario("json-members") { $0.hours = 3 }
         defer { scenario.scratch.remove() }
-        var report = try scenario.verify()
+        var report = try scenario.verify { $0.listEveryValidRecord() }
         report.shard = ShardRecord(index: 1, count: 4, locations: ["a/\u{1}b", "c\"d"], listingFingerprint: "ab12", locationsListed: 9)
         report.notices = ["one\tnotice", "two"]
         report.totals.signatureSources = ["file": 2]
@@ -83,5 +83,32 @@ import TrailproofTrailGen
         let fast = try JSONReport.encode(report), reference = try Self.encoderBytes(report)
         #expect(fast == reference, "\(String(decoding: fast.prefix(3000), as: UTF8.self))")
         #expect(try JSONReport.decode(fast).logFiles.count == 40)
+    }
+
+    /// Every stored property of a digest and a log file record is written by the hand writer,
+    /// each optional present: a field added to a record and not to `JSONReport.write` fails here.
+    @Test func everyRecordFieldIsWrittenByTheRecordWriters() throws {
+        let scenario = try TrailScenario("json-every-field") { $0.hours = 2 }
+        defer { scenario.scratch.remove() }
+        var report = try scenario.verify { $0.listEveryValidRecord() }
+        var digest = try #require(report.digests.first)
+        digest.bucket = "b"; digest.signatureSource = .metadataFile; digest.publicKeyFingerprint = "f"
+        digest.namedKey = "n"; digest.referencedBy = "r"; digest.hours = 2; digest.expectedKey = "e*"
+        digest.problems = [.init(kind: .missing, detail: "d")]
+        var log = try #require(report.logFiles.first)
+        log.digest = "d"; log.detail = "x"; log.actualSHA256 = "a"; log.expectedSHA256 = "e"; log.time = .now; log.uncompressedBytes = 1
+        report.digests = [digest]
+        report.logFiles = [log]
+        let written = try JSONReport.encode(report)
+        #expect(written == (try Self.encoderBytes(report)))
+        let object = try #require(try StrictJSON.parse(written).objectValue)
+        for (member, record) in [("digests", Mirror(reflecting: digest)), ("logFiles", Mirror(reflecting: log))] {
+            let names = Set(record.children.compactMap(\.label))
+            #expect(names.count > 8)
+            guard case .array(let items)? = object[ObjectKey(member)], case .object(let fields)? = items.first else {
+                Issue.record("no \(member)"); continue
+            }
+            #expect(Set(fields.keys.map(\.text)) == names, "\(member)")
+        }
     }
 }

@@ -38,7 +38,7 @@ import TrailproofTrailGen
     @Test func aRegionWithoutItsPublicKeyIsNotVerifiableAndNamesTheFix() throws {
         let scenario = try TrailScenario("verdict-no-key") { $0.regions = ["us-east-1", "eu-west-2"]; $0.hours = 4 }
         defer { scenario.scratch.remove() }
-        let full = try scenario.verify()
+        let full = try scenario.verify { $0.listEveryValidRecord() }
         let euFingerprints = Set(full.digests.filter { $0.chain.contains("eu-west-2") }.compactMap(\.publicKeyFingerprint))
         #expect(!euFingerprints.isEmpty)
         let ring = PublicKeyRing(keys: try scenario.keyRing().keys.filter { !euFingerprints.contains($0.fingerprint) })
@@ -104,7 +104,7 @@ import TrailproofTrailGen
         try scenario.trail.modifyLogFile(logs[0].key)
         try scenario.trail.modifyLogFile(logs[1].key)
         try scenario.trail.deleteObject(logs[2].key)
-        let report = try scenario.verify()
+        let report = try scenario.verify { $0.listEveryValidRecord() }
         let verdict = Verdict(report)
         #expect(verdict.outcome == .integrityProblems)
         #expect(verdict.findingsText == "2 log files modified, 1 log file missing")
