@@ -257,6 +257,7 @@ import TrailproofTestSupport
         #expect(rechecked.status == 1, "\(rechecked)")
         #expect(rechecked.stderr.contains("log-file missing: s3://\(split.trail.bucket)/\(target.key)"), "\(rechecked)")
         #expect(!rechecked.stderr.contains("uncovered-start"), "\(rechecked)")
+        #expect(rechecked.stdout.contains("of them verified again (their day folders changed)"), "the chain line says what was re-verified: \(rechecked)")
     }
 
     @Test func followWithoutAStateIsAUsageError() throws {

@@ -179,4 +179,18 @@ public struct TimeSpan: Hashable, Sendable, Codable {
 
     /// `start to end` in ISO 8601.
     public var text: String { "\(start.iso8601) to \(end.iso8601)" }
+
+    /// `spans` sorted and merged where they meet or overlap (within a minute, as chain
+    /// coverage is merged), oldest first.
+    public static func merged(_ spans: [TimeSpan]) -> [TimeSpan] {
+        var merged: [TimeSpan] = []
+        for span in spans.sorted(by: { $0.start < $1.start }) {
+            if let last = merged.last, span.start <= last.end.adding(seconds: 60) {
+                merged[merged.count - 1].end = max(last.end, span.end)
+            } else {
+                merged.append(span)
+            }
+        }
+        return merged
+    }
 }

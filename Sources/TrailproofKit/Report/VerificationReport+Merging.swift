@@ -9,7 +9,19 @@ extension VerificationReport {
         merged.logFiles += recheck.logFiles.filter { !knownLogs.contains(ObjectKey($0.key)) }
         merged.gaps += recheck.gaps
         merged.objects += recheck.objects.filter { object in !objects.contains(object) }
-        merged.notices.append("--recheck: \(days.count) day folders changed since they were verified (\(days.map { String($0.start.iso8601.prefix(10)) }.joined(separator: ", "))) and were verified again: \(recheck.totals.findings) findings")
+        // Each chain's line counts what was verified again, so its counts add up with the totals'.
+        for rechecked in recheck.chains {
+            guard let index = merged.chains.firstIndex(where: { $0.id.sameBytes(as: rechecked.id) }) else {
+                merged.chains.append(rechecked)
+                merged.chains[merged.chains.count - 1].recheckedDigests = rechecked.digests
+                continue
+            }
+            merged.chains[index].digests += rechecked.digests
+            merged.chains[index].validDigests += rechecked.validDigests
+            merged.chains[index].recheckedDigests = (merged.chains[index].recheckedDigests ?? 0) + rechecked.digests
+            merged.chains[index].coverage = TimeSpan.merged(merged.chains[index].coverage + rechecked.coverage)
+        }
+        merged.notices.append("--recheck: \(days.count) day folders changed since they were verified (\(days.map { String($0.start.iso8601.prefix(10)) }.joined(separator: ", "))) and were verified again: \(CountText.of(recheck.totals.findings, "finding"))")
         merged.totals.digests += recheck.totals.digests
         merged.totals.digestsValid += recheck.totals.digestsValid
         merged.totals.signatureSources = signatureSources.merging(recheck.signatureSources, uniquingKeysWith: +)

@@ -143,6 +143,8 @@ public struct ChainSummary: Sendable, Codable {
     /// With a state: the end of the head an earlier run verified the chain through (only what
     /// came after it is in scope).
     public var verifiedThroughHead: UTCTime? = nil
+    /// With `--recheck`: how many of `digests` were verified again because their day folder changed.
+    public var recheckedDigests: Int? = nil
 }
 
 /// The verdict on one digest.

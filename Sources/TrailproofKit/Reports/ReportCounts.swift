@@ -74,16 +74,23 @@ public struct ReportCounts: Sendable, Codable, Equatable {
         public var verified: [TimeSpan]
         /// With a state: the end of the head an earlier run verified the chain through.
         public var verifiedThroughHead: UTCTime? = nil
+        /// With a recheck: how many of its digests were verified again (their day folder changed).
+        public var recheckedDigests: Int? = nil
 
         /// `45/47 digests valid, 1 missing, 1 invalid, covered 2026-… to 2026-…`; with a state,
         /// what an earlier run verified, so that no new digest never reads as nothing verified.
         public var line: String {
-            if let head = verifiedThroughHead {
-                let earlier = "verified through \(head.iso8601) by an earlier run (the state's head)"
-                guard digests.total > 0 else { return "no digest since the head: " + earlier }
-                return digests.line() + " since the head, " + (verified.isEmpty ? "nothing new verified" : "covered " + verified.map(\.text).joined(separator: ", ")) + "; " + earlier
+            let covered = verified.isEmpty ? "nothing verified" : "covered " + verified.map(\.text).joined(separator: ", ")
+            guard let head = verifiedThroughHead else {
+                return digests.line() + ", " + covered + (recheckedDigests.map { " (\($0) of them verified again: their day folders changed)" } ?? "")
             }
-            return digests.line() + ", " + (verified.isEmpty ? "nothing verified" : "covered " + verified.map(\.text).joined(separator: ", "))
+            let earlier = "verified through \(head.iso8601) by an earlier run (the state's head)"
+            let again = recheckedDigests ?? 0
+            guard digests.total > 0 else { return "no digest since the head: " + earlier }
+            var parts = [digests.line()]
+            if again > 0 { parts.append("\(again) of them verified again (their day folders changed)") }
+            if digests.total > again { parts.append("\(digests.total - again) since the head") }
+            return parts.joined(separator: ", ") + ", " + covered + "; " + earlier
         }
     }
 
@@ -120,7 +127,7 @@ public struct ReportCounts: Sendable, Codable, Equatable {
         for (index, chain) in report.chains.enumerated() {
             chainIndex[ObjectKey(chain.id)] = index
             chains.append(Chain(chain: chain.id, digests: Digests(total: chain.validDigests, valid: chain.validDigests), verified: chain.coverage,
-                                verifiedThroughHead: chain.verifiedThroughHead))
+                                verifiedThroughHead: chain.verifiedThroughHead, recheckedDigests: chain.recheckedDigests))
         }
         for record in report.digests where record.verdict != .valid {
             let index = chainIndex[ObjectKey(record.chain)]

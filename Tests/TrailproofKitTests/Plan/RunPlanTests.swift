@@ -192,6 +192,12 @@ import TrailproofNative
         #expect(second.report.logFiles.contains { $0.key == victim.logKeys[0] && $0.verdict == .missing })
         #expect(!second.report.gaps.contains { [.uncoveredStart, .uncoveredEnd].contains($0.kind) })
         #expect(second.heads == state.heads, "a changed past keeps the heads")
+        // The chain's line counts what was verified again, and its counts still add up.
+        let chain = try #require(second.report.chains.first)
+        #expect((chain.recheckedDigests ?? 0) > 0)
+        let counts = ReportCounts(second.report, trust: TrustClassifier(second.report))
+        #expect(counts.chains.first?.line.contains("of them verified again (their day folders changed)") == true)
+        #expect(counts.chains.map(\.digests.total).reduce(0, +) == counts.digests.total)
     }
 }
 
