@@ -11,9 +11,8 @@ import TrailproofNative
 
     @Test func aLocalCopyWithoutKeysHasNoTrustAnchor() {
         #expect(throws: RunPlanError.noTrustAnchor) { try RunPlan.validate(Self.bare()) }
-        var unlive = RunRequest(source: .store(KeyListStore([]), isLive: false))
-        unlive.recheck = false
-        #expect(throws: RunPlanError.noTrustAnchor) { try RunPlan.validate(unlive) }
+        let opened = RunRequest(source: .store(KeyListStore([]), isLive: false))
+        #expect(throws: RunPlanError.noTrustAnchor) { try RunPlan.validate(opened) }
     }
 
     @Test func keyFilesAndTheArchivesOwnKeysExcludeEachOther() {
