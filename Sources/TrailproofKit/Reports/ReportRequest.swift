@@ -1,7 +1,7 @@
 import FoundationEssentials
 import TrailproofNative
 
-/// One `--report FORMAT=PATH`: a report format and where to write it.
+/// One report to write: a format and where it goes (the command line's `--report FORMAT=PATH`).
 public struct ReportRequest: Sendable, Equatable {
     /// The report formats.
     public enum Format: String, Sendable, CaseIterable {
@@ -37,31 +37,12 @@ public struct ReportRequest: Sendable, Equatable {
     /// GitHub's `$GITHUB_STEP_SUMMARY` is written to (by each step of a job in turn).
     public var appends = false
 
-    /// The prefix of a path that is appended to (`markdown=+FILE`).
-    public static let appendMarker: Character = "+"
-
-    /// Parses `FORMAT=PATH` (or `markdown=+FILE`); nil when it is not one.
-    public init?(_ text: String) {
-        guard let equals = text.firstIndex(of: "="), let format = Format(rawValue: String(text[..<equals])) else { return nil }
-        var path = String(text[text.index(after: equals)...])
-        if path.first == Self.appendMarker {
-            // Only Markdown stays well-formed when appended to, and only a local file can be.
-            guard format == .markdown else { return nil }
-            path.removeFirst()
-            guard !path.isEmpty, !path.utf8.elementsEqual("-".utf8), !path.hasPrefix("s3://") else { return nil }
-            appends = true
-        }
-        guard !path.isEmpty else { return nil }
+    /// A request to write `format` to `destination` (appended to a local Markdown file when
+    /// `appends`). The command line parses its `--report FORMAT=PATH` into one.
+    public init(format: Format, destination: Destination, appends: Bool = false) {
         self.format = format
-        if path == "-" {
-            destination = .standardOutput
-        } else if path.hasPrefix("s3://") {
-            // An object key, not a folder: s3://BUCKET/KEY with KEY not ending in "/".
-            guard !path.hasSuffix("/"), let location = S3Store.parse(url: path), !location.prefix.isEmpty else { return nil }
-            destination = .s3(bucket: location.bucket, key: String(location.prefix.dropLast()))
-        } else {
-            destination = .file(path)
-        }
+        self.destination = destination
+        self.appends = appends
     }
 
     /// The path as given, for people.
