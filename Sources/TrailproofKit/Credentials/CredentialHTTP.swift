@@ -57,22 +57,7 @@ enum CredentialHTTP {
 
     /// `application/x-www-form-urlencoded` text of `pairs`.
     static func formEncode(_ pairs: [(String, String)]) -> String {
-        pairs.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")
-    }
-
-    /// Percent-encodes everything but RFC 3986's unreserved characters.
-    static func encode(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                 UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "~"):
-                out.unicodeScalars.append(Unicode.Scalar(byte))
-            default:
-                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded
-            }
-        }
-        return out
+        pairs.map { "\(SigV4Signer.uriEncode($0.0))=\(SigV4Signer.uriEncode($0.1))" }.joined(separator: "&")
     }
 
     /// The text of the first `<tag>…</tag>` in an XML answer (STS answers are flat and small).
@@ -88,8 +73,4 @@ enum CredentialHTTP {
         if let error = error as? HTTPTransportError { return error.message }
         return "\(error)"
     }
-}
-
-private extension String {
-    var leftPadded: String { count == 1 ? "0" + self : self }
 }

@@ -48,7 +48,7 @@ struct InstanceMetadataProvider: CredentialProvider {
               !role.isEmpty, !role.contains("/") else {
             throw CredentialError(source: name, "the instance at \(endpoint) has no IAM role (HTTP \(roleStatus))")
         }
-        let (status, body) = try get("/latest/meta-data/iam/security-credentials/\(CredentialHTTP.encode(role))", headers: headers)
+        let (status, body) = try get("/latest/meta-data/iam/security-credentials/\(SigV4Signer.uriEncode(role))", headers: headers)
         guard status == 200 else {
             throw CredentialError(source: name, "the instance metadata service at \(endpoint) gave no credentials for role \(role) (HTTP \(status))")
         }

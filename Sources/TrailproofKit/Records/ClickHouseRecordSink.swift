@@ -149,7 +149,7 @@ public final class ClickHouseRecordSink: RecordSink {
     /// Hands the batch to the sender (after the one before it was acknowledged).
     private func flush() throws {
         guard rowCount > 0 else { return }
-        let query = CredentialHTTP.encode("INSERT INTO \(table) FORMAT JSONEachRow")
+        let query = SigV4Signer.uriEncode("INSERT INTO \(table) FORMAT JSONEachRow")
         let batch = rows, delivery = self.delivery, url = endpoint + "?query=" + query, what = "clickhouse \(table)"
         try sender.start { try delivery.post(batch, to: url, what: what) }
         rows = []

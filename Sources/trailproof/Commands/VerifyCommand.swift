@@ -93,11 +93,8 @@ struct VerifyCommand: ParsableCommand {
             case .success(let parsed): shardValue = parsed
             }
         }
-        // The plan's rules (shards, run ids, reference times), before anything is read.
-        var request = try inputs.request(source: inputs.sourceToValidate)
-        if inputs.state != nil { request.state = TrailState(source: "") }
-        (request.shard, request.runID, request.referenceTime) = (shardValue, runID, reference)
-        do { try RunPlan.validate(request) } catch let rule as RunPlanError { throw rule.usageError }
+        // The plan's rules with the shard, run id and reference time, before anything is read.
+        try inputs.validatePlan { ($0.shard, $0.runID, $0.referenceTime) = (shardValue, runID, reference) }
     }
 
     func run() throws {

@@ -41,10 +41,16 @@ struct VerifyInputs: ParsableArguments {
         for signature in headSignatures {
             if let refusal = HeadSignatureValue.refusal(signature) { throw ValidationError(refusal) }
         }
-        // The plan's rules, before anything is read or asked of AWS (a state file named is one
-        // the run will have).
+        try validatePlan()
+    }
+
+    /// The plan's rules for the request these flags make, adjusted by `adjust` (a command's
+    /// shard, run id, reference time), before anything is read or asked of AWS; a state file
+    /// named is one the run will have.
+    func validatePlan(_ adjust: (inout RunRequest) -> Void = { _ in }) throws {
         var request = try self.request(source: sourceToValidate)
         if state != nil { request.state = TrailState(source: "") }
+        adjust(&request)
         do { try RunPlan.validate(request) } catch let rule as RunPlanError { throw rule.usageError }
     }
 

@@ -32,7 +32,7 @@ enum CredentialServers {
     static func count(_ path: String) throws -> Int {
         guard let endpoints else { return -1 }
         var body: [UInt8] = []
-        _ = try HTTPTransfer().perform(HTTPRequest(method: "GET", url: endpoints + "/_trailproof/count?path=" + CredentialHTTP.encode(path))) {
+        _ = try HTTPTransfer().perform(HTTPRequest(method: "GET", url: endpoints + "/_trailproof/count?path=" + SigV4Signer.uriEncode(path))) {
             body.append(contentsOf: $0)
         }
         return Int(String(decoding: body, as: UTF8.self)) ?? -1
