@@ -322,3 +322,35 @@ extension LocalFile {
         return (Int64(info.st_size), modified)
     }
 }
+
+extension LocalFile {
+    /// Opens a new read-write file in `directory` that has no name (it is unlinked at once), so
+    /// it disappears when closed or when the process ends, however it ends.
+    public static func openAnonymous(in directory: String) throws -> Int32 {
+        var template = Array((directory.hasSuffix("/") ? directory : directory + "/").utf8CString.dropLast()) + Array("trailproof-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw NativeError(.system, "create a temporary file in \(directory)", detail: String(cString: strerror(errno))) }
+        let path = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        _ = unlink(path)
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+        return fd
+    }
+
+    /// Reads exactly `count` bytes at `offset` of an open descriptor (safe from any thread).
+    public static func readBytes(_ count: Int, at offset: Int64, from descriptor: Int32) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var done = 0
+        try bytes.withUnsafeMutableBytes { buffer in
+            while done < count {
+                let got = pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset) + off_t(done))
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    throw NativeError(.system, "read", detail: String(cString: strerror(errno)))
+                }
+                guard got > 0 else { throw NativeError(.system, "read", detail: "the file ends \(count - done) bytes early") }
+                done += got
+            }
+        }
+        return bytes
+    }
+}

@@ -1,7 +1,9 @@
-/// The first pass of a run over a store's listing, streamed page by page: which bucket locations
-/// hold trail objects (and how many), the newest time an object's name gives, and every finding
-/// and count about the keys that are not trail objects. No trail object's key is kept: each
-/// location is listed again, on its own, when its turn comes (see `LocationBatch`).
+/// A run's one pass over a store's listing, streamed page by page: which bucket locations hold
+/// trail objects (and how many), the newest time an object's name gives, and every finding and
+/// count about the keys that are not trail objects. No trail object's key is kept in memory:
+/// they go to a `ListingSpill` on disk, from which each batch reads its locations' keys (when
+/// no temporary file can be made, each location is listed again, on its own, when its turn
+/// comes; see `LocationBatch`).
 struct ListingSurvey {
     /// What one location holds.
     struct Counts: Equatable {
@@ -26,34 +28,60 @@ struct ListingSurvey {
     private(set) var keyWindows: [String: TimeSpan] = [:]
     /// Which digests count for `keyWindows`.
     private var scope = RunScope()
+    /// The trail objects' keys, on disk; nil when no temporary file could be made.
+    private(set) var spill: ListingSpill?
+    private var spillWriter: ListingSpill.Writer?
 
     /// Lists `store` once, a page at a time; each page's keys are parsed while the next one is
     /// listed. `scope` says which digests' regions and times need public keys.
-    init(store: ObjectStore, selection: TrailSelection?, scope: RunScope = RunScope()) throws {
+    /// With `spills` (the default), the trail objects' keys are kept on disk for the batches.
+    init(store: ObjectStore, selection: TrailSelection?, scope: RunScope = RunScope(), spills: Bool = true) throws {
         var survey = ListingSurvey()
         survey.scope = scope
+        survey.spillWriter = spills ? try? ListingSpill.Writer() : nil
         var parsing: Prefetch<[ParsedKey]>?
-        defer { _ = try? parsing?.value() }
+        defer {
+            _ = try? parsing?.value()
+            survey.spillWriter?.discard()
+        }
         try store.forEachListingPage { page in
-            if let parsed = try parsing?.value() { survey.add(parsed, selection: selection) }
+            if let parsed = try parsing?.value() { try survey.add(parsed, selection: selection) }
             parsing = Prefetch { page.map { ParsedKey($0, selection: selection) } }
         }
-        if let parsed = try parsing?.value() { survey.add(parsed, selection: selection) }
+        if let parsed = try parsing?.value() { try survey.add(parsed, selection: selection) }
         survey.flushRun()
+        survey.spill = try survey.spillWriter?.finish()
+        survey.spillWriter = nil
         survey.others.unexpected.sort { $0.key.bytesPrecede($1.key) }
         self = survey
     }
 
-    /// A listed key, classified, with the date folder of a log file.
+    /// A listed key, classified, with the date folder of a log file and where the spill files it.
     private struct ParsedKey: Sendable {
         let key: String
         let kind: TrailInventory.KeyKind
         let dateFolder: String
+        /// The digest a sidecar's key names.
+        let sidecarDigest: DigestKeyName?
+        /// Where the spill files the key: nil for one no batch reads.
+        let place: ListingSpill.Writer.Place?
 
         init(_ key: String, selection: TrailSelection?) {
             self.key = key
-            kind = TrailInventory.kind(of: key, name: TrailObjectKey(key), selection: selection)
-            if case .logFile = kind { dateFolder = ListingSurvey.dateFolder(of: key) } else { dateFolder = "" }
+            let name = TrailObjectKey(key)
+            kind = TrailInventory.kind(of: key, name: name, selection: selection)
+            sidecarDigest = if case .sidecar = kind { TrailInventory.sidecarDigest(key) } else { nil }
+            switch (kind, name) {
+            case (.logFile(let name), _):
+                dateFolder = ListingSurvey.dateFolder(of: key)
+                place = .init(location: name.location, logFileDay: dateFolder)
+            case (.digest(let name), _), (.otherTrail, .digest(let name)?):
+                (dateFolder, place) = ("", .init(location: name.chain.location, logFileDay: nil))
+            case (.sidecar, _):
+                (dateFolder, place) = ("", sidecarDigest.map { .init(location: $0.chain.location, logFileDay: nil) })
+            default:
+                (dateFolder, place) = ("", nil)
+            }
         }
     }
 
@@ -103,10 +131,11 @@ struct ListingSurvey {
         keyWindows[region] = keyWindows[region].map { TimeSpan(start: min($0.start, span.start), end: max($0.end, span.end)) } ?? span
     }
 
-    private mutating func add(_ page: [ParsedKey], selection: TrailSelection?) {
+    private mutating func add(_ page: [ParsedKey], selection: TrailSelection?) throws {
         keyCount += page.count
         for parsed in page {
             let key = parsed.key
+            if let place = parsed.place { try spillWriter?.add(key, at: place) }
             switch parsed.kind {
             case .otherTrail:
                 others.otherTrailObjects += 1
@@ -125,7 +154,7 @@ struct ListingSurvey {
             case .sidecar:
                 // Whether its digest is here is settled when its location is listed; one of
                 // another trail is ignored, one that names no digest is an object like any other.
-                guard let digest = TrailInventory.sidecarDigest(key) else { others.classifyOther(key, selection: selection); continue }
+                guard let digest = parsed.sidecarDigest else { others.classifyOther(key, selection: selection); continue }
                 flushRun()
                 if selection.map({ $0.includes(digest.chain) }) ?? true, countsByLocation[digest.chain.location] == nil {
                     countsByLocation[digest.chain.location] = Counts()

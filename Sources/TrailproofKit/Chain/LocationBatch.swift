@@ -1,6 +1,7 @@
 /// Bucket locations verified together: consecutive in sorted order, so that what a run reports
-/// comes out batch after batch in the order of a single pass. Each location is listed on its own
-/// (its `CloudTrail/REGION/` and `CloudTrail-Digest/REGION/` folders) when its batch's turn comes.
+/// comes out batch after batch in the order of a single pass. Each location's keys are read back
+/// from the survey's `ListingSpill` when its batch's turn comes (without a spill, its
+/// `CloudTrail/REGION/` and `CloudTrail-Digest/REGION/` folders are listed then).
 struct LocationBatch: Equatable {
     /// The locations, sorted.
     var locations: [TrailLocation]
@@ -107,10 +108,13 @@ struct LocationBatch: Equatable {
         ["CloudTrail/", "CloudTrail-Digest/"].map { location.accountFolder + $0 + location.region + "/" }
     }
 
-    /// Every key in this batch's folders, once (a key prefix can put one location's folders
-    /// inside another's).
-    /// For a cut location, its digest folder only (see `listLogFiles(in:days:)`).
-    func listKeys(in store: ObjectStore) throws -> [String] {
+    /// Every key of this batch's locations, once: from `spill`, else by listing their folders
+    /// (a key prefix can put one location's folders inside another's).
+    /// For a cut location, its digests and sidecars only (see `listLogFiles(in:days:spill:)`).
+    func listKeys(in store: ObjectStore, spill: ListingSpill?) throws -> [String] {
+        if let spill {
+            return try locations.flatMap { try spill.keys(of: $0, logFileDays: logDaySlices == nil ? nil : []) }
+        }
         var keys: [String] = []
         for location in locations {
             for folder in Self.folders(of: location) where logDaySlices == nil || !folder.sameBytes(as: Self.logFolder(of: location)) {
@@ -123,9 +127,11 @@ struct LocationBatch: Equatable {
         return keys.filter { seen.insert(ObjectKey($0)).inserted }
     }
 
-    /// The keys in `days` (date folders) of the log file folder of this batch's location.
-    func listLogFiles(in store: ObjectStore, days: [String]) throws -> [String] {
+    /// The keys in `days` (date folders) of the log file folder of this batch's location: from
+    /// `spill`, else listed.
+    func listLogFiles(in store: ObjectStore, days: [String], spill: ListingSpill?) throws -> [String] {
         guard let location = locations.first else { return [] }
+        if let spill { return try spill.logFileKeys(of: location, days: days) }
         var keys: [String] = []
         for day in days { keys += try store.listKeys(under: Self.logFolder(of: location) + day + "/") }
         return keys

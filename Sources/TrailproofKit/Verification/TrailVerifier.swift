@@ -40,8 +40,8 @@ public struct TrailVerifier: Sendable {
     /// the previous head (a failure keeps the head before it, so it is verified, and reported, again).
     ///
     /// Memory does not grow with the trail: the listing is streamed once to find the bucket
-    /// locations (`ListingSurvey`), then locations are verified a batch at a time, each listed
-    /// on its own, and a batch leaves behind only its findings, its chains' summaries and its
+    /// locations (`ListingSurvey`, which keeps the trail objects' keys on disk), then locations
+    /// are verified a batch at a time, each read back from there, and a batch leaves behind only its findings, its chains' summaries and its
     /// digests' records (valid log files are counted, and listed only with
     /// `listsValidLogFiles`).
     /// - Parameters:
@@ -77,7 +77,8 @@ public struct TrailVerifier: Sendable {
         // valid files go to a consumer, which takes them in order.
         let planned = batches, newestObjectTime = survey.newestObjectTime
         try pipelined(count: planned.count, inFlight: consumer == nil ? options.batchesInFlight : 1, produce: { index in
-            Result { try verify(planned[index], newestObjectTime: newestObjectTime, consumer: consumer, progress: tally?.reporter(for: index)) }
+            Result { try verify(planned[index], spill: survey.spill, newestObjectTime: newestObjectTime, consumer: consumer,
+                                progress: tally?.reporter(for: index)) }
         }, consume: { index, outcome in
             let (part, batchHeads, digestsLoaded) = try outcome.get()
             try onPart?(part)
@@ -112,13 +113,13 @@ public struct TrailVerifier: Sendable {
 
     /// Verifies one batch of locations: its report part, its chains' heads, and how many
     /// digests it loaded.
-    private func verify(_ batch: LocationBatch, newestObjectTime: UTCTime?, consumer: (any VerifiedLogFileConsumer)?,
+    private func verify(_ batch: LocationBatch, spill: ListingSpill?, newestObjectTime: UTCTime?, consumer: (any VerifiedLogFileConsumer)?,
                         progress: (@Sendable (VerificationProgress) -> Void)?) throws
         -> (part: VerificationReport, heads: [ObjectKey: TrailState.Head], digestsLoaded: Int) {
-        var inventory = TrailInventory(keys: try batch.listKeys(in: store), selection: scope.trailSelection)
+        var inventory = TrailInventory(keys: try batch.listKeys(in: store, spill: spill), selection: scope.trailSelection)
             .restricted(to: Set(batch.locations), keepsOthers: false)
         inventory.listingNewestTime = newestObjectTime
-        var run = try verify(inventory, cutAt: batch, consumer: consumer, progress: progress)
+        var run = try verify(inventory, cutAt: batch, spill: spill, consumer: consumer, progress: progress)
         run.logRecords = VerificationReport.sortedLogFiles(run.logRecords)  // in place: one array, not two
         var part = assembleReport(from: run)
         if !batch.reportsDigests {
@@ -144,7 +145,7 @@ public struct TrailVerifier: Sendable {
     /// whole; for a location cut by date folder (`batch.logDaySlices`), its log files are then
     /// listed, hashed and accounted for one group of folders at a time, each group with the
     /// digests ending in its days (the first group from the start of time, the last to its end).
-    private func verify(_ inventory: TrailInventory, cutAt batch: LocationBatch, consumer: (any VerifiedLogFileConsumer)?,
+    private func verify(_ inventory: TrailInventory, cutAt batch: LocationBatch, spill: ListingSpill?, consumer: (any VerifiedLogFileConsumer)?,
                         progress: (@Sendable (VerificationProgress) -> Void)?) throws -> RunState {
         var context = loadContext
         context.buildsLogFilesOnLoad = batch.logDaySlices == nil
@@ -155,7 +156,7 @@ public struct TrailVerifier: Sendable {
         let owned = slices.indices.filter { batch.ownedSlices?.contains($0) ?? true }
         let (store, selection) = (self.store, scope.trailSelection)
         let listing = { (index: Int) in
-            Prefetch { TrailInventory(keys: try batch.listLogFiles(in: store, days: slices[index]), selection: selection) }
+            Prefetch { TrailInventory(keys: try batch.listLogFiles(in: store, days: slices[index], spill: spill), selection: selection) }
         }
         var next = owned.first.map(listing)
         defer { _ = try? next?.value() }

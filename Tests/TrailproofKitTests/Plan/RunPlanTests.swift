@@ -125,8 +125,8 @@ import TrailproofNative
         #expect(planned.scope.observedAt?.time == started.adding(seconds: -3600) && planned.scope.observedAt?.isPlanned == true)
     }
 
-    /// The plan lists the source once; verifying from the plan does not list it again (each
-    /// batch lists its own folders, which the counting store sees as `listKeys(under:)`).
+    /// The plan lists the source once; verifying from the plan does not list it again, not even
+    /// a location's own folders (each batch reads its keys from the survey's spill).
     @Test func thePlansSurveyIsTheRunsOnlyWholeListing() throws {
         let scenario = try TrailScenario("plan-list-once") { $0.hours = 3; $0.regions = ["us-east-1", "eu-west-1"] }
         defer { scenario.scratch.remove() }
@@ -141,6 +141,7 @@ import TrailproofNative
         #expect(report.totals.exitStatus == 0)
         #expect(report.totals.digests > 0)
         #expect(store.wholeListings == 1, "verify reuses the plan's survey")
+        #expect(store.folderListings == 0, "batches read the survey's spill")
     }
 
     @Test func keyWindowsArePerRegionPaddedByTwoHoursAndFollowTheWindow() throws {
@@ -217,6 +218,8 @@ final class ListingCountingStore: ObjectStore {
     private let count = Mutex(0)
     init(_ inner: DirectoryStore) { self.inner = inner }
     var wholeListings: Int { count.withLock { $0 } }
+    private let folders = Mutex(0)
+    var folderListings: Int { folders.withLock { $0 } }
     var displayName: String { inner.displayName }
     func listKeys() throws -> [String] {
         count.withLock { $0 += 1 }
@@ -226,7 +229,10 @@ final class ListingCountingStore: ObjectStore {
         count.withLock { $0 += 1 }
         try inner.forEachListingPage(body)
     }
-    func listKeys(under folder: String) throws -> [String] { try inner.listKeys(under: folder) }
+    func listKeys(under folder: String) throws -> [String] {
+        folders.withLock { $0 += 1 }
+        return try inner.listKeys(under: folder)
+    }
     func readObject(_ key: String, limit: Int) throws -> [UInt8]? { try inner.readObject(key, limit: limit) }
     func streamObject(_ key: String, restart: () throws -> Void, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
         try inner.streamObject(key, restart: restart, body)

@@ -88,6 +88,43 @@ import TrailproofTrailGen
         ]
     }()
 
+    /// The survey keeps the listing's trail objects on disk (`ListingSpill`) and each batch reads
+    /// its locations' keys back from there: exactly what listing the locations' folders again
+    /// gives, byte for byte, whole, one location a batch, and cut into date folders.
+    @Test(arguments: midnightTamperings)
+    func theSpilledListingGivesWhatListingAgainGives(_ tampering: ShardMergeTests.Tampering) throws {
+        let scenario = try TrailScenario("spill-\(tampering.name)") { spec in
+            spec.seed = 190 + UInt64(Self.midnightTamperings.firstIndex { $0.name == tampering.name } ?? 0)
+            spec.hours = 30
+            spec.logFilesPerHour = 1...3
+            spec.regions = ["us-east-1", "ap-south-1"]
+            tampering.configure(&spec)
+        }
+        defer { scenario.scratch.remove() }
+        try tampering.tamper(scenario)
+        // A signature sidecar left behind by a deleted digest (an orphan, found through the spill).
+        let orphaned = scenario.digests[scenario.digests.count / 3].key
+        try LocalFile.remove(scenario.trail.root + "/" + orphaned)
+        for limit in [1, 25, .max] {
+            let plan = try scenario.plan {
+                $0.policy.batchObjectLimit = limit
+                $0.policy.listsValidLogFiles = true
+                $0.policy.listsValidDigests = true
+            }
+            let survey = try #require(plan.survey)
+            #expect(survey.spill != nil)
+            let relisted = try ListingSurvey(store: plan.store, selection: plan.scope.trailSelection, scope: plan.scope, spills: false)
+            #expect(relisted.spill == nil)
+            let listingAgain = RunPlan(store: plan.store, trust: plan.trust, scope: plan.scope, policy: plan.policy,
+                                       request: plan.request, survey: relisted)
+            let spilled = String(decoding: try JSONReport.encode(try TrailVerifier(plan: plan).run()), as: UTF8.self)
+            let expected = String(decoding: try JSONReport.encode(try TrailVerifier(plan: listingAgain).run()), as: UTF8.self)
+            #expect(spilled == expected, "limit \(limit): \(ShardMergeTests.firstDifference(Array(spilled.utf8), Array(expected.utf8)))")
+            #expect(spilled.contains("\"logFilesValid\""))
+            #expect(spilled.contains(orphaned + ".metadata.json"), "the orphan sidecar is reported")
+        }
+    }
+
     /// The first digest ending after the first midnight.
     @Sendable static func firstAfterMidnight(_ scenario: TrailScenario) -> Int {
         scenario.digests.firstIndex { $0.endTime.keyDatePath != scenario.digests[0].endTime.keyDatePath } ?? 1
