@@ -52,7 +52,7 @@ struct RecordSinkTests {
             rows = duckdb.sql(f"select account, region, cast(date as varchar) as date, count(*) as n, count(distinct eventID) as ids, \\
                               count(distinct trailproof.logFile) as files from read_json_auto('{sys.argv[1]}/*/*/*/*.ndjson.gz', \\
                               hive_partitioning=true, format='newline_delimited') group by all order by all").fetchall()
-            ids = duckdb.sql(f"select eventID from read_json_auto('{sys.argv[1]}/*/*/*/*.ndjson.gz', \\
+            ids = duckdb.sql(f"select cast(eventID as varchar) from read_json_auto('{sys.argv[1]}/*/*/*/*.ndjson.gz', \\
                              hive_partitioning=true, format='newline_delimited') order by eventID").fetchall()
             print(json.dumps({"rows": [list(r) for r in rows], "eventIDs": [r[0] for r in ids]}))
             """, [local])
