@@ -11,7 +11,7 @@
 # TRAILPROOF_TEST_SEAWEEDFS_ENDPOINT (SeaweedFS's S3 gateway),
 # TRAILPROOF_TEST_CLOUDTRAIL_ENDPOINT and TRAILPROOF_TEST_CREDENTIALS_ENDPOINT (http://127.0.0.1:PORT) and exits with its own status.
 # SeaweedFS checks SigV4 (moto does not): it knows the access key ids TPSEAWEED00000000000 to
-# TPSEAWEED00000004095, secret "test" (Tests/TrailproofS3Tests/Support/S3TestServers.swift).
+# TPSEAWEED00000004095 and fault-tests, secret "test" (Tests/TrailproofS3Tests/Support/S3TestServers.swift).
 # Installs what is missing first (SeaweedFS's weed: scripts/install-deps):
 # python3, pip, chromium, xmllint and cmark-gfm (apt-get, Debian 12), then moto[server], boto3,
 # awscli, junitparser, html5lib, pillow, duckdb and kubernetes (pip; its models check docs/batch).
@@ -129,7 +129,8 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 # joins it). Each of its servers on its own free port (the defaults would clash with anything else
 # on the machine), the optional ones (Iceberg, Lance) off, small volumes so that each bucket (a
 # collection) gets one volume without running out of them, and an identity for each access key id
-# the tests may use (TPSEAWEED + 11 digits, 4096 of them: each test trail has its own).
+# the tests may use (TPSEAWEED + 11 digits, 4096 of them: each test trail has its own; and
+# fault-tests, the archive tests' behind the fault proxy).
 seaweedfs_port="$(free_port)"
 declare -A seaweedfs_ports
 for server in master volume filer s3; do seaweedfs_ports["$server.grpc"]="$(free_port)"; done
@@ -139,8 +140,9 @@ for server in master volume filer s3; do seaweedfs_sockets+=("/tmp/seaweedfs-$se
 mkdir -p "$work/seaweedfs/data"
 python3 - "$work/seaweedfs/s3.json" <<'EOF'
 import json, sys
-identities = [{"name": f"trailproof-{n}", "credentials": [{"accessKey": f"TPSEAWEED{n:011d}", "secretKey": "test"}],
-               "actions": ["Admin", "Read", "List", "Tagging", "Write"]} for n in range(4096)]
+keys = [f"TPSEAWEED{n:011d}" for n in range(4096)] + ["fault-tests"]
+identities = [{"name": f"trailproof-{n}", "credentials": [{"accessKey": key, "secretKey": "test"}],
+               "actions": ["Admin", "Read", "List", "Tagging", "Write"]} for n, key in enumerate(keys)]
 with open(sys.argv[1], "w") as out:
     json.dump({"identities": identities}, out)
 EOF
