@@ -4,7 +4,8 @@ import TrailproofNative
 import TrailproofTrailGen
 
 /// `trailproof archive` interrupted mid-way (a permanent fault, or SIGKILL) and run again: it
-/// finishes without fetching again what it already copied, and the copy verifies offline.
+/// finishes without fetching again what it already copied, and the copy verifies offline; from
+/// each S3 server, behind the fault proxy.
 @Suite(.enabled(if: S3TestServers.available, "run through scripts/test, which starts moto and the CloudTrail stand-in"))
 struct ArchiveResumeTests {
     struct Setup {
@@ -12,8 +13,8 @@ struct ArchiveResumeTests {
         let proxy: FaultProxy
         let out: String
 
-        init(_ label: String, configure: (inout TrailSpec) -> Void = { _ in }) throws {
-            let endpoint = try #require(S3TestServers.s3Endpoint)
+        init(_ label: String, on server: S3Server, configure: (inout TrailSpec) -> Void = { _ in }) throws {
+            let endpoint = try #require(server.endpoint, "scripts/test-servers.sh starts \(server.rawValue)")
             bucket = try FaultTestBucket(label, endpoint: endpoint, configure: configure)
             proxy = try FaultProxy(upstream: endpoint)
             out = bucket.scratch.path + "/archive"
@@ -83,8 +84,9 @@ struct ArchiveResumeTests {
         func remove() { bucket.remove() }
     }
 
-    @Test func anArchiveStoppedByAPermanentFaultResumes() throws {
-        let setup = try Setup("arch-perm")
+    @Test(arguments: S3Server.allCases)
+    func anArchiveStoppedByAPermanentFaultResumes(on server: S3Server) throws {
+        let setup = try Setup("arch-perm", on: server)
         defer { setup.remove() }
         let logs = setup.bucket.listedLogKeys
         let broken = logs[logs.count / 2]
@@ -102,10 +104,11 @@ struct ArchiveResumeTests {
         try setup.expectResumes(after: firstLog, copied: copied)
     }
 
-    @Test func anArchiveThatStopsPartWayDoesNotVerifyAsComplete() throws {
+    @Test(arguments: S3Server.allCases)
+    func anArchiveThatStopsPartWayDoesNotVerifyAsComplete(on server: S3Server) throws {
         // Two accounts, each its own batch: the first is copied whole before the second is read,
         // and every request for the second fails for good. What is on disk is self-consistent.
-        let setup = try Setup("arch-part") { $0.accounts = ["111122223333", "210987654321"] }
+        let setup = try Setup("arch-part", on: server) { $0.accounts = ["111122223333", "210987654321"] }
         defer { setup.remove() }
         try setup.proxy.setRules([["path": "/AWSLogs/210987654321/", "method": "GET", "action": "error", "status": 403]])
         let first = try setup.archive(environment: ["TRAILPROOF_BATCH_OBJECTS": "4"])
@@ -130,8 +133,9 @@ struct ArchiveResumeTests {
         #expect(whole.status == 0, "\(whole)")
     }
 
-    @Test func anArchiveKilledMidWayResumes() throws {
-        let setup = try Setup("arch-kill")
+    @Test(arguments: S3Server.allCases)
+    func anArchiveKilledMidWayResumes(on server: S3Server) throws {
+        let setup = try Setup("arch-kill", on: server)
         defer { setup.remove() }
         let logs = setup.bucket.listedLogKeys
         let stuck = logs[logs.count / 2]

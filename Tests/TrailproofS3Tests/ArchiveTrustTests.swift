@@ -4,8 +4,8 @@ import TrailproofKit
 import TrailproofNative
 import TrailproofTrailGen
 
-/// An archive made from S3 is evidence, not a trust anchor: verifying it checks everything it
-/// holds, takes no keys from it unless asked, and catches what was done to it afterwards.
+/// An archive made from S3 (each S3 server) is evidence, not a trust anchor: verifying it checks
+/// everything it holds, takes no keys from it unless asked, and catches what was done to it afterwards.
 @Suite(.enabled(if: S3TestServers.available, "run through scripts/test, which starts moto and the CloudTrail stand-in"))
 struct ArchiveTrustTests {
     /// Uploads `trail`, registers its keys and archives the bucket (with `window`, if any) into
@@ -19,9 +19,10 @@ struct ArchiveTrustTests {
         return out
     }
 
-    @Test(arguments: [(5, 2, 21 as UInt64), (12, 3, 8)])
-    func aWindowedArchiveVerifiesWholeWithNothingNarrowingIt(hours: Int, from: Int, seed: UInt64) throws {
-        let trail = try S3Trail("archive-window") { $0.hours = hours + from + 3; $0.seed = seed; $0.regions = ["us-east-1", "eu-west-2"] }
+    @Test(arguments: [(5, 2, 21 as UInt64), (12, 3, 8)], S3Server.allCases)
+    func aWindowedArchiveVerifiesWholeWithNothingNarrowingIt(shape: (hours: Int, from: Int, seed: UInt64), on server: S3Server) throws {
+        let (hours, from, seed) = shape
+        let trail = try S3Trail("archive-window", on: server) { $0.hours = hours + from + 3; $0.seed = seed; $0.regions = ["us-east-1", "eu-west-2"] }
         defer { trail.remove() }
         let start = trail.digests[from].endTime, end = trail.digests[from + hours].endTime
         let out = try Self.archived(trail, window: ["--start", start.iso8601, "--end", end.iso8601])
@@ -36,8 +37,9 @@ struct ArchiveTrustTests {
         #expect(own.stdout.contains("Public keys from: the archive itself"), "\(own)")
     }
 
-    @Test func deletingTheArchivedNewestDigestAndCoveringItsTracksIsCaught() throws {
-        let trail = try S3Trail("archive-tamper") { $0.hours = 6; $0.seed = 5 }
+    @Test(arguments: S3Server.allCases)
+    func deletingTheArchivedNewestDigestAndCoveringItsTracksIsCaught(on server: S3Server) throws {
+        let trail = try S3Trail("archive-tamper", on: server) { $0.hours = 6; $0.seed = 5 }
         defer { trail.remove() }
         let out = try Self.archived(trail)
         // In the archive: delete the newest digest, modify its log files, and save the one
@@ -62,8 +64,9 @@ struct ArchiveTrustTests {
         #expect(withHead.stderr.contains("signs no digest present"), "\(withHead)")
     }
 
-    @Test func archivedSidecarsKeepTheBackfillGenerationTimestamp() throws {
-        let trail = try S3Trail("archive-backfill") { $0.hours = 6; $0.backfill = true }
+    @Test(arguments: S3Server.allCases)
+    func archivedSidecarsKeepTheBackfillGenerationTimestamp(on server: S3Server) throws {
+        let trail = try S3Trail("archive-backfill", on: server) { $0.hours = 6; $0.backfill = true }
         defer { trail.remove() }
         let out = try Self.archived(trail)
         let backfill = trail.trail.digests.filter(\.chain.isBackfill)

@@ -5,7 +5,7 @@ import TrailproofNative
 import TrailproofTrailGen
 import TrailproofTestSupport
 
-/// `records --follow` against moto while a writer uploads hour after hour: killed with SIGKILL in
+/// `records --follow` against each S3 server while a writer uploads hour after hour: killed with SIGKILL in
 /// the middle and started again, it still delivers every record of every valid log file exactly
 /// once, and never the records of a log file tampered with before its digest arrived.
 @Suite(.enabled(if: S3TestServers.available, "run through scripts/test, which starts moto and the CloudTrail stand-in"))
@@ -35,10 +35,11 @@ struct FollowModeTests {
         #expect(run.status == 0, "\(run)")
     }
 
-    @Test func killedAndRestartedItDeliversEveryValidRecordExactlyOnce() throws {
+    @Test(arguments: S3Server.allCases)
+    func killedAndRestartedItDeliversEveryValidRecordExactlyOnce(on server: S3Server) throws {
         let hours = 6
         let start = UTCTime(secondsSinceEpoch: (UTCTime.now.secondsSinceEpoch / 3600 - Int64(hours)) * 3600 + 1302)
-        let trail = try S3Trail("follow") { $0.hours = hours; $0.start = start; $0.seed = 77 }
+        let trail = try S3Trail("follow", on: server) { $0.hours = hours; $0.start = start; $0.seed = 77 }
         defer { trail.remove() }
         try trail.registerKeys()
         // Tampered with before its digest arrives: its digest (genuine) lists the original hash.

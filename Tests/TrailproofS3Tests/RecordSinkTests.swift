@@ -5,13 +5,13 @@ import TrailproofNative
 import TrailproofTrailGen
 import TrailproofTestSupport
 
-/// `trailproof records --out` into real stores: moto's S3 read back by DuckDB with Hive
-/// partitioning, an HTTP intake that fails on purpose, and Debian's ClickHouse server.
+/// `trailproof records --out` into real stores: S3 (moto's and SeaweedFS's) read back by DuckDB
+/// with Hive partitioning, an HTTP intake that fails on purpose, and Debian's ClickHouse server.
 @Suite(.enabled(if: S3TestServers.available, "run through scripts/test, which starts moto, the CloudTrail stand-in and ClickHouse"))
 struct RecordSinkTests {
     /// A two-region trail in S3 with one modified log file, and the records a file sink gets from it.
-    static func prepare(_ label: String) throws -> (S3Trail, [String]) {
-        let trail = try S3Trail(label) { $0.hours = 5; $0.regions = ["us-east-1", "eu-west-2"]; $0.seed = 31 }
+    static func prepare(_ label: String, on server: S3Server = .moto) throws -> (S3Trail, [String]) {
+        let trail = try S3Trail(label, on: server) { $0.hours = 5; $0.regions = ["us-east-1", "eu-west-2"]; $0.seed = 31 }
         try trail.trail.modifyLogFile(trail.digestWithLogs(1).logKeys[0])
         try trail.upload()
         try trail.registerKeys()
@@ -30,12 +30,14 @@ struct RecordSinkTests {
         return run.stdout
     }
 
-    @Test func anS3DataLakeLayoutIsReadAsIsByDuckDBAndARunAgainRewritesTheSameObjects() throws {
-        let (trail, lines) = try Self.prepare("records-lake")
+    @Test(arguments: S3Server.allCases)
+    func anS3DataLakeLayoutIsReadAsIsByDuckDBAndARunAgainRewritesTheSameObjects(on server: S3Server) throws {
+        let (trail, lines) = try Self.prepare("records-lake", on: server)
         defer { trail.remove() }
         let lake = "s3://\(trail.bucket)-lake/cloudtrail/"
-        _ = try ExternalCommand.run(["aws", "--endpoint-url", trail.s3Endpoint, "s3", "mb", "s3://\(trail.bucket)-lake"],
-                                    environment: trail.awsProcessEnvironment)
+        let made = try ExternalCommand.run(["aws", "--endpoint-url", trail.s3Endpoint, "s3", "mb", "s3://\(trail.bucket)-lake"],
+                                           environment: trail.awsProcessEnvironment)
+        #expect(made.status == 0, "\(made)")
         for _ in 0..<2 {
             let run = try trail.trailproof(["records", "s3://\(trail.bucket)", "--out", lake])
             #expect(run.status == 1, "\(run)")
@@ -50,9 +52,17 @@ struct RecordSinkTests {
             rows = duckdb.sql(f"select account, region, cast(date as varchar) as date, count(*) as n, count(distinct eventID) as ids, \\
                               count(distinct trailproof.logFile) as files from read_json_auto('{sys.argv[1]}/*/*/*/*.ndjson.gz', \\
                               hive_partitioning=true, format='newline_delimited') group by all order by all").fetchall()
-            print(json.dumps([list(r) for r in rows]))
+            ids = duckdb.sql(f"select cast(eventID as varchar) from read_json_auto('{sys.argv[1]}/*/*/*/*.ndjson.gz', \\
+                             hive_partitioning=true, format='newline_delimited') order by eventID").fetchall()
+            print(json.dumps({"rows": [list(r) for r in rows], "eventIDs": [r[0] for r in ids]}))
             """, [local])
-        let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.utf8)) as? [[Any]])
+        let read = try #require(try JSONSerialization.jsonObject(with: Data(result.utf8)) as? [String: Any])
+        let rows = try #require(read["rows"] as? [[Any]])
+        // The lake holds exactly the records released: each eventID of the file sink's run, once.
+        let released = try lines.map { line in
+            try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["eventID"] as? String)
+        }
+        #expect((read["eventIDs"] as? [String])?.sorted() == released.sorted(), "the lake's eventIDs are the records released")
         let total = rows.reduce(0) { $0 + (($1[3] as? Int) ?? 0) }
         #expect(total == lines.count, "\(rows)")
         #expect(Set(rows.map { "\($0[1])" }) == ["us-east-1", "eu-west-2"])

@@ -4,13 +4,13 @@ import TrailproofKit
 import TrailproofNative
 import TrailproofTrailGen
 
-/// Every scenario of the local suite, uploaded to a real S3-compatible server (moto) and
-/// verified in place: the S3 report must say exactly what the local report says.
+/// Every scenario of the local suite, uploaded to each real S3-compatible server (moto and
+/// SeaweedFS) and verified in place: the S3 report must say exactly what the local report says.
 @Suite(.enabled(if: S3TestServers.available, "run through scripts/test, which starts moto and the CloudTrail stand-in"))
 struct S3VerificationTests {
-    @Test(arguments: TrailCase.allCases)
-    func verifyingInS3GivesTheSameReportAsTheLocalCopy(_ scenario: TrailCase) throws {
-        let trail = try scenario.prepare()
+    @Test(arguments: TrailCase.allCases, S3Server.allCases)
+    func verifyingInS3GivesTheSameReportAsTheLocalCopy(_ scenario: TrailCase, on server: S3Server) throws {
+        let trail = try scenario.prepare(on: server)
         defer { trail.remove() }
         let local = try trail.verifyLocally(scenario.options(trail))
         let inS3 = try trail.verifyInS3(scenario.options(trail))
@@ -28,8 +28,9 @@ struct S3VerificationTests {
         }.sorted(), "ListPublicKeys returned the keys that signed the trail, no more")
     }
 
-    @Test func signaturesComeFromS3MetadataAndTheSuccessorWhenMetadataIsGone() throws {
-        let trail = try TrailCase.strippedMiddleSignature.prepare()
+    @Test(arguments: S3Server.allCases)
+    func signaturesComeFromS3MetadataAndTheSuccessorWhenMetadataIsGone(on server: S3Server) throws {
+        let trail = try TrailCase.strippedMiddleSignature.prepare(on: server)
         defer { trail.remove() }
         // Every valid digest listed (--list-valid), to read each one's signature source.
         let report = try trail.verifyInS3 { $0.policy.listsValidLogFiles = true; $0.policy.listsValidDigests = true }
@@ -99,8 +100,9 @@ struct S3VerificationTests {
         #expect(throws: KeyFileError.self) { try trail.verifyInS3() }
     }
 
-    @Test func aKeyPrefixSelectsOnlyTheTrailUnderIt() throws {
-        let trail = try TrailCase.organizationPrefix.prepare()
+    @Test(arguments: S3Server.allCases)
+    func aKeyPrefixSelectsOnlyTheTrailUnderIt(on server: S3Server) throws {
+        let trail = try TrailCase.organizationPrefix.prepare(on: server)
         defer { trail.remove() }
         let whole = try trail.verifyInS3()
         let underPrefix = try trail.verifyInS3(prefix: "cloudtrail/prod/")
@@ -110,6 +112,18 @@ struct S3VerificationTests {
         #expect(throws: (any Error).self, "no digest under another prefix is an error, not a pass") {
             try trail.verifyInS3(prefix: "elsewhere/")
         }
+    }
+
+    /// moto checks no S3 signature; SeaweedFS does: a wrong secret is refused (403
+    /// SignatureDoesNotMatch) and the run stops with an error instead of reporting on the bucket.
+    @Test func aWrongSecretRefusedByS3IsAnErrorNotAVerdict() throws {
+        let trail = try TrailCase.valid.prepare(on: .seaweedFS)
+        defer { trail.remove() }
+        #expect(try trail.verifyInS3(keys: .keyFile).totals.exitStatus == 0, "the right secret is accepted")
+        let error = try #require(throws: StoreError.self) {
+            try trail.verifyInS3(keys: .keyFile, secretAccessKey: "wrong")
+        }
+        #expect(error.description == "s3://\(trail.bucket)/: access denied (HTTP 403 SignatureDoesNotMatch)", "\(error)")
     }
 
     @Test func wrongCredentialsAreAnErrorNotAVerdict() throws {

@@ -1,13 +1,14 @@
+import Foundation
 import Testing
 @testable import TrailproofKit
 import TrailproofTrailGen
 
 /// With --start, the S3 listing starts each trail folder at the window's day (start-after) and
-/// the verdicts are those of a full local run with the same window.
+/// the verdicts are those of a full local run with the same window, on each S3 server.
 @Suite struct WindowedListingTests {
-    @Test(.enabled(if: S3TestServers.available, "run through scripts/test, which starts the servers"))
-    func aWindowSkipsOlderDateFoldersAndKeepsEveryVerdict() throws {
-        let trail = try S3Trail("window") { spec in
+    @Test(.enabled(if: S3TestServers.available, "run through scripts/test, which starts the servers"), arguments: S3Server.allCases)
+    func aWindowSkipsOlderDateFoldersAndKeepsEveryVerdict(on server: S3Server) throws {
+        let trail = try S3Trail("window", on: server) { spec in
             spec.hours = 80
             spec.logFilesPerHour = 1...2
             spec.accounts = ["111122223333", "444455556666"]
@@ -48,6 +49,18 @@ import TrailproofTrailGen
         })
         #expect(!listed.isEmpty)
         #expect(days.allSatisfy { $0 >= firstDay }, "\(days.sorted())")
+        // Every object from the first day on, that day's included (SeaweedFS skipped it when
+        // start-after named the date folder without its last "/").
+        let fromFirstDay = (trail.trail.digests.map(\.key) + trail.trail.logFiles.map(\.key)).filter { key in
+            guard FileManager.default.fileExists(atPath: trail.trail.path(of: key)) else { return false }
+            switch TrailObjectKey(key) {
+            case .digest(let name): return name.endTime.keyDatePath >= firstDay
+            case .logFile(let name): return name.deliveryMinute.keyDatePath >= firstDay
+            case nil: return false
+            }
+        }
+        #expect(Set(listed.map { ObjectKey($0) }) == Set(fromFirstDay.map { ObjectKey($0) }), "\(listed.count) listed, \(fromFirstDay.count) expected")
+        #expect(days.contains(firstDay))
         #expect(days.count < Set(trail.trail.digests.map(\.endTime.keyDatePath)).count)
         // A date folder before the window's first day is not listed; one from it on is, whole.
         let logFolder = try #require(trail.trail.logFiles.first.map { String($0.key[..<($0.key.lastIndex(of: "/") ?? $0.key.endIndex)]) + "/" })

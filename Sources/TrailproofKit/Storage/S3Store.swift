@@ -61,7 +61,7 @@ public final class S3Store: ObjectStore {
         try fetch {
             if let listFrom, let folders = try regionFolders() {
                 for folder in folders {
-                    try client.forEachKeyPage(bucket: bucket, prefix: folder, startAfter: folder + listFrom.keyDatePath, body)
+                    try client.forEachKeyPage(bucket: bucket, prefix: folder, startAfter: S3Store.startAfter(folder, day: listFrom), body)
                 }
             } else {
                 try client.forEachKeyPage(bucket: bucket, prefix: prefix, body)
@@ -76,9 +76,17 @@ public final class S3Store: ObjectStore {
         var startAfter: String?
         if let day = listFrom?.keyDatePath {
             if DirectoryStore.isDateFolder(folder, before: day) { return [] }
-            if S3Store.isRegionFolder(folder) { startAfter = folder + day }
+            if S3Store.isRegionFolder(folder), let listFrom { startAfter = S3Store.startAfter(folder, day: listFrom) }
         }
         return try fetch { try client.listKeys(bucket: bucket, prefix: folder, startAfter: startAfter) }
+    }
+
+    /// The start-after that lists a region folder from `day`'s date folder on: the date folder
+    /// itself, `FOLDER/YYYY/MM/DD/`, which every key in it follows. (Without the last `/`, S3
+    /// lists the same keys, but SeaweedFS, which reads start-after as a path, skips that whole
+    /// date folder.)
+    static func startAfter(_ regionFolder: String, day: UTCTime) -> String {
+        regionFolder + day.keyDatePath + "/"
     }
 
     /// True for `…/CloudTrail/REGION/` or `…/CloudTrail-Digest/REGION/`.

@@ -76,6 +76,25 @@ import Testing
         #expect(Self.follow([Self.page(["caf\u{e9}"], token: "t1"), Self.page(["cafe\u{301}"], token: nil)]) != nil)
     }
 
+    /// SeaweedFS lists a bucket as a walk of folders: `a/CloudTrail/…` (a folder) before
+    /// `a/CloudTrail-Digest/…`, which S3's byte order puts first (`-` is 0x2D, `/` 0x2F).
+    @Test func aListingInPathOrderThroughoutPassesAndAMixOfOrdersDoesNot() throws {
+        let tree = ["a/CloudTrail/x.gz", "a/CloudTrail-Digest/y.gz", "a/CloudTrail.json", "a/b", "a/b/c", "a/b!c", "a/b0", "a!", "a-b/c"]
+        #expect(Self.follow([Self.page(Array(tree.prefix(4)), token: "t1"), Self.page(Array(tree.dropFirst(4)), token: nil)]) == nil)
+        #expect(Self.follow([Self.page(tree.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }, token: nil)]) == nil)
+        // Each step ascends in one of the orders, but no order holds for the whole listing and "a/b/c"
+        // comes again: byte order broken at "a!" after "a/x", path order at "a/b/c" after "a!".
+        let mixed = try #require(Self.follow([Self.page(["a/b/c", "a/b0", "a/x", "a!", "a/b/c"], token: nil)]))
+        #expect(mixed.description.contains("makes no progress"), "\(mixed)")
+        let repeated = try #require(Self.follow([Self.page(Array(tree.prefix(4)), token: "t1"), Self.page(Array(tree.prefix(4)), token: nil)]))
+        #expect(repeated.description.contains("makes no progress: page 2"), "\(repeated)")
+        // Common prefixes the same way: SeaweedFS's `CloudTrail/` before `CloudTrail-Digest/`.
+        #expect(S3ListingGuard.pathOrderPrecedes(Array("p/CloudTrail/".utf8), Array("p/CloudTrail-Digest/".utf8)))
+        #expect(!S3ListingGuard.pathOrderPrecedes(Array("p/CloudTrail-Digest/".utf8), Array("p/CloudTrail/".utf8)))
+        #expect(!S3ListingGuard.pathOrderPrecedes(Array("p/a".utf8), Array("p/a".utf8)))
+        #expect(S3ListingGuard.pathOrderPrecedes(Array("p/a".utf8), Array("p/a/".utf8)))
+    }
+
     @Test func aRepeatedTokenIsAnError() throws {
         let error = try #require(Self.follow([Self.page(["a"], token: "same"), Self.page(["b"], token: "same")]))
         #expect(error.description.contains("repeats a continuation token"), "\(error)")

@@ -4,8 +4,9 @@ import TrailproofKit
 import TrailproofNative
 import TrailproofTrailGen
 
-/// A small generated trail uploaded to its own bucket in the test S3 server (moto), digests
-/// carrying their signatures as S3 user metadata the way CloudTrail stores them.
+/// A small generated trail uploaded to its own bucket in a test S3 server (moto, or SeaweedFS,
+/// which knows the access key id fault-tests), digests carrying their signatures as S3 user
+/// metadata the way CloudTrail stores them.
 struct FaultTestBucket {
     let scratch: ScratchDirectory
     let trail: GeneratedTrail

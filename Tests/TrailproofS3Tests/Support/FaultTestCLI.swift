@@ -12,7 +12,7 @@ enum FaultTestCLI {
     /// Where `trailproof` is, or why it could not be found.
     static let location = BuiltExecutable.locate("trailproof")
 
-    /// Credentials moto accepts (it checks none), a region, and no endpoint or profile from the
+    /// Credentials moto (which checks none) and SeaweedFS accept, a region, and no endpoint or profile from the
     /// developer's environment: every endpoint comes from --endpoint-url.
     static var environment: [String: String] {
         var environment = ProcessInfo.processInfo.environment

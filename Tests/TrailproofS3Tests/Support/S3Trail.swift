@@ -4,7 +4,7 @@ import TrailproofKit
 import TrailproofNative
 import TrailproofTrailGen
 
-/// A generated trail in its own scratch directory and its own bucket on the test S3 server, with
+/// A generated trail in its own scratch directory and its own bucket on a test S3 server, with
 /// its public keys registered with the CloudTrail stand-in under each key's own region.
 ///
 /// Every trail has its own access key id: the CloudTrail stand-in keeps keys, trails and the
@@ -13,7 +13,9 @@ struct S3Trail {
     let scratch: ScratchDirectory
     let trail: GeneratedTrail
     let spec: TrailSpec
-    /// moto's S3 endpoint.
+    /// The S3 server holding the bucket.
+    let server: S3Server
+    /// That server's endpoint.
     let s3Endpoint: String
     /// The CloudTrail stand-in's endpoint.
     let cloudTrailEndpoint: String
@@ -25,12 +27,17 @@ struct S3Trail {
     /// The secret every request signs with.
     static let secretAccessKey = "test"
 
-    /// Generates a small trail from a spec adjusted by `configure`, in a fresh bucket.
+    /// Generates a small trail from a spec adjusted by `configure`, in a fresh bucket on `server`.
     /// - Throws: when the servers are not running (see `S3TestServers`) or generation fails.
-    init(_ label: String, configure: (inout TrailSpec) -> Void = { _ in }) throws {
-        guard let s3 = S3TestServers.s3Endpoint, let cloudTrail = S3TestServers.cloudTrailEndpoint else {
-            throw S3TrailError("the test servers are not running: use scripts/test-servers.sh")
+    init(_ label: String, on server: S3Server = .moto, configure: (inout TrailSpec) -> Void = { _ in }) throws {
+        guard let s3 = server.endpoint, let cloudTrail = S3TestServers.cloudTrailEndpoint else {
+            throw S3TrailError("the test servers (\(server.rawValue)'s S3, the CloudTrail stand-in) are not running: use scripts/test-servers.sh")
         }
+        guard let accessKeyID = server.newAccessKeyID() else {
+            throw S3TrailError("every access key id scripts/test-servers.sh gave \(server.rawValue) is in use: give it more")
+        }
+        self.server = server
+        self.accessKeyID = accessKeyID
         s3Endpoint = s3
         cloudTrailEndpoint = cloudTrail
         var spec = TrailSpec()
@@ -40,7 +47,6 @@ struct S3Trail {
         configure(&spec)
         spec.bucket = S3Trail.uniqueBucketName(label)
         self.spec = spec
-        accessKeyID = "TP" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(18).uppercased()
         let scratch = try ScratchDirectory("s3-\(label)")
         do {
             trail = try TrailGenerator.generate(spec, into: scratch.path)
@@ -172,9 +178,9 @@ struct S3Trail {
     /// planned by `RunPlan` with this server's S3 and CloudTrail, the run's clock half an hour
     /// after the trail's newest digest (as a run just after it was written), or 3 h after the
     /// window's end when the request has one.
-    func verifyInS3(prefix: String = "", keys: KeySource = .listPublicKeys,
+    func verifyInS3(prefix: String = "", keys: KeySource = .listPublicKeys, secretAccessKey: String = S3Trail.secretAccessKey,
                     _ configure: (inout RunRequest) -> Void = { _ in }) throws -> VerificationReport {
-        let http = AWSHTTPClient(environment: awsEnvironment())
+        let http = AWSHTTPClient(environment: awsEnvironment(secretAccessKey: secretAccessKey))
         let newest = trail.digests.map(\.endTime).max() ?? spec.start
         var request = RunRequest(source: .s3(bucket: bucket, prefix: prefix), startedAt: newest.adding(seconds: 1800))
         request.bucket = bucket

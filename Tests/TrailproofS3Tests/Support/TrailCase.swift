@@ -152,9 +152,9 @@ enum TrailCase: String, CaseIterable, Sendable, CustomTestStringConvertible {
     /// links that the AWS CLI never checks.
     var disagreesWithAWSCLI: Bool { self == .strippedMiddleSignature || self == .resignedDigest }
 
-    /// Generates, tampers with and uploads this case's trail, and registers its keys.
-    func prepare(sourceLocation: SourceLocation = #_sourceLocation) throws -> S3Trail {
-        let trail = try S3Trail(rawValue) { configure(&$0) }
+    /// Generates, tampers with and uploads this case's trail to `server`, and registers its keys.
+    func prepare(on server: S3Server = .moto, sourceLocation: SourceLocation = #_sourceLocation) throws -> S3Trail {
+        let trail = try S3Trail(rawValue, on: server) { configure(&$0) }
         do {
             try tamper(trail)
             try trail.upload(sourceLocation: sourceLocation)
