@@ -17,6 +17,16 @@ public struct RunPart: Sendable {
         self.logFilesOutOfScope = logFilesOutOfScope
     }
 
+    /// For a progress line: the log files the part's digests list, and the bytes it hashed.
+    var logFilesHashed: (listed: Int, bytes: Int64) {
+        var hashed = (listed: unlistedValid.logFiles, bytes: unlistedValid.logFileBytes)
+        for record in findings.logFiles {
+            if record.digest != nil { hashed.listed += 1 }
+            hashed.bytes += record.uncompressedBytes ?? 0
+        }
+        return hashed
+    }
+
     /// A report read back (a shard's): what its totals count beyond the records it lists, and
     /// its notices without its own count of log files not checked (the whole's is counted again).
     init(readBack report: VerificationReport) {

@@ -98,7 +98,7 @@ public struct TrailVerifier: Sendable {
         try pipelined(count: planned.count, inFlight: consumer == nil ? options.batchesInFlight : 1, produce: { index in
             Result { try verify(planned[index], newestObjectTime: newestObjectTime, consumer: consumer, progress: tally?.reporter(for: index)) }
         }, consume: { index, outcome in
-            let (part, batchHeads, digestsLoaded, hashed) = try outcome.get()
+            let (part, batchHeads, digestsLoaded) = try outcome.get()
             try deliver(part)
             if shardRecord == nil {
                 var kept = part.findings
@@ -106,7 +106,10 @@ public struct TrailVerifier: Sendable {
                 chainsAndGaps.append(kept)
             }
             heads.merge(batchHeads) { _, new in new }
-            tally?.finish(index, digests: digestsLoaded, logFiles: hashed.logFiles, bytes: hashed.bytes)
+            if let tally {
+                let hashed = part.logFilesHashed
+                tally.finish(index, digests: digestsLoaded, logFiles: hashed.listed, bytes: hashed.bytes)
+            }
             Allocator.releaseFreed()
         })
         // What belongs to no location: stray and ignored objects, and the archive's own claims
@@ -133,7 +136,7 @@ public struct TrailVerifier: Sendable {
     /// digests it loaded.
     private func verify(_ batch: LocationBatch, newestObjectTime: UTCTime?, consumer: (any VerifiedLogFileConsumer)?,
                         progress: (@Sendable (VerificationProgress) -> Void)?) throws
-        -> (part: RunPart, heads: [ObjectKey: TrailState.Head], digestsLoaded: Int, hashed: (logFiles: Int, bytes: Int64)) {
+        -> (part: RunPart, heads: [ObjectKey: TrailState.Head], digestsLoaded: Int) {
         var inventory = TrailInventory(keys: try batch.listKeys(in: store), selection: scope.trailSelection)
             .restricted(to: Set(batch.locations), keepsOthers: false)
         inventory.listingNewestTime = newestObjectTime
@@ -146,13 +149,7 @@ public struct TrailVerifier: Sendable {
             (part.findings.chains, part.findings.digests, part.findings.gaps, part.findings.objects) = ([], [], [], [])
             (part.unlistedValid.digests, part.unlistedValid.digestSignatureSources) = (0, [:])
         }
-        // For the progress line: the log files its digests list, and the bytes hashed.
-        var hashed = (logFiles: run.unlistedValid.logFiles, bytes: run.unlistedValid.logFileBytes)
-        for record in run.logRecords {
-            if record.digest != nil { hashed.logFiles += 1 }
-            hashed.bytes += record.uncompressedBytes ?? 0
-        }
-        return (part, nextHeads(from: run), run.loaded.count, hashed)
+        return (part, nextHeads(from: run), run.loaded.count)
     }
 
     /// What loading a digest needs.
