@@ -47,6 +47,7 @@ struct Trailproof: ParsableCommand {
             Self.exit(withError: exit)
         } catch {
             if exitCode(for: error) == .success { Self.exit(withError: error) }
+            let error = LibraryErrorWording.worded(error)
             var message = fullMessage(for: error)
             if !message.hasPrefix("Error:") && !message.hasPrefix("error:") { message = "error: " + message }
             else { message = "error:" + message.dropFirst("Error:".count) }

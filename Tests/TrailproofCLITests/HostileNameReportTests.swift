@@ -174,7 +174,7 @@ import TrailproofTrailGen
                          publicKeysFromEvidence: false, referenceTime: nil, trailARN: nil, gapsAllowed: false),
             chains: [ChainSummary(id: chain, chain: chainID, bucket: names[names.count - 1], digests: digests.count, validDigests: 0,
                                   newestDigest: names[0], oldestDigest: names[0], coverage: [])],
-            digests: digests, logFiles: logFiles, gaps: [gap], objects: objects, notices: names.map { "note on \($0)" }, totals: totals)
+            digests: digests, logFiles: logFiles, gaps: [gap], objects: objects, notices: names.map { .recorded("note on \($0)") }, totals: totals)
     }
 
     // MARK: - Text

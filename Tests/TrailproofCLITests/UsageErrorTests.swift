@@ -134,6 +134,10 @@ import TrailproofTrailGen
         (["--start", "2026-01-08T05:00:00Zjunk"], "--start"),
         (["--start", String(repeating: "9", count: 5000)], "--start"),
         (["--format", "xml"], "--format"),
+        // The library's typed errors, worded with the command line's flags (`LibraryErrorWording`).
+        (["--shard", "x/y"], "--shard x/y is not K/N"),
+        (["--shard", "0/2", "--run-id", "a b"], #"--run-id "a b": 1 to"#),
+        (["--head-signature", "zz"], #"--head-signature "zz" is not hex"#),
         (["--no-such-option"], "--no-such-option"),
     ]
 

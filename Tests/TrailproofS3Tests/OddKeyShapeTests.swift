@@ -68,7 +68,7 @@ struct OddKeyShapeTests {
         for object in planted {
             #expect(named.contains(Array(object.key.utf8)), "\(object.key.debugDescription) is named")
         }
-        #expect(report.notices.contains { $0.sameBytes(as: "ignored 1 objects under AWSLog\u{73}\u{307}/") }, "\(report.notices)")
+        #expect(report.noticeTexts.contains { $0.sameBytes(as: "ignored 1 objects under AWSLog\u{73}\u{307}/") }, "\(report.noticeTexts)")
         #expect(report.totals.exitStatus == 1)
         let valid = Set(report.logFiles.filter { $0.verdict == .valid }.map { Array($0.key.utf8) })
         #expect(Set(trail.trail.logFiles.filter { $0.digestKey != nil }.map { Array($0.key.utf8) }).isSubset(of: valid))

@@ -48,7 +48,7 @@ struct TrailARNTests {
         #expect(report.chains.allSatisfy { $0.chain.trailName == "org-trail" && $0.chain.location.keyPrefix == "org/ct" })
         #expect(report.scope.trailARN == trail.trailARN)
         #expect(report.scope.source == "s3://\(trail.bucket)/org/ct/")
-        #expect(report.notices.contains { $0.hasPrefix("trail \(trail.trailARN) (DescribeTrails)") }, "\(report.notices)")
+        #expect(report.noticeTexts.contains { $0.hasPrefix("trail \(trail.trailARN) (DescribeTrails)") }, "\(report.noticeTexts)")
         let calls = try trail.cloudTrailRequests()
         #expect(calls.contains { $0.operation == "DescribeTrails" && $0.region == "us-east-1" })
     }

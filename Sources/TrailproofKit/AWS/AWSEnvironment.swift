@@ -82,10 +82,13 @@ public enum AWSConfigurationError: Error, Sendable, CustomStringConvertible {
     /// A request needs a region and none is configured.
     case noRegion(String)
 
-    public var description: String {
+    public var description: String { text(.plain) }
+
+    /// What is wrong, naming the inputs as `names` does.
+    public func text(_ names: InputNames) -> String {
         switch self {
         case .noRegion(let what):
-            return "no AWS region for \(what): give --region or set AWS_REGION"
+            return "no AWS region for \(what): give \(names.region) or set AWS_REGION"
         }
     }
 }

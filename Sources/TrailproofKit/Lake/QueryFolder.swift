@@ -33,10 +33,13 @@ public enum QueryResultsError: Error, Equatable, CustomStringConvertible {
     /// The query the user named is not the folder's.
     case otherQuery(named: String, folder: String, source: String)
 
-    public var description: String {
+    public var description: String { text(.plain) }
+
+    /// What is wrong, naming the inputs as `names` does.
+    public func text(_ names: InputNames) -> String {
         switch self {
         case .otherQuery(let named, let folder, let source):
-            return "--query-id \(named) is not the query of \(source): its folder is named \(folder.debugDescription) (…/QUERY-ID/); point at the query's own folder"
+            return "\(names.queryID) \(named) is not the query of \(source): its folder is named \(folder.debugDescription) (…/QUERY-ID/); point at the query's own folder"
         }
     }
 }

@@ -26,7 +26,7 @@ public enum JSONReport {
         try encodedMember("gaps", report.gaps, into: &json)
         json.key("logFiles")
         write(report.logFiles, into: &json)
-        try encodedMember("notices", report.notices, into: &json)
+        try encodedMember("notices", report.noticeTexts, into: &json)
         try encodedMember("objects", report.objects, into: &json)
         json.member("schemaVersion", report.schemaVersion)
         try encodedMember("scope", report.scope, into: &json)

@@ -5,8 +5,9 @@ public struct QueryResultsTextReport: Sendable {
     /// Problem and notice lines (stderr), each starting with `trailproof: `.
     public var problems: [String] = []
 
-    /// Renders `report`; with `verbose`, the summary also has a line for every file.
-    public init(_ report: QueryResultsReport, verbose: Bool) {
+    /// Renders `report`; with `verbose`, the summary also has a line for every file; inputs are
+    /// named as `names` name them.
+    public init(_ report: QueryResultsReport, verbose: Bool, names: InputNames = .plain) {
         let sign = report.signFile
         if sign.verdict != .valid {
             problems.append("trailproof: sign-file \(sign.verdict.rawValue): \(QueryResultsTextReport.url(sign.key, report)): \(sign.detail ?? "")")
@@ -22,7 +23,7 @@ public struct QueryResultsTextReport: Sendable {
         summary.append("Query results in \(report.source)")
         if let folder = report.folder {
             let date = folder.datePath.map { " of \($0)" } ?? ""
-            let named = folder.queryIDNamed ? " (the query named by --query-id)" : ""
+            let named = folder.queryIDNamed ? " (the query named by \(names.queryID))" : ""
             let check = folder.verdict == .dateMismatch ? ": its date is FAR FROM queryCompleteTime" : ""
             summary.append("Query \(folder.queryID)\(date)\(named)\(check)")
         }

@@ -36,7 +36,7 @@ public struct TextReport: Sendable {
             let kind = report.scope.gapsAllowed ? "note: gap" : "gap"
             findings.append("trailproof: \(kind) \(gap.kind.rawValue): \(gap.chain) (\(gap.span.text)): \(gap.detail)")
         }
-        notes = report.notices.map { "trailproof: note: \($0)" }
+        notes = report.noticeTexts.map { "trailproof: note: \($0)" }
 
         if let shard = report.shard {
             summary.append("Shard \(shard.index) of \(shard.count) (from 0): \(shard.locations.count) of \(shard.locationsListed) locations; "
@@ -46,7 +46,7 @@ public struct TextReport: Sendable {
             summary.append("Run \(runID), reference time \(report.scope.referenceTime?.iso8601 ?? "none")")
         }
         let openEnded = (report.scope.start == nil) != (report.scope.end == nil)
-        summary.append("Results requested " + (openEnded ? "" : "for ") + report.scope.windowText)
+        summary.append("Results requested " + (openEnded ? "" : "for ") + report.windowText)
         if let covered = totals.coveredSpan {
             summary.append("Results found for \(covered.text):")
         } else {

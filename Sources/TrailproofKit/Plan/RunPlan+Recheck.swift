@@ -16,12 +16,12 @@ extension RunPlan {
     ///
     /// A recheck lists the whole source once more (the verified past is outside the run's
     /// window): README, "Requests", says what it costs.
-    /// - Parameters: as `verify`; with a recheck, `onPart` is not called (the report is merged).
+    /// - Parameters: as `verify`; with a recheck, `parts` get nothing (the report is merged).
     public func run(consumer: (any VerifiedLogFileConsumer)? = nil,
                     progress: (@Sendable (VerificationProgress) -> Void)? = nil,
-                    onPart: ((VerificationReport) throws -> Void)? = nil) throws -> RunOutcome {
+                    parts: [any RunPartConsumer] = []) throws -> RunOutcome {
         let rechecks = request.recheck && request.state != nil
-        var (report, heads) = try verify(consumer: consumer, progress: progress, onPart: rechecks ? nil : onPart)
+        var (report, heads) = try verify(consumer: consumer, progress: progress, parts: rechecks ? [] : parts)
         guard rechecks, let state = request.state else {
             return RunOutcome(report: report, heads: heads, days: request.state?.days ?? [:])
         }

@@ -46,12 +46,13 @@ public struct RunPlan: Sendable {
     /// - Parameters:
     ///   - consumer: takes every valid log file's content from verification's own read, in release order.
     ///   - progress: called from any thread as work advances.
-    ///   - onPart: called, on this thread, with what each batch of locations found as soon as it is found.
+    ///   - parts: take, on this thread, what each batch of locations found as soon as it is found
+    ///     (`RunPartConsumer`); the report is made from the same parts by a `ReportAssembler`.
     /// - Returns: the report and each chain's head for the next run.
     public func verify(consumer: (any VerifiedLogFileConsumer)? = nil,
                        progress: (@Sendable (VerificationProgress) -> Void)? = nil,
-                       onPart: ((VerificationReport) throws -> Void)? = nil) throws
+                       parts: [any RunPartConsumer] = []) throws
         -> (report: VerificationReport, heads: [ObjectKey: TrailState.Head]) {
-        try TrailVerifier(plan: self).runWithHeads(consumer: consumer, progress: progress, onPart: onPart)
+        try TrailVerifier(plan: self).runWithHeads(consumer: consumer, progress: progress, parts: parts)
     }
 }

@@ -44,6 +44,9 @@ public struct RunRequest: Sendable {
     public var startedAt: UTCTime
     /// Policy and tuning: what counts as a problem, what is listed, how much runs at once.
     public var policy: VerificationOptions
+    /// How the caller names its inputs, for the sentences the run writes (the library's plain
+    /// words unless given; the command line gives its flags).
+    public var inputNames: InputNames = .plain
 
     /// A request for `source` with default policy, started now.
     public init(source: Source, policy: VerificationOptions = VerificationOptions(), startedAt: UTCTime = .now) {

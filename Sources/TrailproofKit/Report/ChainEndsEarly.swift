@@ -15,7 +15,7 @@ public enum ChainEndsEarly {
 
     /// The gaps and notices for `chains`, given the gaps already found (a chain that already has
     /// an `uncovered-end` gap, from --end, is not reported again).
-    public static func findings(chains: [ChainSummary], gaps: [GapRecord]) -> (gaps: [GapRecord], notices: [String]) {
+    public static func findings(chains: [ChainSummary], gaps: [GapRecord]) -> (gaps: [GapRecord], notices: [Notice]) {
         let alreadyShort = Set(gaps.filter { $0.kind == .uncoveredEnd }.map { ObjectKey($0.chain) })
         // Chains by trail (key prefix, organization, trail name, home region), then by account:
         // linear in the chains, however many a bucket holds.
@@ -31,7 +31,7 @@ public enum ChainEndsEarly {
             trails[trail, default: [:]][ObjectKey(location.accountID), default: []].append(End(summary: summary, end: end))
         }
         var newGaps: [GapRecord] = []
-        var notices: [String] = []
+        var notices: [Notice] = []
         for trail in trails.keys.sorted() {
             guard let accounts = trails[trail] else { continue }
             // Each account's chains, longest-running first; and each account's longest, longest first.
@@ -49,7 +49,8 @@ public enum ChainEndsEarly {
                             detail: "this chain ends at \(chain.text), but chain \(other.summary.id) of the same trail runs on to \(other.text), \(chain.hours(before: other)) h longer: CloudTrail writes a digest every hour in every region of a trail, so this region's newest digests were deleted, or its delivery stopped",
                             digestBefore: chain.summary.newestDigest, digestAfter: nil))
                     } else if let other = elsewhere, other.end.secondsSinceEpoch - chain.end.secondsSinceEpoch > threshold {
-                        notices.append("chain \(chain.summary.id) ends at \(chain.text), \(chain.hours(before: other)) h before chain \(other.summary.id) of the same organization trail in another account (to \(other.text)): the account may have left the organization, or its newest digests were deleted")
+                        notices.append(.chainEndsEarly(chain: chain.summary.id, end: chain.text, hours: chain.hours(before: other),
+                                                       other: other.summary.id, otherEnd: other.text))
                     }
                 }
             }
@@ -75,7 +76,7 @@ public enum ChainEndsEarly {
 
     /// A report part holding only the findings of `findings(chains:gaps:)` over `parts`, with
     /// the first part's scope; nil when there are none. Combined with the parts, it adds them
-    /// once (`VerificationReport.combining`).
+    /// once (`ReportAssembler`).
     static func part(after parts: [VerificationReport]) -> VerificationReport? {
         guard let first = parts.first else { return nil }
         let found = findings(chains: parts.flatMap(\.chains), gaps: parts.flatMap(\.gaps))

@@ -113,15 +113,18 @@ public enum MergeError: Error, Equatable, CustomStringConvertible {
         public var description: String { "shard \(index) (report \(position + 1))" }
     }
 
-    public var description: String {
+    public var description: String { text(.plain) }
+
+    /// What is wrong, naming the inputs as `names` does.
+    public func text(_ names: InputNames) -> String {
         switch self {
         case .noReports: return "no reports to merge"
-        case .notAShard(let position): return "report \(position + 1) is not a shard's report (it has no \"shard\" member): made without --shard"
+        case .notAShard(let position): return "report \(position + 1) is not a shard's report (it has no \"shard\" member): made without \(names.shard)"
         case .duplicated(let index): return "shard \(index) is given twice"
         case .missing(let indices, let count): return "shard\(indices.count == 1 ? "" : "s") \(indices.map(String.init).joined(separator: ", ")) of \(count) missing"
         case .disagree(let what, let position): return "the shards disagree on their \(what) (report \(position + 1))"
         case .noRunID(let shard):
-            return "\(shard) has no run id (made without --run-id, or by an older trailproof): merge only the shards of one run, each given the same --run-id"
+            return "\(shard) has no run id (made without \(names.runID), or by an older trailproof): merge only the shards of one run, each given the same \(names.runID)"
         case .otherRun(let what, let expected, let shard, let found):
             return "\(shard) is of another run: its \(what) is \(found.debugDescription), not \(expected.debugDescription)"
         case .mixedRuns(let what, let first, let firstValue, let other, let otherValue):

@@ -1,15 +1,21 @@
+extension VerificationReport {
+    /// The window the run used, as every report prints it (`Scope.windowText(_:)`), its inputs
+    /// named as the report's `inputNames` name them.
+    public var windowText: String { scope.windowText(inputNames) }
+}
+
 extension VerificationReport.Scope {
     /// The window the run used, as every report prints it: the times as resolved (a bare date
-    /// in --end is the end of its day) and the digest end times that window took in, e.g.
+    /// for the end is the end of its day) and the digest end times that window took in, e.g.
     /// `2026-01-01T00:00:00Z to 2026-01-31T23:59:59Z (digests ending 2026-01-01T00:00:00Z to
-    /// 2026-02-01T00:59:59Z)`; `all digests (no --start or --end)` without either.
-    public var windowText: String {
+    /// 2026-02-01T00:59:59Z)`; `all digests (no start time or end time)` without either.
+    public func windowText(_ names: InputNames) -> String {
         let asked: String
         switch (start, end) {
         case let (start?, end?): asked = "\(start.iso8601) to \(end.iso8601)"
         case let (start?, nil): asked = "from \(start.iso8601)"
         case let (nil, end?): asked = "up to \(end.iso8601)"
-        case (nil, nil): return "all digests (no --start or --end)"
+        case (nil, nil): return "all digests (no \(names.start) or \(names.end))"
         }
         var digests: String
         switch (start, end?.adding(seconds: 3600)) {

@@ -28,11 +28,6 @@ extension VerificationReport {
     static func sortedObjects(_ objects: [ObjectRecord]) -> [ObjectRecord] {
         objects.sorted { (ObjectKey($0.key), $0.verdict.rawValue, ObjectKey($0.detail)) < (ObjectKey($1.key), $1.verdict.rawValue, ObjectKey($1.detail)) }
     }
-
-    /// The notice counting unlisted log files outside the window, when there are any.
-    static func outOfScopeNotice(_ count: Int) -> String? {
-        count > 0 ? "\(CountText.of(count, "log file")) listed by no digest in scope \(count == 1 ? "lies" : "lie") outside the requested window and \(count == 1 ? "was" : "were") not checked" : nil
-    }
 }
 
 extension VerificationReport.Totals {

@@ -1,43 +1,11 @@
 extension VerificationReport {
-    /// One report from the reports of disjoint parts of one source (the batches of a run, the
-    /// shards of a sharded run): their records in the report's orders, their notices once each,
-    /// the latest reference time, and counts that include the valid digests and log files a
-    /// part counted without listing them.
+    /// One report from reports read back of disjoint parts of one source (the shards of a
+    /// sharded run), made as a run's report is (`ReportAssembler`): what each one's totals count
+    /// beyond its records is taken from them (`RunPart(readBack:)`), the whole's counted once.
     static func combining(_ parts: [VerificationReport]) -> VerificationReport {
-        guard var combined = parts.first else { preconditionFailure("no parts to combine") }
-        var chains: [ChainSummary] = []
-        var digests: [DigestRecord] = []
-        var logFiles: [LogFileRecord] = []
-        var gaps: [GapRecord] = []
-        var objects: [ObjectRecord] = []
-        var notices: Set<ObjectKey> = []
-        var outOfScope = 0
-        var unlisted = UnlistedValidRecords()
-        for part in parts {
-            chains += part.chains
-            digests += part.digests
-            gaps += part.gaps
-            objects += part.objects
-            outOfScope += part.totals.logFilesOutOfScope
-            let own = outOfScopeNotice(part.totals.logFilesOutOfScope)
-            for notice in part.notices where !own.sameBytes(as: notice) { notices.insert(ObjectKey(notice)) }
-            unlisted.add(UnlistedValidRecords(of: part))
-            logFiles += part.logFiles
-        }
-        combined.chains = chains.sorted { $0.chain < $1.chain }
-        combined.digests = sortedDigests(digests)
-        combined.logFiles = sortedLogFiles(logFiles)
-        combined.gaps = sortedGaps(gaps)
-        // Parts may each find the same thing about an object (an archive folder outside its prefix).
-        var seen: Set<ObjectKey> = []
-        combined.objects = sortedObjects(objects).filter { seen.insert(ObjectKey("\($0.key)\u{0}\($0.verdict.rawValue)\u{0}\($0.detail)")).inserted }
-        combined.notices = notices.sorted().map(\.text) + [outOfScopeNotice(outOfScope)].compactMap { $0 }
-        combined.scope.referenceTime = parts.compactMap(\.scope.referenceTime).max()
-        combined.verdict = nil  // made from the combined records when written
-        combined.totals = Totals(chains: combined.chains, digests: combined.digests, logFiles: combined.logFiles, gaps: combined.gaps,
-                                 objects: combined.objects, logFilesOutOfScope: outOfScope, gapsAllowed: combined.scope.gapsAllowed,
-                                 unlistedValid: unlisted)
-        return combined
+        let assembler = ReportAssembler()
+        for part in parts { assembler.add(RunPart(readBack: part)) }
+        return assembler.assembled()
     }
 }
 

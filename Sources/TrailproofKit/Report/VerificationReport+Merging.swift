@@ -21,7 +21,7 @@ extension VerificationReport {
             merged.chains[index].recheckedDigests = (merged.chains[index].recheckedDigests ?? 0) + rechecked.digests
             merged.chains[index].coverage = TimeSpan.merged(merged.chains[index].coverage + rechecked.coverage)
         }
-        merged.notices.append("--recheck: \(days.count) day folders changed since they were verified (\(days.map { String($0.start.iso8601.prefix(10)) }.joined(separator: ", "))) and were verified again: \(CountText.of(recheck.totals.findings, "finding"))")
+        merged.notices.append(.recheck(days: days.map { String($0.start.iso8601.prefix(10)) }, findings: recheck.totals.findings))
         merged.totals.digests += recheck.totals.digests
         merged.totals.digestsValid += recheck.totals.digestsValid
         merged.totals.signatureSources = signatureSources.merging(recheck.signatureSources, uniquingKeysWith: +)

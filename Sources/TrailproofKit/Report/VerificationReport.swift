@@ -22,8 +22,9 @@ public struct VerificationReport: Sendable, Codable {
     public var gaps: [GapRecord]
     /// Findings about other objects: unexpected files in trail folders, archive manifest mismatches.
     public var objects: [ObjectRecord]
-    /// Things a reader should know that are not findings (assumptions, skipped links, ...).
-    public var notices: [String]
+    /// Things a reader should know that are not findings (assumptions, skipped links, ...), once
+    /// each, in the report's order (written as their sentences: `noticeTexts`).
+    public var notices: [Notice]
     /// Counts.
     public var totals: Totals
     /// For one shard of a sharded run (`--shard K/N`): which part it verified; absent otherwise
@@ -33,6 +34,13 @@ public struct VerificationReport: Sendable, Codable {
     /// and NDJSON reports write them (`Verdict(report)`, made from the records above when written;
     /// absent in a report being assembled, and recomputed, never trusted, when a report is read).
     public var verdict: Verdict? = nil
+    /// How the sentences of this report name the run's inputs (notices, fixes, the window):
+    /// the library's plain words unless the caller gives its own. Not part of the JSON.
+    public var inputNames: InputNames = .plain
+
+    private enum CodingKeys: String, CodingKey {
+        case schemaVersion, tool, scope, chains, digests, logFiles, gaps, objects, notices, totals, shard, verdict
+    }
 
     /// The tool that wrote a report.
     public struct ToolInfo: Sendable, Codable {

@@ -26,7 +26,7 @@ public enum HTMLReport {
         findings(report, into: &html)
         if !report.notices.isEmpty {
             html.raw("<section id=\"notices\">\n<h2>Notes</h2>\n<ul>\n")
-            for notice in report.notices { html.raw("<li>\(Markup.xml(notice))</li>\n") }
+            for notice in report.noticeTexts { html.raw("<li>\(Markup.xml(notice))</li>\n") }
             html.raw("</ul>\n</section>\n")
         }
         html.raw("<footer>Written by \(Markup.xml(report.tool.name)) \(Markup.xml(report.tool.version)). Every finding is listed; nothing needs a click to be seen.</footer>\n")
@@ -61,7 +61,7 @@ public enum HTMLReport {
     private static func summary(_ report: VerificationReport, verdict: Verdict, into html: inout HTMLBuilder) {
         let scope = report.scope, totals = report.totals, counts = verdict.counts
         html.raw("<section id=\"summary\">\n<h2>Summary</h2>\n<table class=\"facts\">\n<tbody>\n")
-        html.row("Window", scope.windowText)
+        html.row("Window", report.windowText)
         // Every chain's: the intersection of the chains' verified spans, never their union.
         html.row("Span verified", counts.verifiedInEveryChainText + (report.chains.count > 1 ? " (in every chain)" : ""))
         html.row("Chains", "\(totals.chains)")
@@ -114,7 +114,7 @@ public enum HTMLReport {
         let sources = report.signatureSources
         html.row("Digest signatures from", sources.isEmpty ? "none" : sources.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", "))
         html.row("JSON report SHA-256", run.jsonReportSHA256 + (run.jsonReportPath.map { " (written to \($0))" }
-            ?? " (the bytes `--report json=PATH` writes for this run)"), code: true)
+            ?? " (the bytes \(report.inputNames.reportJSON) writes for this run)"), code: true)
         if let reference = report.scope.referenceTime { html.row("Reference time", reference.iso8601) }
         if let runID = report.scope.runID { html.row("Run id", runID) }
         html.raw("</tbody>\n</table>\n</section>\n")

@@ -78,7 +78,7 @@ public enum JUnitReport {
             let index = chainIndex[ObjectKey(gap.chain)]
             var testcase = Case(name: "gap \(gap.span.text)", classname: gap.chain)
             if report.scope.gapsAllowed {
-                testcase.skipped = "gap \(gap.kind.rawValue) allowed (--allow-gaps): \(gap.detail)"
+                testcase.skipped = "gap \(gap.kind.rawValue) allowed (\(report.inputNames.allowGaps)): \(gap.detail)"
             } else {
                 testcase.failure = Failure(type: gap.kind.rawValue, message: "gap \(gap.kind.rawValue): \(gap.span.text)", body: [gap.detail])
             }
@@ -105,7 +105,7 @@ public enum JUnitReport {
             xml += "  <testsuite name=\"\(Markup.xml(suite.name))\" tests=\"\(suite.cases.count)\" failures=\"\(suite.failureCount)\" errors=\"0\" skipped=\"\(suite.cases.filter { $0.skipped != nil }.count)\" time=\"0\" timestamp=\"\(run.startedAt.iso8601)\" hostname=\"\(Markup.xml(run.host))\">\n"
             xml += "    <properties>\n"
             xml += "      <property name=\"source\" value=\"\(Markup.xml(report.scope.source))\"/>\n"
-            xml += "      <property name=\"window\" value=\"\(Markup.xml(report.scope.windowText))\"/>\n"
+            xml += "      <property name=\"window\" value=\"\(Markup.xml(report.windowText))\"/>\n"
             xml += "      <property name=\"public-keys\" value=\"\(Markup.xml(report.scope.publicKeySources.joined(separator: "; ")))\"/>\n"
             xml += "      <property name=\"json-report-sha256\" value=\"\(run.jsonReportSHA256)\"/>\n"
             xml += "      <property name=\"verdict\" value=\"\(Markup.xml(verdict.resultText))\"/>\n"

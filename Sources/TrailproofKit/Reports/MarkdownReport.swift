@@ -15,7 +15,7 @@ public enum MarkdownReport {
         var md = "## trailproof: " + verdict.headlineText + (verdict.detailText.isEmpty ? "" : ": " + Markup.markdown(verdict.detailText)) + "\n\n"
         md += Markup.markdown(verdict.sentence(coveredSpan: totals.coveredSpan)) + "\n\n"
         md += "Source: " + Markup.markdownCode(report.scope.source, inTable: false) + "  \n"
-        md += "Window: " + Markup.markdown(report.scope.windowText) + "  \n"
+        md += "Window: " + Markup.markdown(report.windowText) + "  \n"
         md += "Span verified" + (report.chains.count > 1 ? " (in every chain)" : "") + ": " + Markup.markdown(verdict.counts.verifiedInEveryChainText) + "  \n"
         md += "Digest files: " + Markup.markdown(verdict.counts.digests.line(noun: "digest files")) + "  \n"
         md += "Log files: " + Markup.markdown(verdict.counts.logFiles.line()) + "  \n"

@@ -25,16 +25,16 @@ public struct MissingTrustInput: Sendable, Codable, Equatable {
     /// What is missing, how much it leaves unverified, and the fix: one line.
     public var text: String
 
-    /// One line for people.
-    static func text(reason: Reason, region: String?, digests: Int, logFiles: Int, span: TimeSpan?) -> String {
+    /// One line for people, naming the inputs as `names` does.
+    static func text(reason: Reason, region: String?, digests: Int, logFiles: Int, span: TimeSpan?, names: InputNames) -> String {
         let what = Self.count(digests, "digest") + (logFiles > 0 ? ", " + Self.count(logFiles, "log file") : "")
         switch reason {
         case .noPublicKey:
             let when = span.map { " from \($0.start.iso8601) to \($0.end.iso8601)" } ?? ""
-            return "no public key for \(region ?? "the region of its digests")\(when) (\(what); give --public-keys for it, see `trailproof keys`)"
+            return "no public key for \(region ?? "the region of its digests")\(when) (\(what); give \(names.publicKeys) for it, see `trailproof keys`)"
         case .noSignature:
             return "no signature for \(digests == 1 ? "a digest" : "digests") of this local copy (\(what); a copy keeps no S3 metadata: "
-                + "give --head-signature, save the digest's metadata beside it as KEY.metadata.json, or verify the bucket over S3)"
+                + "give \(names.headSignature), save the digest's metadata beside it as KEY.metadata.json, or verify the bucket over S3)"
         }
     }
 

@@ -32,7 +32,7 @@ public enum NDJSONReport {
     /// The last lines: every notice, the verdict, and the totals.
     public static func trailer(_ report: VerificationReport) throws -> [UInt8] {
         var out = Lines()
-        for notice in report.notices { try out.line("notice", notice) }
+        for notice in report.noticeTexts { try out.line("notice", notice) }
         try out.line("verdict", Verdict(report))
         try out.line("totals", report.totals)
         return out.bytes

@@ -107,7 +107,8 @@ public struct Verdict: Sendable, Codable, Equatable {
                              text: Self.classText(object: $0.element.object, verdict: $0.element.verdict, count: $0.element.count)) }
         notVerifiable = groups.sorted { ($0.reason.rawValue, ObjectKey($0.region ?? "")) < ($1.reason.rawValue, ObjectKey($1.region ?? "")) }.map {
             MissingTrustInput(reason: $0.reason, region: $0.region, digests: $0.digests, logFiles: $0.logFiles, span: $0.span,
-                              text: MissingTrustInput.text(reason: $0.reason, region: $0.region, digests: $0.digests, logFiles: $0.logFiles, span: $0.span))
+                              text: MissingTrustInput.text(reason: $0.reason, region: $0.region, digests: $0.digests, logFiles: $0.logFiles, span: $0.span,
+                                                          names: report.inputNames))
         }
         if report.totals.exitStatus == 0 {
             outcome = .verified

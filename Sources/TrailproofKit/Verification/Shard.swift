@@ -70,17 +70,20 @@ public enum ShardError: Error, Equatable, CustomStringConvertible {
     /// A reference time that is not a UTC time.
     case badReferenceTime(String)
 
-    public var description: String {
+    public var description: String { text(.plain) }
+
+    /// Why, naming the inputs as `names` does.
+    public func text(_ names: InputNames) -> String {
         switch self {
-        case .malformed(let text): return "--shard \(text) is not K/N (K from 0) or auto/N"
-        case .noIndexVariable: return "--shard auto/N: none of \(Shard.indexVariables.joined(separator: ", ")) is set"
-        case .outOfRange(let text, let index): return "--shard \(text): the index \(index) is not from 0 to N-1 (N from 1 to 10000)"
+        case .malformed(let text): return "\(names.shard) \(text) is not K/N (K from 0) or auto/N"
+        case .noIndexVariable: return "\(names.shard) auto/N: none of \(Shard.indexVariables.joined(separator: ", ")) is set"
+        case .outOfRange(let text, let index): return "\(names.shard) \(text): the index \(index) is not from 0 to N-1 (N from 1 to 10000)"
         case .noRunID:
-            return "--shard needs --run-id ID (or \(ShardRun.runIDVariable)): one id for every shard of the run, new for each run, so that `trailproof merge` refuses a shard report of another run"
+            return "\(names.shard) needs \(names.runID) ID (or \(ShardRun.runIDVariable)): one id for every shard of the run, new for each run, so that `trailproof merge` refuses a shard report of another run"
         case .badRunID(let text):
-            return "--run-id \(text.prefix(40).debugDescription): 1 to \(ShardRun.runIDLimit) visible ASCII characters, no spaces"
+            return "\(names.runID) \(text.prefix(40).debugDescription): 1 to \(ShardRun.runIDLimit) visible ASCII characters, no spaces"
         case .badReferenceTime(let text):
-            return "--reference-time \(text.prefix(40).debugDescription) is not a time: give \(TimeArgument.formsText)"
+            return "\(names.referenceTime) \(text.prefix(40).debugDescription) is not a time: give \(TimeArgument.formsText)"
         }
     }
 }

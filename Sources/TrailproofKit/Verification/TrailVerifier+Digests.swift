@@ -61,10 +61,10 @@ extension TrailVerifier {
         }
     }
 
-    /// --bucket, or each chain's newest parsed digest's digestS3Bucket.
+    /// The bucket given, or each chain's newest parsed digest's digestS3Bucket.
     func decideBuckets(in run: inout RunState) {
         if let bucket = scope.bucket?.name, scope.bucket?.origin == .manifest {
-            run.notices.append("--bucket not given: bucket \(bucket) taken from the archive's manifest; a digest naming another bucket is reported as moved")
+            run.notices.append(.bucketFromManifest(bucket: bucket))
         }
         for chain in run.inventory.digestsByChain.keys.sorted() {
             if let bucket = scope.bucket?.name {
@@ -76,10 +76,10 @@ extension TrailVerifier {
             guard let newest, let content = newest.digest else { continue }
             run.bucketByChain[chain] = content.bucket
         }
-        // One notice per bucket assumed, the same text in every batch (notices are combined once each).
+        // One notice per bucket assumed, the same in every batch (the report holds each once).
         if scope.bucket == nil {
             for bucket in Set(run.bucketByChain.values.map { ObjectKey($0) }).sorted() {
-                run.notices.append("--bucket not given: assumed bucket \(bucket.text), the bucket each chain's newest digest names; a digest naming another bucket than its chain's is reported as moved")
+                run.notices.append(.bucketAssumed(bucket: bucket.text))
             }
         }
     }
@@ -142,7 +142,7 @@ extension TrailVerifier {
         for index in run.loaded.indices where !signedSet.contains(index) && !run.checks[index].signatureRejected
             && run.loaded[index].digest != nil && run.loaded[index].uncompressedSHA256 != nil {
             run.checks[index].add(.signatureUnavailable,
-                                  "no signature: no saved metadata, no later digest in the chain, and no matching --head-signature")
+                                  "no signature: no saved metadata, no later digest in the chain, and no matching \(names.headSignature)")
         }
     }
 
@@ -184,7 +184,7 @@ extension TrailVerifier {
         for signature in Set(remaining).sorted() where !established.contains(signature) {
             run.missing.append(DigestRecord(
                 key: nil, bucket: nil, chain: "(unknown chain)", span: nil, verdict: .missing,
-                problems: [.init(kind: .missing, detail: "--head-signature \(signature.prefix(16))… signs no digest present (it verifies none of the \(unsigned.count) \(unsigned.count == 1 ? "digest" : "digests") left without a signature, the newest of \(unsigned.count == 1 ? "its chain" : "their chains")): the digest it signs was deleted or replaced")],
+                problems: [.init(kind: .missing, detail: "\(names.headSignature) \(signature.prefix(16))… signs no digest present (it verifies none of the \(unsigned.count) \(unsigned.count == 1 ? "digest" : "digests") left without a signature, the newest of \(unsigned.count == 1 ? "its chain" : "their chains")): the digest it signs was deleted or replaced")],
                 signatureSource: .headSignature, publicKeyFingerprint: nil, logFileCount: 0, namedKey: nil, referencedBy: nil,
                 inferred: false))
         }
@@ -219,7 +219,7 @@ extension TrailVerifier {
                     continue
                 }
                 if isBeforeClaimedStart(previous.object) {
-                    run.notices.append("the link from \(loaded.name.key) to \(previous.object) is not followed: the archive's manifest says its window starts after that digest (give --start to assert where coverage must begin)")
+                    run.notices.append(.linkNotFollowed(digest: loaded.name.key, previous: previous.object))
                     continue
                 }
                 recordMissing(previous.object, referencedBy: loaded, expectedEnd: digest.startTime, in: &run)

@@ -1,6 +1,7 @@
 extension TrailVerifier {
-    /// Turns the run's state into the report, with totals and exit status.
-    func assembleReport(from run: RunState) -> VerificationReport {
+    /// Turns the run's state into a part of the run's report: its records and notices, and what
+    /// it counted without listing (the totals are the `ReportAssembler`'s, counted once).
+    func assemblePart(from run: RunState) -> RunPart {
         var digests: [DigestRecord] = []
         for index in run.loaded.indices where run.loaded[index].inScope {
             let loaded = run.loaded[index]
@@ -34,31 +35,23 @@ extension TrailVerifier {
         }
 
         let objects = VerificationReport.sortedObjects(run.objects)
-        let totals = VerificationReport.Totals(chains: chains, digests: digests, logFiles: logFiles, gaps: gaps, objects: objects,
-                                               logFilesOutOfScope: run.logFilesOutOfScope, gapsAllowed: options.allowGaps,
-                                               unlistedValid: run.unlistedValid)
 
-        // Sorted, the count of unchecked log files last: a merge of shard reports rebuilds the same list.
+        // Put in order, once each, by the `ReportAssembler`.
         var notices = run.notices
         if run.inventory.otherObjects > 0 {
-            notices.append("\(run.inventory.otherObjects) objects outside CloudTrail's trail folders were ignored")
+            notices.append(.objectsOutsideTrailFolders(count: run.inventory.otherObjects))
             for folder in run.inventory.ignoredByFolder.keys.sorted() {
-                notices.append("ignored \(run.inventory.ignoredByFolder[folder] ?? 0) objects under \(folder.text)")
+                notices.append(.objectsIgnored(folder: folder.text, count: run.inventory.ignoredByFolder[folder] ?? 0))
             }
         }
         if let selection = scope.trailSelection {
             let trail = selection.trail
-            var text = "trail \(trail.arn) (DescribeTrails): \(trail.url), home region \(trail.homeRegion), \(trail.isMultiRegion ? "all regions" : "its home region only")"
-            if trail.isOrganizationTrail {
-                text += ", organization trail, " + (selection.accounts.isEmpty ? "every member account" : "accounts " + selection.accounts.sorted().joined(separator: ", "))
-            }
-            notices.append(text)
+            notices.append(.trailSelected(arn: "\(trail.arn)", url: "\(trail.url)", homeRegion: "\(trail.homeRegion)", allRegions: trail.isMultiRegion,
+                                          organizationAccounts: trail.isOrganizationTrail ? selection.accounts.sorted() : nil))
             if run.inventory.otherTrailObjects > 0 {
-                notices.append("\(run.inventory.otherTrailObjects) objects of other trails, accounts or regions were ignored")
+                notices.append(.otherTrailObjectsIgnored(count: run.inventory.otherTrailObjects))
             }
         }
-        notices = Array(Set(notices.map { ObjectKey($0) })).sorted().map(\.text)
-        if let outOfScope = VerificationReport.outOfScopeNotice(run.logFilesOutOfScope) { notices.append(outOfScope) }
         let window = scope.digestEndTimeWindow
         let reportScope = VerificationReport.Scope(
             source: store.displayName, bucket: scope.bucket?.name, bucketAssumed: scope.bucket == nil,
@@ -70,11 +63,19 @@ extension TrailVerifier {
             publicKeysFromEvidence: trust.isInsideEvidence,
             referenceTime: reportedReferenceTime, runID: scope.runID, trailARN: scope.trailSelection?.trail.arn.text, gapsAllowed: options.allowGaps,
             listsValidLogFiles: options.listsValidLogFiles, listsValidDigests: options.listsValidDigests, authorities: trust.authorities)
-        // Counted above (totals, chains); listed only when asked for.
-        if !options.listsValidDigests { digests.removeAll { $0.verdict == .valid } }
-        return VerificationReport(
+        // Counted (chains above, the totals by the assembler); listed only when asked for.
+        var unlistedValid = run.unlistedValid
+        if !options.listsValidDigests {
+            let valid = digests.filter { $0.verdict == .valid }
+            unlistedValid.digests += valid.count
+            unlistedValid.digestSignatureSources.merge(VerificationReport.signatureSources(of: valid), uniquingKeysWith: +)
+            digests.removeAll { $0.verdict == .valid }
+        }
+        var findings = VerificationReport(
             tool: .init(name: "trailproof", version: TrailproofVersion.current), scope: reportScope, chains: chains,
-            digests: digests, logFiles: logFiles, gaps: gaps, objects: objects, notices: notices, totals: totals)
+            digests: digests, logFiles: logFiles, gaps: gaps, objects: objects, notices: notices, totals: VerificationReport.Totals())
+        findings.inputNames = names
+        return RunPart(findings: findings, unlistedValid: unlistedValid, logFilesOutOfScope: run.logFilesOutOfScope)
     }
 }
 

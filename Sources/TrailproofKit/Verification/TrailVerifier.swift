@@ -17,6 +17,8 @@ public struct TrailVerifier: Sendable {
     let trust: TrustAnchor
     /// The plan's survey of the store's listing, when it made one.
     private let survey: ListingSurvey?
+    /// How the caller names its inputs, for the sentences the run writes.
+    let names: InputNames
 
     /// A verifier for what `plan` decided.
     public init(plan: RunPlan) {
@@ -26,6 +28,7 @@ public struct TrailVerifier: Sendable {
         scope = plan.scope
         trust = plan.trust
         survey = plan.survey
+        names = plan.request.inputNames
     }
 
     /// Runs the whole verification.
@@ -35,24 +38,37 @@ public struct TrailVerifier: Sendable {
         try runWithHeads(progress: progress).report
     }
 
-    /// Runs the whole verification and also returns each chain's head for the next run: the
-    /// newest digest of the unbroken run of valid digests, each with only valid log files, after
-    /// the previous head (a failure keeps the head before it, so it is verified, and reported, again).
+    /// Runs the whole verification and also returns each chain's head for the next run (see
+    /// `run(into:consumer:progress:)`); the report is made by a `ReportAssembler` from the parts
+    /// `parts` also receive.
+    public func runWithHeads(consumer: (any VerifiedLogFileConsumer)? = nil,
+                             progress: (@Sendable (VerificationProgress) -> Void)? = nil,
+                             parts: [any RunPartConsumer] = []) throws
+        -> (report: VerificationReport, heads: [ObjectKey: TrailState.Head]) {
+        let assembler = ReportAssembler()
+        let heads = try run(into: [assembler] + parts, consumer: consumer, progress: progress)
+        guard let report = assembler.report else { preconditionFailure("a run ends with its report") }
+        return (report, heads)
+    }
+
+    /// Runs the whole verification: what it finds goes, once, to `parts`, part by part as it is
+    /// found, then the end of the run; returns each chain's head for the next run: the newest
+    /// digest of the unbroken run of valid digests, each with only valid log files, after the
+    /// previous head (a failure keeps the head before it, so it is verified, and reported, again).
     ///
     /// Memory does not grow with the trail: the listing is streamed once to find the bucket
     /// locations (`ListingSurvey`, which keeps the trail objects' keys on disk), then locations
-    /// are verified a batch at a time, each read back from there, and a batch leaves behind only its findings, its chains' summaries and its
+    /// are verified a batch at a time, each read back from there, and a batch leaves behind
+    /// only its findings, its chains' summaries and its
     /// digests' records (valid log files are counted, and listed only with
     /// `listsValidLogFiles`).
     /// - Parameters:
+    ///   - parts: take, on this thread, what each batch of locations found as soon as it is
+    ///     found, then what needs every batch, then what belongs to no location, then the end.
     ///   - consumer: takes every valid log file's content from verification's own read, in
     ///     release order (see `VerifiedLogFileConsumer`).
-    ///   - onPart: called, on this thread, with what each batch of locations found as soon as it
-    ///     is found, and last with what belongs to no location; the returned report combines them.
-    public func runWithHeads(consumer: (any VerifiedLogFileConsumer)? = nil,
-                             progress: (@Sendable (VerificationProgress) -> Void)? = nil,
-                             onPart: ((VerificationReport) throws -> Void)? = nil) throws
-        -> (report: VerificationReport, heads: [ObjectKey: TrailState.Head]) {
+    public func run(into parts: [any RunPartConsumer], consumer: (any VerifiedLogFileConsumer)? = nil,
+                    progress: (@Sendable (VerificationProgress) -> Void)? = nil) throws -> [ObjectKey: TrailState.Head] {
         progress?(.listing)
         let survey = try self.survey ?? ListingSurvey(store: store, selection: scope.trailSelection, scope: scope)
         guard survey.digestCount > 0 else {
@@ -70,7 +86,11 @@ public struct TrailVerifier: Sendable {
                                       listingFingerprint: Shard.fingerprint(of: units), locationsListed: units.count)
             batches = LocationBatch.owned(batches, units: owned)
         }
-        var parts: [VerificationReport] = []
+        func deliver(_ part: RunPart) throws {
+            for consumer in parts { try consumer.consume(part) }
+        }
+        // Kept for what needs every batch's chains (`ChainEndsEarly`): their summaries and gaps.
+        var chainsAndGaps: [VerificationReport] = []
         var heads = scope.verifiedHeads
         let tally = progress.map { RunProgress($0, totals: (digests: survey.digestCount, logFiles: survey.logFileCount)) }
         // Batches overlap (one's listing and accounting while another hashes), except when
@@ -81,10 +101,17 @@ public struct TrailVerifier: Sendable {
                                 progress: tally?.reporter(for: index)) }
         }, consume: { index, outcome in
             let (part, batchHeads, digestsLoaded) = try outcome.get()
-            try onPart?(part)
-            parts.append(part)
+            try deliver(part)
+            if shardRecord == nil {
+                var kept = part.findings
+                (kept.digests, kept.logFiles, kept.objects, kept.notices) = ([], [], [], [])
+                chainsAndGaps.append(kept)
+            }
             heads.merge(batchHeads) { _, new in new }
-            tally?.finish(index, digests: digestsLoaded, logFiles: part.totals.logFiles, bytes: part.totals.logFileBytesHashed)
+            if let tally {
+                let hashed = part.logFilesHashed
+                tally.finish(index, digests: digestsLoaded, logFiles: hashed.listed, bytes: hashed.bytes)
+            }
             Allocator.releaseFreed()
         })
         // What belongs to no location: stray and ignored objects, and the archive's own claims
@@ -99,34 +126,30 @@ public struct TrailVerifier: Sendable {
         }
         // Chains of one trail may lie in different batches: whether one ends early is decided
         // over all of them (and, in a sharded run, by the merge over every shard's).
-        if shardRecord == nil, let endsEarly = ChainEndsEarly.part(after: parts) {
-            try onPart?(endsEarly)
-            parts.append(endsEarly)
+        if shardRecord == nil, let endsEarly = ChainEndsEarly.part(after: chainsAndGaps) {
+            try deliver(RunPart(findings: endsEarly))
         }
-        let restPart = assembleReport(from: rest)
-        try onPart?(restPart)
-        parts.append(restPart)
-        var report = VerificationReport.combining(parts)
-        report.shard = shardRecord
-        return (report, heads)
+        try deliver(assemblePart(from: rest))
+        for consumer in parts { try consumer.finish(shard: shardRecord) }
+        return heads
     }
 
     /// Verifies one batch of locations: its report part, its chains' heads, and how many
     /// digests it loaded.
     private func verify(_ batch: LocationBatch, spill: ListingSpill?, newestObjectTime: UTCTime?, consumer: (any VerifiedLogFileConsumer)?,
                         progress: (@Sendable (VerificationProgress) -> Void)?) throws
-        -> (part: VerificationReport, heads: [ObjectKey: TrailState.Head], digestsLoaded: Int) {
+        -> (part: RunPart, heads: [ObjectKey: TrailState.Head], digestsLoaded: Int) {
         var inventory = TrailInventory(keys: try batch.listKeys(in: store, spill: spill), selection: scope.trailSelection)
             .restricted(to: Set(batch.locations), keepsOthers: false)
         inventory.listingNewestTime = newestObjectTime
         var run = try verify(inventory, cutAt: batch, spill: spill, consumer: consumer, progress: progress)
         run.logRecords = VerificationReport.sortedLogFiles(run.logRecords)  // in place: one array, not two
-        var part = assembleReport(from: run)
+        var part = assemblePart(from: run)
         if !batch.reportsDigests {
             // Another shard reports this location's digests, chains, gaps and objects, and
-            // counts its valid digests (what combining takes from a part's totals).
-            (part.chains, part.digests, part.gaps, part.objects) = ([], [], [], [])
-            (part.totals.digestsValid, part.totals.signatureSources) = (0, [:])
+            // counts its valid digests.
+            (part.findings.chains, part.findings.digests, part.findings.gaps, part.findings.objects) = ([], [], [], [])
+            (part.unlistedValid.digests, part.unlistedValid.digestSignatureSources) = (0, [:])
         }
         return (part, nextHeads(from: run), run.loaded.count)
     }
@@ -232,7 +255,7 @@ struct RunState {
     var unlistedValid = UnlistedValidRecords()
     var gaps: [GapRecord] = []
     var objects: [ObjectRecord] = []
-    var notices: [String] = []
+    var notices: [Notice] = []
     /// Unlisted log files outside the requested window (counted, not reported one by one).
     var logFilesOutOfScope = 0
     /// What loading a digest needs.

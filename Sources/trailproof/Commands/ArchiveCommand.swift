@@ -50,6 +50,7 @@ struct ArchiveCommand: ParsableCommand {
             request.publicKeyFiles = common.publicKeys
             (request.start, request.end) = common.window
             request.trailSelection = selection
+            request.inputNames = .commandLine
             let plan = try RunPlan.resolve(request, services: try aws.services())
             let (options, scope) = (plan.policy, plan.scope)
             let archive = try ArchivingStore(source: plan.store, directory: out)

@@ -49,7 +49,7 @@ struct MergeCommand: ParsableCommand {
         guard !inputs.isEmpty else { throw ValidationError("give the shards' JSON reports") }
         if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be given once") }
         if case .failure(let error) = ShardRun.runID(runID, environment: ProcessInfo.processInfo.environment) {
-            throw ValidationError(error.description)
+            throw ValidationError(error.text(.commandLine))
         }
     }
 

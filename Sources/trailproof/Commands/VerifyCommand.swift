@@ -84,12 +84,12 @@ struct VerifyCommand: ParsableCommand {
                 throw ValidationError("--defer-verdict needs --shard and --report json=PATH: the shard's report must carry its findings to `trailproof merge`")
             }
         }
-        let runID = try ShardRun.runID(runID, environment: environment).mapError { ValidationError($0.description) }.get()
-        let reference = try ShardRun.referenceTime(referenceTime, environment: environment).mapError { ValidationError($0.description) }.get()
+        let runID = try ShardRun.runID(runID, environment: environment).mapError { ValidationError($0.text(.commandLine)) }.get()
+        let reference = try ShardRun.referenceTime(referenceTime, environment: environment).mapError { ValidationError($0.text(.commandLine)) }.get()
         var shardValue: Shard?
         if let shard {
             switch Shard.parse(shard, environment: environment) {
-            case .failure(let error): throw ValidationError(error.description)
+            case .failure(let error): throw ValidationError(error.text(.commandLine))
             case .success(let parsed): shardValue = parsed
             }
         }

@@ -102,7 +102,7 @@ struct VerifyQueryResultsCommand: ParsableCommand {
             if let environment = (http ?? (regions.isEmpty ? nil : try? aws.client()))?.environment {
                 report.authorities = AWSOptions.authorities(environment, bucket: S3Store.parse(url: source)?.bucket, keyRegions: regions)
             }
-            let text = QueryResultsTextReport(report, verbose: verbose && format == .text)
+            let text = QueryResultsTextReport(report, verbose: verbose && format == .text, names: .commandLine)
             Output.writeStandardError(text.problems)
             switch format {
             case .json: try StandardStream.output.write(try JSONReport.encode(report))

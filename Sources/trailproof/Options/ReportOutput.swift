@@ -47,6 +47,10 @@ struct ReportOutput: ParsableArguments {
     /// `partPrinter()` already printed the run's parts.
     func finish(with report: VerificationReport, startedAt: UTCTime, streamed: Bool = false,
                 s3: @escaping () throws -> S3Client) throws {
+        // Every format words the report's inputs as the command line names them (a merged
+        // report, read back, names them in the library's words until here).
+        var report = report
+        report.inputNames = .commandLine
         let requests = reportRequests
         let toStandardOutput = requests.contains { $0.destination == .standardOutput }
         // The JSON report is encoded once, for standard output and every --report alike.

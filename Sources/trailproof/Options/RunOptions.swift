@@ -85,13 +85,8 @@ struct RunOptions: ParsableArguments {
     /// With `printer`, what each batch finds is printed as soon as it is found.
     func run(_ plan: RunPlan, consumer: (any VerifiedLogFileConsumer)? = nil, printer: PartPrinter? = nil) throws -> RunOutcome {
         let progress = ProgressLine(enabled: LocalFile.standardErrorIsTerminal)
-        let onPart = printer.map { printer in
-            { (part: VerificationReport) throws in
-                progress.clear()
-                try printer.print(part)
-            }
-        }
-        let outcome = try plan.run(consumer: consumer, progress: progress.report, onPart: onPart)
+        printer?.beforePrinting = { progress.clear() }
+        let outcome = try plan.run(consumer: consumer, progress: progress.report, parts: printer.map { [$0] } ?? [])
         progress.clear()
         return outcome
     }

@@ -18,7 +18,7 @@ extension RunPlanError {
         case .recheckWithoutState:
             return ValidationError("--recheck goes with --state FILE")
         case .shardWithoutRunID:
-            return ValidationError(ShardError.noRunID.description)
+            return ValidationError(ShardError.noRunID.text(.commandLine))
         case .shardWithState:
             return ValidationError("--shard and --state cannot go together: a state follows whole chains from run to run")
         case .shardOfAnArchive:

@@ -39,7 +39,7 @@ struct VerifyInputs: ParsableArguments {
             throw ValidationError("give ROOT (s3://BUCKET[/PREFIX] or a directory), or --trail-arn")
         }
         for signature in headSignatures {
-            if let refusal = HeadSignatureValue.refusal(signature) { throw ValidationError(refusal) }
+            if let refusal = HeadSignatureValue.refusal(signature, names: .commandLine) { throw ValidationError(refusal) }
         }
         try validatePlan()
     }
@@ -76,6 +76,7 @@ struct VerifyInputs: ParsableArguments {
         request.headSignatures = headSignatures
         (request.start, request.end) = common.window
         request.recheck = recheck
+        request.inputNames = .commandLine
         return request
     }
 

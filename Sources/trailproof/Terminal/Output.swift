@@ -35,7 +35,7 @@ enum Output {
         } catch let rule as RunPlanError {
             throw rule.usageError
         } catch {
-            Output.error("\(error)")
+            Output.error(LibraryErrorWording.text(of: error))
             throw ExitCode(2)
         }
     }

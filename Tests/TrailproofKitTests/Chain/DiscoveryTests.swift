@@ -55,8 +55,8 @@ import TrailproofTrailGen
         let report = try scenario.verify()
         // Four belong to other services and are ignored, each folder named in the notices; the
         // note inside CloudTrail-Digest/ is where CloudTrail writes nothing else: a finding.
-        #expect(report.notices.contains { $0.contains("4 objects") })
-        #expect(report.notices.contains { $0.contains("AWSLogs/111122223333/CloudTrail-Insight/") })
+        #expect(report.noticeTexts.contains { $0.contains("4 objects") })
+        #expect(report.noticeTexts.contains { $0.contains("AWSLogs/111122223333/CloudTrail-Insight/") })
         #expect(report.objects.map(\.key) == ["AWSLogs/111122223333/CloudTrail-Digest/us-east-1/notes.txt"])
         #expect(report.objects.first?.verdict == .unexpected)
         #expect(report.totals.exitStatus == 1)

@@ -34,7 +34,7 @@ import TrailproofTrailGen
         defer { scenario.scratch.remove() }
         var report = try scenario.verify { $0.listEveryValidRecord() }
         report.shard = ShardRecord(index: 1, count: 4, locations: ["a/\u{1}b", "c\"d"], listingFingerprint: "ab12", locationsListed: 9)
-        report.notices = ["one\tnotice", "two"]
+        report.notices = [.recorded("one\tnotice"), .recorded("two")]
         report.totals.signatureSources = ["file": 2]
         #expect(report.chains.count > 0 && report.digests.count > 0)
         #expect(try JSONReport.encode(report) == Self.encoderBytes(report))

@@ -57,7 +57,7 @@ extension ReportTests {
         for batchLimit in [5_000, 1] {
             let report = try scenario.verify { $0.policy.batchObjectLimit = batchLimit }
             #expect(report.chains.count == 4)
-            #expect(report.notices.filter { $0.contains("--bucket not given") }.count == 1, "\(report.notices)")
+            #expect(report.notices.filter { if case .bucketAssumed = $0 { true } else { false } }.count == 1, "\(report.noticeTexts)")
         }
     }
 
@@ -66,11 +66,11 @@ extension ReportTests {
         defer { scenario.scratch.remove() }
         let assumed = try scenario.verify()
         #expect(assumed.scope.bucketAssumed)
-        #expect(assumed.notices.contains { $0.contains("assumed bucket assumed-bucket-name") })
+        #expect(assumed.notices.contains(.bucketAssumed(bucket: "assumed-bucket-name")))
         let given = try scenario.verify { $0.bucket = "assumed-bucket-name" }
         #expect(!given.scope.bucketAssumed)
         #expect(given.scope.bucket == "assumed-bucket-name")
-        #expect(!given.notices.contains { $0.contains("assumed bucket") })
+        #expect(!given.noticeTexts.contains { $0.contains("assumed bucket") })
         #expect(given.totals.exitStatus == 0)
     }
 }

@@ -28,7 +28,7 @@ import Testing
                          publicKeyFingerprints: [], publicKeySources: ["key file /k\n.json"], publicKeysFromEvidence: false,
                          referenceTime: nil, trailARN: nil, gapsAllowed: false),
             chains: [], digests: [], logFiles: [], gaps: [],
-            objects: [ObjectRecord(key: hostile, verdict: .unexpected, detail: "d\r")], notices: ["n\u{7}"],
+            objects: [ObjectRecord(key: hostile, verdict: .unexpected, detail: "d\r")], notices: [.recorded("n\u{7}")],
             totals: failing)
         let text = TextReport(report, verbose: true)
         for line in text.summary + text.problems {

@@ -56,7 +56,10 @@ import TrailproofTrailGen
         #expect(missing.logFiles == report.logFiles.filter(\.verdict.isFinding).count)
         #expect(report.logFiles.contains { $0.verdict == .unreferenced })
         #expect(missing.text.hasPrefix("no public key for eu-west-2 from "))
-        #expect(missing.text.hasSuffix("; give --public-keys for it, see `trailproof keys`)"))
+        #expect(missing.text.hasSuffix("; give public keys for it, see `trailproof keys`)"), "the library's own words: no flag")
+        var named = report
+        named.inputNames.publicKeys = "--keys-flag"
+        #expect(try #require(Verdict(named).notVerifiable.first).text.hasSuffix("; give --keys-flag for it, see `trailproof keys`)"))
 
         let said = try Statements(report)
         #expect(said.result == "Result: NOT VERIFIABLE (\(report.totals.findings)): \(missing.text)")
@@ -82,7 +85,7 @@ import TrailproofTrailGen
         let missing = try #require(verdict.notVerifiable.first)
         #expect(missing.reason == .noSignature && missing.digests == 1)
         #expect(missing.text.hasPrefix("no signature for a digest of this local copy (1 digest, \(missing.logFiles) log file"))
-        #expect(missing.text.contains("--head-signature"))
+        #expect(missing.text.contains("give head signature, "))
         let said = try Statements(report)
         #expect(said.result.hasPrefix("Result: NOT VERIFIABLE (\(report.totals.findings)): no signature for a digest of this local copy"))
         #expect(!said.describesTampering, "\(said.result)\n\(said.banner)")

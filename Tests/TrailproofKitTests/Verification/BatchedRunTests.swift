@@ -181,14 +181,11 @@ import TrailproofTrailGen
         func parts(inFlight: Int) throws -> (parts: [String], heads: [ObjectKey: TrailState.Head]) {
             var options = VerificationOptions()
             (options.batchObjectLimit, options.batchesInFlight, options.workers) = (1, inFlight, 2)
-            var parts: [String] = []
-            let caller = pthread_self()
+            let recorder = PartRecorder()
             let result = try plannedVerifier(try scenario.store, keys: try scenario.keyRing(), policy: options)
-                .runWithHeads(onPart: { part in
-                    #expect(pthread_equal(pthread_self(), caller) != 0)
-                    parts.append(String(decoding: try JSONReport.encode(part), as: UTF8.self))
-                })
-            return (parts, result.heads)
+                .runWithHeads(parts: [recorder])
+            #expect(recorder.onCallingThread && recorder.finished)
+            return (recorder.parts, result.heads)
         }
         let one = try parts(inFlight: 1)
         #expect(one.parts.count == 5)  // four locations, then what belongs to none
@@ -254,5 +251,23 @@ import TrailproofTrailGen
             #expect(report.logFiles.contains { $0.key == "odd\\name/" + planted && $0.verdict == .unreferenced }, "limit \(limit)")
             #expect(report.totals.exitStatus == 1)
         }
+    }
+}
+
+/// Records each part a run hands over (as JSON), on which thread, and whether the run ended.
+private final class PartRecorder: RunPartConsumer {
+    private let caller = pthread_self()
+    var parts: [String] = []
+    var onCallingThread = true
+    var finished = false
+
+    func consume(_ part: RunPart) throws {
+        onCallingThread = onCallingThread && pthread_equal(pthread_self(), caller) != 0
+        #expect(!finished, "a part after the end")
+        parts.append(String(decoding: try JSONReport.encode(part.findings), as: UTF8.self))
+    }
+
+    func finish(shard: ShardRecord?) throws {
+        finished = true
     }
 }

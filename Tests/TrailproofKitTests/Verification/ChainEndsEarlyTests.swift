@@ -72,7 +72,7 @@ import TrailproofTrailGen
         _ = try Self.cutShort(scenario, region: "us-east-1", account: "444455556666")
         let report = try scenario.verify()
         #expect(!report.gaps.contains { $0.kind == .endsEarly }, "\(report.gaps)")
-        #expect(report.notices.contains { $0.contains("444455556666") && $0.contains("organization trail") }, "\(report.notices)")
+        #expect(report.noticeTexts.contains { $0.contains("444455556666") && $0.contains("organization trail") }, "\(report.noticeTexts)")
         #expect(report.totals.exitStatus == 0)
     }
 }

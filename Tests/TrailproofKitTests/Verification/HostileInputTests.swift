@@ -76,7 +76,7 @@ import TrailproofTrailGen
         // The link is accounted for as one object (never walked into).
         let keys = try DirectoryStore(root: scenario.trail.root).listKeys().filter { $0.contains("999988887777") }
         #expect(keys == ["AWSLogs/999988887777"])
-        #expect(report.notices.contains("ignored 1 objects under AWSLogs/"))
+        #expect(report.noticeTexts.contains("ignored 1 objects under AWSLogs/"))
     }
 
     @Test(arguments: ["[]", "{}", "{\"PublicKeyList\": [{\"Value\": 3}]}", "not json",
