@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrailproofKit
+import TrailproofTestSupport
 import TrailproofTrailGen
 
 /// `verify --shard K/N` with `--report json=PATH`, then `trailproof merge`: the single run's
@@ -60,6 +61,25 @@ import TrailproofTrailGen
         let merged = try BuiltBinary.run(["merge"] + paths)
         #expect(merged.status == 0, "\(merged)")
         #expect(merged.stdout.contains("Result: VERIFIED"), "\(merged)")
+    }
+
+    @Test func aShardReportOnStandardInputMergesLikeAFileAndAnUnreadableOneIsNamed() throws {
+        let trail = try Self.trail("shard-stdin")
+        defer { trail.remove() }
+        let paths = try Self.shards(trail, count: 3, expectStatus: 0)
+        let binary = try BuiltBinary.location.get()
+        let fromFiles = try BuiltBinary.run(["merge"] + paths + ["--format", "json"])
+        #expect(fromFiles.status == 0, "\(fromFiles)")
+        let fromStandardInput = try ProcessRunner.run(binary, ["merge", paths[0], "-", paths[2], "--format", "json"],
+                                                      stdin: Array(try Data(contentsOf: URL(fileURLWithPath: paths[1]))))
+        #expect(fromStandardInput.status == 0, "\(fromStandardInput)")
+        #expect(fromStandardInput.stdout == fromFiles.stdout)
+        let empty = try ProcessRunner.run(binary, ["merge", paths[0], "-", paths[2]], stdin: [])
+        #expect(empty.status == 2, "\(empty)")
+        #expect(empty.stderr.contains("-: not a trailproof JSON report"), "\(empty)")
+        let absent = try BuiltBinary.run(["merge", paths[0], trail.scratch.path + "/no-such.json", paths[2]])
+        #expect(absent.status == 2, "\(absent)")
+        #expect(absent.stderr.contains("no-such.json: cannot be read"), "\(absent)")
     }
 
     @Test(arguments: ["JOB_COMPLETION_INDEX", "AWS_BATCH_JOB_ARRAY_INDEX"])

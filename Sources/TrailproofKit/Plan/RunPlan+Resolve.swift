@@ -46,7 +46,7 @@ extension RunPlan {
             } else {
                 trust = try givenKeys(request)
             }
-            let (claim, findings) = ArchiveManifest.claim(in: directory, givenKeys: request.keysFromArchive ? PublicKeyRing() : trust?.ring ?? PublicKeyRing())
+            let (claim, findings) = ArchiveManifest.claim(in: directory, givenKeys: request.keysFromArchive ? nil : trust?.ring ?? PublicKeyRing())
             scope.priorFindings = findings
             if let claim {
                 if request.shard != nil { throw RunPlanError.shardOfAnArchive }

@@ -5,12 +5,23 @@ import FoundationEssentials
 /// notices and counts. Every shard must be there exactly once, of one run (the same run id,
 /// reference time and window: see `ShardRun`), from listings that agree, with the same scope;
 /// anything else is refused, never merged into a pass.
+///
+/// `MergePlan` reads the shards' reports and applies these checks; `merge` is the same for reports
+/// already decoded.
 public enum ReportMerge {
-    /// Merges `reports` (in any order).
-    /// - Parameter runID: when given, the run id every shard must carry (`merge --run-id`).
+    /// Merges `reports` (in any order): `MergePlan.resolve` over reports at hand, then `merged()`.
+    /// - Parameter runID: when given, the run id every shard must carry.
     /// - Throws: `MergeError` when a shard is missing, duplicated or foreign (of another run,
     ///   reference time or window), or the shards disagree.
     public static func merge(_ reports: [VerificationReport], runID: String? = nil) throws -> VerificationReport {
+        try MergePlan.resolve(MergeRequest(inputs: reports.map { .report($0) }, runID: runID)).merged()
+    }
+
+    /// The shards of `reports`, by index, once every check has passed: all there exactly once,
+    /// of one run (`checkOneRun`), from listings that agree, with the same scope, each
+    /// verifying its own locations, with totals that could have been made.
+    /// - Throws: `MergeError`.
+    static func checkedShards(_ reports: [VerificationReport], runID: String?) throws -> [VerificationReport] {
         guard let first = reports.first else { throw MergeError.noReports }
         for (position, report) in reports.enumerated() {
             guard report.shard != nil else { throw MergeError.notAShard(position: position) }
@@ -49,7 +60,12 @@ public enum ReportMerge {
                 throw MergeError.disagree(what: "totals (they count fewer valid digests, log files or bytes than the report lists)", position: report.shard?.index ?? 0)
             }
         }
-        // What needs every shard's chains: a chain that ends early (see `ChainEndsEarly`).
+        return shards
+    }
+
+    /// One report from the checked shards (see `checkedShards`): their records and counts, and
+    /// what needs every shard's chains (a chain that ends early: see `ChainEndsEarly`).
+    static func combine(_ shards: [VerificationReport]) -> VerificationReport {
         var merged = VerificationReport.combining(shards + [ChainEndsEarly.part(after: shards)].compactMap { $0 })
         merged.shard = nil
         return merged
@@ -79,7 +95,7 @@ public enum ReportMerge {
 
     /// The scope as JSON, reference time and run id included; not the identity each shard
     /// signed as (each Batch child or pod has its own role session), endpoints included.
-    private static func scopeText(_ scope: VerificationReport.Scope) throws -> Data {
+    static func scopeText(_ scope: VerificationReport.Scope) throws -> Data {
         var scope = scope
         scope.authorities?.callerARN = nil
         scope.authorities?.callerAccount = nil

@@ -103,20 +103,27 @@ public final class StateFile {
     private let lock: Int32
 
     /// Opens and locks `path` for `source`; a missing file starts a new state.
-    /// - Throws: `StateFileError` when another run holds it, or it is corrupt or another source's.
+    /// - Throws: `StateFileError` when another run holds it, or it is corrupt or another source's
+    ///   (the lock is then released).
     public init(path: String, source: String) throws {
         self.path = path
         guard let lock = try LocalFile.lockExclusively(path + ".lock") else { throw StateFileError.locked(path: path) }
-        self.lock = lock
-        guard LocalFile.exists(path) else {
-            state = TrailState(source: source)
-            return
-        }
-        let bytes: [UInt8]
         do {
-            bytes = try LocalFile.readAll(path, limit: 1 << 30)
-            _ = try StrictJSON.parse(bytes)
-            state = try JSONDecoder().decode(TrailState.self, from: Data(bytes))
+            state = try Self.read(path, source: source)
+        } catch {
+            LocalFile.close(lock)
+            throw error
+        }
+        self.lock = lock
+    }
+
+    /// The state in `path`, read strictly in one pass (`StrictJSON.decode`), or a new one when
+    /// there is no file.
+    private static func read(_ path: String, source: String) throws -> TrailState {
+        guard LocalFile.exists(path) else { return TrailState(source: source) }
+        let state: TrailState
+        do {
+            state = try StrictJSON.decode(TrailState.self, from: try LocalFile.readAll(path, limit: 1 << 30))
         } catch {
             throw StateFileError.corrupt(path: path, detail: "\(error)")
         }
@@ -124,6 +131,7 @@ public final class StateFile {
             throw StateFileError.corrupt(path: path, detail: "not a trailproof state file of version \(TrailState.currentVersion)")
         }
         guard state.source.sameBytes(as: source) else { throw StateFileError.foreign(path: path, source: state.source, expected: source) }
+        return state
     }
 
     /// Replaces the state and writes it atomically (temporary file, flushed, renamed).

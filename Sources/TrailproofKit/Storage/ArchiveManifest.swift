@@ -51,15 +51,16 @@ public struct ArchiveManifest: Codable, Sendable {
     /// - Throws: when it is present but not a strict-JSON manifest.
     public static func read(in store: DirectoryStore) throws -> ArchiveManifest? {
         guard let bytes = try store.readObject(fileName, limit: 1 << 20) else { return nil }
-        _ = try StrictJSON.parse(bytes)
-        return try JSONDecoder().decode(ArchiveManifest.self, from: Data(bytes))
+        return try StrictJSON.decode(ArchiveManifest.self, from: bytes)
     }
 
     /// What the archive in `store` claims about itself, to be checked against what it holds, and
     /// findings about its manifest and saved key file. Nothing here is trusted: an unreadable
     /// manifest is a finding, and a saved key that differs from a given key under the same
     /// fingerprint is one too.
-    public static func claim(in store: DirectoryStore, givenKeys: PublicKeyRing) -> (claim: ArchiveClaim?, findings: [ObjectRecord]) {
+    /// - Parameter givenKeys: the keys the user gave, compared with the saved ones; nil when the
+    ///   saved key file is the run's trust anchor (read already, strictly: it is not read again).
+    public static func claim(in store: DirectoryStore, givenKeys: PublicKeyRing?) -> (claim: ArchiveClaim?, findings: [ObjectRecord]) {
         var findings: [ObjectRecord] = []
         var claim: ArchiveClaim?
         do {
@@ -67,6 +68,7 @@ public struct ArchiveManifest: Codable, Sendable {
         } catch {
             findings.append(ObjectRecord(key: fileName, verdict: .manifestMismatch, detail: "the archive's manifest cannot be read: \(error)"))
         }
+        guard let givenKeys else { return (claim, findings) }
         do {
             if let bytes = try store.readObject(keysFileName, limit: KeyFiles.sizeLimit) {
                 for key in try PublicKeyRing.parseListPublicKeys(bytes, name: keysFileName) {

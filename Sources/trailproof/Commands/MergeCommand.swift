@@ -1,7 +1,6 @@
 import ArgumentParser
 import FoundationEssentials
 import TrailproofKit
-import TrailproofNative
 
 /// `trailproof merge`: the shard reports of one sharded run combined into one report and exit status.
 struct MergeCommand: ParsableCommand {
@@ -42,12 +41,9 @@ struct MergeCommand: ParsableCommand {
     @OptionGroup var output: ReportOutput
     @OptionGroup var aws: AWSOptions
 
-    /// Largest report read.
-    static let reportSizeLimit = 4 << 30
-
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give the shards' JSON reports") }
-        if inputs.filter({ $0 == "-" }).count > 1 { throw ValidationError("standard input (-) can be given once") }
+        if inputs.filter({ $0.utf8.elementsEqual("-".utf8) }).count > 1 { throw ValidationError("standard input (-) can be given once") }
         if case .failure(let error) = ShardRun.runID(runID, environment: ProcessInfo.processInfo.environment) {
             throw ValidationError(error.text(.commandLine))
         }
@@ -56,39 +52,10 @@ struct MergeCommand: ParsableCommand {
     func run() throws {
         let startedAt = UTCTime.now
         try Output.mappingOperationalErrors {
-            let reports = try inputs.map { input -> VerificationReport in
-                let bytes = try read(input)
-                do {
-                    return try JSONReport.decode(bytes)
-                } catch {
-                    throw MergeInputError(input: input, detail: "not a trailproof JSON report (\(error))")
-                }
-            }
             let expected = try ShardRun.runID(runID, environment: ProcessInfo.processInfo.environment).get()
-            let merged = try ReportMerge.merge(reports, runID: expected)
-            try output.finish(with: merged, startedAt: startedAt, s3: { [aws] in S3Client(http: try aws.client()) })
+            let request = MergeRequest(inputs: inputs.map(MergeRequest.Input.init(argument:)), runID: expected)
+            let plan = try MergePlan.resolve(request, s3: { [aws] in S3Client(http: try aws.client()) })
+            try output.finish(with: plan.merged(), startedAt: startedAt, s3: { [aws] in S3Client(http: try aws.client()) })
         }
     }
-
-    private func read(_ input: String) throws -> [UInt8] {
-        if input == "-" { return try LocalFile.readAll("/dev/stdin", limit: Self.reportSizeLimit) }
-        if let location = S3Store.parse(url: input) {
-            let key = String(location.prefix.dropLast())
-            var bytes: [UInt8] = []
-            let found = try S3Client(http: try aws.client()).getObject(bucket: location.bucket, key: key, restart: { bytes = [] }) { chunk in
-                guard bytes.count + chunk.count <= Self.reportSizeLimit else { throw MergeInputError(input: input, detail: "larger than 4 GiB") }
-                bytes.append(contentsOf: chunk)
-            }
-            guard found != nil else { throw MergeInputError(input: input, detail: "no such object") }
-            return bytes
-        }
-        return try LocalFile.readAll(input, limit: Self.reportSizeLimit)
-    }
-}
-
-/// A shard report that could not be read.
-struct MergeInputError: Error, CustomStringConvertible {
-    let input: String
-    let detail: String
-    var description: String { "\(input): \(detail)" }
 }
