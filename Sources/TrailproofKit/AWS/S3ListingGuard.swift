@@ -1,8 +1,9 @@
 /// Holds a ListObjectsV2 listing to what S3 does, so that no server can page forever and no
 /// garbled page passes for the last one: every page a whole ListBucketResult (`S3ListPage`),
 /// at most `pageLimit` pages, at most 1,000 entries a page, every continuation token new, and
-/// every key (and every common prefix) strictly after the one before it in UTF-8 byte order,
-/// across pages too, as S3 returns them. An answer that is not a whole ListBucketResult, a page
+/// every key (and every common prefix) strictly after the one before it, across pages too: in
+/// UTF-8 byte order, as S3 returns them, or folder by folder, as a store that lists a tree does
+/// (SeaweedFS; see `ListingOrder`). An answer that is not a whole ListBucketResult, a page
 /// repeated under a fresh token, a token handed back twice, or a truncated page without a token
 /// is an error naming the endpoint and the page.
 struct S3ListingGuard {
@@ -19,8 +20,8 @@ struct S3ListingGuard {
     let object: String
 
     private var pages = 0
-    private var lastKey: [UInt8]?
-    private var lastFolder: [UInt8]?
+    private var keyOrder = ListingOrder()
+    private var folderOrder = ListingOrder()
     /// Hashes of the tokens seen (tokens are opaque; a hash keeps the set small whatever their length).
     private var tokensSeen: Set<Int> = []
 
@@ -72,19 +73,15 @@ struct S3ListingGuard {
                 throw failure("the listing from \(endpoint) repeats a continuation token: it would never end")
             }
         }
-        try checkAscending(page.keys, after: &lastKey, kind: "key")
-        try checkAscending(page.folders, after: &lastFolder, kind: "common prefix")
+        try checkAscending(page.keys, order: &keyOrder, kind: "key")
+        try checkAscending(page.folders, order: &folderOrder, kind: "common prefix")
     }
 
-    /// Every name strictly after the one before it, in UTF-8 byte order (S3's order).
-    private func checkAscending(_ names: [String], after last: inout [UInt8]?, kind: String) throws {
-        for name in names {
-            let bytes = Array(name.utf8)
-            if let previous = last, !previous.lexicographicallyPrecedes(bytes) {
-                throw failure("the listing from \(endpoint) makes no progress: page \(pages) lists the \(kind) "
-                    + "\(TerminalText.escaped(name)) at or before one already listed (a page repeated, or out of order)")
-            }
-            last = bytes
+    /// Every name strictly after the one before it, in one of the orders `ListingOrder` allows.
+    private func checkAscending(_ names: [String], order: inout ListingOrder, kind: String) throws {
+        for name in names where !order.advance(to: Array(name.utf8)) {
+            throw failure("the listing from \(endpoint) makes no progress: page \(pages) lists the \(kind) "
+                + "\(TerminalText.escaped(name)) at or before one already listed (a page repeated, or out of order)")
         }
     }
 
