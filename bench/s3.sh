@@ -58,6 +58,7 @@
 #   BENCH_S3_RCLONE_TRANSFERS=256 rclone's --transfers and --checkers
 #   BENCH_S3_TMPFS=/dev/shm       the tmpfs rclone copies into
 #   BENCH_S3_MAX_LISTS=N          (with seaweedfs) fail when trailproof sends more LIST requests
+#   BENCH_S3_TRAILPROOF_ARGS=...  (with seaweedfs) extra arguments for both trailproof runs
 #   BENCH_S3_LOAD_ONLY=1          (with seaweedfs) generate and upload the shape, measure nothing
 # Issue 21, 100,000 log files, one location and 25 locations, at 20 ms round trip:
 #   BENCH_S3_SERVER=seaweedfs BENCH_S3_HOURS=2000 BENCH_S3_FILES_PER_HOUR=50-50 BENCH_S3_RUNS=2 \
@@ -111,6 +112,14 @@ COPY=""
 cleanup() {
     local status=$?
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    # SeaweedFS can take long to stop on SIGTERM: 20 s, then SIGKILL.
+    for _ in $(seq 1 100); do
+        local alive=0
+        for pid in "${PIDS[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+        (( alive )) || break
+        sleep 0.2
+    done
+    for pid in "${PIDS[@]}"; do kill -9 "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
     if [[ "${BENCH_KEEP:-0}" == 1 ]]; then log "kept $WORK"; else rm -rf "$WORK"; fi
     [[ -n "$COPY" ]] && rm -rf "$COPY"
@@ -126,7 +135,10 @@ if [[ "${BENCH_SKIP_BUILD:-0}" != 1 ]]; then
     (cd "$REPO" && swift build -c release --scratch-path "$SCRATCH" --product trailproof >&2)
     (cd "$REPO" && swift build -c release --scratch-path "$SCRATCH" --product trailproof-gen >&2)
 fi
-BIN="$(cd "$REPO" && swift build -c release --scratch-path "$SCRATCH" --show-bin-path)"
+BIN="$SCRATCH/release"
+if [[ -z "${BENCH_TRAILPROOF:-}" || -z "${BENCH_GEN:-}" ]]; then
+    BIN="$(cd "$REPO" && swift build -c release --scratch-path "$SCRATCH" --show-bin-path)"
+fi
 TRAILPROOF="${BENCH_TRAILPROOF:-$BIN/trailproof}"
 GEN="${BENCH_GEN:-$BIN/trailproof-gen}"
 [[ -x "$TRAILPROOF" && -x "$GEN" ]] || { echo "missing $TRAILPROOF or $GEN" >&2; exit 2; }
@@ -403,17 +415,16 @@ if [[ "$SERVER" == seaweedfs ]]; then
         copied=$(find "$1" -type f | wc -l)
         [[ "$copied" == "$OBJECT_COUNT" ]] || { echo "rclone copied $copied of $OBJECT_COUNT objects into $1" >&2; exit 1; }
     }
-    # SeaweedFS lists a folder's subfolders by name, not keys in S3's byte order: every
-    # "CloudTrail/" key comes before the "CloudTrail-Digest/" keys ("-" sorts before "/"), and
-    # trailproof's listing guard refuses a listing out of order (a server that could be paging
-    # in circles). With a window, trailproof lists each region folder alone, which is in order.
-    TP_ARGS=(--start "$START")
+    # Extra arguments for both trailproof runs (none: its defaults). SeaweedFS lists folder by
+    # folder ("CloudTrail/" before "CloudTrail-Digest/"), not in S3's byte order; trailproof's
+    # listing guard accepts either order, one order per listing.
+    read -r -a TP_ARGS <<<"${BENCH_S3_TRAILPROOF_ARGS:-}"
     RCLONE_CMD=(rclone copy "swd:$BUCKET" "$COPY/plain" --transfers "$TRANSFERS" --checkers "$TRANSFERS" -q)
     RCLONE_META_CMD=(rclone copy "swd:$BUCKET" "$COPY/kept" --metadata --transfers "$TRANSFERS" --checkers "$TRANSFERS" -q)
     # Warm-up (untimed): SeaweedFS's caches, the binaries.
-    AWS_ENDPOINT_URL_S3="$S3_DELAYED" AWS_ENDPOINT_URL_CLOUDTRAIL="$CT_DELAYED" "$TRAILPROOF" verify "${TP_ARGS[@]}" "s3://$BUCKET" >/dev/null 2>&1 || true
+    AWS_ENDPOINT_URL_S3="$S3_DELAYED" AWS_ENDPOINT_URL_CLOUDTRAIL="$CT_DELAYED" "$TRAILPROOF" verify ${TP_ARGS[@]+"${TP_ARGS[@]}"} "s3://$BUCKET" >/dev/null 2>&1 || true
     for i in $(seq 1 "$RUNS"); do
-        measure tp "tp-$i" /usr/bin/time -f %M -o "$WORK/tp-$i.rss" "$TRAILPROOF" verify "${TP_ARGS[@]}" "s3://$BUCKET"
+        measure tp "tp-$i" /usr/bin/time -f %M -o "$WORK/tp-$i.rss" "$TRAILPROOF" verify ${TP_ARGS[@]+"${TP_ARGS[@]}"} "s3://$BUCKET"
         check_trailproof "tp-$i"
         rm -rf "${COPY:?}/plain"
         measure rclone "rclone-$i" "${RCLONE_CMD[@]}"
@@ -421,7 +432,7 @@ if [[ "$SERVER" == seaweedfs ]]; then
         rm -rf "${COPY:?}/plain" "${COPY:?}/kept"
         measure rclone-kept "rclone-kept-$i" "${RCLONE_META_CMD[@]}"
         check_copy "$COPY/kept"
-        measure tp-local "tp-local-$i" /usr/bin/time -f %M -o "$WORK/tp-local-$i.rss" "$TRAILPROOF" verify "${TP_ARGS[@]}" "$COPY/kept"
+        measure tp-local "tp-local-$i" /usr/bin/time -f %M -o "$WORK/tp-local-$i.rss" "$TRAILPROOF" verify ${TP_ARGS[@]+"${TP_ARGS[@]}"} "$COPY/kept"
         check_trailproof "tp-local-$i"
         rm -rf "${COPY:?}/kept"
         echo "$(sed -n "${i}p" "$WORK/rclone-kept.times") + $(sed -n "${i}p" "$WORK/tp-local.times")" | bc >>"$WORK/copy-verify.times"
