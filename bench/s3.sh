@@ -432,7 +432,7 @@ if [[ "$SERVER" == seaweedfs ]]; then
         rm -rf "${COPY:?}/plain" "${COPY:?}/kept"
         measure rclone-kept "rclone-kept-$i" "${RCLONE_META_CMD[@]}"
         check_copy "$COPY/kept"
-        measure tp-local "tp-local-$i" /usr/bin/time -f %M -o "$WORK/tp-local-$i.rss" "$TRAILPROOF" verify ${TP_ARGS[@]+"${TP_ARGS[@]}"} "$COPY/kept"
+        measure tp-local "tp-local-$i" /usr/bin/time -f %M -o "$WORK/tp-local-$i.rss" "$TRAILPROOF" verify --public-keys "$KEYS" ${TP_ARGS[@]+"${TP_ARGS[@]}"} "$COPY/kept"
         check_trailproof "tp-local-$i"
         rm -rf "${COPY:?}/kept"
         echo "$(sed -n "${i}p" "$WORK/rclone-kept.times") + $(sed -n "${i}p" "$WORK/tp-local.times")" | bc >>"$WORK/copy-verify.times"
@@ -478,7 +478,7 @@ best of $RUNS runs (every run's wall time listed); requests counted by SeaweedFS
 commands:
   1: trailproof verify ${TP_ARGS[*]} s3://$BUCKET
   2: ${RCLONE_CMD[*]}
-  3: ${RCLONE_META_CMD[*]} && trailproof verify ${TP_ARGS[*]} $COPY/kept
+  3: ${RCLONE_META_CMD[*]} && trailproof verify --public-keys public-keys.json ${TP_ARGS[*]} $COPY/kept
   4: ${CLI_CMD[*]}$([[ -n "${BENCH_S3_CLI_HOURS:-}" ]] && echo " (first $BENCH_S3_CLI_HOURS hours: $CLI_LOGS log files, extrapolated by time per log file)")
 
 | | command | wall | files/s | peak RSS | LIST | GET | runs (s) |
