@@ -37,6 +37,21 @@ import TrailproofKit
         #expect(request.policy.listsValidLogFiles == VerificationOptions().listsValidLogFiles)
     }
 
+    /// Over S3 the transfers in flight, not the cores, set the pace (issue 21: 32 transfers
+    /// reached 0.66 of rclone's throughput at 20 ms; bench/RESULTS.md): with no flag a run keeps
+    /// `defaultS3Transfers` in flight, one batch at a time; --concurrency still decides.
+    @Test func anS3RunWithNoFlagKeepsTheDefaultTransfersInFlight() throws {
+        let source = RunRequest.Source.s3(bucket: "bucket", prefix: "")
+        let request = try VerifyInputs.parse(["s3://bucket", "--public-keys", "k"]).request(source: source)
+        #expect(VerificationOptions.defaultS3Transfers == 128)
+        #expect(request.policy.workers == VerificationOptions.defaultS3Transfers)
+        #expect(request.policy.batchesInFlight == 1)
+        let chosen = try VerifyInputs.parse(["s3://bucket", "--public-keys", "k", "--concurrency", "7"]).request(source: source)
+        #expect(chosen.policy.workers == 7)
+        let local = try VerifyInputs.parse(["/nonexistent", "--public-keys", "k"]).request(source: .directory(path: "/nonexistent"))
+        #expect(local.policy.workers == VerificationOptions.defaultWorkers)
+    }
+
     @Test func listValidListsEveryValidRecordAndAnHTMLReportTheValidDigests() throws {
         let listing = try Self.cliDefaults(["--list-valid"])
         #expect(listing.listsValidLogFiles && listing.listsValidDigests)

@@ -2,10 +2,8 @@
 /// garbled page passes for the last one: every page a whole ListBucketResult (`S3ListPage`),
 /// at most `pageLimit` pages, at most 1,000 entries a page, every continuation token new, and
 /// every key (and every common prefix) strictly after the one before it, across pages too: in
-/// UTF-8 byte order throughout, as S3 returns them, or in path order throughout (`/` before every
-/// other byte: a walk of folders, as SeaweedFS returns them, where `CloudTrail/` comes before
-/// `CloudTrail-Digest/`). Either order is a strict total order, so no key is listed twice and
-/// every page moves on. An answer that is not a whole ListBucketResult, a page
+/// UTF-8 byte order, as S3 returns them, or folder by folder, as a store that lists a tree does
+/// (SeaweedFS; see `ListingOrder`). An answer that is not a whole ListBucketResult, a page
 /// repeated under a fresh token, a token handed back twice, or a truncated page without a token
 /// is an error naming the endpoint and the page.
 struct S3ListingGuard {
@@ -22,8 +20,8 @@ struct S3ListingGuard {
     let object: String
 
     private var pages = 0
-    private var keys = ListedNames()
-    private var folders = ListedNames()
+    private var keyOrder = ListingOrder()
+    private var folderOrder = ListingOrder()
     /// Hashes of the tokens seen (tokens are opaque; a hash keeps the set small whatever their length).
     private var tokensSeen: Set<Int> = []
 
@@ -75,39 +73,15 @@ struct S3ListingGuard {
                 throw failure("the listing from \(endpoint) repeats a continuation token: it would never end")
             }
         }
-        try checkAscending(page.keys, in: &keys, kind: "key")
-        try checkAscending(page.folders, in: &folders, kind: "common prefix")
+        try checkAscending(page.keys, order: &keyOrder, kind: "key")
+        try checkAscending(page.folders, order: &folderOrder, kind: "common prefix")
     }
 
-    /// The names listed so far of one kind: the last one, and the orders they all ascend in.
-    private struct ListedNames {
-        var last: [UInt8]?
-        var inByteOrder = true
-        var inPathOrder = true
-    }
-
-    /// Every name strictly after the one before it, in UTF-8 byte order (S3's) or in path order,
-    /// the same order for the whole listing.
-    private func checkAscending(_ names: [String], in sequence: inout ListedNames, kind: String) throws {
-        for name in names {
-            let bytes = Array(name.utf8)
-            if let previous = sequence.last {
-                sequence.inByteOrder = sequence.inByteOrder && previous.lexicographicallyPrecedes(bytes)
-                sequence.inPathOrder = sequence.inPathOrder && S3ListingGuard.pathOrderPrecedes(previous, bytes)
-                guard sequence.inByteOrder || sequence.inPathOrder else {
-                    throw failure("the listing from \(endpoint) makes no progress: page \(pages) lists the \(kind) "
-                        + "\(TerminalText.escaped(name)) at or before one already listed (a page repeated, or out of order)")
-                }
-            }
-            sequence.last = bytes
-        }
-    }
-
-    /// Whether `first` comes strictly before `second` in path order: byte order with `/` before every other byte.
-    static func pathOrderPrecedes(_ first: [UInt8], _ second: [UInt8]) -> Bool {
-        let slash = UInt8(ascii: "/")
-        return first.lexicographicallyPrecedes(second) { a, b in
-            a == slash ? b != slash : (b != slash && a < b)
+    /// Every name strictly after the one before it, in one of the orders `ListingOrder` allows.
+    private func checkAscending(_ names: [String], order: inout ListingOrder, kind: String) throws {
+        for name in names where !order.advance(to: Array(name.utf8)) {
+            throw failure("the listing from \(endpoint) makes no progress: page \(pages) lists the \(kind) "
+                + "\(TerminalText.escaped(name)) at or before one already listed (a page repeated, or out of order)")
         }
     }
 

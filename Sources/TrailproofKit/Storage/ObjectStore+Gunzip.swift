@@ -6,9 +6,20 @@ struct GunzipState {
     let decoder: GzipDecoder
     let digest: MessageDigest
 
-    init() throws {
-        decoder = try GzipDecoder()
+    /// State for one of `workers` threads: their decoders' output buffers share
+    /// `outputBudget` (each 32 to 256 KiB), so that many transfers in flight over S3 do not
+    /// each hold 256 KiB once a large file has passed.
+    init(workers: Int = 1) throws {
+        decoder = try GzipDecoder(outputChunkSize: GunzipState.outputChunkSize(workers: workers))
         digest = try MessageDigest(.sha256)
+    }
+
+    /// Bytes of decoder output buffers all workers may hold together.
+    static let outputBudget = 8 << 20
+
+    /// One worker's share of `outputBudget`, from 32 KiB to 256 KiB.
+    static func outputChunkSize(workers: Int) -> Int {
+        min(256 << 10, max(32 << 10, outputBudget / max(1, workers)))
     }
 }
 

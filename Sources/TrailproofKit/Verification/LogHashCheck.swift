@@ -93,8 +93,8 @@ struct LogHashCheck {
         let total = jobs.count
         let store = self.store
         let limits = self.limits
-        let results = try parallelMap(count: jobs.count, workers: workers, makeState: {
-            try GunzipState()
+        let results = try parallelMap(count: jobs.count, workers: workers, makeState: { [workers] in
+            try GunzipState(workers: workers)
         }, job: { state, index in
             let job = jobs[index]
             let result = LogHashCheck.check(job, store: store, state: &state, limits: limits, keeping: nil)
@@ -114,8 +114,8 @@ struct LogHashCheck {
         let store = self.store
         let limits = self.limits
         // A valid file's content waits for every earlier one: one file per worker, plus one, at most.
-        let results = try parallelMapDeliveringInOrder(count: jobs.count, workers: workers, window: workers + 1, makeState: {
-            try GunzipState()
+        let results = try parallelMapDeliveringInOrder(count: jobs.count, workers: workers, window: workers + 1, makeState: { [workers] in
+            try GunzipState(workers: workers)
         }, job: { state, index -> (Result<Outcome, StoreError>, (VerifiedLogFile, Consumer.Prepared)?) in
             let job = jobs[index]
             let file = VerifiedLogFile(key: job.entry.object, bucket: job.entry.bucket, time: job.time, sha256: job.entry.hashValue,

@@ -46,7 +46,9 @@ extension TrailVerifier {
                       progress: (@Sendable (VerificationProgress) -> Void)?, keepingAbsent: Bool = true) throws {
         let context = run.loadContext
         let total = names.count
-        let loaded = try parallelMap(count: names.count, workers: options.workers, makeState: { try GunzipState() }, job: { state, index in
+        let loaded = try parallelMap(count: names.count, workers: options.workers, makeState: { [workers = options.workers] in
+            try GunzipState(workers: workers)
+        }, job: { state, index in
             let digest = LoadedDigest.load(names[index].0, inScope: names[index].1, context: context, state: state)
             if index % 64 == 0 { progress?(.digests(done: index, total: total)) }
             return digest

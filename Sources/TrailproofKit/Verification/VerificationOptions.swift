@@ -68,4 +68,9 @@ public struct VerificationOptions: Sendable {
 
     /// One worker per online core.
     public static var defaultWorkers: Int { max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))) }
+
+    /// Workers, and so transfers in flight, over S3 when none are asked for: a log file is a few
+    /// KB, so a transfer spends nearly all its time waiting on the round trip, and the transfers
+    /// in flight, not the cores, set the pace (see bench/RESULTS.md, issue 21).
+    public static let defaultS3Transfers = 128
 }

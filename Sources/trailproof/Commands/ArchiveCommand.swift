@@ -46,7 +46,7 @@ struct ArchiveCommand: ParsableCommand {
             let source = self.source ?? selection?.trail.url ?? ""
             guard let location = S3Store.parse(url: source) else { throw ValidationError("\(source) is not s3://BUCKET[/PREFIX]") }
             var request = RunRequest(source: .s3(bucket: location.bucket, prefix: location.prefix),
-                                     policy: common.verificationOptions(defaultWorkers: 32, remote: true))
+                                     policy: common.verificationOptions(defaultWorkers: VerificationOptions.defaultS3Transfers, remote: true))
             request.publicKeyFiles = common.publicKeys
             (request.start, request.end) = common.window
             request.trailSelection = selection

@@ -56,7 +56,7 @@ struct VerifyQueryResultsCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print a line for every result file.")
     var verbose = false
 
-    @Option(help: "Files read at once (1 to 256; default 32 for S3, one per core for a directory).")
+    @Option(help: "Files read at once (1 to 256; default \(VerificationOptions.defaultS3Transfers) for S3, one per core for a directory).")
     var concurrency: Int?
 
     func validate() throws {
@@ -87,7 +87,7 @@ struct VerifyQueryResultsCommand: ParsableCommand {
             let aws = self.aws, s3Client = http
             let keyRegions = Mutex<[String]>([])
             var report = try QueryResultsVerifier(store: store, folder: folder, location: location,
-                                              workers: concurrency ?? (s3Client != nil ? 32 : VerificationOptions.defaultWorkers))
+                                              workers: concurrency ?? (s3Client != nil ? VerificationOptions.defaultS3Transfers : VerificationOptions.defaultWorkers))
                 .run(queryID: queryID) { region, completed in
                     if let files { return (files.ring, files.sources) }
                     // As the AWS CLI asks: from the completion time, 20 days on (and 2 h before it).

@@ -15,7 +15,7 @@ struct RunOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only digests ending at or before TIME + 1 h: ISO 8601 (no zone means UTC), a date (the END of that day: through 23:59:59, so the day is included) or epoch seconds.", valueName: "time"))
     var end: String?
 
-    @Option(help: "Transfers in flight for S3 (default 32); threads hashing log files for a directory (default: one per core). At most 256.")
+    @Option(help: "Transfers in flight for S3 (default \(VerificationOptions.defaultS3Transfers)); threads hashing log files for a directory (default: one per core). At most 256.")
     var concurrency: Int?
 
     @Flag(help: "Report gaps without failing: exit 0 when gaps are the only problem.")

@@ -69,7 +69,7 @@ struct VerifyInputs: ParsableArguments {
         var remote = false
         if case .s3 = source { remote = true }
         var request = RunRequest(source: source, policy: common.verificationOptions(
-            defaultWorkers: remote ? 32 : VerificationOptions.defaultWorkers, remote: remote))
+            defaultWorkers: remote ? VerificationOptions.defaultS3Transfers : VerificationOptions.defaultWorkers, remote: remote))
         request.publicKeyFiles = common.publicKeys
         request.keysFromArchive = keysFromArchive
         request.bucket = bucket

@@ -89,10 +89,39 @@ import Testing
         let repeated = try #require(Self.follow([Self.page(Array(tree.prefix(4)), token: "t1"), Self.page(Array(tree.prefix(4)), token: nil)]))
         #expect(repeated.description.contains("makes no progress: page 2"), "\(repeated)")
         // Common prefixes the same way: SeaweedFS's `CloudTrail/` before `CloudTrail-Digest/`.
-        #expect(S3ListingGuard.pathOrderPrecedes(Array("p/CloudTrail/".utf8), Array("p/CloudTrail-Digest/".utf8)))
-        #expect(!S3ListingGuard.pathOrderPrecedes(Array("p/CloudTrail-Digest/".utf8), Array("p/CloudTrail/".utf8)))
-        #expect(!S3ListingGuard.pathOrderPrecedes(Array("p/a".utf8), Array("p/a".utf8)))
-        #expect(S3ListingGuard.pathOrderPrecedes(Array("p/a".utf8), Array("p/a/".utf8)))
+        #expect(ListingOrder.folderOrderPrecedes(Array("p/CloudTrail/".utf8), Array("p/CloudTrail-Digest/".utf8)))
+        #expect(!ListingOrder.folderOrderPrecedes(Array("p/CloudTrail-Digest/".utf8), Array("p/CloudTrail/".utf8)))
+        #expect(!ListingOrder.folderOrderPrecedes(Array("p/a".utf8), Array("p/a".utf8)))
+        #expect(ListingOrder.folderOrderPrecedes(Array("p/a".utf8), Array("p/a/".utf8)))
+    }
+
+    @Test func aListingFolderByFolderPassesAsSeaweedFSListsATrail() {
+        // "CloudTrail-Digest/" before "CloudTrail/" in byte order ("-" < "/"); a store that lists
+        // its folders depth first (SeaweedFS) gives "CloudTrail/" whole first.
+        let logs = "AWSLogs/111122223333/CloudTrail/us-east-1/2026/01/08/log.json.gz"
+        let digests = "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/01/08/digest.json.gz"
+        #expect(Self.follow([Self.page([digests], token: "t1"), Self.page([logs], token: nil)]) == nil)
+        #expect(Self.follow([Self.page([logs], token: "t1"), Self.page([digests], token: nil)]) == nil)
+    }
+
+    @Test func aListingThatLeavesBothOrdersMakesNoProgress() throws {
+        // Folder order, then back in it: "a/d" is before "a-c" folder by folder, and "a-c" was
+        // already before "a/b" in byte order.
+        let mixed = try #require(Self.follow([Self.page(["a/b", "a-c"], token: "t1"), Self.page(["a/d"], token: nil)]))
+        #expect(mixed.description.contains("makes no progress: page 2 lists the key a/d"), "\(mixed)")
+        // A page repeated in folder order is no progress either.
+        let repeated = try #require(Self.follow([Self.page(["x/1", "x-2"], token: "t1"), Self.page(["x/1", "x-2"], token: "t2")]))
+        #expect(repeated.description.contains("makes no progress: page 2"), "\(repeated)")
+    }
+
+    @Test func folderOrderSortsASlashBeforeEveryOtherByte() {
+        let precedes = { (lhs: String, rhs: String) in ListingOrder.folderOrderPrecedes(Array(lhs.utf8), Array(rhs.utf8)) }
+        #expect(precedes("a/z", "a-b"))
+        #expect(!precedes("a-b", "a/z"))
+        #expect(precedes("a", "a/b"))
+        #expect(precedes("a/b", "a/c"))
+        #expect(!precedes("a/b", "a/b"))
+        #expect(precedes("a/\u{0}", "a\u{1}"))
     }
 
     @Test func aRepeatedTokenIsAnError() throws {
