@@ -33,7 +33,7 @@ import Testing
         // Signatures the report and the next state need are still there (the chain verified).
         #expect(run.checks.allSatisfy { $0.verdict == .valid && $0.signatureHex != nil })
         // No group's log files stay behind: valid ones are counted, not listed.
-        #expect(run.inventory.logFilesByLocation.values.allSatisfy(\.isEmpty))
+        #expect(run.inventory.logFilesByLocation.values.allSatisfy { $0.isEmpty })
         #expect(run.logRecords.isEmpty)
         #expect(run.unlistedValid.logFiles == scenario.trail.logFiles.count)
     }
