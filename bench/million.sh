@@ -6,18 +6,33 @@
 # the limit = baseline x cores); and 4 shards run as 4 processes at once, then merged: their
 # total wall time, the merge's time and RSS, and whether the merged report equals the single run's.
 #
-# Usage: bench/million.sh
+# With BENCH_SHAPE=busy, the same 1,000,000 log files lie in ONE location instead: one account and
+# region, 2,500 hours of 400 one-event files (a large account's management events over a quarter),
+# so that one location is cut by date folder (a group of folders at a time) against its 2,500
+# digests verified whole.
+#
+# Usage: bench/million.sh                  # 100 locations
+#        BENCH_SHAPE=busy bench/million.sh # one busy location
 # Environment (all optional):
-#   BENCH_MILLION_DIR=DIR      where the trail is generated and kept ($REPO/.build-bench/million)
+#   BENCH_SHAPE=many|busy      the trail's shape (many)
+#   BENCH_MILLION_DIR=DIR      where the trail is generated and kept ($REPO/.build-bench/million,
+#                              or $REPO/.build-bench/million-busy for the busy shape)
 #   BENCH_ACCOUNTS=25 BENCH_REGIONS=4 BENCH_HOURS=167 BENCH_FILES_PER_HOUR=40-80 BENCH_EVENTS_PER_FILE=1-25
+#                              (busy: 1 account, 1 region, 2500 hours, 400-400 files, 1-1 events)
 #   BENCH_SKIP_BUILD=1         reuse the release binaries in $REPO/.build-bench
 # Exit status: 0 when every run completed and verified every log file; non-zero otherwise.
 set -euo pipefail
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SCRATCH="$REPO/.build-bench"
-DIR="${BENCH_MILLION_DIR:-$SCRATCH/million}"
-ACCOUNTS="${BENCH_ACCOUNTS:-25}" REGIONS="${BENCH_REGIONS:-4}" HOURS="${BENCH_HOURS:-167}"
-FILES_PER_HOUR="${BENCH_FILES_PER_HOUR:-40-80}" EVENTS_PER_FILE="${BENCH_EVENTS_PER_FILE:-1-25}"
+case "${BENCH_SHAPE:-many}" in
+    many) DIR="${BENCH_MILLION_DIR:-$SCRATCH/million}"
+          ACCOUNTS="${BENCH_ACCOUNTS:-25}" REGIONS="${BENCH_REGIONS:-4}" HOURS="${BENCH_HOURS:-167}"
+          FILES_PER_HOUR="${BENCH_FILES_PER_HOUR:-40-80}" EVENTS_PER_FILE="${BENCH_EVENTS_PER_FILE:-1-25}" ;;
+    busy) DIR="${BENCH_MILLION_DIR:-$SCRATCH/million-busy}"
+          ACCOUNTS="${BENCH_ACCOUNTS:-1}" REGIONS="${BENCH_REGIONS:-1}" HOURS="${BENCH_HOURS:-2500}"
+          FILES_PER_HOUR="${BENCH_FILES_PER_HOUR:-400-400}" EVENTS_PER_FILE="${BENCH_EVENTS_PER_FILE:-1-1}" ;;
+    *) echo "BENCH_SHAPE: many or busy" >&2; exit 2 ;;
+esac
 log() { printf '[bench] %s\n' "$*" >&2; }
 [ -x /opt/swift/usr/bin/swift ] && export PATH="/opt/swift/usr/bin:$PATH"
 [[ -x /usr/bin/time ]] || { echo "/usr/bin/time is required (apt-get install time)" >&2; exit 2; }
@@ -74,7 +89,7 @@ t1=$(now)
 python3 -c "print(f'{$t1 - $t0:.2f}')" >"$WORK/shards.wall"
 run merge "$BIN/trailproof" merge "$WORK"/shard{0,1,2,3}.out --format json
 
-export WORK FILES CORES="$(nproc)" GEN="${GEN_ARGS[*]}"
+export WORK FILES CORES="$(nproc)" GEN="${BENCH_SHAPE:-many}: ${GEN_ARGS[*]}"
 python3 - <<'PY'
 import json, os, sys
 work, files, cores = os.environ["WORK"], int(os.environ["FILES"]), int(os.environ["CORES"])
@@ -93,7 +108,9 @@ if int(base["files"]) != files or int(base["bytes"]) != totals["logFileBytesHash
 mb = totals["logFileBytesHashed"] / 1e6
 limit = mb / float(base["seconds"]) * cores
 merged = json.load(open(f"{work}/merge.out"))
-for report in (single, merged): report["scope"].pop("referenceTime", None)
+for report in (single, merged):  # the shards' run id (the single run has none) and clock are no finding
+    report["scope"].pop("referenceTime", None)
+    report["scope"].pop("runID", None)
 same = "identical" if merged == single else "DIFFERENT"
 rows = [
     ("trail", f"{files:,} log files, {mb:,.0f} MB uncompressed, {totals['digests']:,} digests, {totals['chains']} chains"),

@@ -29,6 +29,7 @@ struct Trailproof: ParsableCommand {
         // A run's threads come and go batch after batch: a few arenas serve them, and memory
         // stays flat (see `Allocator`).
         Allocator.limitArenas(to: max(4, VerificationOptions.defaultWorkers))
+        Allocator.mapAllocations(from: 128 << 10)
         // No arguments at all, not even the program's name: the runtime could not read them (a
         // static binary reads /proc/self/cmdline; a chroot without /proc has none). Running the
         // root command then would print help and exit 0 in place of the verification asked for.

@@ -14,8 +14,8 @@ struct LoadedDigest: Sendable {
     let uncompressedSHA256: String?
     /// The parsed digest, or the reason it is malformed.
     var content: Result<Digest, DigestLoadError>
-    /// A signature saved beside the object, if any.
-    let savedSignature: SavedSignature?
+    /// A signature saved beside the object, if any (nil once the chain is checked: see `dropChainLinks`).
+    private(set) var savedSignature: SavedSignature?
     /// True when `content`'s logFiles were built.
     var logFilesParsed = false
     /// Where the logFiles array lies in the uncompressed bytes (the same on a second read: the hash is checked).
@@ -34,6 +34,18 @@ struct LoadedDigest: Sendable {
     mutating func releaseLogFileList() {
         guard case .success(var digest) = content, !digest.logFiles.isEmpty else { return }
         digest.logFiles = []
+        content = .success(digest)
+    }
+
+    /// Lets go of what only the chain checks need, once they are done: the previous digest's
+    /// link (its signature alone is 512 characters) and the signature saved beside the digest.
+    /// A location verified whole holds every one of its digests until its last log file is
+    /// accounted for (2,500 for a quarter of one account and region), so what each keeps counts.
+    /// What a signature check took from either is the check's own (`DigestCheck.signatureHex`).
+    mutating func dropChainLinks() {
+        savedSignature = nil
+        guard case .success(var digest) = content, digest.previous != nil else { return }
+        digest.previous = nil
         content = .success(digest)
     }
 

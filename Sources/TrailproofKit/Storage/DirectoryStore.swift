@@ -131,7 +131,7 @@ public struct DirectoryStore: ObjectStore {
                 try emit(keyPrefix + ObjectKey.text(fromBytes: invalidName))
                 continue
             }
-            let key = keyPrefix + entry.name
+            let key = Self.joined(keyPrefix, entry.name)
             var path: String { directory + "/" + entry.name }
             switch entry.kind {
             case .regular, .other:
@@ -150,6 +150,16 @@ public struct DirectoryStore: ObjectStore {
                     try emit(key)
                 }
             }
+        }
+    }
+
+    /// `prefix + name` in storage of its own size: `+` gives the copy of `prefix` room to grow,
+    /// about twice the key's length, and a listing keeps every key it emits.
+    static func joined(_ prefix: String, _ name: String) -> String {
+        let count = prefix.utf8.count + name.utf8.count
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            let head = buffer.initialize(fromContentsOf: prefix.utf8)
+            return head + UnsafeMutableBufferPointer(rebasing: buffer[head...]).initialize(fromContentsOf: name.utf8)
         }
     }
 

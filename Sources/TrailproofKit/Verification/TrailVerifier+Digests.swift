@@ -56,6 +56,7 @@ extension TrailVerifier {
         for digest in loaded {
             if case .failure(.fetchFailed(let detail)) = digest.content { throw StoreError.fetchFailed(detail) }
         }
+        run.loaded.reserveCapacity(run.loaded.count + loaded.count)  // held all run long: no room to grow into
         for digest in loaded where run.indexByKey[ObjectKey(digest.name.key)] == nil {
             if !keepingAbsent, case .failure(.absent) = digest.content { continue }
             run.indexByKey[ObjectKey(digest.name.key)] = run.loaded.count

@@ -168,7 +168,11 @@ public struct TrailVerifier: Sendable {
     /// whole; for a location cut by date folder (`batch.logDaySlices`), its log files are then
     /// listed, hashed and accounted for one group of folders at a time, each group with the
     /// digests ending in its days (the first group from the start of time, the last to its end).
+<<<<<<< HEAD
     private func verify(_ inventory: TrailInventory, cutAt batch: LocationBatch, spill: ListingSpill?, consumer: (any VerifiedLogFileConsumer)?,
+=======
+    func verify(_ inventory: TrailInventory, cutAt batch: LocationBatch, consumer: (any VerifiedLogFileConsumer)?,
+>>>>>>> wt-busy
                         progress: (@Sendable (VerificationProgress) -> Void)?) throws -> RunState {
         var context = loadContext
         context.buildsLogFilesOnLoad = batch.logDaySlices == nil
@@ -187,6 +191,7 @@ public struct TrailVerifier: Sendable {
         decideBuckets(in: &run)
         try checkSignatures(in: &run)
         checkLinks(in: &run)
+        run.dropChainLinks()
         if batch.logDaySlices != nil, let location = batch.locations.first {
             // Each group's lists, jobs and unlisted files are worked out while the group before
             // is hashed (one group hashed at a time, so a consumer still gets files in order),
@@ -200,15 +205,16 @@ public struct TrailVerifier: Sendable {
                 let start = { (folder: String) in UTCTime(dateFolder: folder) ?? UTCTime(secondsSinceEpoch: 0) }
                 let span = DigestEndSpan(from: index == 0 ? nil : start(days[0]),
                                          to: index + 1 == slices.count ? nil : start(slices[index + 1][0]))
-                let logFiles = try next!.value()
+                let jobs = try groupJobs(in: &run, location: location, logFiles: try next!.value(), ending: span,
+                                         inReleaseOrder: consumer != nil)
+                // The next group is listed while this one is hashed (its listing released first).
                 next = owned.indices.contains(position + 1) ? listing(owned[position + 1]) : nil
-                run.inventory.logFilesByLocation = [location: logFiles.logFilesByLocation[location] ?? []]
-                try buildLogFileLists(in: &run, ending: span.widened(by: Self.listingReach))
-                let (jobs, listed) = logFileJobs(in: &run, inReleaseOrder: consumer != nil, ending: span)
-                findUnreferencedLogFiles(in: &run, listed: listed)
                 if let previous = hashing {
                     hashing = nil
                     run.add(try previous.value())
+                    // What the group before freed, in every thread's arena: without this, a
+                    // location of a thousand groups keeps each arena as full as its fullest group.
+                    Allocator.releaseFreed()
                 }
                 if overlaps {
                     hashing = Prefetch { [self] in try hashLogFiles(jobs, consumer: consumer, progress: progress) }
@@ -231,6 +237,21 @@ public struct TrailVerifier: Sendable {
         findOrphanSidecars(in: &run)
         checkArchiveClaim(in: &run)
         return run
+    }
+
+    /// One group of a cut location's log files (`logFiles`, listed): the lists of the digests
+    /// ending within reach of `span` are built, the log files listed by those ending in it become
+    /// jobs (or records), and every log file of the group that no authentic digest lists is
+    /// accounted for. Returns the jobs; the group's listing and lists are let go of here, so that
+    /// only its jobs are held while it is hashed.
+    private func groupJobs(in run: inout RunState, location: TrailLocation, logFiles: TrailInventory, ending span: DigestEndSpan,
+                           inReleaseOrder: Bool) throws -> [LogHashCheck.Job] {
+        run.inventory.logFilesByLocation = [location: logFiles.logFilesByLocation[location] ?? []]
+        defer { run.inventory.logFilesByLocation = [location: []] }
+        try buildLogFileLists(in: &run, ending: span.widened(by: Self.listingReach))
+        let (jobs, listed) = logFileJobs(in: &run, inReleaseOrder: inReleaseOrder, ending: span)
+        findUnreferencedLogFiles(in: &run, listed: listed)
+        return jobs
     }
 }
 
@@ -264,6 +285,14 @@ struct RunState {
     init(inventory: TrailInventory, loadContext: LoadedDigest.Context) {
         self.inventory = inventory
         self.loadContext = loadContext
+    }
+
+    /// Lets go of what only the chain checks (signatures, links) need, once they are done: each
+    /// digest's link to its predecessor and saved signature, and the indexes that follow links.
+    mutating func dropChainLinks() {
+        for index in loaded.indices { loaded[index].dropChainLinks() }
+        indicesByNamedKey = [:]
+        successorsByPreviousKey = [:]
     }
 
     /// Takes in what hashing a group of log files found.
