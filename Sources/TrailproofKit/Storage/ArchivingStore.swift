@@ -25,28 +25,11 @@ public final class ArchivingStore: ObjectStore {
 
     public var displayName: String { source.displayName }
 
-    public func listKeys() throws -> [String] {
-        let keys = try source.listKeys()
-        listed.withLock { $0 = Set(keys.map { ObjectKey($0) }) }
-        return keys
-    }
-    private let listed = Mutex<Set<ObjectKey>>([])
+    public func listKeys() throws -> [String] { try source.listKeys() }
 
-    public func forEachListingPage(_ body: ([String]) throws -> Void) throws {
-        listed.withLock { $0 = [] }
-        try source.forEachListingPage { page in
-            listed.withLock { $0.formUnion(page.map { ObjectKey($0) }) }
-            try body(page)
-        }
-    }
+    public func forEachListingPage(_ body: ([String]) throws -> Void) throws { try source.forEachListingPage(body) }
 
-    /// The source's keys under `folder`, remembered as listed (a run lists each location's
-    /// folders when its turn comes: what `completeEdgeDigests` may fetch).
-    public func listKeys(under folder: String) throws -> [String] {
-        let keys = try source.listKeys(under: folder)
-        listed.withLock { $0.formUnion(keys.map { ObjectKey($0) }) }
-        return keys
-    }
+    public func listKeys(under folder: String) throws -> [String] { try source.listKeys(under: folder) }
 
     private func localPath(_ key: String) throws -> String {
         try DirectoryStore.checkKeyIsSafe(key)
@@ -128,20 +111,21 @@ public final class ArchivingStore: ObjectStore {
         }
     }
 
-    /// Copies the log files listed by the digests the archive holds outside `scope`'s window
-    /// (the neighbours read for the links at its edges), so that the archive verifies whole
-    /// with nothing narrowing it. Only keys present in the source's listing are fetched.
+    /// Copies the log files listed by the digests the archive holds outside the window of
+    /// `plan` (the neighbours read for the links at its edges), so that the archive verifies
+    /// whole with nothing narrowing it. Only keys present in the plan's listing are fetched.
     /// - Returns: the number of log files copied or already there.
-    public func completeEdgeDigests(scope: RunScope, options: VerificationOptions) throws -> Int {
+    public func completeEdgeDigests(plan: RunPlan) throws -> Int {
+        let (scope, options) = (plan.scope, plan.policy)
         guard scope.start != nil || scope.end != nil else { return 0 }
         let copy = try DirectoryStore(root: directory)
-        let present = listed.withLock { $0 }
         var count = 0
         for names in TrailInventory(keys: try copy.listKeys()).digestsByChain.values {
             for name in names where !scope.includesDigest(endingAt: name.endTime) {
                 guard let compressed = try copy.readObject(name.key, limit: options.digestSizeLimit),
                       let json = try? Gzip.decompress(compressed, limit: options.digestSizeLimit),
                       let digest = try? Digest(json: json) else { continue }
+                let present = try plan.listed(digest.logFiles.map(\.object))
                 for entry in digest.logFiles where present.contains(ObjectKey(entry.object)) {
                     try self.copy(entry.object, limit: options.logFileCompressedLimit)
                     count += 1

@@ -70,7 +70,7 @@ struct ArchiveCommand: ParsableCommand {
             // Keep the evidence of what no digest vouches for, too.
             for record in report.logFiles where record.digest == nil { try archive.copy(record.key, limit: options.logFileCompressedLimit) }
             // And the log files of the edge digests, so that the copy verifies whole.
-            _ = try archive.completeEdgeDigests(scope: scope, options: options)
+            _ = try archive.completeEdgeDigests(plan: plan)
             manifest.complete = true
             try manifest.write(into: out)
 

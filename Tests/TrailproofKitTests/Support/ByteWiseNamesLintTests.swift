@@ -44,6 +44,7 @@ import Testing
         ("Report/VerificationReport.swift", "logFilesByVerdict: [String: Int]", "verdict names"),
         ("Chain/ListingSurvey.swift", "logFilesByDay: [TrailLocation: [String: Int]]", "YYYY/MM/DD date folders, digits the key parser checked"),
         ("Chain/LocationBatch.swift", "logFilesByDay: [TrailLocation: [String: Int]]", "YYYY/MM/DD date folders, digits the key parser checked"),
+        ("Chain/ListingSpill.swift", "[TrailLocation: [String: [Segment]]]", "YYYY/MM/DD date folders, digits the key parser checked"),
         ("AWS/AWSEnvironment.swift", "environment: [String: String]", "process environment variables"),
         ("AWS/AWSProfileFiles.swift", "[String: [String: String]]", "the user's AWS config and credentials profiles"),
         ("AWS/AWSProfileFiles.swift", "name.hasPrefix(\"profile \")", "the user's AWS config section names"),

@@ -19,9 +19,9 @@ import Testing
         let batches = LocationBatch.plan(survey.locations, counts: survey.countsByLocation, logFilesByDay: survey.logFilesByDay, objectLimit: 1)
         let batch = try #require(batches.first)
         #expect(batches.count == 1 && (batch.logDaySlices?.count ?? 0) >= 2, "the location is cut: \(batches)")
-        let inventory = TrailInventory(keys: try batch.listKeys(in: store)).restricted(to: Set(batch.locations), keepsOthers: false)
+        let inventory = TrailInventory(keys: try batch.listKeys(in: store, spill: survey.spill)).restricted(to: Set(batch.locations), keepsOthers: false)
 
-        let run = try verifier.verify(inventory, cutAt: batch, consumer: nil, progress: nil)
+        let run = try verifier.verify(inventory, cutAt: batch, spill: survey.spill, consumer: nil, progress: nil)
 
         // Every digest is held, but without what only the chain checks needed: no link to its
         // predecessor (its signature is the check's), no saved signature, no log file list.
