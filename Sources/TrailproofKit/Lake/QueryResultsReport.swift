@@ -21,8 +21,8 @@ public struct QueryResultsReport: Sendable, Codable {
     public var signFile: SignFileRecord
     /// Every result file listed by the sign file, in its order, then every unlisted file.
     public var files: [ResultFileRecord]
-    /// Things a reader should know that are not findings.
-    public var notices: [String]
+    /// Things a reader should know that are not findings (written as their sentences).
+    public var notices: [Notice]
     /// Counts and the exit status.
     public var totals: Totals
 

@@ -42,7 +42,7 @@ public struct QueryResultsVerifier: Sendable {
         // Every object under the folder, by the bytes of its key: nested ones, and keys ending in "/" too.
         let present = try store.listKeys().filter { $0.hasBytePrefix(folder) }.sorted { $0.bytesPrecede($1) }
         let others = present.filter { !$0.sameBytes(as: signKey) }
-        var notices: [String] = []
+        var notices: [Notice] = []
         var sources: [PublicKeySource] = []
         var record = QueryResultsReport.SignFileRecord(key: signKey, verdict: .valid)
         var signFile: QuerySignFile?
@@ -68,9 +68,9 @@ public struct QueryResultsVerifier: Sendable {
         let listed = signFile?.files ?? []
         if let signFile, record.verdict == .valid {
             // Authentic: now, and only now, what it lists is read.
-            if listed.isEmpty { notices.append("the sign file lists no result file (the AWS CLI refuses this; its signature over the empty list is checked)") }
+            if listed.isEmpty { notices.append(.signFileListsNoResult) }
             if !Self.namesFollowCloudTrailsOrder(signFile.files) {
-                notices.append("the result files are not named result_1, result_2, … in the order of the signed hashes (names are not covered by the signature)")
+                notices.append(.resultNamesOutOfOrder)
             }
             files = try hashListedFiles(listed)
             let listedKeys = Set(listed.map { ObjectKey(folder + $0.name) })
@@ -80,7 +80,7 @@ public struct QueryResultsVerifier: Sendable {
         } else if signFile != nil {
             // Not authentic: its list is anyone's; no object is read, no listed name is used.
             if !listed.isEmpty {
-                notices.append("the sign file lists \(listed.count) result files; as it is not authentic, none was read and the names it lists are not reported")
+                notices.append(.unauthenticSignFileListed(count: listed.count))
             }
             for key in others {
                 var file = unlisted(key, detail: "not read: the sign file is \(record.verdict.rawValue), so nothing proves its content")
@@ -93,7 +93,9 @@ public struct QueryResultsVerifier: Sendable {
             }
         }
         let folderRecord = folderRecord(queryIDNamed: queryID != nil, completed: signFile?.queryCompleteTime)
-        if folderRecord.verdict == .unchecked, let detail = folderRecord.detail { notices.append(detail) }
+        if folderRecord.verdict == .unchecked {
+            notices.append(folderRecord.datePath.map { .queryFolderDateUnchecked(datePath: $0) } ?? .queryFolderNotLaidOut)
+        }
 
         var totals = QueryResultsReport.Totals()
         totals.listed = listed.count
@@ -118,12 +120,12 @@ public struct QueryResultsVerifier: Sendable {
         var record = QueryResultsReport.FolderRecord(queryID: location.queryID, queryIDNamed: queryIDNamed, datePath: location.datePath, verdict: .consistent)
         guard let datePath = location.datePath else {
             record.verdict = .unchecked
-            record.detail = "the folder is not laid out as …/CloudTrail-Lake/Query/YYYY/MM/DD/QUERY-ID/: its date was not checked against queryCompleteTime"
+            record.detail = Notice.queryFolderNotLaidOut.text(.plain)
             return record
         }
         guard let completed else {
             record.verdict = .unchecked
-            record.detail = "no readable sign file: the folder's date \(datePath) was not checked against queryCompleteTime"
+            record.detail = Notice.queryFolderDateUnchecked(datePath: datePath).text(.plain)
             return record
         }
         if !location.dateFits(completed) {

@@ -18,7 +18,7 @@ public struct QueryResultsTextReport: Sendable {
         if let folder = report.folder, folder.verdict == .dateMismatch {
             problems.append("trailproof: folder \(folder.verdict.rawValue): \(report.source): \(folder.detail ?? "")")
         }
-        for notice in report.notices { problems.append("trailproof: note: \(notice)") }
+        for notice in report.notices { problems.append("trailproof: note: \(notice.text(.plain))") }
 
         summary.append("Query results in \(report.source)")
         if let folder = report.folder {

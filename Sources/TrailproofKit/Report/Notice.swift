@@ -25,6 +25,16 @@ public enum Notice: Sendable, Hashable {
     case logFilesOutOfScope(count: Int)
     /// Day folders of the state's verified past that changed and were verified again.
     case recheck(days: [String], findings: Int)
+    /// A Lake export's authentic sign file lists no result file.
+    case signFileListsNoResult
+    /// A Lake export's result files are not named in CloudTrail's order of the signed hashes.
+    case resultNamesOutOfOrder
+    /// A Lake export's sign file, not authentic, lists `count` result files, none of them read.
+    case unauthenticSignFileListed(count: Int)
+    /// A Lake export's query folder is not laid out as CloudTrail writes it: its date is not checked.
+    case queryFolderNotLaidOut
+    /// A Lake export has no readable sign file to check its folder's date (`datePath`) against.
+    case queryFolderDateUnchecked(datePath: String)
     /// A notice as a report read back holds it: its sentence, worded by whoever wrote it.
     case recorded(String)
 
@@ -55,6 +65,16 @@ public enum Notice: Sendable, Hashable {
             return "\(CountText.of(count, "log file")) listed by no digest in scope \(count == 1 ? "lies" : "lie") outside the requested window and \(count == 1 ? "was" : "were") not checked"
         case .recheck(let days, let findings):
             return "\(names.recheck): \(days.count) day folders changed since they were verified (\(days.joined(separator: ", "))) and were verified again: \(CountText.of(findings, "finding"))"
+        case .signFileListsNoResult:
+            return "the sign file lists no result file (the AWS CLI refuses this; its signature over the empty list is checked)"
+        case .resultNamesOutOfOrder:
+            return "the result files are not named result_1, result_2, … in the order of the signed hashes (names are not covered by the signature)"
+        case .unauthenticSignFileListed(let count):
+            return "the sign file lists \(count) result files; as it is not authentic, none was read and the names it lists are not reported"
+        case .queryFolderNotLaidOut:
+            return "the folder is not laid out as …/CloudTrail-Lake/Query/YYYY/MM/DD/QUERY-ID/: its date was not checked against queryCompleteTime"
+        case .queryFolderDateUnchecked(let datePath):
+            return "no readable sign file: the folder's date \(datePath) was not checked against queryCompleteTime"
         case .recorded(let text):
             return text
         }

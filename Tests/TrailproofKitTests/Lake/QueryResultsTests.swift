@@ -152,7 +152,7 @@ import TrailproofTrailGen
         }
         let report = try export.verify()
         #expect(report.totals.exitStatus == 0)
-        #expect(report.notices.contains { $0.contains("not named result_1, result_2") })
+        #expect(report.notices.contains(.resultNamesOutOfOrder))
     }
 
     @Test func anUnsignedSignFileListing140000NamesReadsNothingItLists() throws {
@@ -267,7 +267,7 @@ import TrailproofTrailGen
         }
         let elsewhere = try export.verify(store: try DirectoryStore(root: export.results.folderPath), path: "/tmp/downloads/\(folderID)")
         #expect(elsewhere.folder?.verdict == .unchecked)
-        #expect(elsewhere.notices.contains { $0.contains("not laid out as") })
+        #expect(elsewhere.notices.contains(.queryFolderNotLaidOut))
         #expect(elsewhere.totals.exitStatus == 0)
     }
 }
