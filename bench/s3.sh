@@ -60,6 +60,8 @@
 #   BENCH_S3_MAX_LISTS=N          (with seaweedfs) fail when trailproof sends more LIST requests
 #   BENCH_S3_TRAILPROOF_ARGS=...  (with seaweedfs) extra arguments for both trailproof runs
 #   BENCH_S3_LOAD_ONLY=1          (with seaweedfs) generate and upload the shape, measure nothing
+#   BENCH_S3_MEASURE=trailproof   (with seaweedfs) measure command 1 only (for shapes too large to
+#                                 copy into a tmpfs or to extrapolate the AWS CLI from: 1,000,000)
 # Issue 21, 100,000 log files, one location and 25 locations, at 20 ms round trip:
 #   BENCH_S3_SERVER=seaweedfs BENCH_S3_HOURS=2000 BENCH_S3_FILES_PER_HOUR=50-50 BENCH_S3_RUNS=2 \
 #   BENCH_S3_CLI_HOURS=10 bench/s3.sh
@@ -67,6 +69,9 @@
 #   BENCH_S3_ACCOUNTS=111122223333,222233334444,333344445555,444455556666,555566667777 \
 #   BENCH_S3_REGIONS=us-east-1,us-east-2,us-west-1,us-west-2,eu-west-1 BENCH_S3_CLI_HOURS=2 bench/s3.sh
 # Organization scale (issue 9): 100,000 log files through the static server at +20 ms:
+# 1,000,000 log files in one location (2,500 hours of 400 one-event files), trailproof alone:
+#   BENCH_S3_SERVER=seaweedfs BENCH_S3_HOURS=2500 BENCH_S3_FILES_PER_HOUR=400-400 \
+#   BENCH_S3_EVENTS_PER_FILE=1-1 BENCH_S3_RUNS=1 BENCH_S3_MEASURE=trailproof bench/s3.sh
 #   BENCH_S3_SERVER=static BENCH_S3_HOURS=2000 BENCH_S3_FILES_PER_HOUR=50-50 BENCH_S3_RUNS=1 \
 #   BENCH_S3_CONDITIONS=delayed BENCH_S3_CLI_HOURS=40 bench/s3.sh
 # Exit status: 0 when every run completed with every object valid (whether or not the target is
@@ -402,13 +407,14 @@ if [[ "$SERVER" == seaweedfs ]]; then
     # seconds and the LIST and GET requests it caused under KEY.
     measure() {
         local key="$1" name="$2"; shift 2
-        local lists gets seconds
-        lists=$(s3_requests LIST); gets=$(s3_requests GET)
+        local lists gets heads seconds
+        lists=$(s3_requests LIST); gets=$(s3_requests GET); heads=$(s3_requests HEAD)
         seconds=$(run_timed "$name" "$S3_DELAYED" "$CT_DELAYED" "$@")
         echo "$seconds" >>"$WORK/$key.times"
         echo $(( $(s3_requests LIST) - lists )) >>"$WORK/$key.lists"
         echo $(( $(s3_requests GET) - gets )) >>"$WORK/$key.gets"
-        log "$name: $seconds s, $(tail -1 "$WORK/$key.lists") LIST, $(tail -1 "$WORK/$key.gets") GET"
+        echo $(( $(s3_requests HEAD) - heads )) >>"$WORK/$key.heads"
+        log "$name: $seconds s, $(tail -1 "$WORK/$key.lists") LIST, $(tail -1 "$WORK/$key.gets") GET, $(tail -1 "$WORK/$key.heads") HEAD"
     }
     check_copy() {
         local copied
@@ -421,11 +427,13 @@ if [[ "$SERVER" == seaweedfs ]]; then
     read -r -a TP_ARGS <<<"${BENCH_S3_TRAILPROOF_ARGS:-}"
     RCLONE_CMD=(rclone copy "swd:$BUCKET" "$COPY/plain" --transfers "$TRANSFERS" --checkers "$TRANSFERS" -q)
     RCLONE_META_CMD=(rclone copy "swd:$BUCKET" "$COPY/kept" --metadata --transfers "$TRANSFERS" --checkers "$TRANSFERS" -q)
-    # Warm-up (untimed): SeaweedFS's caches, the binaries.
-    AWS_ENDPOINT_URL_S3="$S3_DELAYED" AWS_ENDPOINT_URL_CLOUDTRAIL="$CT_DELAYED" "$TRAILPROOF" verify ${TP_ARGS[@]+"${TP_ARGS[@]}"} "s3://$BUCKET" >/dev/null 2>&1 || true
+    # Warm-up (untimed): SeaweedFS's caches, the binaries (not when trailproof is measured alone:
+    # a run of 1,000,000 objects warms up by itself).
+    [[ "${BENCH_S3_MEASURE:-all}" == trailproof ]] || AWS_ENDPOINT_URL_S3="$S3_DELAYED" AWS_ENDPOINT_URL_CLOUDTRAIL="$CT_DELAYED" "$TRAILPROOF" verify ${TP_ARGS[@]+"${TP_ARGS[@]}"} "s3://$BUCKET" >/dev/null 2>&1 || true
     for i in $(seq 1 "$RUNS"); do
         measure tp "tp-$i" /usr/bin/time -f %M -o "$WORK/tp-$i.rss" "$TRAILPROOF" verify ${TP_ARGS[@]+"${TP_ARGS[@]}"} "s3://$BUCKET"
         check_trailproof "tp-$i"
+        [[ "${BENCH_S3_MEASURE:-all}" == trailproof ]] && continue
         rm -rf "${COPY:?}/plain"
         measure rclone "rclone-$i" "${RCLONE_CMD[@]}"
         check_copy "$COPY/plain"
@@ -437,6 +445,26 @@ if [[ "$SERVER" == seaweedfs ]]; then
         rm -rf "${COPY:?}/kept"
         echo "$(sed -n "${i}p" "$WORK/rclone-kept.times") + $(sed -n "${i}p" "$WORK/tp-local.times")" | bc >>"$WORK/copy-verify.times"
     done
+    if [[ "${BENCH_S3_MEASURE:-all}" == trailproof ]]; then
+        LOCATIONS=$(( $(tr ',' '\n' <<<"$ACCOUNTS" | wc -l) * $(tr ',' '\n' <<<"$REGIONS" | wc -l) ))
+        LIST_TARGET=$(awk -v n="$OBJECT_COUNT" -v l="$LOCATIONS" 'BEGIN { printf "%d", 1.05 * n / 1000 + l }')
+        echo
+        echo "trailproof alone against SeaweedFS ($(date -u +%Y-%m-%dT%H:%M:%SZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); CPU busy before each run: $(paste -sd' ' "$WORK/busy.txt") %)"
+        echo "trail: $LOG_COUNT log files, $DIGEST_COUNT digests, $LOCATIONS location(s) (trailproof-gen ${GEN_ARGS[*]}); s3://$BUCKET holds $OBJECT_COUNT objects"
+        echo "S3: SeaweedFS $(weed version 2>/dev/null | awk '{ print $3 }') behind bench/delay-proxy.c (+$DELAY_MS ms each way; measured round trip $RTT_DELAYED ms)"
+        echo "command: trailproof verify ${TP_ARGS[*]} s3://$BUCKET (LIST target <= 1.05 x $OBJECT_COUNT / 1000 + $LOCATIONS = $LIST_TARGET)"
+        echo
+        echo "| run | wall | files/s | peak RSS | LIST | GET | HEAD |"
+        echo "|---|---:|---:|---:|---:|---:|---:|"
+        for i in $(seq 1 "$RUNS"); do
+            t=$(sed -n "${i}p" "$WORK/tp.times")
+            printf '| %d | %s s | %s | %s MB | %s | %s | %s |\n' "$i" "$t" \
+                "$(awk -v n="$LOG_COUNT" -v t="$t" 'BEGIN { printf "%.0f", n / t }')" \
+                "$(awk '{ printf "%.1f", $1 / 1024 }' "$WORK/tp-$i.rss")" \
+                "$(sed -n "${i}p" "$WORK/tp.lists")" "$(sed -n "${i}p" "$WORK/tp.gets")" "$(sed -n "${i}p" "$WORK/tp.heads")"
+        done
+        exit 0
+    fi
     CLI_END="$END"
     if [[ -n "${BENCH_S3_CLI_HOURS:-}" ]]; then
         CLI_END=$(python3 -c "import datetime,sys; t=datetime.datetime.strptime(sys.argv[1], '%Y-%m-%dT%H:%M:%SZ'); print((t + datetime.timedelta(hours=int(sys.argv[2]))).strftime('%Y-%m-%dT%H:%M:%SZ'))" "$START" "$BENCH_S3_CLI_HOURS")

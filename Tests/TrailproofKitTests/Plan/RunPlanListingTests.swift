@@ -1,0 +1,44 @@
+import Testing
+@testable import TrailproofKit
+import TrailproofNative
+
+/// `RunPlan.listed`: which log files the plan's listing holds (what an archive may still fetch for
+/// its edge digests), answered from the spilled listing, or by listing the folder again, the same.
+@Suite struct RunPlanListingTests {
+    @Test func theListingHoldsExactlyThePresentLogFilesByTheirBytes() throws {
+        let scenario = try TrailScenario("listed") { spec in
+            spec.seed = 211
+            spec.hours = 30
+            spec.logFilesPerHour = 1...3
+            spec.regions = ["us-east-1", "eu-west-2"]
+        }
+        defer { scenario.scratch.remove() }
+        let logKeys = scenario.digests.flatMap(\.logKeys)
+        #expect(logKeys.count > 20)
+        let deleted = logKeys[logKeys.count / 2]
+        try LocalFile.remove(scenario.trail.root + "/" + deleted)
+        let present = logKeys.filter { !$0.sameBytes(as: deleted) }
+
+        // Asked besides: a digest (not a log file), a log file no one wrote, and a present key
+        // with one letter replaced by a canonically equivalent one (K by the Kelvin sign: equal
+        // as Swift strings, other bytes).
+        let digest = scenario.digests[1].key
+        let invented = String(present[0].dropLast(".json.gz".count)) + "x.json.gz"
+        let lookalike = try #require(present.first { $0.contains("K") })
+        let kelvin = String(lookalike.unicodeScalars.map { $0 == "K" ? "\u{212A}" : Character($0) })
+        #expect(kelvin == lookalike && !kelvin.sameBytes(as: lookalike), "the lookalike is a canonical equivalent")
+        let asked = logKeys + [digest, invented, kelvin]
+
+        let plan = try scenario.plan()
+        let survey = try #require(plan.survey)
+        #expect(survey.spill != nil)
+        let relisted = try ListingSurvey(store: plan.store, selection: plan.scope.trailSelection, scope: plan.scope, spills: false)
+        let withoutSpill = RunPlan(store: plan.store, trust: plan.trust, scope: plan.scope, policy: plan.policy,
+                                   request: plan.request, survey: relisted)
+        for (label, candidate) in [("spilled", plan), ("listed again", withoutSpill)] {
+            let listed = try candidate.listed(asked)
+            #expect(listed == Set(present.map { ObjectKey($0) }), "\(label)")
+            #expect(!listed.contains(ObjectKey(deleted)) && !listed.contains(ObjectKey(kelvin)), "\(label)")
+        }
+    }
+}
