@@ -54,6 +54,7 @@ final class ListingSpill: Sendable {
         var index = 0
         while index + 4 <= bytes.count {
             let length = Int(bytes[index]) | Int(bytes[index + 1]) << 8 | Int(bytes[index + 2]) << 16 | Int(bytes[index + 3]) << 24
+            guard index + 4 + length <= bytes.count else { throw StoreError.fetchFailed("the listing's temporary file is damaged") }
             keys.append(String(decoding: bytes[(index + 4)..<(index + 4 + length)], as: UTF8.self))
             index += 4 + length
         }
@@ -88,7 +89,12 @@ final class ListingSpill: Sendable {
         /// A writer to a new unnamed file in the temporary directory (`TMPDIR`, else /tmp).
         init() throws {
             let directory = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-            descriptor = try LocalFile.openAnonymous(in: directory)
+            self.init(descriptor: try LocalFile.openAnonymous(in: directory))
+        }
+
+        /// A writer to an open read-write `descriptor`, which it owns from now on.
+        init(descriptor: Int32) {
+            self.descriptor = descriptor
             buffer.reserveCapacity(Self.flushSize + 4096)
         }
 

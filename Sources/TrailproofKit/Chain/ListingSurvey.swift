@@ -28,30 +28,32 @@ struct ListingSurvey {
     private(set) var keyWindows: [String: TimeSpan] = [:]
     /// Which digests count for `keyWindows`.
     private var scope = RunScope()
-    /// The trail objects' keys, on disk; nil when no temporary file could be made.
+    /// The trail objects' keys, on disk; nil when no temporary file could be made or written
+    /// (the batches then list their folders again).
     private(set) var spill: ListingSpill?
     private var spillWriter: ListingSpill.Writer?
 
     /// Lists `store` once, a page at a time; each page's keys are parsed while the next one is
     /// listed. `scope` says which digests' regions and times need public keys.
-    /// With `spills` (the default), the trail objects' keys are kept on disk for the batches.
-    init(store: ObjectStore, selection: TrailSelection?, scope: RunScope = RunScope(), spills: Bool = true) throws {
+    /// The trail objects' keys are kept on disk for the batches, in the file `spillingTo` opens
+    /// (by default an unnamed temporary file; nil keeps none).
+    init(store: ObjectStore, selection: TrailSelection?, scope: RunScope = RunScope(),
+         spillingTo openSpill: (() throws -> ListingSpill.Writer)? = { try ListingSpill.Writer() }) throws {
         var survey = ListingSurvey()
         survey.scope = scope
-        survey.spillWriter = spills ? try? ListingSpill.Writer() : nil
+        survey.spillWriter = try? openSpill?()
         var parsing: Prefetch<[ParsedKey]>?
         defer {
             _ = try? parsing?.value()
             survey.spillWriter?.discard()
         }
         try store.forEachListingPage { page in
-            if let parsed = try parsing?.value() { try survey.add(parsed, selection: selection) }
+            if let parsed = try parsing?.value() { survey.add(parsed, selection: selection) }
             parsing = Prefetch { page.map { ParsedKey($0, selection: selection) } }
         }
-        if let parsed = try parsing?.value() { try survey.add(parsed, selection: selection) }
+        if let parsed = try parsing?.value() { survey.add(parsed, selection: selection) }
         survey.flushRun()
-        survey.spill = try survey.spillWriter?.finish()
-        survey.spillWriter = nil
+        survey.spill = survey.finishSpill()
         survey.others.unexpected.sort { $0.key.bytesPrecede($1.key) }
         self = survey
     }
@@ -131,11 +133,32 @@ struct ListingSurvey {
         keyWindows[region] = keyWindows[region].map { TimeSpan(start: min($0.start, span.start), end: max($0.end, span.end)) } ?? span
     }
 
-    private mutating func add(_ page: [ParsedKey], selection: TrailSelection?) throws {
+    /// Files `key` in the spill; a spill the disk refuses (full, failing) is let go of whole.
+    private mutating func spill(_ key: String, at place: ListingSpill.Writer.Place) {
+        do {
+            try spillWriter?.add(key, at: place)
+        } catch {
+            spillWriter?.discard()
+            spillWriter = nil
+        }
+    }
+
+    /// The spill written, or nil when there is none or the disk refused its last bytes.
+    private mutating func finishSpill() -> ListingSpill? {
+        defer { spillWriter = nil }
+        do {
+            return try spillWriter?.finish()
+        } catch {
+            spillWriter?.discard()
+            return nil
+        }
+    }
+
+    private mutating func add(_ page: [ParsedKey], selection: TrailSelection?) {
         keyCount += page.count
         for parsed in page {
             let key = parsed.key
-            if let place = parsed.place { try spillWriter?.add(key, at: place) }
+            if let place = parsed.place, spillWriter != nil { spill(key, at: place) }
             switch parsed.kind {
             case .otherTrail:
                 others.otherTrailObjects += 1

@@ -1,3 +1,4 @@
+import Glibc
 import Testing
 @testable import TrailproofKit
 import TrailproofNative
@@ -32,7 +33,7 @@ import TrailproofNative
         let plan = try scenario.plan()
         let survey = try #require(plan.survey)
         #expect(survey.spill != nil)
-        let relisted = try ListingSurvey(store: plan.store, selection: plan.scope.trailSelection, scope: plan.scope, spills: false)
+        let relisted = try ListingSurvey(store: plan.store, selection: plan.scope.trailSelection, scope: plan.scope, spillingTo: nil)
         let withoutSpill = RunPlan(store: plan.store, trust: plan.trust, scope: plan.scope, policy: plan.policy,
                                    request: plan.request, survey: relisted)
         for (label, candidate) in [("spilled", plan), ("listed again", withoutSpill)] {
@@ -40,5 +41,37 @@ import TrailproofNative
             #expect(listed == Set(present.map { ObjectKey($0) }), "\(label)")
             #expect(!listed.contains(ObjectKey(deleted)) && !listed.contains(ObjectKey(kelvin)), "\(label)")
         }
+    }
+}
+
+/// The spill is a convenience, never a source of truth: a disk that refuses it means listing again.
+@Suite struct ListingSpillFallbackTests {
+    /// A writer on /dev/full: every write fails with ENOSPC, as on a full disk.
+    static func fullDisk() throws -> ListingSpill.Writer {
+        let descriptor = open("/dev/full", O_RDWR | O_CLOEXEC)
+        guard descriptor >= 0 else { throw StoreError.fetchFailed("cannot open /dev/full") }
+        return ListingSpill.Writer(descriptor: descriptor)
+    }
+
+    @Test func aFullDiskMeansListingAgainWithTheSameReport() throws {
+        let scenario = try TrailScenario("full-disk") { spec in
+            spec.seed = 213
+            spec.hours = 30
+            spec.logFilesPerHour = 1...3
+            spec.regions = ["us-east-1", "eu-west-2"]
+        }
+        defer { scenario.scratch.remove() }
+        try LocalFile.remove(scenario.trail.root + "/" + scenario.digests.flatMap(\.logKeys)[5])
+        let plan = try scenario.plan { $0.policy.batchObjectLimit = 25 }
+        #expect(plan.survey?.spill != nil)
+        let refused = try ListingSurvey(store: plan.store, selection: plan.scope.trailSelection, scope: plan.scope, spillingTo: Self.fullDisk)
+        #expect(refused.spill == nil, "a spill the disk refused is not used")
+        #expect(refused.logFileCount == plan.survey?.logFileCount)
+        let listingAgain = RunPlan(store: plan.store, trust: plan.trust, scope: plan.scope, policy: plan.policy,
+                                   request: plan.request, survey: refused)
+        let expected = try JSONReport.encode(try TrailVerifier(plan: plan).run())
+        let report = try TrailVerifier(plan: listingAgain).run()
+        #expect(report.totals.exitStatus == 1 && report.logFiles.contains { $0.verdict == .missing })
+        #expect(try JSONReport.encode(report) == expected)
     }
 }

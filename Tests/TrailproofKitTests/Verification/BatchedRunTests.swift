@@ -113,7 +113,7 @@ import TrailproofTrailGen
             }
             let survey = try #require(plan.survey)
             #expect(survey.spill != nil)
-            let relisted = try ListingSurvey(store: plan.store, selection: plan.scope.trailSelection, scope: plan.scope, spills: false)
+            let relisted = try ListingSurvey(store: plan.store, selection: plan.scope.trailSelection, scope: plan.scope, spillingTo: nil)
             #expect(relisted.spill == nil)
             let listingAgain = RunPlan(store: plan.store, trust: plan.trust, scope: plan.scope, policy: plan.policy,
                                        request: plan.request, survey: relisted)
