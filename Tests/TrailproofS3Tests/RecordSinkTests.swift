@@ -72,6 +72,47 @@ struct RecordSinkTests {
     }
 
     /// Starts scripts/http-intake.py writing into `out`; returns the process and its URL.
+    /// Lake objects are written many at a time: one that cannot be written (here, into a bucket
+    /// that does not exist) still ends the run with exit 2 naming the sink, and the state does
+    /// not move on past records that were not delivered. (On moto: SeaweedFS makes the bucket.)
+    @Test func aLakeThatCannotBeWrittenEndsTheRunWithExitTwoAndNoState() throws {
+        let (trail, _) = try Self.prepare("records-lake-down")
+        defer { trail.remove() }
+        let lake = "s3://\(trail.bucket)-no-such-lake/cloudtrail/"
+        let state = trail.scratch.path + "/state.json"
+        let run = try trail.trailproof(["records", "s3://\(trail.bucket)", "--out", lake, "--state", state])
+        #expect(run.status == 2, "\(run)")
+        #expect(run.stderr.contains("records sink \(lake)"), "\(run)")
+        #expect(!FileManager.default.fileExists(atPath: state), "no state is saved before every sink acknowledged")
+    }
+
+    /// The lake sink writes many objects at once, and `close` is its acknowledgement: it returns
+    /// once every object is written, and throws when one could not be, even the last one, whose
+    /// failure no later log file can report.
+    @Test func theLakeSinksCloseWaitsForEveryObjectAndReportsTheLastFailure() throws {
+        let trail = try S3Trail("lake-sink") { $0.hours = 2 }
+        defer { trail.remove() }
+        try trail.upload()
+        let client = S3Client(http: AWSHTTPClient(environment: trail.awsEnvironment()))
+        let record = ReleasedRecord(bytes: ArraySlice(#"{"eventID":"e1"}"#.utf8), provenance: [])
+        let sources = (0..<200).map { index in
+            ReleasedLogFile(key: "AWSLogs/111122223333/CloudTrail/us-east-1/2026/01/08/file-\(index).json.gz", bucket: trail.bucket,
+                            location: nil, time: nil, sha256: "", digest: "")
+        }
+        let sink = S3LakeRecordSink(client: client, bucket: trail.bucket, prefix: "lake/")
+        for source in sources {
+            try sink.write(record, source: source)
+            try sink.finishLogFile(source)
+        }
+        try sink.close()
+        #expect(try client.listKeys(bucket: trail.bucket, prefix: "lake/").count == sources.count)
+
+        let failing = S3LakeRecordSink(client: client, bucket: trail.bucket + "-no-such-lake", prefix: "lake/")
+        try failing.write(record, source: sources[0])
+        try failing.finishLogFile(sources[0])
+        #expect(throws: RecordSinkError.self) { try failing.close() }
+    }
+
     static func intake(_ out: String, _ flags: [String]) throws -> (RunningProcess, String) {
         let server = try ProcessRunner.start("python3", [TrailproofBinary.packageRoot + "/scripts/http-intake.py", out] + flags)
         let line = server.firstLineOfStandardOutput(timeout: 30)

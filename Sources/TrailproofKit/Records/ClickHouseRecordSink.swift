@@ -19,7 +19,7 @@ public final class ClickHouseRecordSink: RecordSink {
     private var rowCount = 0
     /// `,"logFile":…,"logFileSHA256":…,"digest":…` of the log file being written.
     private var fileColumns: (key: String, bytes: [UInt8])?
-    private let sender = OneInFlight()
+    private let sender = InFlight()
 
     /// Parses `clickhouse://host:port/database.table`; nil for anything else.
     public static func parse(_ url: String) -> (endpoint: String, table: String)? {
