@@ -46,7 +46,7 @@ extension TrailVerifier {
                       progress: (@Sendable (VerificationProgress) -> Void)?, keepingAbsent: Bool = true) throws {
         let context = run.loadContext
         let total = names.count
-        let loaded = try parallelMap(count: names.count, workers: options.workers, makeState: { [workers = options.workers] in
+        let loaded = try parallelMap(count: names.count, workers: options.digestWorkers, makeState: { [workers = options.digestWorkers] in
             try GunzipState(workers: workers)
         }, job: { state, index in
             let digest = LoadedDigest.load(names[index].0, inScope: names[index].1, context: context, state: state)

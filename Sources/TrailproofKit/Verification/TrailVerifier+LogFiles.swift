@@ -9,7 +9,7 @@ extension TrailVerifier {
         }
         let context = run.loadContext
         let snapshot = pending.map { run.loaded[$0] }
-        let rebuilt = try parallelMap(count: snapshot.count, workers: options.workers, makeState: { try GunzipState() }, job: { state, index in
+        let rebuilt = try parallelMap(count: snapshot.count, workers: options.digestWorkers, makeState: { try GunzipState() }, job: { state, index in
             var digest = snapshot[index]
             digest.parseLogFiles(context, state: state)
             return digest

@@ -61,6 +61,15 @@ public struct VerificationOptions: Sendable {
     /// Most workers (and transfers in flight) a run uses.
     public static let maximumWorkers = 256
 
+    /// Workers that read digests: `workers`, at most `maximumDigestWorkers`. Each holds a whole
+    /// digest while it parses it (a busy hour's lists 100 KB and more), and a run has about a
+    /// thousand times fewer digests than log files, so more transfers would cost memory, not time.
+    public var digestWorkers: Int { min(workers, Self.maximumDigestWorkers) }
+
+    /// Most workers that read digests at once: 32 hold about 5 MB of digests of 400 log files
+    /// each, where 128 held 22 MB (bench/RESULTS.md, issue 21).
+    public static let maximumDigestWorkers = 32
+
     /// A log file delivered at t is listed by the digest ending within the hour after t, and
     /// CloudTrail delivers that digest within about an hour of its end: past 2 h, a log file that
     /// no digest lists is no longer waiting for one.
