@@ -95,17 +95,34 @@ public enum LocalFile {
     /// a symbolic link as its last component is not followed, and a FIFO never blocks the open.
     public static func streamRegularFile(_ path: String, chunkSize: Int = 1 << 20,
                                          _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> RegularFileRead {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        try streamRegularFile(opened: open(path, regularFileFlags), path: path, chunkSize: chunkSize, body)
+    }
+
+    /// `streamRegularFile` of the entry `name` (one component, no "/") of an open directory:
+    /// opened relative to it (`openat`), so that the kernel looks up one name rather than
+    /// walking the directory's whole path again for each file.
+    public static func streamRegularFile(named name: String, in directory: OpenDirectory, chunkSize: Int = 1 << 20,
+                                         _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> RegularFileRead {
+        try streamRegularFile(opened: openat(directory.descriptor, name, regularFileFlags),
+                              path: directory.path + "/" + name, chunkSize: chunkSize, body)
+    }
+
+    /// How `streamRegularFile` opens: a final link not followed, a FIFO not waited on.
+    private static let regularFileFlags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK
+
+    /// `streamRegularFile` of what `open` or `openat` returned (`fd`, or -1 with `errno`).
+    private static func streamRegularFile(opened fd: Int32, path: @autoclosure () -> String, chunkSize: Int,
+                                          _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> RegularFileRead {
         guard fd >= 0 else {
             if errno == ENOENT || errno == ENOTDIR { return .absent }
             if errno == ELOOP || errno == ENXIO || errno == EISDIR { return .notRegular }
-            throw systemError("open \(path)")
+            throw systemError("open \(path())")
         }
         defer { close(fd) }
         var info = stat()
-        guard fstat(fd, &info) == 0 else { throw systemError("stat \(path)") }
+        guard fstat(fd, &info) == 0 else { throw systemError("stat \(path())") }
         guard info.st_mode & S_IFMT == S_IFREG else { return .notRegular }
-        try readChunks(fd, path: path, chunkSize: chunkSize, size: Int64(info.st_size), body)
+        try readChunks(fd, path: path(), chunkSize: chunkSize, size: Int64(info.st_size), body)
         return .read
     }
 
@@ -122,6 +139,7 @@ public enum LocalFile {
     /// nothing is saved (one system call per file). A file that grew since keeps being read.
     private static func readChunks(_ fd: Int32, path: String, chunkSize: Int, size: Int64? = nil,
                                    _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        let chunkSize = readBufferSize(chunkSize: chunkSize, fileSize: size)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { buffer.deallocate() }
         var total: Int64 = 0
@@ -137,6 +155,21 @@ public enum LocalFile {
             if count < chunkSize, total == size { return }
         }
     }
+
+    /// The read buffer for a file of `fileSize` bytes (when known): one byte more than the file,
+    /// so that one short read takes it whole, but at least `smallReadBuffer` (a file that grows
+    /// while it is read is still read in fair chunks) and at most `chunkSize`. A small file (a
+    /// log file is often 1-2 KB) then takes a block from the heap rather than a mapping of
+    /// `chunkSize` of its own (`Allocator.mapAllocations`), which cost a mapping, a page fault
+    /// and an unmap per file.
+    static func readBufferSize(chunkSize: Int, fileSize: Int64?) -> Int {
+        let chunkSize = max(1, chunkSize)
+        guard let fileSize, fileSize >= 0, fileSize < Int64(chunkSize) else { return chunkSize }
+        return min(chunkSize, max(smallReadBuffer, Int(fileSize) + 1))
+    }
+
+    /// The smallest read buffer `readBufferSize` gives: well below the mapping threshold.
+    static let smallReadBuffer = 16 << 10
 
     /// Writes `bytes` to `path`, replacing it, creating parent directories as needed.
     public static func write(_ bytes: [UInt8], to path: String) throws {

@@ -103,6 +103,51 @@ import TrailproofNative
         #expect(chunks >= 11)
     }
 
+    @Test func streamRegularFileHandsOverSmallAndLargeFilesWhole() throws {
+        // A small file comes in one chunk (read into a buffer of its size); a file larger than
+        // the chunk size in chunks of at most it; an empty one in none.
+        let scratch = try TemporaryDirectory("stream-regular")
+        defer { scratch.remove() }
+        for (size, chunkSize) in [(0, 4096), (1_200, 256 * 1024), (16_384, 16_384), (100_000, 256 * 1024), (300_001, 65_536)] {
+            let content = GzipDecoderTests.randomBytes(size, seed: UInt64(size))
+            let path = try scratch.write(content, to: "file-\(size)")
+            var received: [UInt8] = []
+            var chunks = 0
+            let read = try LocalFile.streamRegularFile(path, chunkSize: chunkSize) { chunk in
+                #expect(chunk.count <= chunkSize && chunk.count > 0)
+                received.append(contentsOf: chunk)
+                chunks += 1
+            }
+            #expect(read == .read)
+            #expect(received == content)
+            #expect(chunks == (size + chunkSize - 1) / chunkSize)
+        }
+    }
+
+    @Test func streamRegularFileByNameInAnOpenDirectory() throws {
+        // Opened by name in the directory held open: a regular file is read, a missing name is
+        // absent, a link as the name and a folder are not regular (never followed or read).
+        let scratch = try TemporaryDirectory("open-directory")
+        defer { scratch.remove() }
+        let content = GzipDecoderTests.randomBytes(5_000, seed: 3)
+        try LocalFile.write(content, to: scratch.file("folder/file"))
+        try LocalFile.write(Array("secret".utf8), to: scratch.file("elsewhere/secret"))
+        try FileManager.default.createSymbolicLink(atPath: scratch.path + "/folder/link", withDestinationPath: scratch.path + "/elsewhere/secret")
+        try FileManager.default.createDirectory(atPath: scratch.path + "/folder/sub", withIntermediateDirectories: true)
+        let directory = try #require(OpenDirectory(path: scratch.path + "/folder"))
+        #expect(directory.path == scratch.path + "/folder")
+        var received: [UInt8] = []
+        #expect(try LocalFile.streamRegularFile(named: "file", in: directory, chunkSize: 1 << 20) { received += $0 } == .read)
+        #expect(received == content)
+        var other: [UInt8] = []
+        #expect(try LocalFile.streamRegularFile(named: "missing", in: directory) { other += $0 } == .absent)
+        #expect(try LocalFile.streamRegularFile(named: "link", in: directory) { other += $0 } == .notRegular)
+        #expect(try LocalFile.streamRegularFile(named: "sub", in: directory) { other += $0 } == .notRegular)
+        #expect(other.isEmpty)
+        #expect(OpenDirectory(path: scratch.path + "/folder/file") == nil)
+        #expect(OpenDirectory(path: scratch.path + "/nowhere") == nil)
+    }
+
     @Test func writeCreatesParentFoldersAndReplacesContent() throws {
         let scratch = try TemporaryDirectory("write")
         defer { scratch.remove() }

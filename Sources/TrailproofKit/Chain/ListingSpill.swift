@@ -106,7 +106,8 @@ final class ListingSpill: Sendable {
             }
             if open == nil { open = (place, position) }
             let count = key.utf8.count
-            buffer += [UInt8(count & 0xff), UInt8(count >> 8 & 0xff), UInt8(count >> 16 & 0xff), UInt8(count >> 24 & 0xff)]
+            // Byte by byte: an array literal here would be an allocation per key.
+            for shift in stride(from: 0, to: 32, by: 8) { buffer.append(UInt8(truncatingIfNeeded: count >> shift)) }
             buffer += key.utf8
             if buffer.count >= Self.flushSize { try flush() }
         }

@@ -34,18 +34,33 @@ public struct TrailInventory: Sendable {
         var sidecars: [String] = []
         // Names are parsed on every core (in slices, in order); classified here, in listing order.
         let slice = max(1, (keys.count + 7) / 8)
-        let parsed = (try? parallelMap(count: (keys.count + slice - 1) / slice, workers: VerificationOptions.defaultWorkers, makeState: { () }) { _, part in
+        // The slices are read as they are (not joined into one array), and each location's list
+        // is made at its size: a cut location's group lists thousands of log files, and growing
+        // or copying arrays that size costs fresh pages each time.
+        let parts = (try? parallelMap(count: (keys.count + slice - 1) / slice, workers: VerificationOptions.defaultWorkers, makeState: { () }) { _, part in
             keys[(part * slice)..<min(keys.count, (part + 1) * slice)].map(TrailObjectKey.init)
-        })?.flatMap { $0 } ?? keys.map(TrailObjectKey.init)
-        for (key, name) in zip(keys, parsed) {
-            if case .digest = name { digestKeys.insert(ObjectKey(key)) }
-            switch Self.kind(of: key, name: name, selection: selection) {
-            case .otherTrail: otherTrailObjects += 1
-            case .digest(let name): digestsByChain[name.chain, default: []].append(name)
-            case .logFile(let name): logFilesByLocation[name.location, default: []].append(name)
-            case .sidecar: sidecars.append(key)
-            case .archiveFile: continue
-            case .other: classifyOther(key, selection: selection)
+        }) ?? [keys.map(TrailObjectKey.init)]
+        let logFileCounts = Self.logFileCounts(parts)
+        var keyIndex = keys.startIndex
+        for part in parts {
+            for name in part {
+                let key = keys[keyIndex]
+                keyIndex += 1
+                if case .digest = name { digestKeys.insert(ObjectKey(key)) }
+                switch Self.kind(of: key, name: name, selection: selection) {
+                case .otherTrail: otherTrailObjects += 1
+                case .digest(let name): digestsByChain[name.chain, default: []].append(name)
+                case .logFile(let name):
+                    if logFilesByLocation[name.location] == nil {
+                        var list: [LogFileKeyName] = []
+                        list.reserveCapacity(logFileCounts[name.location] ?? 1)
+                        logFilesByLocation[name.location] = list
+                    }
+                    logFilesByLocation[name.location]!.append(name)
+                case .sidecar: sidecars.append(key)
+                case .archiveFile: continue
+                case .other: classifyOther(key, selection: selection)
+                }
             }
         }
         for sidecar in sidecars {
@@ -59,9 +74,35 @@ public struct TrailInventory: Sendable {
         for (chain, names) in digestsByChain {
             digestsByChain[chain] = names.sorted { $0.endTime != $1.endTime ? $0.endTime < $1.endTime : $0.key.bytesPrecede($1.key) }
         }
-        for (location, names) in logFilesByLocation {
-            logFilesByLocation[location] = names.sorted { $0.deliveryMinute != $1.deliveryMinute ? $0.deliveryMinute < $1.deliveryMinute : $0.key.bytesPrecede($1.key) }
+        let oldestFirst = { (lhs: LogFileKeyName, rhs: LogFileKeyName) in
+            lhs.deliveryMinute != rhs.deliveryMinute ? lhs.deliveryMinute < rhs.deliveryMinute : lhs.key.bytesPrecede(rhs.key)
         }
+        for location in Array(logFilesByLocation.keys) {
+            // A listing in key order (S3's) already has a location's log files oldest first: their
+            // names differ first at the minute. Otherwise sorted in place (stable, as `sorted`).
+            guard logFilesByLocation[location]?.isInOrder(by: oldestFirst) == false else { continue }
+            logFilesByLocation[location]!.sort(by: oldestFirst)
+        }
+    }
+
+    /// How many log file names each location has in `parts` (of any trail: an upper bound on
+    /// what a selection keeps). A listing holds a location's keys together, so the location is
+    /// looked up once per run of them, not once per key.
+    private static func logFileCounts(_ parts: [[TrailObjectKey?]]) -> [TrailLocation: Int] {
+        var counts: [TrailLocation: Int] = [:]
+        var run: (location: TrailLocation, count: Int)?
+        for part in parts {
+            for case .logFile(let name)? in part {
+                if let current = run, current.location == name.location {
+                    run?.count += 1
+                    continue
+                }
+                if let run { counts[run.location, default: 0] += run.count }
+                run = (name.location, 1)
+            }
+        }
+        if let run { counts[run.location, default: 0] += run.count }
+        return counts
     }
 
 

@@ -97,9 +97,29 @@ extension String {
     /// True when this string's UTF-8 bytes sort before `other`'s (byte-wise, as S3 lists keys).
     public func bytesPrecede(_ other: String) -> Bool {
         let compared = utf8.withContiguousStorageIfAvailable { lhs in
-            other.utf8.withContiguousStorageIfAvailable { rhs in lhs.lexicographicallyPrecedes(rhs) }
+            other.utf8.withContiguousStorageIfAvailable { rhs in String.precedingBytes(UnsafeRawBufferPointer(lhs), UnsafeRawBufferPointer(rhs)) }
         }
         return (compared ?? nil) ?? utf8.lexicographicallyPrecedes(other.utf8)
+    }
+
+    /// True when `lhs` sorts before `rhs` byte-wise (a proper prefix first), compared eight
+    /// bytes at a time: sorting a listing's keys, which share long prefixes, calls this about
+    /// n log n times.
+    private static func precedingBytes(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
+        let common = Swift.min(lhs.count, rhs.count)
+        var offset = 0
+        while offset + 8 <= common {
+            // Big-endian, the first byte is the most significant: words order as their bytes do.
+            let left = UInt64(bigEndian: lhs.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            let right = UInt64(bigEndian: rhs.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+            if left != right { return left < right }
+            offset += 8
+        }
+        while offset < common {
+            if lhs[offset] != rhs[offset] { return lhs[offset] < rhs[offset] }
+            offset += 1
+        }
+        return lhs.count < rhs.count
     }
 
     /// True when this string's UTF-8 bytes begin with `prefix`'s.

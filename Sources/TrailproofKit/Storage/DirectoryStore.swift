@@ -187,18 +187,25 @@ public struct DirectoryStore: ObjectStore {
     /// leaf, without a stat; nil when the directory does not resolve or resolves outside the
     /// root (the slow path then decides).
     private func directPath(forSafeKey key: String) -> String? {
+        guard let (directory, slash) = directDirectory(forSafeKey: key) else { return nil }
+        return directory.path + key[slash...]
+    }
+
+    /// The directory of a key already checked safe, resolved once (cached) and held open when
+    /// it can be, with the index of the key's last "/"; nil as for `directPath`.
+    private func directDirectory(forSafeKey key: String) -> (directory: ResolvedDirectory, slash: String.Index)? {
         guard let slash = key.utf8.lastIndex(of: UInt8(ascii: "/")) else { return nil }
         let directoryKey = String(key[..<slash])
-        let directory: String?
+        let directory: ResolvedDirectory?
         if let cached = resolvedDirectories.get(directoryKey) {
             directory = cached
         } else {
             guard let resolved = LocalFile.realPath(root + "/" + directoryKey) else { return nil }
-            directory = isInsideRoot(resolved) ? resolved : nil
+            directory = isInsideRoot(resolved) ? ResolvedDirectory(path: resolved, handle: OpenDirectory(path: resolved)) : nil
             resolvedDirectories.set(directoryKey, directory)
         }
         guard let directory else { return nil }
-        return directory + key[slash...]
+        return (directory, slash)
     }
 
     private func slowPath(for key: String) throws -> String? {
@@ -281,15 +288,26 @@ public struct DirectoryStore: ObjectStore {
         // a directory, a directory that does not resolve) takes `path(for:)`, which follows a
         // link inside the root and refuses the rest; what it found is opened the same way, so
         // what was swapped in since is not read.
+        // In a directory held open, the file is opened by its name there (the directory was
+        // resolved inside the root when it was opened, and is not walked to again). Nothing
+        // there by that name takes `path(for:)` too, in case the directory was replaced since.
         try DirectoryStore.checkKeyIsSafe(key)
         var restarted = false
-        if let candidate = directPath(forSafeKey: key) {
+        if let (directory, slash) = directDirectory(forSafeKey: key) {
             try restart()
             restarted = true
-            switch try LocalFile.streamRegularFile(candidate, chunkSize: 256 * 1024, body) {
-            case .read: return true
-            case .absent: return false
-            case .notRegular: break
+            if let handle = directory.handle {
+                let name = String(key[key.utf8.index(after: slash)...])
+                switch try LocalFile.streamRegularFile(named: name, in: handle, chunkSize: 256 * 1024, body) {
+                case .read: return true
+                case .absent, .notRegular: break
+                }
+            } else {
+                switch try LocalFile.streamRegularFile(directory.path + key[slash...], chunkSize: 256 * 1024, body) {
+                case .read: return true
+                case .absent: return false
+                case .notRegular: break
+                }
             }
         }
         guard let path = try path(for: key) else { return false }
@@ -339,10 +357,24 @@ extension String {
     }
 }
 
+/// A key's directory resolved inside the root: its path, and the directory held open (nil when
+/// it could not be opened; its files are then opened by path).
+private struct ResolvedDirectory: Sendable {
+    let path: String
+    let handle: OpenDirectory?
+}
+
 /// Thread-safe memo of resolved directories (shared by the copies of one store): nil for one
-/// that resolves outside the root.
+/// that resolves outside the root. It holds at most `limit` (each may hold a file descriptor):
+/// past that it starts over, and a directory dropped is closed once no read uses it.
 private final class ResolvedDirectoryCache: Sendable {
-    private let map = Mutex<[ObjectKey: String?]>([:])
-    func get(_ key: String) -> String?? { map.withLock { $0[ObjectKey(key)] } }
-    func set(_ key: String, _ value: String?) { map.withLock { $0[ObjectKey(key)] = value } }
+    private let map = Mutex<[ObjectKey: ResolvedDirectory?]>([:])
+    static let limit = 256
+    func get(_ key: String) -> ResolvedDirectory?? { map.withLock { $0[ObjectKey(key)] } }
+    func set(_ key: String, _ value: ResolvedDirectory?) {
+        map.withLock {
+            if $0.count >= Self.limit { $0.removeAll() }
+            $0[ObjectKey(key)] = value
+        }
+    }
 }

@@ -48,6 +48,30 @@ import TrailproofTrailGen
         return nil
     }
 
+    @Test func aFolderReplacedAfterItWasOpenedIsLookedUpAgainByPath() throws {
+        // Files are opened by name in their folder held open; a name not there is looked up
+        // again by path, so a folder replaced since (moved away, made anew) is still read.
+        let layout = try Layout()
+        defer { layout.scratch.remove() }
+        let store = try DirectoryStore(root: layout.root)
+        #expect(try Self.read(store, "inside/a/file").get() == "in")
+        try FileManager.default.moveItem(atPath: layout.root + "/inside/a", toPath: layout.root + "/inside/a-before")
+        try LocalFile.write(Array("new".utf8), to: layout.root + "/inside/a/later")
+        #expect(try Self.read(store, "inside/a/later").get() == "new")
+        #expect(try Self.read(store, "inside/a/missing").get() == nil)
+    }
+
+    @Test func moreFoldersThanTheCacheHoldsAreAllRead() throws {
+        // The cache of folders held open starts over past its limit; every file is still read.
+        let scratch = try ScratchDirectory("store-many-folders")
+        defer { scratch.remove() }
+        for index in 0..<300 { try LocalFile.write(Array("file \(index)".utf8), to: scratch.path + "/root/f\(index)/file") }
+        let store = try DirectoryStore(root: scratch.path + "/root")
+        for round in 0..<2 {
+            for index in 0..<300 { #expect(try Self.read(store, "f\(index)/file").get() == "file \(index)", "round \(round)") }
+        }
+    }
+
     @Test func regularFilesAreReadAndAbsentOnesAreNotThere() throws {
         let layout = try Layout()
         defer { layout.scratch.remove() }
