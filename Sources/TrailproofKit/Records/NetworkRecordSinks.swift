@@ -51,11 +51,15 @@ public final class S3LakeRecordSink: RecordSink {
     private let bucket: String
     private let prefix: String
     private var lines: [UInt8] = []
-    private let uploads = InFlight(limit: S3LakeRecordSink.uploadsInFlight)
+    private let uploads = InFlight(limit: S3LakeRecordSink.uploadsInFlight, budget: S3LakeRecordSink.uploadBudget)
 
     /// Objects compressed and written at once: a PUT waits on the round trip nearly all its time
     /// (one at a time, 1,000,000 one-event log files at 20 ms would take five and a half hours).
     static let uploadsInFlight = 32
+
+    /// Records (uncompressed) held by the uploads in flight together: a busy hour's log file
+    /// holds megabytes, and 32 of them would double the run's memory.
+    static let uploadBudget = 8 << 20
 
     /// Writes under `s3://bucket/prefix` (prefix "" or ending in "/").
     public init(client: S3Client, bucket: String, prefix: String) {
@@ -84,7 +88,7 @@ public final class S3LakeRecordSink: RecordSink {
         let (client, bucket, sink) = (client, bucket, "s3://\(bucket)/\(prefix)")
         let (key, body) = (Self.objectKey(prefix: prefix, source: source), lines)
         lines = []
-        try uploads.start {
+        try uploads.start(weight: body.count) {
             do {
                 try client.putObject(bucket: bucket, key: key, body: try Gzip.compress(body), contentType: "application/x-ndjson")
             } catch {
