@@ -6,13 +6,18 @@ import TrailproofNative
 /// `RunPlan.listed`: which log files the plan's listing holds (what an archive may still fetch for
 /// its edge digests), answered from the spilled listing, or by listing the folder again, the same.
 @Suite struct RunPlanListingTests {
-    @Test func theListingHoldsExactlyThePresentLogFilesByTheirBytes() throws {
-        let scenario = try TrailScenario("listed") { spec in
-            spec.seed = 211
+    /// A trail of 30 hours in two regions, one to three log files an hour.
+    static func twoRegions(_ label: String, seed: UInt64) throws -> TrailScenario {
+        try TrailScenario(label) { spec in
+            spec.seed = seed
             spec.hours = 30
             spec.logFilesPerHour = 1...3
             spec.regions = ["us-east-1", "eu-west-2"]
         }
+    }
+
+    @Test func theListingHoldsExactlyThePresentLogFilesByTheirBytes() throws {
+        let scenario = try RunPlanListingTests.twoRegions("listed", seed: 211)
         defer { scenario.scratch.remove() }
         let logKeys = scenario.digests.flatMap(\.logKeys)
         #expect(logKeys.count > 20)
@@ -54,12 +59,7 @@ import TrailproofNative
     }
 
     @Test func aFullDiskMeansListingAgainWithTheSameReport() throws {
-        let scenario = try TrailScenario("full-disk") { spec in
-            spec.seed = 213
-            spec.hours = 30
-            spec.logFilesPerHour = 1...3
-            spec.regions = ["us-east-1", "eu-west-2"]
-        }
+        let scenario = try RunPlanListingTests.twoRegions("full-disk", seed: 213)
         defer { scenario.scratch.remove() }
         try LocalFile.remove(scenario.trail.root + "/" + scenario.digests.flatMap(\.logKeys)[5])
         let plan = try scenario.plan { $0.policy.batchObjectLimit = 25 }

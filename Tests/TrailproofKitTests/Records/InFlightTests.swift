@@ -4,7 +4,7 @@ import Testing
 import TrailproofNative
 
 /// `InFlight`: at most `limit` pieces and `budget` bytes at once, a piece over the budget alone,
-/// and the first failure thrown by the next `start` or `wait`.
+/// and the first failure thrown by a later `start` or `wait`.
 @Suite struct InFlightTests {
     /// What ran at once, as seen from inside the pieces.
     final class Peaks: Sendable {
@@ -43,7 +43,7 @@ import TrailproofNative
         #expect(!seen.oversizedWithOthers, "a piece over the budget runs alone")
     }
 
-    @Test func theFirstFailureIsThrownAndNothingStartsAfterIt() throws {
+    @Test func theFirstFailureIsThrownByALaterStartOrWait() throws {
         struct Refused: Error {}
         let flight = InFlight(limit: 4)
         try flight.start { throw Refused() }
