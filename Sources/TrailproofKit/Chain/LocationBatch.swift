@@ -131,9 +131,15 @@ struct LocationBatch: Equatable {
     /// `spill`, else listed.
     func listLogFiles(in store: ObjectStore, days: [String], spill: ListingSpill?) throws -> [String] {
         guard let location = locations.first else { return [] }
+        return try Self.logFiles(of: location, days: days, in: store, spill: spill)
+    }
+
+    /// The keys in `days` (date folders) of `location`'s log file folder: from `spill`, else
+    /// listed from `store`.
+    static func logFiles(of location: TrailLocation, days: [String], in store: ObjectStore, spill: ListingSpill?) throws -> [String] {
         if let spill { return try spill.logFileKeys(of: location, days: days) }
         var keys: [String] = []
-        for day in days { keys += try store.listKeys(under: Self.logFolder(of: location) + day + "/") }
+        for day in days { keys += try store.listKeys(under: logFolder(of: location) + day + "/") }
         return keys
     }
 }

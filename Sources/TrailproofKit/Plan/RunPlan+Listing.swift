@@ -12,11 +12,7 @@ extension RunPlan {
         var present: Set<ObjectKey> = []
         for (location, days) in wanted {
             for (day, asked) in days {
-                let held = if let spill = survey?.spill {
-                    try spill.logFileKeys(of: location, days: [day.text])
-                } else {
-                    try store.listKeys(under: LocationBatch.logFolder(of: location) + day.text + "/")
-                }
+                let held = try LocationBatch.logFiles(of: location, days: [day.text], in: store, spill: survey?.spill)
                 present.formUnion(held.lazy.map { ObjectKey($0) }.filter { asked.contains($0) })
             }
         }

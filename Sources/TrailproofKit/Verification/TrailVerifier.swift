@@ -168,7 +168,7 @@ public struct TrailVerifier: Sendable {
     /// whole; for a location cut by date folder (`batch.logDaySlices`), its log files are then
     /// listed, hashed and accounted for one group of folders at a time, each group with the
     /// digests ending in its days (the first group from the start of time, the last to its end).
-    func verify(_ inventory: TrailInventory, cutAt batch: LocationBatch, spill: ListingSpill? = nil,
+    func verify(_ inventory: TrailInventory, cutAt batch: LocationBatch, spill: ListingSpill?,
                 consumer: (any VerifiedLogFileConsumer)?,
                 progress: (@Sendable (VerificationProgress) -> Void)?) throws -> RunState {
         var context = loadContext
