@@ -7,19 +7,21 @@ struct GunzipState {
     let digest: MessageDigest
 
     /// State for one of `workers` threads: their decoders' output buffers share
-    /// `outputBudget` (each 32 to 256 KiB), so that many transfers in flight over S3 do not
+    /// `outputBudget` (each 16 to 256 KiB), so that many transfers in flight over S3 do not
     /// each hold 256 KiB once a large file has passed.
     init(workers: Int = 1) throws {
         decoder = try GzipDecoder(outputChunkSize: GunzipState.outputChunkSize(workers: workers))
         digest = try MessageDigest(.sha256)
     }
 
-    /// Bytes of decoder output buffers all workers may hold together.
-    static let outputBudget = 8 << 20
+    /// Bytes of decoder output buffers all workers may hold together: 32 KiB each at the 128
+    /// transfers of an S3 run (each output chunk is hashed as it comes, so a smaller one costs
+    /// only more calls; libcurl hands a body over in chunks of 16 KiB).
+    static let outputBudget = 4 << 20
 
-    /// One worker's share of `outputBudget`, from 32 KiB to 256 KiB.
+    /// One worker's share of `outputBudget`, from 16 KiB to 256 KiB.
     static func outputChunkSize(workers: Int) -> Int {
-        min(256 << 10, max(32 << 10, outputBudget / max(1, workers)))
+        min(256 << 10, max(16 << 10, outputBudget / max(1, workers)))
     }
 }
 

@@ -10,7 +10,7 @@ public final class S3Store: ObjectStore {
     public let client: S3Client
     private let listing = Mutex<[String]?>(nil)
     /// Signatures seen in GetObject responses, so a digest read costs no extra HeadObject.
-    private let signaturesSeen = Mutex<[ObjectKey: SavedSignature]>([:])
+    private let signaturesSeen = Mutex(RecentSignatures())
 
     /// How far before --start the listing begins: the predecessor of the oldest digest in scope,
     /// and older digests that show a chain restart, must be seen.
@@ -111,15 +111,18 @@ public final class S3Store: ObjectStore {
         guard let headers = try fetch({ try client.getObject(bucket: bucket, key: key, restart: restart, sink: body) }) else {
             return false
         }
-        if let saved = S3Store.signature(in: headers) { signaturesSeen.withLock { $0[ObjectKey(key)] = saved } }
+        if let saved = S3Store.signature(in: headers) { signaturesSeen.withLock { $0.keep(saved, for: ObjectKey(key)) } }
         return true
     }
 
     public func savedSignature(for key: String) throws -> SavedSignature? {
-        if let seen = signaturesSeen.withLock({ $0[ObjectKey(key)] }) { return seen }
+        if let seen = signaturesSeen.withLock({ $0.take(ObjectKey(key)) }) { return seen }
         guard let headers = try fetch({ try client.headObject(bucket: bucket, key: key) }) else { return nil }
         return S3Store.signature(in: headers)
     }
+
+    /// How many signatures from GetObject responses are held, not yet asked for (`RecentSignatures`).
+    var signaturesHeld: Int { signaturesSeen.withLock { $0.count } }
 
     private static func signature(in headers: [String: String]) -> SavedSignature? {
         guard let signature = headers["x-amz-meta-signature"] else { return nil }
