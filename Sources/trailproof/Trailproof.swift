@@ -26,6 +26,8 @@ struct Trailproof: ParsableCommand {
 
     /// Runs the command, mapping every usage error to exit status 2 (ArgumentParser's default is 64).
     static func main() {
+        // Over S3, 128 threads each keep a cache of freed blocks that no trim reaches: off.
+        if TransferRun.readsOverS3(CommandLine.arguments) { Allocator.restartWithoutThreadCaches() }
         // A run's threads come and go batch after batch: a few arenas serve them, and memory
         // stays flat (see `Allocator`).
         Allocator.limitArenas(to: max(4, VerificationOptions.defaultWorkers))
