@@ -54,11 +54,13 @@ public enum Allocator {
     /// before any thread or output. Without glibc it does nothing.
     public static func restartWithoutThreadCaches() {
         #if canImport(Glibc)
+        // A set-user-id or set-group-id start has glibc drop such settings: it would start again forever.
+        guard getuid() == geteuid(), getgid() == getegid() else { return }
         let current = getenv("GLIBC_TUNABLES").map { String(cString: $0) }
         guard let tunables = tunables(withoutThreadCachesAfter: current) else { return }
         guard setenv("GLIBC_TUNABLES", tunables, 1) == 0 else { return }
         _ = execv("/proc/self/exe", CommandLine.unsafeArgv)
-        // Not restarted (no /proc): run as it is, and leave the setting to what this starts.
+        // Not restarted (no /proc): run as it is, the environment as it was.
         if let current { _ = setenv("GLIBC_TUNABLES", current, 1) } else { _ = unsetenv("GLIBC_TUNABLES") }
         #endif
     }
