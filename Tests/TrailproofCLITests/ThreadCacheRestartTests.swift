@@ -46,7 +46,7 @@ import Glibc
     }
 
     /// Starts `trailproof ARGUMENTS` against a silent S3 endpoint and returns its environment's
-    /// lines once it shows a thread cache setting (or after five seconds), the run still going.
+    /// lines once it shows a thread cache setting (or after ten seconds), the run still going.
     private func environmentLines(of arguments: [String], with environment: [String: String?]) throws -> [String] {
         let silent = try SilentPort()
         var merged: [String: String?] = ["AWS_ENDPOINT_URL_S3": "http://127.0.0.1:\(silent.port)",
@@ -57,7 +57,7 @@ import Glibc
         let process = try ProcessRunner.start(try BuiltBinary.location.get(), arguments, environment: merged)
         defer { process.kill() }
         var lines: [String] = []
-        for _ in 0..<50 {
+        for _ in 0..<100 {
             lines = environmentLines(of: process.processIdentifier)
             if lines.contains(where: { $0.contains("glibc.malloc.tcache_count=0") }) || !process.isRunning { break }
             Thread.sleep(forTimeInterval: 0.1)
