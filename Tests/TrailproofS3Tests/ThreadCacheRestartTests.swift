@@ -9,34 +9,6 @@ import Glibc
 /// off (`GLIBC_TUNABLES`), as the same process; a run over a directory does not, and a cache
 /// setting of the user's own is kept.
 @Suite struct ThreadCacheRestartTests {
-    /// A loopback port that accepts connections (the kernel's backlog) and never answers.
-    private final class SilentPort {
-        let descriptor: Int32
-        let port: Int
-
-        init() throws {
-            let socketDescriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socketDescriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let named = withUnsafeMutablePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(socketDescriptor, $0, &length) }
-            }
-            guard socketDescriptor >= 0, bound == 0, named == 0, listen(socketDescriptor, 64) == 0 else {
-                close(socketDescriptor)
-                throw CocoaError(.fileWriteUnknown)
-            }
-            descriptor = socketDescriptor
-            port = Int(UInt16(bigEndian: address.sin_port))
-        }
-
-        deinit { close(descriptor) }
-    }
-
     /// The environment block of the running process `pid` as the kernel holds it (after any
     /// exec), one entry a line. glibc cuts GLIBC_TUNABLES at each ':' in place (a NUL), so each
     /// setting shows as a line of its own.
@@ -45,16 +17,17 @@ import Glibc
         return data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Starts `trailproof ARGUMENTS` against a silent S3 endpoint and returns its environment's
-    /// lines once it shows a thread cache setting (or after ten seconds), the run still going.
+    /// Starts `trailproof ARGUMENTS` against S3 and CloudTrail endpoints that never answer
+    /// (`hostile-s3.py silent`) and returns its environment's lines once it shows a thread cache
+    /// setting (or after ten seconds), the run still going.
     private func environmentLines(of arguments: [String], with environment: [String: String?]) throws -> [String] {
-        let silent = try SilentPort()
-        var merged: [String: String?] = ["AWS_ENDPOINT_URL_S3": "http://127.0.0.1:\(silent.port)",
-                                         "AWS_ENDPOINT_URL_CLOUDTRAIL": "http://127.0.0.1:\(silent.port)", "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+        let silent = try HostileS3("silent")
+        var merged: [String: String?] = ["AWS_ENDPOINT_URL_S3": silent.url, "AWS_ENDPOINT_URL_CLOUDTRAIL": silent.url,
+                                         "AWS_PROFILE": nil, "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
                                          "AWS_SECRET_ACCESS_KEY": "secret", "AWS_REGION": "us-east-1", "AWS_CONFIG_FILE": "/dev/null",
                                          "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"]
         for (name, value) in environment { merged[name] = value }
-        let process = try ProcessRunner.start(try BuiltBinary.location.get(), arguments, environment: merged)
+        let process = try ProcessRunner.start(try #require(TrailproofBinary.path), arguments, environment: merged)
         defer { process.kill() }
         var lines: [String] = []
         for _ in 0..<100 {
