@@ -7,8 +7,8 @@
 /// list) does not pile up with the trail: keeping every signature seen cost about a kilobyte for
 /// each of a location's 2,500 digests.
 struct RecentSignatures {
-    /// More than the digests read at once (`VerificationOptions.maximumDigestWorkers`).
-    static let capacity = 256
+    /// Eight times the digests read at once, so that a load finds the signature of its own read.
+    static let capacity = 8 * VerificationOptions.maximumDigestWorkers
 
     private var byKey: [ObjectKey: (signature: SavedSignature, serial: Int)] = [:]
     /// Keys in the order they were kept, with the serial each was kept under.
