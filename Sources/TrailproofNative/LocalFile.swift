@@ -107,6 +107,19 @@ public enum LocalFile {
                               path: directory.path + "/" + name, chunkSize: chunkSize, body)
     }
 
+    /// `streamRegularFile(named:in:)` of a name that ends its string (a key's last component):
+    /// opened from the string's own bytes, which end in a NUL, with no copy made of the name.
+    public static func streamRegularFile(named name: Substring, in directory: OpenDirectory, chunkSize: Int = 1 << 20,
+                                         _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> RegularFileRead {
+        let whole = name.base
+        guard name.endIndex == whole.endIndex else {
+            return try streamRegularFile(named: String(name), in: directory, chunkSize: chunkSize, body)
+        }
+        let offset = whole.utf8.distance(from: whole.utf8.startIndex, to: name.utf8.startIndex)
+        let fd = whole.withCString { openat(directory.descriptor, $0 + offset, regularFileFlags) }
+        return try streamRegularFile(opened: fd, path: directory.path + "/" + name, chunkSize: chunkSize, body)
+    }
+
     /// How `streamRegularFile` opens: a final link not followed, a FIFO not waited on.
     private static let regularFileFlags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK
 

@@ -144,6 +144,20 @@ import TrailproofNative
         #expect(try LocalFile.streamRegularFile(named: "link", in: directory) { other += $0 } == .notRegular)
         #expect(try LocalFile.streamRegularFile(named: "sub", in: directory) { other += $0 } == .notRegular)
         #expect(other.isEmpty)
+        // A name that ends a longer string (a key's leaf) is opened from that string's bytes;
+        // one that does not end it is copied first; the bytes before it are never part of it.
+        let key = "AWSLogs/folder/file"
+        var fromKey: [UInt8] = []
+        #expect(try LocalFile.streamRegularFile(named: key[key.index(key.startIndex, offsetBy: 15)...], in: directory) { fromKey += $0 } == .read)
+        #expect(fromKey == content)
+        let longer = "file-and-more"
+        var fromPrefix: [UInt8] = []
+        #expect(try LocalFile.streamRegularFile(named: longer.prefix(4), in: directory) { fromPrefix += $0 } == .read)
+        #expect(fromPrefix == content)
+        let missing = "folder/fil"
+        #expect(try LocalFile.streamRegularFile(named: missing[missing.index(missing.startIndex, offsetBy: 7)...], in: directory) { other += $0 } == .absent)
+        #expect(try LocalFile.streamRegularFile(named: "x/link".dropFirst(2), in: directory) { other += $0 } == .notRegular)
+        #expect(other.isEmpty)
         #expect(OpenDirectory(path: scratch.path + "/folder/file") == nil)
         #expect(OpenDirectory(path: scratch.path + "/nowhere") == nil)
     }

@@ -66,6 +66,12 @@ extension Digest {
         logFileCount = logFiles.count
     }
 
+    /// `text.lowercased()`, without a copy when it is already lower-case ASCII (as CloudTrail
+    /// writes every hash): one allocation saved for each of a digest's log files.
+    static func lowercasedHex(_ text: String) -> String {
+        text.utf8.contains { $0 >= 0x80 || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) } ? text.lowercased() : text
+    }
+
     private static func parsePrevious(_ fields: JSONFields) throws -> PreviousDigestLink? {
         let names = ["previousDigestS3Bucket", "previousDigestS3Object", "previousDigestHashValue", "previousDigestSignature"]
         let nulls = names.filter { fields.isNullOrAbsent($0) }
@@ -121,7 +127,7 @@ private struct LogFileFields {
         if let oldest = try? time(4), let newest = try? time(5) {
             span = TimeSpan(start: oldest, end: newest)
         }
-        let bucket = try string(0), object = try string(1), hashValue = try string(2).lowercased()
+        let bucket = try string(0), object = try string(1), hashValue = Digest.lowercasedHex(try string(2))
         let algorithm = values[3] == nil || values[3] == .null ? "SHA-256" : try string(3)
         return LogFileEntry(bucket: bucket, object: object, hashValue: hashValue, hashAlgorithm: algorithm, eventSpan: span)
     }

@@ -79,7 +79,7 @@ extension String {
 
     /// Equal buffers of equal length, compared eight bytes at a time (this is on every lookup of
     /// a key, so it is kept tight).
-    private static func equalBytes(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
+    fileprivate static func equalBytes(_ lhs: UnsafeRawBufferPointer, _ rhs: UnsafeRawBufferPointer) -> Bool {
         let count = lhs.count
         var offset = 0
         while offset + 8 <= count {
@@ -141,6 +141,17 @@ extension String {
 
     fileprivate func leftPadded(to width: Int) -> String {
         count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
+
+extension Substring {
+    /// True when this substring is the same UTF-8 bytes as `other` (not merely canonically equivalent).
+    func sameBytes(as other: String) -> Bool {
+        guard utf8.count == other.utf8.count else { return false }
+        let compared = utf8.withContiguousStorageIfAvailable { lhs in
+            other.utf8.withContiguousStorageIfAvailable { rhs in String.equalBytes(UnsafeRawBufferPointer(lhs), UnsafeRawBufferPointer(rhs)) }
+        }
+        return (compared ?? nil) ?? utf8.elementsEqual(other.utf8)
     }
 }
 

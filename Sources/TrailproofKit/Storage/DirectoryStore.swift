@@ -195,6 +195,7 @@ public struct DirectoryStore: ObjectStore {
     /// it can be, with the index of the key's last "/"; nil as for `directPath`.
     private func directDirectory(forSafeKey key: String) -> (directory: ResolvedDirectory, slash: String.Index)? {
         guard let slash = key.utf8.lastIndex(of: UInt8(ascii: "/")) else { return nil }
+        if let latest = resolvedDirectories.latest(holding: key, slash: slash) { return latest.map { ($0, slash) } }
         let directoryKey = String(key[..<slash])
         let directory: ResolvedDirectory?
         if let cached = resolvedDirectories.get(directoryKey) {
@@ -297,8 +298,7 @@ public struct DirectoryStore: ObjectStore {
             try restart()
             restarted = true
             if let handle = directory.handle {
-                let name = String(key[key.utf8.index(after: slash)...])
-                switch try LocalFile.streamRegularFile(named: name, in: handle, chunkSize: 256 * 1024, body) {
+                switch try LocalFile.streamRegularFile(named: key[key.utf8.index(after: slash)...], in: handle, chunkSize: 256 * 1024, body) {
                 case .read: return true
                 case .absent, .notRegular: break
                 }
@@ -368,13 +368,38 @@ private struct ResolvedDirectory: Sendable {
 /// that resolves outside the root. It holds at most `limit` (each may hold a file descriptor):
 /// past that it starts over, and a directory dropped is closed once no read uses it.
 private final class ResolvedDirectoryCache: Sendable {
-    private let map = Mutex<[ObjectKey: ResolvedDirectory?]>([:])
+    private struct Entries {
+        var map: [ObjectKey: ResolvedDirectory?] = [:]
+        /// The folder looked up last: log files come a folder at a time, so most lookups are
+        /// this one, answered by comparing bytes (no key made, nothing hashed).
+        var latest: (key: String, directory: ResolvedDirectory?)?
+    }
+
+    private let entries = Mutex(Entries())
     static let limit = 256
-    func get(_ key: String) -> ResolvedDirectory?? { map.withLock { $0[ObjectKey(key)] } }
+
+    /// What the latest folder looked up resolved to, when `key` (up to `slash`) is in it;
+    /// nil when it is in another.
+    func latest(holding key: String, slash: String.Index) -> ResolvedDirectory?? {
+        entries.withLock { entries in
+            guard let latest = entries.latest, key[..<slash].sameBytes(as: latest.key) else { return nil }
+            return .some(latest.directory)
+        }
+    }
+
+    func get(_ key: String) -> ResolvedDirectory?? {
+        entries.withLock { entries in
+            guard let found = entries.map[ObjectKey(key)] else { return nil }
+            entries.latest = (key, found)
+            return .some(found)
+        }
+    }
+
     func set(_ key: String, _ value: ResolvedDirectory?) {
-        map.withLock {
-            if $0.count >= Self.limit { $0.removeAll() }
-            $0[ObjectKey(key)] = value
+        entries.withLock {
+            if $0.map.count >= Self.limit { $0.map.removeAll() }
+            $0.map[ObjectKey(key)] = value
+            $0.latest = (key, value)
         }
     }
 }

@@ -1,5 +1,7 @@
 /// A JSON value read by `StrictJSON`. Numbers keep their text, so no conversion can trap or round.
-public indirect enum JSONValue: Sendable, Equatable {
+/// Not `indirect`: arrays and dictionaries already hold their elements out of line, so a string
+/// or number costs no box of its own (a digest's million log file fields, a million allocations).
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// The number exactly as written (valid JSON number syntax).

@@ -61,6 +61,25 @@ import TrailproofTrailGen
         #expect(try Self.read(store, "inside/a/missing").get() == nil)
     }
 
+    @Test func foldersLookedUpInTurnAreToldApartByTheirBytes() throws {
+        // The folder looked up last is recognised by its bytes: folders whose names are
+        // canonically equivalent (é precomposed and decomposed, K and the Kelvin sign) or one a
+        // prefix of the other each give their own file, in whatever order they are read.
+        let scratch = try ScratchDirectory("store-latest-folder")
+        defer { scratch.remove() }
+        let folders = ["caf\u{E9}", "cafe\u{301}", "K", "\u{212A}", "a", "ab", "a/b"]
+        for (index, folder) in folders.enumerated() {
+            try LocalFile.write(Array("file \(index)".utf8), to: scratch.path + "/root/" + folder + "/file")
+        }
+        let store = try DirectoryStore(root: scratch.path + "/root")
+        for _ in 0..<2 {
+            for (index, folder) in folders.enumerated() + folders.enumerated().reversed() {
+                #expect(try Self.read(store, folder + "/file").get() == "file \(index)", "\(Array(folder.utf8))")
+                #expect(try Self.read(store, folder + "/file").get() == "file \(index)", "again: \(Array(folder.utf8))")
+            }
+        }
+    }
+
     @Test func moreFoldersThanTheCacheHoldsAreAllRead() throws {
         // The cache of folders held open starts over past its limit; every file is still read.
         let scratch = try ScratchDirectory("store-many-folders")

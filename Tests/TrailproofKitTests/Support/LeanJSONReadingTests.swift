@@ -153,6 +153,14 @@ import TrailproofTrailGen
         }
     }
 
+    @Test func aHashIsLoweredExactlyAsLowercasedLowersIt() {
+        // Lower-case ASCII (what CloudTrail writes) comes back as it is; anything else as
+        // `lowercased()` gives it, byte for byte (the Kelvin sign folds to "k" there).
+        for text in ["", "abc123", "ABCDEF", "aBc", "\u{212A}", "\u{C9}f", "e\u{301}", String(repeating: "F", count: 64)] {
+            #expect(Array(Digest.lowercasedHex(text).utf8) == Array(text.lowercased().utf8), "\(Array(text.utf8))")
+        }
+    }
+
     @Test func aDigestsLogFileListIsReadAsAFullParseReadsIt() throws {
         var random = SeededGenerator(seed: 77)
         let long = "\"" + String(repeating: "k", count: Digest.fieldLengthLimit + 1) + "\""
@@ -172,6 +180,7 @@ import TrailproofTrailGen
                     case 3: return name + ": " + long
                     case 4: return name + ": \"A\\u0042c\""
                     case 5: return name + ": \"not a time\""
+                    case 6: return name + ": \"\u{212A}\u{C9}f\""
                     default: return field
                     }
                 }
