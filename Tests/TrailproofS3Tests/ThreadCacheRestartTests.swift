@@ -17,10 +17,19 @@ import Glibc
         return data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
     }
 
+    /// True once the process `pid` holds a socket: it went on to its first request (a restart
+    /// that repeated itself would never get there; it starts again before any connection).
+    private func holdsASocket(_ pid: pid_t) -> Bool {
+        let folder = "/proc/\(pid)/fd"
+        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return descriptors.contains { (try? FileManager.default.destinationOfSymbolicLink(atPath: folder + "/" + $0))?.hasPrefix("socket:") == true }
+    }
+
     /// Starts `trailproof ARGUMENTS` against S3 and CloudTrail endpoints that never answer
     /// (`hostile-s3.py silent`) and returns its environment's lines once it shows a thread cache
-    /// setting (or after ten seconds), the run still going.
-    private func environmentLines(of arguments: [String], with environment: [String: String?]) throws -> [String] {
+    /// setting and has connected (or after ten seconds), the run still going; with
+    /// `connecting`, expects that it connected.
+    private func environmentLines(of arguments: [String], with environment: [String: String?], connecting: Bool = true) throws -> [String] {
         let silent = try HostileS3("silent")
         var merged: [String: String?] = ["AWS_ENDPOINT_URL_S3": silent.url, "AWS_ENDPOINT_URL_CLOUDTRAIL": silent.url,
                                          "AWS_PROFILE": nil, "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
@@ -30,12 +39,15 @@ import Glibc
         let process = try ProcessRunner.start(try #require(TrailproofBinary.path), arguments, environment: merged)
         defer { process.kill() }
         var lines: [String] = []
+        var connected = false
         for _ in 0..<100 {
             lines = environmentLines(of: process.processIdentifier)
-            if lines.contains(where: { $0.contains("glibc.malloc.tcache_count=0") }) || !process.isRunning { break }
+            connected = holdsASocket(process.processIdentifier)
+            if lines.contains(where: { $0.contains("glibc.malloc.tcache_count=") }) && connected || !process.isRunning { break }
             Thread.sleep(forTimeInterval: 0.1)
         }
         #expect(process.isRunning, "still waiting (on the endpoint or the key file): \(process.standardErrorSoFar)")
+        if connecting { #expect(connected, "started again once, then on to its first request") }
         return lines
     }
 
@@ -68,7 +80,7 @@ import Glibc
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let fifo = scratch + "/keys.json"
         #expect(mkfifo(fifo, 0o600) == 0)
-        let lines = try environmentLines(of: ["verify", scratch, "--public-keys", fifo], with: ["GLIBC_TUNABLES": nil])
+        let lines = try environmentLines(of: ["verify", scratch, "--public-keys", fifo], with: ["GLIBC_TUNABLES": nil], connecting: false)
         #expect(!lines.isEmpty)
         #expect(cacheSettings(lines).isEmpty, "\(lines)")
     }

@@ -69,12 +69,7 @@ public struct ObjectKey: Hashable, Comparable, Sendable, CustomStringConvertible
 extension String {
     /// True when both strings are the same UTF-8 bytes (not merely canonically equivalent).
     public func sameBytes(as other: String) -> Bool {
-        guard utf8.count == other.utf8.count else { return false }
-        // Native strings are contiguous: compare their buffers, not the views element by element.
-        let compared = utf8.withContiguousStorageIfAvailable { lhs in
-            other.utf8.withContiguousStorageIfAvailable { rhs in String.equalBytes(UnsafeRawBufferPointer(lhs), UnsafeRawBufferPointer(rhs)) }
-        }
-        return (compared ?? nil) ?? utf8.elementsEqual(other.utf8)
+        self[...].sameBytes(as: other)
     }
 
     /// Equal buffers of equal length, compared eight bytes at a time (this is on every lookup of
@@ -148,6 +143,7 @@ extension Substring {
     /// True when this substring is the same UTF-8 bytes as `other` (not merely canonically equivalent).
     func sameBytes(as other: String) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
+        // Native strings are contiguous: compare their buffers, not the views element by element.
         let compared = utf8.withContiguousStorageIfAvailable { lhs in
             other.utf8.withContiguousStorageIfAvailable { rhs in String.equalBytes(UnsafeRawBufferPointer(lhs), UnsafeRawBufferPointer(rhs)) }
         }
