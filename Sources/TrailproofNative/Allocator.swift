@@ -24,7 +24,8 @@ public enum Allocator {
     /// the size of each such block freed, up to 32 MiB, after which a group's large arrays (its
     /// listing, jobs and results, a megabyte or more each) are carved from the arenas and leave
     /// them fragmented. Measured on 1,000,000 log files in one location (`BENCH_SHAPE=busy
-    /// bench/million.sh`, text): 66 MB peak with the default, 59 MB at a fixed 128 KiB.
+    /// bench/million.sh`, text): 66 MB peak with the default, 59 MB at a fixed 128 KiB; with
+    /// today's smaller group arrays, 56-57 MB at a fixed 1 MiB (and 55-57 MB at 128 KiB).
     public static func mapAllocations(from bytes: Int) {
         #if canImport(Glibc)
         _ = mallopt(M_MMAP_THRESHOLD, Int32(clamping: max(1, bytes)))

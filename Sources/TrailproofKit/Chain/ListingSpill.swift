@@ -9,7 +9,9 @@ import TrailproofNative
 /// A key is filed under the location its name places it in: digests (of any trail: whether a
 /// signature sidecar's digest is present does not depend on the selection), the selected
 /// trail's log files by date folder, and sidecars under their digest's location. Other keys
-/// are the survey's alone.
+/// are the survey's alone. A log file's record also holds the delivery minute its name gave
+/// the survey, so that a group of log files is read back without parsing each name again
+/// (the file is the run's own, unnamed: nothing else can write to it).
 final class ListingSpill: Sendable {
     /// A run of consecutive keys in the file.
     struct Segment: Sendable, Equatable {
@@ -34,31 +36,48 @@ final class ListingSpill: Sendable {
     /// The digest and sidecar keys of `location`, with its log files of `days` (date folders),
     /// or of every day when nil.
     func keys(of location: TrailLocation, logFileDays days: [String]?) throws -> [String] {
-        var segments = digestSegments[location] ?? []
+        var logFiles: [Segment] = []
         if let days {
-            for day in days { segments += logSegments[location]?[day] ?? [] }
+            for day in days { logFiles += logSegments[location]?[day] ?? [] }
         } else {
-            segments += (logSegments[location] ?? [:]).values.flatMap { $0 }
+            logFiles = (logSegments[location] ?? [:]).values.flatMap { $0 }
         }
-        return try segments.flatMap(read)
-    }
-
-    /// The log file keys of `location` in `days` (date folders).
-    func logFileKeys(of location: TrailLocation, days: [String]) throws -> [String] {
-        try days.flatMap { logSegments[location]?[$0] ?? [] }.flatMap(read)
-    }
-
-    private func read(_ segment: Segment) throws -> [String] {
-        let bytes = try LocalFile.readBytes(segment.length, at: segment.offset, from: descriptor)
         var keys: [String] = []
-        var index = 0
-        while index + 4 <= bytes.count {
-            let length = Int(bytes[index]) | Int(bytes[index + 1]) << 8 | Int(bytes[index + 2]) << 16 | Int(bytes[index + 3]) << 24
-            guard index + 4 + length <= bytes.count else { throw StoreError.fetchFailed("the listing's temporary file is damaged") }
-            keys.append(String(decoding: bytes[(index + 4)..<(index + 4 + length)], as: UTF8.self))
-            index += 4 + length
-        }
+        for segment in digestSegments[location] ?? [] { try read(segment, timed: false) { key, _ in keys.append(key) } }
+        for segment in logFiles { try read(segment, timed: true) { key, _ in keys.append(key) } }
         return keys
+    }
+
+    /// The log files of `location` in `days` (date folders), named as the survey parsed them.
+    func logFiles(of location: TrailLocation, days: [String]) throws -> [LogFileKeyName] {
+        var names: [LogFileKeyName] = []
+        for segment in days.flatMap({ logSegments[location]?[$0] ?? [] }) {
+            try read(segment, timed: true) { key, minute in
+                names.append(LogFileKeyName(key: key, location: location, deliveryMinute: minute))
+            }
+        }
+        return names
+    }
+
+    /// Each record of `segment`: its key, and with `timed` (a log file's record) its minute.
+    private func read(_ segment: Segment, timed: Bool, _ body: (String, UTCTime) -> Void) throws {
+        let bytes = try LocalFile.readBytes(segment.length, at: segment.offset, from: descriptor)
+        let header = timed ? 12 : 4
+        var index = 0
+        while index + header <= bytes.count {
+            let length = Int(Self.littleEndian(bytes, at: index, count: 4))
+            let minute = timed ? UTCTime(secondsSinceEpoch: Int64(bitPattern: Self.littleEndian(bytes, at: index + 4, count: 8))) : UTCTime(secondsSinceEpoch: 0)
+            guard index + header + length <= bytes.count else { throw StoreError.fetchFailed("the listing's temporary file is damaged") }
+            body(String(decoding: bytes[(index + header)..<(index + header + length)], as: UTF8.self), minute)
+            index += header + length
+        }
+        guard index == bytes.count else { throw StoreError.fetchFailed("the listing's temporary file is damaged") }
+    }
+
+    private static func littleEndian(_ bytes: [UInt8], at index: Int, count: Int) -> UInt64 {
+        var value: UInt64 = 0
+        for offset in (0..<count).reversed() { value = value << 8 | UInt64(bytes[index + offset]) }
+        return value
     }
 
     /// Writes a listing's keys, in the order they come, into segments.
@@ -98,17 +117,25 @@ final class ListingSpill: Sendable {
             buffer.reserveCapacity(Self.flushSize + 4096)
         }
 
-        /// Files `key` under `place`.
-        mutating func add(_ key: String, at place: Place) throws {
-            let position = written + Int64(buffer.count)
-            if let current = open, current.place != place {
-                close(at: position)
+        /// Files `key` under `place`; a log file's place (one with a day) takes its delivery
+        /// `minute` as well.
+        mutating func add(_ key: String, at place: Place, minute: UTCTime? = nil) throws {
+            var block = Block()
+            block.add(key, at: place, minute: minute)
+            try append(block)
+        }
+
+        /// Files a block of keys, encoded elsewhere (on another thread), as if each were added in turn.
+        mutating func append(_ block: Block) throws {
+            let base = written + Int64(buffer.count)
+            for run in block.runs {
+                let position = base + Int64(run.start)
+                if let current = open, current.place != run.place {
+                    close(at: position)
+                }
+                if open == nil { open = (run.place, position) }
             }
-            if open == nil { open = (place, position) }
-            let count = key.utf8.count
-            // Byte by byte: an array literal here would be an allocation per key.
-            for shift in stride(from: 0, to: 32, by: 8) { buffer.append(UInt8(truncatingIfNeeded: count >> shift)) }
-            buffer += key.utf8
+            buffer += block.bytes
             if buffer.count >= Self.flushSize { try flush() }
         }
 
@@ -138,5 +165,39 @@ final class ListingSpill: Sendable {
 
         /// Closes the file of a writer that will not finish.
         func discard() { LocalFile.close(descriptor) }
+    }
+
+    /// Keys encoded as the spill's records, with where each run of one place starts: made on a
+    /// thread of its own (a page of the listing while the next is listed), then filed in order
+    /// by `Writer.append`.
+    struct Block: Sendable {
+        /// The records, as they go into the file.
+        private(set) var bytes: [UInt8] = []
+        fileprivate private(set) var runs: [(place: Writer.Place, start: Int)] = []
+
+        /// An empty block.
+        init() {}
+
+        /// An empty block in the storage of `bytes` (a block already filed: a page's records
+        /// are a few hundred kilobytes, which would otherwise be a fresh mapping each page).
+        init(reusing bytes: [UInt8]) {
+            self.bytes = bytes
+            self.bytes.removeAll(keepingCapacity: true)
+        }
+
+        /// Encodes `key` under `place`; a log file's place (one with a day) takes its delivery
+        /// `minute` as well.
+        mutating func add(_ key: String, at place: Writer.Place, minute: UTCTime?) {
+            precondition((place.logFileDay == nil) == (minute == nil), "a log file's record holds its minute, no other does")
+            if runs.last?.place != place { runs.append((place, bytes.count)) }
+            // Byte by byte: an array literal here would be an allocation per key.
+            append(UInt64(key.utf8.count), bytes: 4)
+            if let minute { append(UInt64(bitPattern: minute.secondsSinceEpoch), bytes: 8) }
+            bytes += key.utf8
+        }
+
+        private mutating func append(_ value: UInt64, bytes count: Int) {
+            for shift in stride(from: 0, to: count * 8, by: 8) { bytes.append(UInt8(truncatingIfNeeded: value >> shift)) }
+        }
     }
 }

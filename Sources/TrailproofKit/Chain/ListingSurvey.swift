@@ -42,33 +42,46 @@ struct ListingSurvey {
         var survey = ListingSurvey()
         survey.scope = scope
         survey.spillWriter = try? openSpill?()
-        var parsing: Prefetch<[ParsedKey]>?
+        // Pages are parsed, and their spill records encoded, on other threads while the next
+        // ones are listed: two at a time, so that neither the listing nor the parsing waits
+        // for the other; each is taken in, in order, once two more are on their way.
+        var parsing: [Prefetch<ParsedPage>] = []
         defer {
-            _ = try? parsing?.value()
+            for page in parsing { _ = try? page.value() }
             survey.spillWriter?.discard()
         }
-        try store.forEachListingPage { page in
-            if let parsed = try parsing?.value() { survey.add(parsed, selection: selection) }
-            parsing = Prefetch { page.map { ParsedKey($0, selection: selection) } }
+        let spills = survey.spillWriter != nil
+        var spare: [UInt8] = []
+        func takeOldest() throws {
+            let parsed = try parsing.removeFirst().value()
+            survey.add(parsed, selection: selection)
+            spare = parsed.spill?.bytes ?? []  // its storage, for a page to come
         }
-        if let parsed = try parsing?.value() { survey.add(parsed, selection: selection) }
+        try store.forEachListingPage { page in
+            if parsing.count == Self.pagesInFlight { try takeOldest() }
+            parsing.append(Prefetch { [spare] in ParsedPage(page, selection: selection, spills: spills, reusing: spare) })
+            spare = []
+        }
+        while !parsing.isEmpty { try takeOldest() }
         survey.flushRun()
         survey.spill = survey.finishSpill()
         survey.others.unexpected.sort { $0.key.bytesPrecede($1.key) }
         self = survey
     }
 
-    /// A listed key, classified, with the date folder of a log file and where the spill files it.
+    /// Pages of the listing being parsed at once (`init`).
+    static let pagesInFlight = 2
+
+    /// A listed key, classified, with the date folder of a log file.
     private struct ParsedKey: Sendable {
         let key: String
         let kind: TrailInventory.KeyKind
         let dateFolder: String
         /// The digest a sidecar's key names.
         let sidecarDigest: DigestKeyName?
-        /// Where the spill files the key: nil for one no batch reads.
-        let place: ListingSpill.Writer.Place?
 
-        init(_ key: String, selection: TrailSelection?) {
+        /// Parses `key`; `spill` files it when a batch will read it.
+        init(_ key: String, selection: TrailSelection?, spill: inout ListingSpill.Block?) {
             self.key = key
             let name = TrailObjectKey(key)
             kind = TrailInventory.kind(of: key, name: name, selection: selection)
@@ -76,14 +89,36 @@ struct ListingSurvey {
             switch (kind, name) {
             case (.logFile(let name), _):
                 dateFolder = ListingSurvey.dateFolder(of: key)
-                place = .init(location: name.location, logFileDay: dateFolder)
+                spill?.add(key, at: .init(location: name.location, logFileDay: dateFolder), minute: name.deliveryMinute)
             case (.digest(let name), _), (.otherTrail, .digest(let name)?):
-                (dateFolder, place) = ("", .init(location: name.chain.location, logFileDay: nil))
+                dateFolder = ""
+                spill?.add(key, at: .init(location: name.chain.location, logFileDay: nil), minute: nil)
             case (.sidecar, _):
-                (dateFolder, place) = ("", sidecarDigest.map { .init(location: $0.chain.location, logFileDay: nil) })
+                dateFolder = ""
+                if let digest = sidecarDigest { spill?.add(key, at: .init(location: digest.chain.location, logFileDay: nil), minute: nil) }
             default:
-                (dateFolder, place) = ("", nil)
+                dateFolder = ""
             }
+        }
+    }
+
+    /// A page of the listing parsed, and its keys that batches read encoded for the spill.
+    private struct ParsedPage: Sendable {
+        /// The keys, in order, in arrays of at most `chunkLength`.
+        let chunks: [[ParsedKey]]
+        let spill: ListingSpill.Block?
+
+        /// Keys parsed per array: a parsed key is a few hundred bytes, and an array of a whole
+        /// page (thousands) would be a mapping of its own each time (`Allocator.mapAllocations`),
+        /// its pages faulted in and zeroed afresh for every page of the listing.
+        static let chunkLength = max(1, (96 << 10) / MemoryLayout<ParsedKey>.stride)
+
+        init(_ page: [String], selection: TrailSelection?, spills: Bool, reusing storage: [UInt8]) {
+            var spill: ListingSpill.Block? = spills ? ListingSpill.Block(reusing: storage) : nil
+            chunks = stride(from: 0, to: page.count, by: Self.chunkLength).map { start in
+                page[start..<min(page.count, start + Self.chunkLength)].map { ParsedKey($0, selection: selection, spill: &spill) }
+            }
+            self.spill = spill
         }
     }
 
@@ -111,6 +146,8 @@ struct ListingSurvey {
 
     /// The `YYYY/MM/DD` folder of a trail object's key (the parser has checked that it is one).
     static func dateFolder(of key: String) -> String {
+        // Over the key's bytes where it holds them together (every native string), else by index.
+        if let folder = key.utf8.withContiguousStorageIfAvailable(dateFolder(ofBytes:)) { return folder }
         var slashes = 0
         var end = key.utf8.endIndex
         var index = key.utf8.endIndex
@@ -124,6 +161,20 @@ struct ListingSurvey {
         return ""
     }
 
+    private static func dateFolder(ofBytes bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var slashes = 0
+        var end = bytes.count
+        var index = bytes.count
+        while index > 0 {
+            index -= 1
+            guard bytes[index] == UInt8(ascii: "/") else { continue }
+            slashes += 1
+            if slashes == 1 { end = index }
+            if slashes == 4 { return String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end]), as: UTF8.self) }
+        }
+        return ""
+    }
+
     /// Widens its region's key window to a digest ending at `name.endTime` (it started about an
     /// hour earlier; a window ending just after a key rotation would otherwise miss the new key).
     private mutating func noteKeyWindow(of name: DigestKeyName) {
@@ -133,10 +184,10 @@ struct ListingSurvey {
         keyWindows[region] = keyWindows[region].map { TimeSpan(start: min($0.start, span.start), end: max($0.end, span.end)) } ?? span
     }
 
-    /// Files `key` in the spill; a spill the disk refuses (full, failing) is let go of whole.
-    private mutating func spill(_ key: String, at place: ListingSpill.Writer.Place) {
+    /// Files a page's keys in the spill; a spill the disk refuses (full, failing) is let go of whole.
+    private mutating func spill(_ block: ListingSpill.Block) {
         do {
-            try spillWriter?.add(key, at: place)
+            try spillWriter?.append(block)
         } catch {
             spillWriter?.discard()
             spillWriter = nil
@@ -154,11 +205,15 @@ struct ListingSurvey {
         }
     }
 
+    private mutating func add(_ page: ParsedPage, selection: TrailSelection?) {
+        if let block = page.spill, spillWriter != nil { spill(block) }
+        for chunk in page.chunks { add(chunk, selection: selection) }
+    }
+
     private mutating func add(_ page: [ParsedKey], selection: TrailSelection?) {
         keyCount += page.count
         for parsed in page {
             let key = parsed.key
-            if let place = parsed.place, spillWriter != nil { spill(key, at: place) }
             switch parsed.kind {
             case .otherTrail:
                 others.otherTrailObjects += 1

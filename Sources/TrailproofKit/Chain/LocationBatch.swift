@@ -127,17 +127,18 @@ struct LocationBatch: Equatable {
         return keys.filter { seen.insert(ObjectKey($0)).inserted }
     }
 
-    /// The keys in `days` (date folders) of the log file folder of this batch's location: from
-    /// `spill`, else listed.
-    func listLogFiles(in store: ObjectStore, days: [String], spill: ListingSpill?) throws -> [String] {
-        guard let location = locations.first else { return [] }
-        return try Self.logFiles(of: location, days: days, in: store, spill: spill)
+    /// The log files in `days` (date folders) of the log file folder of this batch's location:
+    /// from `spill` as the survey named them, else listed and classified.
+    func listLogFiles(in store: ObjectStore, days: [String], spill: ListingSpill?, selection: TrailSelection?) throws -> TrailInventory {
+        guard let location = locations.first else { return TrailInventory() }
+        if let spill { return TrailInventory(logFiles: try spill.logFiles(of: location, days: days), of: location) }
+        return TrailInventory(keys: try Self.logFiles(of: location, days: days, in: store, spill: nil), selection: selection)
     }
 
     /// The keys in `days` (date folders) of `location`'s log file folder: from `spill`, else
     /// listed from `store`.
     static func logFiles(of location: TrailLocation, days: [String], in store: ObjectStore, spill: ListingSpill?) throws -> [String] {
-        if let spill { return try spill.logFileKeys(of: location, days: days) }
+        if let spill { return try spill.logFiles(of: location, days: days).map(\.key) }
         var keys: [String] = []
         for day in days { keys += try store.listKeys(under: logFolder(of: location) + day + "/") }
         return keys

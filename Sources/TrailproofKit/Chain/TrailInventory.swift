@@ -74,15 +74,28 @@ public struct TrailInventory: Sendable {
         for (chain, names) in digestsByChain {
             digestsByChain[chain] = names.sorted { $0.endTime != $1.endTime ? $0.endTime < $1.endTime : $0.key.bytesPrecede($1.key) }
         }
-        let oldestFirst = { (lhs: LogFileKeyName, rhs: LogFileKeyName) in
-            lhs.deliveryMinute != rhs.deliveryMinute ? lhs.deliveryMinute < rhs.deliveryMinute : lhs.key.bytesPrecede(rhs.key)
-        }
-        for location in Array(logFilesByLocation.keys) {
-            // A listing in key order (S3's) already has a location's log files oldest first: their
-            // names differ first at the minute. Otherwise sorted in place (stable, as `sorted`).
-            guard logFilesByLocation[location]?.isInOrder(by: oldestFirst) == false else { continue }
-            logFilesByLocation[location]!.sort(by: oldestFirst)
-        }
+        for (location, names) in logFilesByLocation { logFilesByLocation[location] = Self.oldestFirst(names) }
+    }
+
+    /// The log files of one `location`, named already (as the survey parsed them: see
+    /// `ListingSpill`), nothing else.
+    init(logFiles names: [LogFileKeyName], of location: TrailLocation) {
+        logFilesByLocation = [location: Self.oldestFirst(names)]
+    }
+
+    /// A location's log files in the order they are verified: by delivery minute, then key bytes.
+    static func oldestFirst(_ lhs: LogFileKeyName, _ rhs: LogFileKeyName) -> Bool {
+        lhs.deliveryMinute != rhs.deliveryMinute ? lhs.deliveryMinute < rhs.deliveryMinute : lhs.key.bytesPrecede(rhs.key)
+    }
+
+    /// `names` oldest first (`oldestFirst`: two names it does not order are the same bytes, so
+    /// the same name). A listing in key order (S3's) has them so already: their names differ
+    /// first at the minute. A directory lists its entries in no order: their positions are
+    /// sorted, then each name is moved once (a name holds several strings, and sorting the
+    /// names themselves moved each many times: a sixth of a busy location's run).
+    static func oldestFirst(_ names: [LogFileKeyName]) -> [LogFileKeyName] {
+        guard !names.isInOrder(by: oldestFirst) else { return names }
+        return names.indices.sorted { oldestFirst(names[$0], names[$1]) }.map { names[$0] }
     }
 
     /// How many log file names each location has in `parts` (of any trail: an upper bound on

@@ -118,18 +118,14 @@ extension Digest {
 
 /// The fields of one logFiles entry, by position in `names`, with errors that name the field.
 private struct LogFileFields {
-    static let names = ["s3Bucket", "s3Object", "hashValue", "hashAlgorithm", "oldestEventTime", "newestEventTime"]
+    static let names = ["s3Bucket", "s3Object", "hashValue", "hashAlgorithm"]
     let values: [JSONValue?]
     let index: Int
 
     func entry() throws -> LogFileEntry {
-        var span: TimeSpan?
-        if let oldest = try? time(4), let newest = try? time(5) {
-            span = TimeSpan(start: oldest, end: newest)
-        }
         let bucket = try string(0), object = try string(1), hashValue = Digest.lowercasedHex(try string(2))
         let algorithm = values[3] == nil || values[3] == .null ? "SHA-256" : try string(3)
-        return LogFileEntry(bucket: bucket, object: object, hashValue: hashValue, hashAlgorithm: algorithm, eventSpan: span)
+        return LogFileEntry(bucket: bucket, object: object, hashValue: hashValue, hashAlgorithm: algorithm)
     }
 
     private func name(_ slot: Int) -> String { "logFiles[\(index)].\(LogFileFields.names[slot])" }
@@ -141,12 +137,6 @@ private struct LogFileFields {
             throw DigestFormatError("field \(name(slot)) is longer than \(Digest.fieldLengthLimit) bytes")
         }
         return text
-    }
-
-    private func time(_ slot: Int) throws -> UTCTime {
-        let text = try string(slot)
-        guard let time = UTCTime(parsing: text) else { throw DigestFormatError("field \(name(slot)) is not a UTC time: \(text.prefix(64))") }
-        return time
     }
 }
 

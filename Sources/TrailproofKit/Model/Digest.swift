@@ -76,15 +76,14 @@ public struct LogFileEntry: Sendable, Equatable {
     public var hashValue: String
     /// hashAlgorithm.
     public var hashAlgorithm: String
-    /// oldestEventTime and newestEventTime, when present.
-    public var eventSpan: TimeSpan?
+    // oldestEventTime and newestEventTime are not kept: nothing is decided by them (they are the
+    // unverified log file's own claim), and reading them cost two strings per entry.
 
     /// Creates an entry.
-    public init(bucket: String, object: String, hashValue: String, hashAlgorithm: String, eventSpan: TimeSpan?) {
+    public init(bucket: String, object: String, hashValue: String, hashAlgorithm: String) {
         self.bucket = bucket
         self.object = object
         self.hashValue = hashValue
         self.hashAlgorithm = hashAlgorithm
-        self.eventSpan = eventSpan
     }
 }

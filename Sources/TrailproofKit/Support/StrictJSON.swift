@@ -55,6 +55,9 @@ public final class StrictJSON {
 
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
+    /// Lists of member names that skipped objects are done with, kept for the next (one per
+    /// level of nesting at most): skipping a thousand objects allocates none.
+    private var spareNames: [MemberNames] = []
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -230,11 +233,13 @@ public final class StrictJSON {
         switch byte {
         case UInt8(ascii: "{"):
             try enterContainer(depth: depth)
-            var names = MemberNames()
+            var names = spareNames.popLast() ?? MemberNames()
+            names.removeAll()
             try memberNames { name in
                 guard names.insert(name, in: bytes) else { throw fail("duplicate member \"\(name.text(in: bytes))\"") }
                 _ = try skipValue(depth: depth + 1)
             }
+            spareNames.append(names)
             return 0
         case UInt8(ascii: "["):
             try enterContainer(depth: depth)
@@ -281,6 +286,10 @@ public final class StrictJSON {
                 return false
             }
             try reader.enterContainer(depth: 0)
+            // One slot array and one list of names for every element, emptied in between: an
+            // array of a thousand objects costs no allocation for either per object.
+            var fields = [JSONValue?](repeating: nil, count: wanted.count)
+            var seen = MemberNames()
             try reader.elements {
                 reader.whitespace()
                 guard reader.peek() == UInt8(ascii: "{") else {
@@ -289,8 +298,8 @@ public final class StrictJSON {
                     return
                 }
                 try reader.enterContainer(depth: 1)
-                var fields = [JSONValue?](repeating: nil, count: wanted.count)
-                var seen = MemberNames()
+                for slot in fields.indices { fields[slot] = nil }
+                seen.removeAll()
                 try reader.memberNames { name in
                     guard seen.insert(name, in: reader.bytes) else { throw reader.fail("duplicate member \"\(name.text(in: reader.bytes))\"") }
                     if let slot = wanted.firstIndex(where: { name.equals($0, in: reader.bytes) }) {
@@ -331,6 +340,12 @@ public final class StrictJSON {
     fileprivate struct MemberNames {
         private var raw: [Range<Int>] = []
         private var hashed: Set<ObjectKey>?
+
+        /// Forgets every name, keeping the storage for the next object.
+        mutating func removeAll() {
+            raw.removeAll(keepingCapacity: true)
+            hashed = nil
+        }
 
         /// False when `name` was already there.
         mutating func insert(_ name: MemberName, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {

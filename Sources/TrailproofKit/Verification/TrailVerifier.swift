@@ -180,7 +180,7 @@ public struct TrailVerifier: Sendable {
         let owned = slices.indices.filter { batch.ownedSlices?.contains($0) ?? true }
         let (store, selection) = (self.store, scope.trailSelection)
         let listing = { (index: Int) in
-            Prefetch { TrailInventory(keys: try batch.listLogFiles(in: store, days: slices[index], spill: spill), selection: selection) }
+            Prefetch { try batch.listLogFiles(in: store, days: slices[index], spill: spill, selection: selection) }
         }
         var next = owned.first.map(listing)
         defer { _ = try? next?.value() }

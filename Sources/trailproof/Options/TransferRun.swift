@@ -1,7 +1,8 @@
 /// Whether a command line reads over S3, where up to 256 transfers are in flight, each on a
 /// thread of its own: `main` turns glibc's per-thread caches off for such a run
-/// (`Allocator.restartWithoutThreadCaches`), and leaves a run over a directory (one thread per
-/// core, CPU-bound) as it is.
+/// (`Allocator.restartWithoutThreadCaches`) and maps blocks from 128 KiB rather than 1 MiB
+/// (`Allocator.mapAllocations`), and leaves a run over a directory (one thread per core,
+/// CPU-bound) with its caches.
 enum TransferRun {
     /// True when an argument names an S3 location (`s3://…`, as a source or where reports go) or
     /// a trail by ARN (`--trail-arn`, read from the trail's bucket).

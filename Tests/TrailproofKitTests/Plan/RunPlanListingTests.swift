@@ -2,6 +2,7 @@ import Glibc
 import Testing
 @testable import TrailproofKit
 import TrailproofNative
+import TrailproofTrailGen
 
 /// `RunPlan.listed`: which log files the plan's listing holds (what an archive may still fetch for
 /// its edge digests), answered from the spilled listing, or by listing the folder again, the same.
@@ -73,5 +74,85 @@ import TrailproofNative
         let report = try TrailVerifier(plan: listingAgain).run()
         #expect(report.totals.exitStatus == 1 && report.logFiles.contains { $0.verdict == .missing })
         #expect(try JSONReport.encode(report) == expected)
+    }
+}
+
+/// A log file's record in the spill holds the minute the survey parsed from its name, so that a
+/// cut location's groups are read back without parsing again: what comes back must be exactly
+/// what parsing the keys gives, byte for byte, and a damaged file must stop the run.
+@Suite struct ListingSpillRecordTests {
+    /// Log file keys of one location and day, a few spelled with canonically equivalent (but
+    /// byte-distinct) prefixes, each in the folder of its own minute.
+    static func keys(seed: UInt64) -> [String] {
+        var random = SeededGenerator(seed: seed)
+        let prefixes = ["caf\u{E9}", "cafe\u{301}", "K", "\u{212A}"]
+        return (0..<40).map { index in
+            let minute = Int.random(in: 0..<1440, using: &random)
+            let two = { (value: Int) in value < 10 ? "0\(value)" : "\(value)" }
+            let time = "20260108T\(two(minute / 60))\(two(minute % 60))Z"
+            let unique = String((0..<16).map { _ in "abcdefghijklmnopqrstuvwxyz0123456789".randomElement(using: &random)! })
+            let prefix = prefixes[index % prefixes.count]
+            return "\(prefix)/AWSLogs/111122223333/CloudTrail/us-east-1/2026/01/08/111122223333_CloudTrail_us-east-1_\(time)_\(unique).json.gz"
+        }
+    }
+
+    @Test(arguments: [301 as UInt64, 302, 303])
+    func logFilesComeBackAsParsingTheirKeysNamesThem(seed: UInt64) throws {
+        let keys = Self.keys(seed: seed)
+        var writer = try ListingSpill.Writer()
+        var expected: [TrailLocation: [LogFileKeyName]] = [:]
+        for key in keys {
+            guard case .logFile(let name)? = TrailObjectKey(key) else { Issue.record("\(key) does not parse"); return }
+            try writer.add(key, at: .init(location: name.location, logFileDay: "2026/01/08"), minute: name.deliveryMinute)
+            expected[name.location, default: []].append(name)
+        }
+        let spill = try writer.finish()
+        #expect(expected.count == 4, "four byte-distinct prefixes, four locations")
+        for (location, names) in expected {
+            let back = try spill.logFiles(of: location, days: ["2026/01/08"])
+            #expect(back.map { Array($0.key.utf8) } == names.map { Array($0.key.utf8) })
+            #expect(back.map(\.deliveryMinute) == names.map(\.deliveryMinute))
+            #expect(back.allSatisfy { $0.location == location })
+            // Read as a batch of the location: the same names, in the order verification takes them.
+            let inventory = TrailInventory(logFiles: back, of: location)
+            let parsed = TrailInventory(keys: names.map(\.key)).logFilesByLocation[location] ?? []
+            #expect(inventory.logFilesByLocation[location]?.map { Array($0.key.utf8) } == parsed.map { Array($0.key.utf8) })
+            #expect(try spill.keys(of: location, logFileDays: nil).map { Array($0.utf8) }.sorted { $0.lexicographicallyPrecedes($1) }
+                    == names.map { Array($0.key.utf8) }.sorted { $0.lexicographicallyPrecedes($1) })
+            #expect(try spill.logFiles(of: location, days: ["2026/01/09"]).isEmpty)
+        }
+    }
+
+    @Test func aDamagedSpillStopsTheRunRatherThanDroppingKeys() throws {
+        let path = "/tmp/trailproof-spill-test-\(getpid())"
+        let descriptor = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        #expect(descriptor >= 0)
+        defer { try? LocalFile.remove(path) }
+        var writer = ListingSpill.Writer(descriptor: descriptor)
+        let key = Self.keys(seed: 304)[0]
+        guard case .logFile(let name)? = TrailObjectKey(key) else { Issue.record("\(key) does not parse"); return }
+        for _ in 0..<3 { try writer.add(key, at: .init(location: name.location, logFileDay: "2026/01/08"), minute: name.deliveryMinute) }
+        let spill = try writer.finish()
+        #expect(try spill.logFiles(of: name.location, days: ["2026/01/08"]).count == 3)
+        // The third record's length made to say more than the segment holds.
+        let record = 4 + 8 + key.utf8.count
+        let length: [UInt8] = [0xFF, 0xFF, 0, 0]
+        #expect(pwrite(descriptor, length, 4, off_t(2 * record)) == 4)
+        #expect(throws: StoreError.self) { try spill.logFiles(of: name.location, days: ["2026/01/08"]) }
+    }
+}
+
+/// `ListingSurvey.dateFolder(of:)`: the three folders before a key's file name, read from the
+/// key's bytes, as splitting the key on "/" gives them.
+@Suite struct DateFolderTests {
+    @Test func theDateFolderIsTheThreeFoldersBeforeTheFileNameByteForByte() {
+        var random = SeededGenerator(seed: 305)
+        let parts = ["2026", "01", "08", "caf\u{E9}", "cafe\u{301}", "\u{212A}", "", "a/b", "x"]
+        for _ in 0..<500 {
+            let key = (0..<Int.random(in: 0...7, using: &random)).map { _ in parts.randomElement(using: &random)! }.joined(separator: "/")
+            let pieces = key.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).map(Array.init)
+            let expected: [UInt8] = pieces.count < 5 ? [] : Array(pieces[(pieces.count - 4)..<(pieces.count - 1)].joined(separator: [UInt8(ascii: "/")]))
+            #expect(Array(ListingSurvey.dateFolder(of: key).utf8) == expected, "\(Array(key.utf8))")
+        }
     }
 }

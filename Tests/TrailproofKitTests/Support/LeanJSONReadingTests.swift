@@ -142,14 +142,9 @@ import TrailproofTrailGen
         return try array.enumerated().map { index, element in
             guard let entry = element.objectValue else { throw DigestFormatError("logFiles[\(index)] is not an object") }
             let item = JSONFields(entry, path: "logFiles[\(index)].")
-            var span: TimeSpan?
-            if let oldest = try? item.time("oldestEventTime"), let newest = try? item.time("newestEventTime") {
-                span = TimeSpan(start: oldest, end: newest)
-            }
             return LogFileEntry(bucket: try item.string("s3Bucket"), object: try item.string("s3Object"),
                                 hashValue: try item.string("hashValue").lowercased(),
-                                hashAlgorithm: item.isNullOrAbsent("hashAlgorithm") ? "SHA-256" : try item.string("hashAlgorithm"),
-                                eventSpan: span)
+                                hashAlgorithm: item.isNullOrAbsent("hashAlgorithm") ? "SHA-256" : try item.string("hashAlgorithm"))
         }
     }
 
