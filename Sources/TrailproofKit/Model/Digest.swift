@@ -76,8 +76,9 @@ public struct LogFileEntry: Sendable, Equatable {
     public var hashValue: String
     /// hashAlgorithm.
     public var hashAlgorithm: String
-    // oldestEventTime and newestEventTime are not kept: nothing is decided by them (they are the
-    // unverified log file's own claim), and reading them cost two strings per entry.
+    // oldestEventTime and newestEventTime are not kept: nothing is decided by them (a log file
+    // is placed by its name and by the digest that lists it), and reading them cost two strings
+    // and two time parses per entry. They are still validated as JSON.
 
     /// Creates an entry.
     public init(bucket: String, object: String, hashValue: String, hashAlgorithm: String) {

@@ -71,8 +71,7 @@ extension TrailVerifier {
                                            publicKeyFingerprint: digest.publicKeyFingerprint)
             for listedEntry in digest.logFiles {
                 var entry = listedEntry
-                var minute: UTCTime?
-                if let name = listed.mark(entry.object) { (entry.object, minute) = (name.key, name.deliveryMinute) }
+                let minute = listed.mark(entry.object)
                 if entry.bucket.sameBytes(as: bucket) { entry.bucket = bucket }
                 let entryTime = minute ?? logTime(entry: entry) ?? digest.endTime
                 var reason: String?
@@ -117,12 +116,13 @@ extension TrailVerifier {
             }
         }
 
-        /// Notes that a digest lists `key`; returns the inventory's name for it, if it has one.
+        /// Notes that a digest lists `key`; returns the delivery minute of the inventory's name
+        /// for it, when it has one.
         @discardableResult
-        mutating func mark(_ key: String) -> LogFileKeyName? {
+        mutating func mark(_ key: String) -> UTCTime? {
             guard let (list, index) = positionByKey[ObjectKey(key)] else { return nil }
             isListed[Int(list)][Int(index)] = true
-            return names[Int(list)][Int(index)]
+            return names[Int(list)][Int(index)].deliveryMinute
         }
 
         /// True when the log file at `index` of `location`'s list in the inventory is listed.
