@@ -125,10 +125,10 @@ extension TrailVerifier {
             return names[Int(list)][Int(index)].deliveryMinute
         }
 
-        /// True when the log file at `index` of `location`'s list in the inventory is listed.
-        func contains(_ location: TrailLocation, at index: Int) -> Bool {
-            guard let list = indexByLocation[location] else { return false }
-            return isListed[list][index]
+        /// Whether each log file of `location`'s list in the inventory is listed, by position;
+        /// nil when the inventory has no list for it (none is listed).
+        func flags(of location: TrailLocation) -> [Bool]? {
+            indexByLocation[location].map { isListed[$0] }
         }
     }
 
@@ -179,7 +179,10 @@ extension TrailVerifier {
             // The bucket of the location's first chain (in chain order, so the report is the same every run).
             let bucket = run.bucketByChain.keys.filter { $0.location == location }.min().flatMap { run.bucketByChain[$0] }
                 ?? scope.bucket?.name ?? ""
-            for (position, logFile) in logFiles.enumerated() where !listed.contains(location, at: position) {
+            // The location's flags looked up once, and a name copied only when it is not listed.
+            let isListed = listed.flags(of: location)
+            for position in logFiles.indices where !(isListed?[position] ?? false) {
+                let logFile = logFiles[position]
                 let time = logFile.deliveryMinute
                 func record(_ verdict: LogFileVerdict, _ detail: String) {
                     run.logRecords.append(LogFileRecord(

@@ -23,12 +23,27 @@ extension TrailVerifier {
     /// the operator's file).
     func newestAuthenticatedEnds(in run: RunState) -> [TrailLocation: UTCTime] {
         var newest: [TrailLocation: UTCTime] = [:]
-        func note(_ time: UTCTime, at location: TrailLocation) { newest[location] = max(newest[location] ?? time, time) }
+        // Digests come location by location: each run of one location is looked up once (a cut
+        // location asks this for every group of its log files, over all its digests).
+        var current: (location: TrailLocation, time: UTCTime)?
+        func flush() {
+            if let (location, time) = current { newest[location] = max(newest[location] ?? time, time) }
+            current = nil
+        }
+        func note(_ time: UTCTime, at location: TrailLocation) {
+            if let (held, newestHeld) = current, held == location {
+                current = (held, max(newestHeld, time))
+            } else {
+                flush()
+                current = (location, time)
+            }
+        }
         for index in run.loaded.indices where run.checks[index].isAuthentic && !run.checks[index].problems.contains(where: { $0.kind == .moved }) {
             guard let digest = run.loaded[index].digest else { continue }
             note(digest.endTime, at: run.loaded[index].name.chain.location)
         }
         for head in scope.verifiedHeads.values { note(head.endTime, at: head.location) }
+        flush()
         return newest
     }
 
