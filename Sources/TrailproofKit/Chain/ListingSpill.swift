@@ -117,14 +117,6 @@ final class ListingSpill: Sendable {
             buffer.reserveCapacity(Self.flushSize + 4096)
         }
 
-        /// Files `key` under `place`; a log file's place (one with a day) takes its delivery
-        /// `minute` as well.
-        mutating func add(_ key: String, at place: Place, minute: UTCTime? = nil) throws {
-            var block = Block()
-            block.add(key, at: place, minute: minute)
-            try append(block)
-        }
-
         /// Files a block of keys, encoded elsewhere (on another thread), as if each were added in turn.
         mutating func append(_ block: Block) throws {
             let base = written + Int64(buffer.count)

@@ -146,33 +146,23 @@ struct ListingSurvey {
 
     /// The `YYYY/MM/DD` folder of a trail object's key (the parser has checked that it is one).
     static func dateFolder(of key: String) -> String {
-        // Over the key's bytes where it holds them together (every native string), else by index.
-        if let folder = key.utf8.withContiguousStorageIfAvailable(dateFolder(ofBytes:)) { return folder }
-        var slashes = 0
-        var end = key.utf8.endIndex
-        var index = key.utf8.endIndex
-        while index > key.utf8.startIndex {
-            key.utf8.formIndex(before: &index)
-            guard key.utf8[index] == UInt8(ascii: "/") else { continue }
-            slashes += 1
-            if slashes == 1 { end = index }
-            if slashes == 4 { return String(key[key.utf8.index(after: index)..<end]) }
-        }
-        return ""
-    }
-
-    private static func dateFolder(ofBytes bytes: UnsafeBufferPointer<UInt8>) -> String {
-        var slashes = 0
-        var end = bytes.count
-        var index = bytes.count
-        while index > 0 {
-            index -= 1
-            guard bytes[index] == UInt8(ascii: "/") else { continue }
-            slashes += 1
-            if slashes == 1 { end = index }
-            if slashes == 4 { return String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end]), as: UTF8.self) }
-        }
-        return ""
+        // Over the key's bytes, held together first (as `TrailObjectKey` parses them; a native
+        // string already is).
+        var key = key
+        key.makeContiguousUTF8()
+        return key.utf8.withContiguousStorageIfAvailable { bytes in
+            var slashes = 0
+            var end = bytes.count
+            var index = bytes.count
+            while index > 0 {
+                index -= 1
+                guard bytes[index] == UInt8(ascii: "/") else { continue }
+                slashes += 1
+                if slashes == 1 { end = index }
+                if slashes == 4 { return String(decoding: UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end]), as: UTF8.self) }
+            }
+            return ""
+        } ?? ""
     }
 
     /// Widens its region's key window to a digest ending at `name.endTime` (it started about an

@@ -100,12 +100,14 @@ import TrailproofTrailGen
     func logFilesComeBackAsParsingTheirKeysNamesThem(seed: UInt64) throws {
         let keys = Self.keys(seed: seed)
         var writer = try ListingSpill.Writer()
+        var block = ListingSpill.Block()
         var expected: [TrailLocation: [LogFileKeyName]] = [:]
         for key in keys {
             guard case .logFile(let name)? = TrailObjectKey(key) else { Issue.record("\(key) does not parse"); return }
-            try writer.add(key, at: .init(location: name.location, logFileDay: "2026/01/08"), minute: name.deliveryMinute)
+            block.add(key, at: .init(location: name.location, logFileDay: "2026/01/08"), minute: name.deliveryMinute)
             expected[name.location, default: []].append(name)
         }
+        try writer.append(block)
         let spill = try writer.finish()
         #expect(expected.count == 4, "four byte-distinct prefixes, four locations")
         for (location, names) in expected {
@@ -131,7 +133,9 @@ import TrailproofTrailGen
         var writer = ListingSpill.Writer(descriptor: descriptor)
         let key = Self.keys(seed: 304)[0]
         guard case .logFile(let name)? = TrailObjectKey(key) else { Issue.record("\(key) does not parse"); return }
-        for _ in 0..<3 { try writer.add(key, at: .init(location: name.location, logFileDay: "2026/01/08"), minute: name.deliveryMinute) }
+        var block = ListingSpill.Block()
+        for _ in 0..<3 { block.add(key, at: .init(location: name.location, logFileDay: "2026/01/08"), minute: name.deliveryMinute) }
+        try writer.append(block)
         let spill = try writer.finish()
         #expect(try spill.logFiles(of: name.location, days: ["2026/01/08"]).count == 3)
         // The third record's length made to say more than the segment holds.
