@@ -2,8 +2,10 @@
 # Organization scale: 1,000,000 small log files (1-25 events, about 1-30 KB uncompressed each) in
 # 100 bucket locations (25 accounts x 4 regions), generated once and reused (the generator takes
 # a while). Prints, in one run, for `trailproof verify` with text and with JSON output: wall
-# time, log files/s and peak RSS; the same log files through bench/baseline.c (one process, and
-# the limit = baseline x cores); and 4 shards run as 4 processes at once, then merged: their
+# time, log files/s and peak RSS; the same log files through bench/baseline.c, as one process
+# (x cores: the limit as if every core did as much as one alone) and as one process per core at
+# once, each over every Nth file (the machine's limit as measured: cores that share caches,
+# memory and the kernel's locks do less together); and 4 shards run as 4 processes at once, then merged: their
 # total wall time, the merge's time and RSS, and whether the merged report equals the single run's.
 #
 # With BENCH_SHAPE=busy, the same 1,000,000 log files lie in ONE location instead: one account and
@@ -80,6 +82,14 @@ run() {
 run text "$BIN/trailproof" verify "$ROOT" --public-keys "$KEYS"
 run json "$BIN/trailproof" verify "$ROOT" --public-keys "$KEYS" --format json
 run baseline "$WORK/baseline" <"$WORK/logs.txt"
+# The limit measured: one baseline process per core at once, each over every CORES-th file.
+CORES="$(nproc)"
+for ((k = 0; k < CORES; k++)); do awk -v n="$CORES" -v k="$k" 'NR % n == k' "$WORK/logs.txt" >"$WORK/logs.$k"; done
+t0=$(now)
+for ((k = 0; k < CORES; k++)); do "$WORK/baseline" <"$WORK/logs.$k" >"$WORK/allcores$k.out" 2>&1 & done
+wait
+t1=$(now)
+python3 -c "print(f'{$t1 - $t0:.2f}')" >"$WORK/allcores.wall"
 t0=$(now)
 for k in 0 1 2 3; do
     run "shard$k" "$BIN/trailproof" verify "$ROOT" --public-keys "$KEYS" --shard "$k/4" --run-id bench --format json &
@@ -89,7 +99,7 @@ t1=$(now)
 python3 -c "print(f'{$t1 - $t0:.2f}')" >"$WORK/shards.wall"
 run merge "$BIN/trailproof" merge "$WORK"/shard{0,1,2,3}.out --format json
 
-export WORK FILES CORES="$(nproc)" GEN="${BENCH_SHAPE:-many}: ${GEN_ARGS[*]}"
+export WORK FILES CORES GEN="${BENCH_SHAPE:-many}: ${GEN_ARGS[*]}"
 python3 - <<'PY'
 import json, os, sys
 work, files, cores = os.environ["WORK"], int(os.environ["FILES"]), int(os.environ["CORES"])
@@ -107,6 +117,10 @@ if int(base["files"]) != files or int(base["bytes"]) != totals["logFileBytesHash
     sys.exit(f"baseline saw {base['files']} files / {base['bytes']} bytes, trailproof {files} / {totals['logFileBytesHashed']}")
 mb = totals["logFileBytesHashed"] / 1e6
 limit = mb / float(base["seconds"]) * cores
+shares = [dict(line.split(" ", 1) for line in read(f"allcores{k}", "out").splitlines()) for k in range(cores)]
+if sum(int(s["files"]) for s in shares) != files or sum(int(s["bytes"]) for s in shares) != totals["logFileBytesHashed"]:
+    sys.exit("the baseline's processes together did not see every log file: " + str(shares))
+measured = mb / wall("allcores")
 merged = json.load(open(f"{work}/merge.out"))
 for report in (single, merged):  # the shards' run id (the single run has none) and clock are no finding
     report["scope"].pop("referenceTime", None)
@@ -119,7 +133,9 @@ rows = [
     ("verify, text", f"{wall('text'):.1f} s, {files / wall('text'):,.0f} files/s, {mb / wall('text'):,.0f} MB/s, peak RSS {rss('text'):.0f} MB"),
     ("verify, --format json", f"{wall('json'):.1f} s, {files / wall('json'):,.0f} files/s, peak RSS {rss('json'):.0f} MB, report {os.path.getsize(work + '/json.out') / 1e6:.1f} MB"),
     ("baseline.c, one process", f"{float(base['seconds']):.1f} s, {files / float(base['seconds']):,.0f} files/s"),
-    ("limit = baseline x cores", f"{limit:,.0f} MB/s; text run at {mb / wall('text') / limit:.2f} of it"),
+    ("limit = baseline x cores", f"{limit:,.0f} MB/s; text run at {mb / wall('text') / limit:.2f} of it, JSON at {mb / wall('json') / limit:.2f}"),
+    (f"baseline.c, {cores} processes at once", f"{wall('allcores'):.1f} s: measured limit {measured:,.0f} MB/s ({measured / limit:.2f} of baseline x cores); "
+     f"text run at {mb / wall('text') / measured:.2f} of it, JSON at {mb / wall('json') / measured:.2f}"),
     ("", ""),
     ("4 shards as 4 processes at once", f"{float(read('shards', 'wall')):.1f} s wall (each: " + ", ".join(f"{wall(f'shard{k}'):.1f} s / {rss(f'shard{k}'):.0f} MB" for k in range(4)) + ")"),
     ("merge", f"{wall('merge'):.2f} s, peak RSS {rss('merge'):.0f} MB"),

@@ -53,17 +53,41 @@ public enum Allocator {
     /// peak without the caches, 58.3 MB with, for about 10% more CPU in malloc). glibc reads the
     /// setting only at start (`GLIBC_TUNABLES`), hence the restart; call it first thing in `main`,
     /// before any thread or output. Without glibc it does nothing.
+    ///
+    /// The program started again gets the environment back as the user set it (glibc read the
+    /// setting as it started), so that what it runs in turn (a `credential_process`) does not
+    /// inherit the caches off.
     public static func restartWithoutThreadCaches() {
         #if canImport(Glibc)
+        if let saved = getenv(tunablesBeforeRestart).map({ String(cString: $0) }) {
+            // Started again: the caches are off for this process; the environment is the user's again.
+            _ = unsetenv(tunablesBeforeRestart)
+            if let value = savedTunables(saved) { _ = setenv("GLIBC_TUNABLES", value, 1) } else { _ = unsetenv("GLIBC_TUNABLES") }
+            return
+        }
         // A set-user-id or set-group-id start has glibc drop such settings: it would start again forever.
         guard getuid() == geteuid(), getgid() == getegid() else { return }
         let current = getenv("GLIBC_TUNABLES").map { String(cString: $0) }
         guard let tunables = tunables(withoutThreadCachesAfter: current) else { return }
-        guard setenv("GLIBC_TUNABLES", tunables, 1) == 0 else { return }
+        guard setenv(tunablesBeforeRestart, current.map { "set:" + $0 } ?? "unset", 1) == 0,
+              setenv("GLIBC_TUNABLES", tunables, 1) == 0 else {
+            _ = unsetenv(tunablesBeforeRestart)
+            return
+        }
         _ = execv("/proc/self/exe", CommandLine.unsafeArgv)
         // Not restarted (no /proc): run as it is, the environment as it was.
+        _ = unsetenv(tunablesBeforeRestart)
         if let current { _ = setenv("GLIBC_TUNABLES", current, 1) } else { _ = unsetenv("GLIBC_TUNABLES") }
         #endif
+    }
+
+    /// Where the restart keeps the user's own `GLIBC_TUNABLES` for the program started again:
+    /// "set:" and the value, or "unset".
+    static let tunablesBeforeRestart = "TRAILPROOF_GLIBC_TUNABLES_BEFORE_RESTART"
+
+    /// The user's `GLIBC_TUNABLES` from what `tunablesBeforeRestart` holds; nil when it was unset.
+    static func savedTunables(_ saved: String) -> String? {
+        saved.utf8.starts(with: "set:".utf8) ? String(saved.dropFirst(4)) : nil
     }
 
     /// Hands memory freed so far back to the system (between batches).

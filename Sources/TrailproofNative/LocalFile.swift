@@ -15,6 +15,7 @@ public enum LocalFile {
     /// Names and kinds of the entries of directory `path` (without "." and ".."). A name that is
     /// not UTF-8 comes with its bytes as `invalidName` (its `name` is then lossy, its kind `.other`).
     public static func listDirectory(_ path: String) throws -> [(name: String, kind: FileKind, invalidName: [UInt8]?)] {
+        try refuseNUL(in: path, "open directory \(path)")
         guard let dir = opendir(path) else { throw systemError("open directory \(path)") }
         defer { closedir(dir) }
         var entries: [(String, FileKind, [UInt8]?)] = []
@@ -46,6 +47,7 @@ public enum LocalFile {
 
     /// The kind of `path` without following a final symlink.
     public static func kind(of path: String) throws -> FileKind {
+        try refuseNUL(in: path, "stat \(path)")
         var info = stat()
         guard lstat(path, &info) == 0 else { throw systemError("stat \(path)") }
         switch info.st_mode & S_IFMT {
@@ -58,13 +60,14 @@ public enum LocalFile {
 
     /// True when something (of any kind) exists at `path`, without following a final symlink.
     public static func exists(_ path: String) -> Bool {
+        guard isWholeCString(path) else { return false }
         var info = stat()
         return lstat(path, &info) == 0
     }
 
     /// The canonical absolute path with every symlink resolved, or nil when it does not resolve.
     public static func realPath(_ path: String) -> String? {
-        guard let resolved = realpath(path, nil) else { return nil }
+        guard isWholeCString(path), let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
     }
@@ -95,7 +98,8 @@ public enum LocalFile {
     /// a symbolic link as its last component is not followed, and a FIFO never blocks the open.
     public static func streamRegularFile(_ path: String, chunkSize: Int = 1 << 20,
                                          _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> RegularFileRead {
-        try streamRegularFile(opened: open(path, regularFileFlags), path: path, chunkSize: chunkSize, body)
+        try refuseNUL(in: path, "open \(path)")
+        return try streamRegularFile(opened: open(path, regularFileFlags), path: path, chunkSize: chunkSize, body)
     }
 
     /// `streamRegularFile` of the entry `name` (one component, no "/") of an open directory:
@@ -103,7 +107,8 @@ public enum LocalFile {
     /// walking the directory's whole path again for each file.
     public static func streamRegularFile(named name: String, in directory: OpenDirectory, chunkSize: Int = 1 << 20,
                                          _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> RegularFileRead {
-        try streamRegularFile(opened: openat(directory.descriptor, name, regularFileFlags),
+        try refuseNUL(in: name, "open \(directory.path)/\(name)")
+        return try streamRegularFile(opened: openat(directory.descriptor, name, regularFileFlags),
                               path: directory.path + "/" + name, chunkSize: chunkSize, body)
     }
 
@@ -111,6 +116,7 @@ public enum LocalFile {
     /// opened from the string's own bytes, which end in a NUL, with no copy made of the name.
     public static func streamRegularFile(named name: Substring, in directory: OpenDirectory, chunkSize: Int = 1 << 20,
                                          _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> RegularFileRead {
+        try refuseNUL(in: name, "open \(directory.path)/\(name)")
         let whole = name.base
         guard name.endIndex == whole.endIndex else {
             return try streamRegularFile(named: String(name), in: directory, chunkSize: chunkSize, body)
@@ -141,6 +147,7 @@ public enum LocalFile {
 
     /// Reads `path` in chunks of at most `chunkSize` bytes, handing each to `body`.
     public static func stream(_ path: String, chunkSize: Int = 1 << 20, _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
+        try refuseNUL(in: path, "open \(path)")
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw systemError("open \(path)") }
         defer { close(fd) }
@@ -186,6 +193,7 @@ public enum LocalFile {
 
     /// Writes `bytes` to `path`, replacing it, creating parent directories as needed.
     public static func write(_ bytes: [UInt8], to path: String) throws {
+        try refuseNUL(in: path, "create \(path)")
         try makeDirectories(parentOf: path)
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw systemError("create \(path)") }
@@ -211,6 +219,7 @@ public enum LocalFile {
 
     /// Creates `path` and every missing directory above it.
     public static func makeDirectories(_ path: String) throws {
+        try refuseNUL(in: path, "create directory \(path)")
         if path.isEmpty || exists(path) { return }
         if let slash = path.lastIndex(of: "/") { try makeDirectories(String(path[..<slash])) }
         if mkdir(path, 0o755) != 0 && errno != EEXIST { throw systemError("create directory \(path)") }
@@ -218,12 +227,14 @@ public enum LocalFile {
 
     /// Removes a file (not a directory); missing files are not an error.
     public static func remove(_ path: String) throws {
+        try refuseNUL(in: path, "remove \(path)")
         if unlink(path) != 0 && errno != ENOENT { throw systemError("remove \(path)") }
     }
 
     /// Reads extended attribute `name` of `path`; nil when the file has no such attribute
     /// or the file system has no extended attributes.
     public static func extendedAttribute(_ name: String, of path: String) -> [UInt8]? {
+        guard isWholeCString(path), isWholeCString(name) else { return nil }
         let size = systemGetxattr(path, name, nil, 0)
         guard size > 0, size < 1 << 20 else { return nil }
         var value = [UInt8](repeating: 0, count: size)
@@ -234,6 +245,7 @@ public enum LocalFile {
 
     /// Sets extended attribute `name` on `path`.
     public static func setExtendedAttribute(_ name: String, value: [UInt8], on path: String) throws {
+        try refuseNUL(in: path + name, "set \(name) on \(path)")
         guard systemSetxattr(path, name, value, value.count) == 0 else { throw systemError("set \(name) on \(path)") }
     }
 
@@ -242,6 +254,19 @@ public enum LocalFile {
 
     private static func systemError(_ operation: String) -> NativeError {
         NativeError(.system, operation, detail: String(cString: strerror(errno)))
+    }
+
+    /// True when `name` reaches a system call whole. The call takes a C string, which ends at
+    /// the first NUL: a name holding one would name its prefix, another file. Every path and
+    /// name handed to the system here is checked, whatever the caller checked before.
+    static func isWholeCString(_ name: some StringProtocol) -> Bool {
+        name.utf8.withContiguousStorageIfAvailable { bytes in bytes.isEmpty || memchr(bytes.baseAddress!, 0, bytes.count) == nil }
+            ?? !name.utf8.contains(0)
+    }
+
+    /// Throws for a name `isWholeCString` refuses; `operation` as the error names it.
+    static func refuseNUL(in name: some StringProtocol, _ operation: @autoclosure () -> String) throws {
+        guard isWholeCString(name) else { throw NativeError(.system, operation(), detail: "the name holds a NUL byte") }
     }
 }
 
@@ -271,6 +296,7 @@ private func systemSetxattr(_ path: String, _ name: String, _ value: [UInt8], _ 
 extension LocalFile {
     /// Opens (creating or truncating) `path` for writing; close it with `close(_:)`.
     public static func openForWriting(_ path: String) throws -> Int32 {
+        try refuseNUL(in: path, "create \(path)")
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw NativeError(.system, "create \(path)", detail: String(cString: strerror(errno))) }
         return fd
@@ -296,6 +322,7 @@ extension LocalFile {
 
     /// Renames `from` to `to` atomically (same file system).
     public static func rename(_ from: String, to: String) throws {
+        try refuseNUL(in: from + to, "rename \(from)")
         guard systemRename(from, to) == 0 else {
             throw NativeError(.system, "rename \(from)", detail: String(cString: strerror(errno)))
         }
@@ -307,6 +334,7 @@ extension LocalFile {
     /// Returns the descriptor that holds it (the lock lasts until it is closed or the process
     /// ends, however it ends), or nil when another process holds it.
     public static func lockExclusively(_ path: String) throws -> Int32? {
+        try refuseNUL(in: path, "open \(path)")
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw NativeError(.system, "open \(path)", detail: String(cString: strerror(errno))) }
         if flock(fd, LOCK_EX | LOCK_NB) != 0 {
@@ -337,6 +365,7 @@ extension LocalFile {
     /// Opens `path` for appending (created if needed), first cutting it to `length` bytes when
     /// given: what a crashed run wrote past its last acknowledged point is dropped.
     public static func openForAppending(_ path: String, truncatingTo length: Int64?) throws -> Int32 {
+        try refuseNUL(in: path, "open \(path)")
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw NativeError(.system, "open \(path)", detail: String(cString: strerror(errno))) }
         if let length, ftruncate(fd, off_t(length)) != 0 {
@@ -358,6 +387,7 @@ extension LocalFile {
 extension LocalFile {
     /// A file's size and modification time (nanoseconds since the epoch), or nil.
     public static func sizeAndModification(_ path: String) -> (size: Int64, modified: Int64)? {
+        guard isWholeCString(path) else { return nil }
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         #if canImport(Glibc)
@@ -373,6 +403,7 @@ extension LocalFile {
     /// Opens a new read-write file in `directory` that has no name (it is unlinked at once), so
     /// it disappears when closed or when the process ends, however it ends.
     public static func openAnonymous(in directory: String) throws -> Int32 {
+        try refuseNUL(in: directory, "create a temporary file in \(directory)")
         var template = Array((directory.hasSuffix("/") ? directory : directory + "/").utf8CString.dropLast()) + Array("trailproof-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else { throw NativeError(.system, "create a temporary file in \(directory)", detail: String(cString: strerror(errno))) }

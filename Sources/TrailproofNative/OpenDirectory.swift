@@ -16,6 +16,7 @@ public final class OpenDirectory: Sendable {
     /// Opens the directory at `path`; nil when it cannot be opened as one.
     public init?(path: String) {
         // Read permission is needed, as for listing it; without it the caller opens by path.
+        guard LocalFile.isWholeCString(path) else { return nil }
         let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         self.path = path

@@ -162,6 +162,46 @@ import TrailproofNative
         #expect(OpenDirectory(path: scratch.path + "/nowhere") == nil)
     }
 
+    @Test func aNameHoldingANULByteIsRefusedNotCutShort() throws {
+        // A C string ends at its first NUL: "file\0.json.gz" would open, stat or write "file".
+        // Every call refuses such a name rather than acting on its prefix (each of these
+        // reached "file" or "folder" before it did).
+        let scratch = try TemporaryDirectory("nul")
+        defer { scratch.remove() }
+        try LocalFile.write(Array("content".utf8), to: scratch.file("folder/file"))
+        let file = scratch.file("folder/file"), folder = scratch.file("folder")
+        let refusesNUL = { (error: any Error) in (error as? NativeError)?.detail == "the name holds a NUL byte" }
+        var read: [UInt8] = []
+        #expect(performing: { try LocalFile.stream(file + "\0.json.gz") { read += $0 } }, throws: refusesNUL)
+        #expect(performing: { try LocalFile.readAll(file + "\0x", limit: 100) }, throws: refusesNUL)
+        #expect(performing: { try LocalFile.streamRegularFile(file + "\0x") { read += $0 } }, throws: refusesNUL)
+        let directory = try #require(OpenDirectory(path: folder))
+        #expect(performing: { try LocalFile.streamRegularFile(named: "file\0x", in: directory) { read += $0 } }, throws: refusesNUL)
+        // The leaf of a key, which is opened from the key's own bytes.
+        let key = "AWSLogs/file\0.json.gz"
+        #expect(performing: {
+            try LocalFile.streamRegularFile(named: key[key.index(key.startIndex, offsetBy: 8)...], in: directory) { read += $0 }
+        }, throws: refusesNUL)
+        #expect(performing: { try LocalFile.streamRegularFile(named: "file\0x".prefix(6), in: directory) { read += $0 } }, throws: refusesNUL)
+        #expect(read.isEmpty)
+        #expect(performing: { try LocalFile.listDirectory(folder + "\0x") }, throws: refusesNUL)
+        #expect(performing: { try LocalFile.kind(of: file + "\0x") }, throws: refusesNUL)
+        #expect(LocalFile.exists(file + "\0x") == false)
+        #expect(LocalFile.realPath(file + "\0x") == nil)
+        #expect(LocalFile.sizeAndModification(file + "\0x") == nil)
+        #expect(LocalFile.extendedAttribute("user.signature", of: file + "\0x") == nil)
+        #expect(OpenDirectory(path: folder + "\0x") == nil)
+        // Nothing is written, replaced or removed through a name cut short.
+        #expect(performing: { try LocalFile.write(Array("other".utf8), to: file + "\0x") }, throws: refusesNUL)
+        #expect(performing: { try LocalFile.writeAtomically(Array("other".utf8), to: file + "\0x") }, throws: refusesNUL)
+        #expect(performing: { try LocalFile.openForAppending(file + "\0x", truncatingTo: 0) }, throws: refusesNUL)
+        #expect(performing: { try LocalFile.remove(file + "\0x") }, throws: refusesNUL)
+        #expect(performing: { try LocalFile.rename(file + "\0x", to: file + "-renamed") }, throws: refusesNUL)
+        #expect(performing: { try LocalFile.makeDirectories(folder + "\0x") }, throws: refusesNUL)
+        #expect(try LocalFile.readAll(file, limit: 100) == Array("content".utf8))
+        #expect(try LocalFile.listDirectory(folder).map(\.name) == ["file"])
+    }
+
     @Test func writeCreatesParentFoldersAndReplacesContent() throws {
         let scratch = try TemporaryDirectory("write")
         defer { scratch.remove() }

@@ -79,7 +79,7 @@ extension TrailVerifier {
                     reason = "listed by digest \(loaded.name.key), which failed verification (\(verdict.rawValue))"
                 } else if !entry.bucket.sameBytes(as: bucket) {
                     reason = "listed in bucket \(entry.bucket), not in this copy of bucket \(bucket)"
-                } else if entry.hashAlgorithm != "SHA-256" {
+                } else if !entry.hashAlgorithm.sameBytes(as: "SHA-256") {
                     reason = "unsupported hashAlgorithm \(entry.hashAlgorithm)"
                 }
                 if let reason {

@@ -27,6 +27,39 @@ import TrailproofTrailGen
         }
     }
 
+    @Test func aLogFileListedWithAnyOtherHashAlgorithmThanSHA256IsUnverifiedNeverValid() throws {
+        // The digest's hash values are the files' true SHA-256: only the algorithm named differs,
+        // byte for byte ("SHA-256" exactly, not a look-alike, another case or trailing bytes).
+        let variants = ["SHA-1", "sha-256", "SHA\u{2010}256", "SHA-256 ", "SHA-256\u{0}"]
+        let scenario = try TrailScenario("hash-algorithm") {
+            $0.hours = 3
+            $0.logFilesPerHour = 5...5
+        }
+        defer { scenario.scratch.remove() }
+        let head = scenario.digests[2]
+        var named: [(key: String, algorithm: String)] = []
+        try scenario.trail.rewriteDigest(head.key, signer: try SigningAuthority.key(0)) { json in
+            var entries = json["logFiles"] as? [[String: Any]] ?? []
+            for index in entries.indices {
+                let algorithm = variants[index % variants.count]
+                entries[index]["hashAlgorithm"] = algorithm
+                named.append((entries[index]["s3Object"] as? String ?? "", algorithm))
+            }
+            json["logFiles"] = entries
+        }
+        #expect(named.count == 5)
+        let report = try scenario.verify { $0.headSignatures = [] }
+        #expect(report.totals.digestsValid == report.totals.digests)
+        for (key, algorithm) in named {
+            let record = try #require(scenario.logFile(key, in: report), "\(key)")
+            #expect(record.verdict == .unverified, "\(algorithm.debugDescription)")
+            #expect(record.detail == "unsupported hashAlgorithm \(algorithm)")
+        }
+        // The files the other digests list are hashed and valid.
+        #expect(report.totals.logFilesValid == scenario.trail.logFiles.count - named.count)
+        #expect(report.totals.logFilesByVerdict == ["valid": scenario.trail.logFiles.count - named.count, "unverified": named.count])
+    }
+
     @Test func aHostilePreviousDigestKeyIsReportedMissingNotFollowed() throws {
         let scenario = try TrailScenario("hostile-previous") { $0.hours = 3 }
         defer { scenario.scratch.remove() }
