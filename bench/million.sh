@@ -5,8 +5,9 @@
 # time, log files/s and peak RSS; the same log files through bench/baseline.c, as one process
 # (x cores: the limit as if every core did as much as one alone) and as one process per core at
 # once, each over every Nth file (the machine's limit as measured: cores that share caches,
-# memory and the kernel's locks do less together); and 4 shards run as 4 processes at once, then merged: their
-# total wall time, the merge's time and RSS, and whether the merged report equals the single run's.
+# memory and the kernel's locks may do less together); and 4 shards run as 4 processes at once,
+# then merged: their total wall time, the merge's time and RSS, and whether the merged report
+# equals the single run's.
 #
 # With BENCH_SHAPE=busy, the same 1,000,000 log files lie in ONE location instead: one account and
 # region, 2,500 hours of 400 one-event files (a large account's management events over a quarter),

@@ -109,7 +109,7 @@ public enum LocalFile {
                                          _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> RegularFileRead {
         try refuseNUL(in: name, "open \(directory.path)/\(name)")
         return try streamRegularFile(opened: openat(directory.descriptor, name, regularFileFlags),
-                              path: directory.path + "/" + name, chunkSize: chunkSize, body)
+                                     path: directory.path + "/" + name, chunkSize: chunkSize, body)
     }
 
     /// `streamRegularFile(named:in:)` of a name that ends its string (a key's last component):
