@@ -7,15 +7,16 @@ public enum Hex {
         return String(unsafeUninitializedCapacity: input.count * 2) { out in
             var index = 0
             for byte in input {
-                out[index] = hexDigit(byte >> 4)
-                out[index + 1] = hexDigit(byte & 0x0f)
+                out[index] = lowerCaseDigit(byte >> 4)
+                out[index + 1] = lowerCaseDigit(byte & 0x0f)
                 index += 2
             }
             return index
         }
     }
 
-    @inline(__always) private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+    /// The lower-case hex digit of a nibble (0-15).
+    @inline(__always) static func lowerCaseDigit(_ nibble: UInt8) -> UInt8 {
         nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
     }
 

@@ -157,7 +157,7 @@ public enum LocalFile {
     /// Reads to the end. With `size` (what `fstat` said), a short read that reaches it is the
     /// end: a regular file's read comes up short only there, so the read that would return
     /// nothing is saved (one system call per file). A file that grew since keeps being read.
-    private static func readChunks(_ fd: Int32, path: String, chunkSize: Int, size: Int64? = nil,
+    private static func readChunks(_ fd: Int32, path: @autoclosure () -> String, chunkSize: Int, size: Int64? = nil,
                                    _ body: (UnsafeRawBufferPointer) throws -> Void) throws {
         let chunkSize = readBufferSize(chunkSize: chunkSize, fileSize: size)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
@@ -167,7 +167,7 @@ public enum LocalFile {
             let count = read(fd, buffer.baseAddress, chunkSize)
             if count < 0 {
                 if errno == EINTR { continue }
-                throw systemError("read \(path)")
+                throw systemError("read \(path())")
             }
             if count == 0 { return }
             try body(UnsafeRawBufferPointer(start: buffer.baseAddress, count: count))

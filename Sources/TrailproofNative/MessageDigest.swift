@@ -16,6 +16,10 @@ public final class MessageDigest {
 
     private let context: OpaquePointer
     private let algorithm: Algorithm
+    /// Whether the context must be initialised before the next byte or result: set by `reset`
+    /// and `finish`, so that a message costs one initialisation however often it is reset
+    /// (a file's first read resets, and each initialisation allocates inside OpenSSL).
+    private var needsInitialisation = true
 
     /// Creates a digest ready for `update`.
     public init(_ algorithm: Algorithm) throws {
@@ -24,13 +28,18 @@ public final class MessageDigest {
         }
         self.context = context
         self.algorithm = algorithm
-        try reset()
+        try initialiseIfNeeded()
     }
 
     deinit { EVP_MD_CTX_free(context) }
 
     /// Starts over, discarding what was hashed so far.
     public func reset() throws {
+        needsInitialisation = true
+    }
+
+    private func initialiseIfNeeded() throws {
+        guard needsInitialisation else { return }
         let md: OpaquePointer?
         switch algorithm {
         case .sha256: md = MessageDigest.sha256 ?? EVP_sha256()
@@ -38,6 +47,7 @@ public final class MessageDigest {
         case .sha1: md = EVP_sha1()
         }
         try checkOpenSSL(EVP_DigestInit_ex(context, md, nil), "initialise digest")
+        needsInitialisation = false
     }
 
     // The algorithms fetched from OpenSSL's default provider once (never freed): the legacy
@@ -48,6 +58,7 @@ public final class MessageDigest {
     /// Feeds `count` bytes at `bytes`.
     public func update(_ bytes: UnsafeRawPointer, count: Int) throws {
         guard count > 0 else { return }
+        try initialiseIfNeeded()
         try checkOpenSSL(EVP_DigestUpdate(context, bytes, count), "update digest")
     }
 
@@ -64,11 +75,29 @@ public final class MessageDigest {
 
     /// Finishes and returns the digest bytes; the digest is then ready for a new message.
     public func finish() throws -> [UInt8] {
+        try initialiseIfNeeded()
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
+        needsInitialisation = true
         try checkOpenSSL(EVP_DigestFinal_ex(context, &out, &length), "finish digest")
-        try reset()
         return Array(out.prefix(Int(length)))
+    }
+
+    /// `finish` of a SHA-256 digest, held inline (nothing allocated).
+    public func finishSHA256() throws -> SHA256Value {
+        precondition(algorithm == .sha256, "finishSHA256 of a \(algorithm) digest")
+        try initialiseIfNeeded()
+        var value = SHA256Value()
+        var length: UInt32 = 0
+        needsInitialisation = true
+        // EVP_DigestFinal_ex writes the digest's own size: 32 bytes for SHA-256.
+        try withUnsafeMutableBytes(of: &value.words) { out in
+            try checkOpenSSL(EVP_DigestFinal_ex(context, out.baseAddress!.assumingMemoryBound(to: UInt8.self), &length), "finish digest")
+        }
+        guard length == UInt32(SHA256Value.byteCount) else {
+            throw NativeError(.openssl, "finish digest", detail: "\(length) bytes, not \(SHA256Value.byteCount)")
+        }
+        return value
     }
 
     /// SHA-256 of `bytes`, as lower-case hex.

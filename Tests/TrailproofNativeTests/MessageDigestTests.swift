@@ -80,6 +80,42 @@ import TrailproofNative
         #expect(Hex.encode(try digest.finish()) == Self.sha256Vectors[0].hex)
     }
 
+    @Test func finishingAgainWithoutAResetHashesTheEmptyMessageAndTheInlineResultEqualsTheBytes() throws {
+        let digest = try MessageDigest(.sha256)
+        for (input, hex) in Self.sha256Vectors {
+            try digest.update(Array(input.utf8))
+            let value = try digest.finishSHA256()
+            #expect(value.hex == hex)
+            #expect(value == SHA256Value(bytes: Hex.decode(hex)!))
+            // A finished digest is a new, empty message: finishing again needs no reset.
+            #expect(try digest.finishSHA256().hex == Self.sha256Vectors[0].hex)
+            #expect(Hex.encode(try digest.finish()) == Self.sha256Vectors[0].hex)
+        }
+    }
+
+    @Test func theInlineResultMatchesOnlyItsOwnLowerCaseHexByteForByte() throws {
+        let hex = Self.sha256Vectors[1].hex
+        let value = try #require(SHA256Value(bytes: Hex.decode(hex)!))
+        #expect(value.matches(hex: hex))
+        #expect(value.matches(hex: String(hex.utf8.map { Character(Unicode.Scalar($0)) })), "a native string equal byte for byte")
+        // Not the upper-case spelling, not one character changed anywhere, not a prefix or longer.
+        #expect(!value.matches(hex: hex.uppercased()))
+        for index in 0..<hex.utf8.count {
+            var bytes = Array(hex.utf8)
+            bytes[index] = bytes[index] == UInt8(ascii: "0") ? UInt8(ascii: "1") : UInt8(ascii: "0")
+            #expect(!value.matches(hex: String(decoding: bytes, as: UTF8.self)), "differs at \(index)")
+        }
+        #expect(!value.matches(hex: String(hex.dropLast())))
+        #expect(!value.matches(hex: hex + "0"))
+        #expect(!value.matches(hex: ""))
+        // A bridged or otherwise non-contiguous string is compared the same way.
+        let substring = ("x" + hex + "x").dropFirst().dropLast()
+        #expect(value.matches(hex: String(substring)))
+        #expect(SHA256Value(bytes: [UInt8](repeating: 0, count: 31)) == nil)
+        #expect(SHA256Value(bytes: [UInt8](repeating: 0, count: 33)) == nil)
+        #expect(SHA256Value(bytes: [UInt8](repeating: 0, count: 32))?.hex == String(repeating: "0", count: 64))
+    }
+
     @Test func emptyUpdatesChangeNothing() throws {
         let digest = try MessageDigest(.md5)
         try digest.update([])

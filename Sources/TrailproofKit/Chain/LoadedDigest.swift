@@ -140,7 +140,7 @@ struct LoadedDigest: Sendable {
                                                              compressedLimit: context.sizeLimit, restart: { buffer.reset() },
                                                              { try buffer.append($0) })
             else { return .failure(.absent) }
-            return .success(hash)
+            return .success(hash.hex)
         } catch let error as DigestLoadError {
             return .failure(error)
         } catch let error as ObjectSizeLimitExceeded {

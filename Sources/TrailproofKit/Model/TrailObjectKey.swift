@@ -20,18 +20,22 @@ public enum TrailObjectKey: Hashable, Sendable {
         // no NUL: such a key is some other object, which the inventory then names or counts.
         guard hasPlainComponents(bytes) else { return nil }
         // The last nine slashes (at most) from the end: components count-1 (file) … count-9.
-        var slashes: [Int] = []
-        slashes.reserveCapacity(9)
+        // Held inline, and the fields below reserved at once: every key of a listing is parsed.
+        var slashes = InlineArray<9, Int>(repeating: 0)
+        var slashCount = 0
         var position = bytes.count - 1
-        while position >= 0 && slashes.count < 9 {
-            if bytes[position] == slash { slashes.append(position) }
+        while position >= 0 && slashCount < 9 {
+            if bytes[position] == slash {
+                slashes[slashCount] = position
+                slashCount += 1
+            }
             position -= 1
         }
-        guard slashes.count >= 7 else { return nil }
+        guard slashCount >= 7 else { return nil }
         // component(k): the k-th component from the end (0: the file name).
         func component(_ k: Int) -> Range<Int> {
             let end = k == 0 ? bytes.count : slashes[k - 1]
-            let start = k < slashes.count ? slashes[k] + 1 : 0
+            let start = k < slashCount ? slashes[k] + 1 : 0
             return start..<end
         }
         func text(_ range: Range<Int>) -> String { String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) }
@@ -60,7 +64,6 @@ public enum TrailObjectKey: Hashable, Sendable {
               UTCTime(year: year, month: month, day: day) != nil
         else { return nil }
         // [prefix/]AWSLogs/[o-id/]ACCOUNT: component 7 is AWSLogs, or an organization id before it.
-        guard slashes.count >= 7 else { return nil }
         var logsIndex = 7
         var organizationID: String?
         let seventh = component(7)
@@ -68,7 +71,7 @@ public enum TrailObjectKey: Hashable, Sendable {
             organizationID = text(seventh)
             logsIndex = 8
         }
-        guard logsIndex <= slashes.count else { return nil }
+        guard logsIndex <= slashCount else { return nil }
         let logs = component(logsIndex)
         guard equals(logs, "AWSLogs") else { return nil }
         let prefix = logs.lowerBound == 0 ? "" : text(0..<(logs.lowerBound - 1))
@@ -80,6 +83,7 @@ public enum TrailObjectKey: Hashable, Sendable {
               equals((fileName.upperBound - suffix.utf8CodeUnitCount)..<fileName.upperBound, suffix) else { return nil }
         let stem = fileName.lowerBound..<(fileName.upperBound - suffix.utf8CodeUnitCount)
         var fields: [Range<Int>] = []
+        fields.reserveCapacity(8)
         var fieldStart = stem.lowerBound
         for index in stem where bytes[index] == underscore {
             fields.append(fieldStart..<index)
@@ -195,11 +199,21 @@ public enum TrailObjectKey: Hashable, Sendable {
     static func isRegion(_ text: String) -> Bool { isRegion(text.utf8) }
 
     static func isRegion<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
-        // us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-4 …
-        let pieces = bytes.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
-        guard pieces.count >= 3, let last = pieces.last, !last.isEmpty,
-              last.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else { return false }
-        return pieces.dropLast().allSatisfy { !$0.isEmpty && $0.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") } }
+        // us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-4 …: at least three
+        // dash-separated pieces, each but the last lower-case letters, the last digits, none empty.
+        // One pass, nothing allocated (every key of a listing is checked).
+        var pieces = 1, length = 0, allLetters = true, allDigits = true
+        for byte in bytes {
+            if byte == UInt8(ascii: "-") {
+                guard length > 0, allLetters else { return false }
+                (pieces, length, allLetters, allDigits) = (pieces + 1, 0, true, true)
+                continue
+            }
+            length += 1
+            if byte < UInt8(ascii: "a") || byte > UInt8(ascii: "z") { allLetters = false }
+            if byte < zero || byte > nine { allDigits = false }
+        }
+        return pieces >= 3 && length > 0 && allDigits
     }
 
     /// Splits on one ASCII byte, keeping empty pieces (byte-wise: much faster than Character-wise).

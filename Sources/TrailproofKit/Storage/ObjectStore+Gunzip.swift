@@ -27,7 +27,7 @@ struct GunzipState {
 
 extension ObjectStore {
     /// Streams the gzip object `key` through `decoder` and `sha256`, handing every uncompressed
-    /// chunk to `body`; returns the hex SHA-256 of all the uncompressed bytes, or nil when no
+    /// chunk to `body`; returns the SHA-256 of all the uncompressed bytes, or nil when no
     /// object has that key. `restart` runs before every attempt (after the decoder and digest are
     /// reset), so the consumer can drop what it received of a broken transfer. With
     /// `compressedLimit` or `uncompressedLimit`, more bytes than that end the read with
@@ -36,7 +36,7 @@ extension ObjectStore {
     ///   `body` or the limits throw.
     func gunzipAndHash(_ key: String, decoder: GzipDecoder, sha256: MessageDigest, compressedLimit: Int? = nil,
                        uncompressedLimit: Int? = nil,
-                       restart: () throws -> Void = {}, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> String? {
+                       restart: () throws -> Void = {}, _ body: (UnsafeRawBufferPointer) throws -> Void) throws -> SHA256Value? {
         var compressed = 0
         var uncompressed = 0
         let found = try streamObject(key, restart: {
@@ -61,7 +61,7 @@ extension ObjectStore {
         }
         guard found else { return nil }
         try decoder.finish()
-        return Hex.encode(try sha256.finish())
+        return try sha256.finishSHA256()
     }
 }
 

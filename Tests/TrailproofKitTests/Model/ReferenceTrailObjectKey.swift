@@ -18,7 +18,7 @@ enum ReferenceTrailObjectKey {
         let kindFolder = parts[count - 6]
         let account = parts[count - 7]
         guard kindFolder == "CloudTrail" || kindFolder == "CloudTrail-Digest",
-              TrailObjectKey.isAccountID(account), TrailObjectKey.isRegion(region),
+              TrailObjectKey.isAccountID(account), isRegion(region),
               year.count == 4, month.count == 2, day.count == 2,
               let folderDate = UTCTime(parsing: "\(year)-\(month)-\(day)")
         else { return nil }
@@ -43,7 +43,7 @@ enum ReferenceTrailObjectKey {
             // ACCOUNT, CloudTrail-Digest, REGION, TRAIL (may hold underscores), HOME, TIMESTAMP
             guard fields.count >= 6, fields[0] == account, fields[1] == "CloudTrail-Digest", fields[2] == region,
                   let endTime = UTCTime(parsing: fields[fields.count - 1]), fields[fields.count - 1].count == 16,
-                  TrailObjectKey.isRegion(fields[fields.count - 2])
+                  isRegion(fields[fields.count - 2])
             else { return nil }
             let trailName = fields[3..<(fields.count - 2)].joined(separator: "_")
             guard TrailObjectKey.isTrailName(trailName) else { return nil }
@@ -59,6 +59,63 @@ enum ReferenceTrailObjectKey {
             else { return nil }
             return .logFile(LogFileKeyName(key: key, location: location, deliveryMinute: time))
         }
+    }
+}
+
+extension ReferenceTrailObjectKey {
+    /// The reference region rule (split on "-", then each piece checked): at least three pieces,
+    /// each but the last one or more lower-case ASCII letters, the last one or more ASCII digits.
+    static func isRegion(_ text: String) -> Bool {
+        let pieces = text.utf8.split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
+        guard pieces.count >= 3, let last = pieces.last, !last.isEmpty,
+              last.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return false }
+        return pieces.dropLast().allSatisfy { !$0.isEmpty && $0.allSatisfy { (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) } }
+    }
+}
+
+/// The one-pass region check agrees with the reference rule on real regions and on random
+/// strings over the bytes that matter (letters at both ends of the range, digits, dashes, and
+/// bytes just outside them).
+@Suite struct RegionRuleDifferentialTests {
+    @Test func realRegionsAreRegionsAndNearMissesAreNot() {
+        for region in ["us-east-1", "eu-central-2", "us-gov-west-1", "cn-north-1", "ap-southeast-4", "a-b-0", "il-central-10"] {
+            #expect(TrailObjectKey.isRegion(region), "\(region)")
+        }
+        for text in ["", "-", "us-east", "us-1", "us--east-1", "-us-east-1", "us-east-1-", "us-east-", "Us-east-1", "us-east-1a",
+                     "us-east-\u{661}", "us_east_1", "us-éast-1", "us-east-1\u{0}", "us-eas`-1", "us-eas{-1", "us-east-/", "us-east-:"] {
+            #expect(!TrailObjectKey.isRegion(text), "\(text.debugDescription)")
+        }
+    }
+
+    @Test(arguments: 0..<4)
+    func theOnePassCheckAgreesWithTheReference(round: Int) {
+        var generator = SeededGenerator(seed: UInt64(round) &* 0x2545_F491_4F6C_DD1D &+ 7)
+        let alphabet: [UInt8] = Array("az09-".utf8) + [UInt8(ascii: "a") - 1, UInt8(ascii: "z") + 1, UInt8(ascii: "0") - 1,
+                                                         UInt8(ascii: "9") + 1, UInt8(ascii: "A"), 0, 0xC3, 0xA9]
+        var agreedRegions = 0
+        for _ in 0..<20_000 {
+            // Half shaped like a region (pieces of letters or digits joined by dashes, one byte
+            // sometimes changed), half any bytes of the alphabet.
+            var bytes: [UInt8]
+            if Bool.random(using: &generator) {
+                let pieces = (0..<Int.random(in: 1...4, using: &generator)).map { _ -> [UInt8] in
+                    let set = Bool.random(using: &generator) ? Array("az".utf8) : Array("09".utf8)
+                    return (0..<Int.random(in: 0...3, using: &generator)).map { _ in set.randomElement(using: &generator)! }
+                }
+                bytes = Array(pieces.joined(separator: [UInt8(ascii: "-")]))
+                if !bytes.isEmpty, Int.random(in: 0..<3, using: &generator) == 0 {
+                    bytes[Int.random(in: 0..<bytes.count, using: &generator)] = alphabet.randomElement(using: &generator)!
+                }
+            } else {
+                bytes = (0..<Int.random(in: 0...12, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let expected = ReferenceTrailObjectKey.isRegion(text)
+            #expect(TrailObjectKey.isRegion(text) == expected, "\(text.debugDescription)")
+            #expect(TrailObjectKey.isRegion(bytes) == expected, "\(bytes)")
+            if expected { agreedRegions += 1 }
+        }
+        #expect(agreedRegions > 50, "the random strings include regions, not only non-regions")
     }
 }
 
