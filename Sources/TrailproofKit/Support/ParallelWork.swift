@@ -34,29 +34,6 @@ func parallelMap<State, Result: Sendable>(
     return try slots.collect()
 }
 
-/// `parallelMap` over `elements`, each handed to `job` in place: borrowed, not copied, so that a
-/// worker does not retain and release the strings and objects an element shares with others
-/// (jobs of one digest share its key and proof, and two threads doing so contend for them).
-func parallelMap<Element: Sendable, State, Result: Sendable>(
-    over elements: [Element],
-    workers: Int,
-    makeState: @Sendable () throws -> State,
-    job: @Sendable (inout State, borrowing Element) -> Result
-) throws -> [Result] {
-    try elements.withUnsafeBufferPointer { buffer in
-        // Read-only for the whole call, and every worker is done with it when parallelMap returns.
-        let shared = SharedElements(buffer: buffer)
-        return try parallelMap(count: buffer.count, workers: workers, makeState: makeState) { state, index in
-            job(&state, shared.buffer[index])
-        }
-    }
-}
-
-/// An array's elements, read (never written) by worker threads while the array is held.
-private struct SharedElements<Element: Sendable>: @unchecked Sendable {
-    let buffer: UnsafeBufferPointer<Element>
-}
-
 /// Write-once result storage shared by worker threads; each index is written by exactly one job.
 private final class ResultSlots<Result: Sendable>: @unchecked Sendable {
     private var values: [Result?]

@@ -63,7 +63,7 @@ struct LogHashCheck {
     }
 
     /// A valid file not kept costs no record (its strings are shared by every thread's jobs).
-    private func outcome(_ job: borrowing Job, _ checked: Checked) -> Outcome {
+    private func outcome(_ job: Job, _ checked: Checked) -> Outcome {
         keepsValid || checked.verdict != .valid ? .record(checked.record(for: job)) : .countedValid(bytes: checked.uncompressedBytes ?? 0)
     }
 
@@ -93,9 +93,10 @@ struct LogHashCheck {
         let total = jobs.count
         let store = self.store
         let limits = self.limits
-        let results = try parallelMap(over: jobs, workers: workers, makeState: { [workers] in
+        let results = try parallelMap(count: jobs.count, workers: workers, makeState: { [workers] in
             try GunzipState(workers: workers)
-        }, job: { state, job in
+        }, job: { state, index in
+            let job = jobs[index]
             let result = LogHashCheck.check(job, store: store, state: &state, limits: limits, keeping: nil)
             if let progress {
                 let (done, bytes) = counters.add(bytes: (try? result.get().uncompressedBytes ?? 0) ?? 0)
@@ -147,7 +148,7 @@ struct LogHashCheck {
         var content: VerifiedLogFile.Content?
 
         /// The report's record of `job`'s file.
-        func record(for job: borrowing Job) -> LogFileRecord {
+        func record(for job: Job) -> LogFileRecord {
             // The listed hash's own string when they match: one copy per record, not two.
             let actual = differingSHA256 ?? (uncompressedBytes == nil ? nil : job.entry.hashValue)
             return LogFileRecord(key: job.entry.object, bucket: job.entry.bucket, digest: job.digestKey, verdict: verdict,
@@ -158,7 +159,7 @@ struct LogHashCheck {
 
     /// Hashes one log file; with `keeping`, also keeps its uncompressed bytes, up to that many.
     /// A file over `limits` is `unreadable`, read no further than the limit.
-    static func check(_ job: borrowing Job, store: ObjectStore, state: inout GunzipState, limits: SizeLimits = SizeLimits(),
+    static func check(_ job: Job, store: ObjectStore, state: inout GunzipState, limits: SizeLimits = SizeLimits(),
                       keeping limit: Int?) -> Result<Checked, StoreError> {
         var checked = Checked()
         func fail(_ verdict: LogFileVerdict, _ detail: String) -> Result<Checked, StoreError> {
