@@ -108,7 +108,7 @@ import TrailproofNative
         #expect(!value.matches(hex: String(hex.dropLast())))
         #expect(!value.matches(hex: hex + "0"))
         #expect(!value.matches(hex: ""))
-        // A bridged or otherwise non-contiguous string is compared the same way.
+        // A string cut out of a longer one is compared by its own bytes only.
         let substring = ("x" + hex + "x").dropFirst().dropLast()
         #expect(value.matches(hex: String(substring)))
         #expect(SHA256Value(bytes: [UInt8](repeating: 0, count: 31)) == nil)

@@ -92,7 +92,7 @@ extension ReferenceTrailObjectKey {
         var generator = SeededGenerator(seed: UInt64(round) &* 0x2545_F491_4F6C_DD1D &+ 7)
         let alphabet: [UInt8] = Array("az09-".utf8) + [UInt8(ascii: "a") - 1, UInt8(ascii: "z") + 1, UInt8(ascii: "0") - 1,
                                                          UInt8(ascii: "9") + 1, UInt8(ascii: "A"), 0, 0xC3, 0xA9]
-        var agreedRegions = 0
+        var regionsAmongThem = 0
         for _ in 0..<20_000 {
             // Half shaped like a region (pieces of letters or digits joined by dashes, one byte
             // sometimes changed), half any bytes of the alphabet.
@@ -113,9 +113,9 @@ extension ReferenceTrailObjectKey {
             let expected = ReferenceTrailObjectKey.isRegion(text)
             #expect(TrailObjectKey.isRegion(text) == expected, "\(text.debugDescription)")
             #expect(TrailObjectKey.isRegion(bytes) == expected, "\(bytes)")
-            if expected { agreedRegions += 1 }
+            if expected { regionsAmongThem += 1 }
         }
-        #expect(agreedRegions > 50, "the random strings include regions, not only non-regions")
+        #expect(regionsAmongThem > 50, "the random strings include regions, not only non-regions")
     }
 }
 
