@@ -11,20 +11,31 @@ struct LogHashCheck {
             if lhs.proof.chain != rhs.proof.chain { return lhs.proof.chain < rhs.proof.chain }
             let (left, right) = (lhs.time ?? UTCTime(secondsSinceEpoch: 0), rhs.time ?? UTCTime(secondsSinceEpoch: 0))
             if left != right { return left < right }
-            if !lhs.entry.object.sameBytes(as: rhs.entry.object) { return lhs.entry.object.bytesPrecede(rhs.entry.object) }
+            if !lhs.object.sameBytes(as: rhs.object) { return lhs.object.bytesPrecede(rhs.object) }
             return lhs.digestKey.bytesPrecede(rhs.digestKey)
         }
 
-        let entry: LogFileEntry
-        let digestKey: String
+        /// The log file's key, as its digest lists it.
+        let object: String
+        /// The hex SHA-256 its digest lists for its uncompressed content.
+        let hashValue: String
         let time: UTCTime?
         /// Who vouches for it: what a consumer learns when it proves valid.
         let proof: Proof
+
+        /// The key of the digest that lists it.
+        var digestKey: String { proof.digestKey }
+        /// The bucket it is read from (its digest lists it there: a file listed in another is
+        /// never a job).
+        var bucket: String { proof.logFileBucket }
     }
 
     /// The digest behind a job (authentic, or the job would not exist): one instance per digest,
-    /// shared by all its jobs, so a job costs a pointer for it.
+    /// shared by all its jobs, so a job costs a pointer for it and what is the same for all of
+    /// them is held once (a job is copied to the thread that checks it: each string it held
+    /// was retained and released there, by both threads at once for the shared ones).
     final class Proof: Sendable {
+        let digestKey: String
         let digestBucket: String
         let digestEnd: UTCTime
         let chain: ChainID
@@ -32,14 +43,19 @@ struct LogHashCheck {
         let chainLabel: String
         let signatureSource: SignatureSource?
         let publicKeyFingerprint: String
+        /// The bucket of every log file of the digest that is a job.
+        let logFileBucket: String
 
-        init(digestBucket: String, digestEnd: UTCTime, chain: ChainID, signatureSource: SignatureSource?, publicKeyFingerprint: String) {
+        init(digestKey: String, digestBucket: String, digestEnd: UTCTime, chain: ChainID, signatureSource: SignatureSource?,
+             publicKeyFingerprint: String, logFileBucket: String) {
+            self.digestKey = digestKey
             self.digestBucket = digestBucket
             self.digestEnd = digestEnd
             self.chain = chain
             chainLabel = TrailproofKit.chainLabel(chain)
             self.signatureSource = signatureSource
             self.publicKeyFingerprint = publicKeyFingerprint
+            self.logFileBucket = logFileBucket
         }
     }
 
@@ -118,7 +134,7 @@ struct LogHashCheck {
             try GunzipState(workers: workers)
         }, job: { state, index -> (Result<Outcome, StoreError>, (VerifiedLogFile, Consumer.Prepared)?) in
             let job = jobs[index]
-            let file = VerifiedLogFile(key: job.entry.object, bucket: job.entry.bucket, time: job.time, sha256: job.entry.hashValue,
+            let file = VerifiedLogFile(key: job.object, bucket: job.bucket, time: job.time, sha256: job.hashValue,
                                        digestKey: job.digestKey, digestBucket: job.proof.digestBucket, digestEnd: job.proof.digestEnd,
                                        chain: job.proof.chainLabel, signatureSource: job.proof.signatureSource,
                                        publicKeyFingerprint: job.proof.publicKeyFingerprint)
@@ -150,9 +166,9 @@ struct LogHashCheck {
         /// The report's record of `job`'s file.
         func record(for job: Job) -> LogFileRecord {
             // The listed hash's own string when they match: one copy per record, not two.
-            let actual = differingSHA256 ?? (uncompressedBytes == nil ? nil : job.entry.hashValue)
-            return LogFileRecord(key: job.entry.object, bucket: job.entry.bucket, digest: job.digestKey, verdict: verdict,
-                                 detail: detail, expectedSHA256: job.entry.hashValue, actualSHA256: actual,
+            let actual = differingSHA256 ?? (uncompressedBytes == nil ? nil : job.hashValue)
+            return LogFileRecord(key: job.object, bucket: job.bucket, digest: job.digestKey, verdict: verdict,
+                                 detail: detail, expectedSHA256: job.hashValue, actualSHA256: actual,
                                  uncompressedBytes: uncompressedBytes, time: job.time)
         }
     }
@@ -171,7 +187,7 @@ struct LogHashCheck {
         var kept: [UInt8] = []
         var keeping = limit != nil
         do {
-            guard let actual = try store.gunzipAndHash(job.entry.object, decoder: state.decoder, sha256: state.digest,
+            guard let actual = try store.gunzipAndHash(job.object, decoder: state.decoder, sha256: state.digest,
                                                        compressedLimit: limits.compressed, uncompressedLimit: limits.uncompressed,
                                                        restart: { uncompressed = 0; kept = []; keeping = limit != nil }, { output in
                 uncompressed += Int64(output.count)
@@ -184,9 +200,9 @@ struct LogHashCheck {
                 }
             }) else { return fail(.missing, "listed by \(job.digestKey) but absent") }
             checked.uncompressedBytes = uncompressed
-            guard actual.matches(hex: job.entry.hashValue) else {
+            guard actual.matches(hex: job.hashValue) else {
                 checked.differingSHA256 = actual.hex
-                return fail(.modified, "SHA-256 of the uncompressed content is \(actual.hex), the digest lists \(job.entry.hashValue)")
+                return fail(.modified, "SHA-256 of the uncompressed content is \(actual.hex), the digest lists \(job.hashValue)")
             }
             guard let limit else { return .success(checked) }
             checked.content = keeping ? .bytes(kept) : .tooLarge(limit: limit)

@@ -66,28 +66,28 @@ extension TrailVerifier {
             }
             let verdict = run.checks[index].verdict
             let bucket = run.bucketByChain[loaded.name.chain] ?? digest.bucket
-            let proof = LogHashCheck.Proof(digestBucket: digest.bucket, digestEnd: digest.endTime, chain: loaded.name.chain,
-                                           signatureSource: run.checks[index].signatureSource,
-                                           publicKeyFingerprint: digest.publicKeyFingerprint)
-            for listedEntry in digest.logFiles {
-                var entry = listedEntry
+            let proof = LogHashCheck.Proof(digestKey: loaded.name.key, digestBucket: digest.bucket, digestEnd: digest.endTime,
+                                           chain: loaded.name.chain, signatureSource: run.checks[index].signatureSource,
+                                           publicKeyFingerprint: digest.publicKeyFingerprint, logFileBucket: bucket)
+            for entry in digest.logFiles {
                 let minute = listed.mark(entry.object)
-                if entry.bucket.sameBytes(as: bucket) { entry.bucket = bucket }
+                let isInBucket = entry.bucket.sameBytes(as: bucket)
                 let entryTime = minute ?? logTime(entry: entry) ?? digest.endTime
                 var reason: String?
                 if !verdict.vouchesForLogFiles {
                     reason = "listed by digest \(loaded.name.key), which failed verification (\(verdict.rawValue))"
-                } else if !entry.bucket.sameBytes(as: bucket) {
+                } else if !isInBucket {
                     reason = "listed in bucket \(entry.bucket), not in this copy of bucket \(bucket)"
                 } else if !entry.hashAlgorithm.sameBytes(as: "SHA-256") {
                     reason = "unsupported hashAlgorithm \(entry.hashAlgorithm)"
                 }
                 if let reason {
+                    // The bucket's one string when the bytes are its own: one copy for all records.
                     run.logRecords.append(LogFileRecord(
-                        key: entry.object, bucket: entry.bucket, digest: loaded.name.key, verdict: .unverified, detail: reason,
-                        expectedSHA256: entry.hashValue, actualSHA256: nil, uncompressedBytes: nil, time: entryTime))
+                        key: entry.object, bucket: isInBucket ? bucket : entry.bucket, digest: loaded.name.key, verdict: .unverified,
+                        detail: reason, expectedSHA256: entry.hashValue, actualSHA256: nil, uncompressedBytes: nil, time: entryTime))
                 } else {
-                    jobs.append(.init(entry: entry, digestKey: loaded.name.key, time: entryTime, proof: proof))
+                    jobs.append(.init(object: entry.object, hashValue: entry.hashValue, time: entryTime, proof: proof))
                 }
             }
         }
