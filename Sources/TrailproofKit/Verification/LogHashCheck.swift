@@ -32,8 +32,8 @@ struct LogHashCheck {
 
     /// The digest behind a job (authentic, or the job would not exist): one instance per digest,
     /// shared by all its jobs, so a job costs a pointer for it and what is the same for all of
-    /// them is held once (a job is copied to the thread that checks it: each string it held
-    /// was retained and released there, by both threads at once for the shared ones).
+    /// them is held once (a job is copied to the thread that checks it, and each reference it
+    /// holds is retained and released there: a shared one by both threads at once).
     final class Proof: Sendable {
         let digestKey: String
         let digestBucket: String
