@@ -75,29 +75,31 @@ public final class MessageDigest {
 
     /// Finishes and returns the digest bytes; the digest is then ready for a new message.
     public func finish() throws -> [UInt8] {
-        try initialiseIfNeeded()
         var out = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-        var length: UInt32 = 0
-        needsInitialisation = true
-        try checkOpenSSL(EVP_DigestFinal_ex(context, &out, &length), "finish digest")
-        return Array(out.prefix(Int(length)))
+        let length = try out.withUnsafeMutableBufferPointer { try finish(into: $0.baseAddress!) }
+        return Array(out.prefix(length))
     }
 
     /// `finish` of a SHA-256 digest, held inline (nothing allocated).
     public func finishSHA256() throws -> SHA256Value {
         precondition(algorithm == .sha256, "finishSHA256 of a \(algorithm) digest")
-        try initialiseIfNeeded()
         var value = SHA256Value()
-        var length: UInt32 = 0
-        needsInitialisation = true
-        // EVP_DigestFinal_ex writes the digest's own size: 32 bytes for SHA-256.
-        try withUnsafeMutableBytes(of: &value.words) { out in
-            try checkOpenSSL(EVP_DigestFinal_ex(context, out.baseAddress!.assumingMemoryBound(to: UInt8.self), &length), "finish digest")
-        }
-        guard length == UInt32(SHA256Value.byteCount) else {
+        let length = try withUnsafeMutableBytes(of: &value.words) { try finish(into: $0.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
+        guard length == SHA256Value.byteCount else {
             throw NativeError(.openssl, "finish digest", detail: "\(length) bytes, not \(SHA256Value.byteCount)")
         }
         return value
+    }
+
+    /// Writes the digest's bytes to `out` (room for `EVP_MAX_MD_SIZE`; OpenSSL writes the
+    /// algorithm's own size, 32 bytes for SHA-256) and returns their count; the next byte or
+    /// result starts a new message.
+    private func finish(into out: UnsafeMutablePointer<UInt8>) throws -> Int {
+        try initialiseIfNeeded()
+        var length: UInt32 = 0
+        needsInitialisation = true
+        try checkOpenSSL(EVP_DigestFinal_ex(context, out, &length), "finish digest")
+        return Int(length)
     }
 
     /// SHA-256 of `bytes`, as lower-case hex.
