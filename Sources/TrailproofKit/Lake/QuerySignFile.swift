@@ -59,9 +59,9 @@ public struct QuerySignFile: Sendable, Equatable {
         region = try fields.string("region")
         guard TrailObjectKey.isRegion(region) else { throw DigestFormatError("region \(region.prefix(64)) is not a region") }
         let hashAlgorithm = try fields.string("hashAlgorithm")
-        guard hashAlgorithm == "SHA-256" else { throw DigestFormatError("unsupported hashAlgorithm \(hashAlgorithm.prefix(64))") }
+        guard hashAlgorithm.sameBytes(as: "SHA-256") else { throw DigestFormatError("unsupported hashAlgorithm \(hashAlgorithm.prefix(64))") }
         let signatureAlgorithm = try fields.string("signatureAlgorithm")
-        guard signatureAlgorithm == DigestSignatureCheck.algorithm else {
+        guard signatureAlgorithm.sameBytes(as: DigestSignatureCheck.algorithm) else {
             throw DigestFormatError("unsupported signatureAlgorithm \(signatureAlgorithm.prefix(64))")
         }
         queryCompleteTimeText = try fields.string("queryCompleteTime")

@@ -58,7 +58,7 @@ extension SavedSignature {
             return
         }
         // Algorithm names are compared as CloudTrail writes them.
-        let algorithm = algorithms.values.first.map { $0 == "sha256withrsa" ? "SHA256withRSA" : $0 }
+        let algorithm = algorithms.values.first.map { $0.sameBytes(as: "sha256withrsa") ? "SHA256withRSA" : $0 }
         self.init(signatureHex: first, algorithm: algorithm, source: .metadataFile)
         backfillGenerationTimestamp = maps.lazy.compactMap { map in
             map.keys.sorted().first { SavedSignature.backfillNames.contains(ObjectKey($0.text.asciiLowercased())) }.flatMap { map[$0]?.stringValue }

@@ -104,7 +104,7 @@ extension TrailVerifier {
             if let bucket = run.bucketByChain[loaded.name.chain], !digest.bucket.sameBytes(as: bucket) {
                 check.add(.moved, "names bucket \(digest.bucket), but this is a copy of bucket \(bucket)")
             }
-            if digest.signatureAlgorithm != DigestSignatureCheck.algorithm {
+            if !digest.signatureAlgorithm.sameBytes(as: DigestSignatureCheck.algorithm) {
                 check.add(.malformed, "unsupported digestSignatureAlgorithm \(digest.signatureAlgorithm)")
             }
             if let saved = loaded.savedSignature, let conflict = saved.conflict {
@@ -114,7 +114,7 @@ extension TrailVerifier {
             } else if let saved = loaded.savedSignature {
                 check.signatureHex = saved.signatureHex
                 check.signatureSource = saved.source
-                if let algorithm = saved.algorithm, algorithm != DigestSignatureCheck.algorithm {
+                if let algorithm = saved.algorithm, !algorithm.sameBytes(as: DigestSignatureCheck.algorithm) {
                     check.add(.signatureInvalid, "saved signature algorithm is \(algorithm), not \(DigestSignatureCheck.algorithm)")
                 }
             } else if let carrier = successor(of: digest, foundAt: loaded.name.chain.location, in: run) {

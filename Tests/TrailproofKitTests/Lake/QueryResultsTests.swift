@@ -111,6 +111,9 @@ import TrailproofTrailGen
         ("unsafe name", { $0.replacingOccurrences(of: "result_1.csv.gz", with: "../../../etc/passwd") }),
         ("duplicate name", { $0.replacingOccurrences(of: "result_2.csv.gz", with: "result_1.csv.gz") }),
         ("other hash algorithm", { $0.replacingOccurrences(of: "\"SHA-256\"", with: "\"MD5\"") }),
+        // The algorithms are compared as bytes: another case or a trailing byte is another name.
+        ("hash algorithm in lower case", { $0.replacingOccurrences(of: "\"SHA-256\"", with: "\"sha-256\"") }),
+        ("other signature algorithm", { $0.replacingOccurrences(of: "\"SHA256withRSA\"", with: "\"SHA256withRSA \"") }),
         ("bad time", { $0.replacingOccurrences(of: "2026-01-09T07:14:03Z", with: "yesterday") }),
         ("region not a region", { $0.replacingOccurrences(of: "\"us-east-1\"", with: "\"evil.example.com/x\"") }),
         ("files not an array", { text in
@@ -119,7 +122,7 @@ import TrailproofTrailGen
         }),
     ]
 
-    @Test(arguments: 0..<8)
+    @Test(arguments: 0..<10)
     func aMalformedSignFileIsAFindingNotACrash(_ index: Int) throws {
         let (label, transform) = Self.malformedSignFiles[index]
         let export = try Export("malformed-\(index)") { $0.files = 2 }

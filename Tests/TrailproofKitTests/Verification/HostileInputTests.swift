@@ -60,6 +60,46 @@ import TrailproofTrailGen
         #expect(report.totals.logFilesByVerdict == ["valid": scenario.trail.logFiles.count - named.count, "unverified": named.count])
     }
 
+    /// Signature algorithms named otherwise than the bytes `SHA256withRSA` (another algorithm,
+    /// another case, a trailing space or NUL).
+    static let otherSignatureAlgorithms = ["SHA1withRSA", "sha256withrsa", "SHA256withRSA ", "SHA256withRSA\u{0}"]
+
+    @Test(arguments: otherSignatureAlgorithms)
+    func aDigestNamingAnyOtherSignatureAlgorithmIsMalformedAndVouchesForNothing(_ algorithm: String) throws {
+        let scenario = try TrailScenario("signature-algorithm") {
+            $0.hours = 3
+            $0.logFilesPerHour = 2...2
+        }
+        defer { scenario.scratch.remove() }
+        let head = scenario.digests[2]
+        // Signed over as it is now: only the algorithm it names is wrong.
+        try scenario.trail.rewriteDigest(head.key, signer: try SigningAuthority.key(0)) { $0["digestSignatureAlgorithm"] = algorithm }
+        let report = try scenario.verify { $0.headSignatures = [] }
+        let record = try #require(scenario.digest(key: head.key, in: report))
+        #expect(record.verdict == .malformed, "\(algorithm.debugDescription): \(record)")
+        #expect(record.problems.contains { $0.kind == .malformed && $0.detail == "unsupported digestSignatureAlgorithm \(algorithm)" })
+        #expect(!head.logKeys.isEmpty)
+        for key in head.logKeys { #expect(scenario.logFile(key, in: report)?.verdict == .unverified, "\(key)") }
+        #expect(report.totals.exitStatus == 1)
+    }
+
+    /// A saved signature's algorithm is read without case and surrounding white space (as
+    /// metadata tools may write it); any other name, or a look-alike, is another algorithm.
+    @Test(arguments: ["SHA1withRSA", "MD5withRSA", "SHA256withRSA\u{0}", "SHA256withRSA\u{301}", "SHA256\u{2010}withRSA"])
+    func aSavedSignatureNamingAnyOtherAlgorithmIsNotTrusted(_ algorithm: String) throws {
+        let scenario = try TrailScenario("saved-algorithm") { $0.hours = 2 }
+        defer { scenario.scratch.remove() }
+        let newest = try #require(scenario.digests.last)
+        // The genuine signature, saved beside the digest under another algorithm's name.
+        let saved = SavedSignature(signatureHex: newest.signatureHex, algorithm: algorithm, source: .metadataFile)
+        try LocalFile.write(saved.metadataJSON, to: scenario.trail.path(of: newest.key) + ".metadata.json")
+        let report = try scenario.verify { $0.headSignatures = [] }
+        let record = try #require(scenario.digest(key: newest.key, in: report))
+        #expect(record.verdict == .signatureInvalid, "\(algorithm.debugDescription): \(record)")
+        #expect(record.problems.contains { $0.detail == "saved signature algorithm is \(algorithm.lowercased()), not SHA256withRSA" })
+        for key in newest.logKeys { #expect(scenario.logFile(key, in: report)?.verdict == .unverified, "\(key)") }
+    }
+
     @Test func aHostilePreviousDigestKeyIsReportedMissingNotFollowed() throws {
         let scenario = try TrailScenario("hostile-previous") { $0.hours = 3 }
         defer { scenario.scratch.remove() }
