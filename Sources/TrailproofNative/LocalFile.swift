@@ -413,6 +413,24 @@ extension LocalFile {
         return fd
     }
 
+    /// Where a run's temporary files go: `TMPDIR` when set and not empty, else /tmp.
+    public static var temporaryDirectory: String {
+        getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    }
+
+    /// Writes all of `bytes` at `offset` of an open descriptor (safe from any thread).
+    public static func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64, to descriptor: Int32) throws {
+        var done = 0
+        while done < bytes.count {
+            let written = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw NativeError(.system, "write", detail: String(cString: strerror(errno)))
+            }
+            done += written
+        }
+    }
+
     /// Reads exactly `count` bytes at `offset` of an open descriptor (safe from any thread).
     public static func readBytes(_ count: Int, at offset: Int64, from descriptor: Int32) throws -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import TrailproofNative
 
 /// The trail objects' keys of a run's one listing, kept on disk: the survey writes each key as
@@ -107,8 +106,7 @@ final class ListingSpill: Sendable {
 
         /// A writer to a new unnamed file in the temporary directory (`TMPDIR`, else /tmp).
         init() throws {
-            let directory = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-            self.init(descriptor: try LocalFile.openAnonymous(in: directory))
+            self.init(descriptor: try LocalFile.openAnonymous(in: LocalFile.temporaryDirectory))
         }
 
         /// A writer to an open read-write `descriptor`, which it owns from now on.

@@ -20,6 +20,8 @@ struct LoadedDigest: Sendable {
     var logFilesParsed = false
     /// Where the logFiles array lies in the uncompressed bytes (the same on a second read: the hash is checked).
     private var logFilesRange = 0..<0
+    /// Where the logFiles array's bytes were kept when it is built later (`Context.listSpill`).
+    private var keptList: DigestListSpill.Segment?
 
     var digest: Digest? { try? content.get() }
 
@@ -58,6 +60,9 @@ struct LoadedDigest: Sendable {
         /// False when log file lists are built later, a group of digests at a time (a location
         /// too large to hold every list at once).
         var buildsLogFilesOnLoad = true
+        /// Where, when lists are built later, each one's bytes are kept from the digest's read
+        /// until then; without it, the digest is read again.
+        var listSpill: DigestListSpill?
     }
 
     /// Reads, gunzips, hashes and parses the digest at `name.key`. Its log file list is built only
@@ -94,20 +99,33 @@ struct LoadedDigest: Sendable {
         }
         var loaded = LoadedDigest(name: name, inScope: inScope, uncompressedSHA256: hash, content: content, savedSignature: saved)
         loaded.logFilesRange = logFilesRange
+        if !context.buildsLogFilesOnLoad, case .success = content, let spill = context.listSpill {
+            loaded.keptList = buffer.bytes.withUnsafeBytes { spill.keep(UnsafeRawBufferPointer(rebasing: $0[logFilesRange])) }
+        }
         if context.buildsLogFilesOnLoad, case .success(let digest) = content, let saved, saved.conflict == nil,
            DigestSignatureCheck.problem(digest: digest, uncompressedSHA256: hash, signatureHex: saved.signatureHex,
                                         source: saved.source, keys: context.keys, isBackfill: name.chain.isBackfill) == nil {
-            loaded.buildLogFiles(from: buffer.bytes)
+            loaded.buildLogFiles(from: buffer.bytes, range: logFilesRange)
         }
         return loaded
     }
 
     /// Builds the log file list of a digest proven authentic after loading (its signature came
-    /// from the chain), reading it again. A file that changed in between is malformed.
+    /// from the chain): from the bytes kept when it was read, else reading it again (a file
+    /// that changed in between is malformed).
     mutating func parseLogFiles(_ context: Context, state: GunzipState) {
         guard !logFilesParsed, case .success = content else { return }
         let buffer = GatedBuffer(gate: context.gate, limit: context.sizeLimit)
         defer { buffer.release() }
+        if let kept = keptList, let spill = context.listSpill {
+            do {
+                try spill.read(kept, into: buffer)
+                buildLogFiles(from: buffer.bytes, range: 0..<kept.length)
+                return
+            } catch {
+                buffer.reset()  // read the digest again
+            }
+        }
         switch LoadedDigest.read(name.key, into: buffer, context: context, state: state) {
         case .failure(let error):
             content = .failure(error)
@@ -116,14 +134,14 @@ struct LoadedDigest: Sendable {
                 content = .failure(.unreadable("the file changed while it was being verified"))
                 return
             }
-            buildLogFiles(from: buffer.bytes)
+            buildLogFiles(from: buffer.bytes, range: logFilesRange)
         }
     }
 
-    private mutating func buildLogFiles(from bytes: [UInt8]) {
+    private mutating func buildLogFiles(from bytes: [UInt8], range: Range<Int>) {
         guard case .success(var digest) = content else { return }
         do {
-            try digest.parseLogFiles(from: bytes, range: logFilesRange)
+            try digest.parseLogFiles(from: bytes, range: range)
             content = .success(digest)
             logFilesParsed = true
         } catch {

@@ -173,6 +173,7 @@ public struct TrailVerifier: Sendable {
                 progress: (@Sendable (VerificationProgress) -> Void)?) throws -> RunState {
         var context = loadContext
         context.buildsLogFilesOnLoad = batch.logDaySlices == nil
+        context.listSpill = context.buildsLogFilesOnLoad ? nil : DigestListSpill()
         var run = RunState(inventory: inventory, loadContext: context)
         // A cut location's groups of log files are each listed while the work before them is
         // done (the first while the digests are verified).
