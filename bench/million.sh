@@ -5,9 +5,10 @@
 # time, log files/s and peak RSS; the same log files through bench/baseline.c, as one process
 # (x cores: the limit as if every core did as much as one alone) and as one process per core at
 # once, each over every Nth file (the machine's limit as measured: cores that share caches,
-# memory and the kernel's locks may do less together); and 4 shards run as 4 processes at once,
-# then merged: their total wall time, the merge's time and RSS, and whether the merged report
-# equals the single run's.
+# memory and the kernel's locks may do less together); the whole job's floor in C (listing every
+# object, then every digest as well as every log file through the same loop on every core); and
+# 4 shards run as 4 processes at once, then merged: their total wall time, the merge's time and
+# RSS, and whether the merged report equals the single run's.
 #
 # With BENCH_SHAPE=busy, the same 1,000,000 log files lie in ONE location instead: one account and
 # region, 2,500 hours of 400 one-event files (a large account's management events over a quarter),
@@ -91,6 +92,21 @@ for ((k = 0; k < CORES; k++)); do "$WORK/baseline" <"$WORK/logs.$k" >"$WORK/allc
 wait
 t1=$(now)
 python3 -c "print(f'{$t1 - $t0:.2f}')" >"$WORK/allcores.wall"
+# The whole job's floor: what any verifier must do at the least, in C: list every object (as
+# `find`, one thread, as a listing is), then gunzip and hash every digest as well as every log
+# file, one process per core. The limit above leaves out the listing and the digests, which in
+# the busy shape are 2,500 x 148 KB: 44 % as many bytes to inflate as its log files.
+find "$ROOT" -type f -name '*.json.gz' -path '*/CloudTrail-Digest/*' | LC_ALL=C sort >"$WORK/digests.txt"
+cat "$WORK/logs.txt" "$WORK/digests.txt" >"$WORK/every.txt"
+for ((k = 0; k < CORES; k++)); do awk -v n="$CORES" -v k="$k" 'NR % n == k' "$WORK/every.txt" >"$WORK/every.$k"; done
+t0=$(now)
+find "$ROOT" -type f >"$WORK/listed.txt"
+t1=$(now)
+for ((k = 0; k < CORES; k++)); do "$WORK/baseline" <"$WORK/every.$k" >"$WORK/floor$k.out" 2>&1 & done
+wait
+t2=$(now)
+python3 -c "print(f'{$t1 - $t0:.2f}')" >"$WORK/floorlist.wall"
+python3 -c "print(f'{$t2 - $t1:.2f}')" >"$WORK/floorhash.wall"
 t0=$(now)
 for k in 0 1 2 3; do
     run "shard$k" "$BIN/trailproof" verify "$ROOT" --public-keys "$KEYS" --shard "$k/4" --run-id bench --format json &
@@ -122,6 +138,10 @@ shares = [dict(line.split(" ", 1) for line in read(f"allcores{k}", "out").splitl
 if sum(int(s["files"]) for s in shares) != files or sum(int(s["bytes"]) for s in shares) != totals["logFileBytesHashed"]:
     sys.exit("the baseline's processes together did not see every log file: " + str(shares))
 measured = mb / wall("allcores")
+floor_shares = [dict(line.split(" ", 1) for line in read(f"floor{k}", "out").splitlines()) for k in range(cores)]
+if sum(int(s["files"]) for s in floor_shares) != files + totals["digests"]:
+    sys.exit("the floor's processes together did not see every log file and digest: " + str(floor_shares))
+floor = wall("floorlist") + wall("floorhash")
 merged = json.load(open(f"{work}/merge.out"))
 for report in (single, merged):  # the shards' run id (the single run has none) and clock are no finding
     report["scope"].pop("referenceTime", None)
@@ -137,6 +157,9 @@ rows = [
     ("limit = baseline x cores", f"{limit:,.0f} MB/s; text run at {mb / wall('text') / limit:.2f} of it, JSON at {mb / wall('json') / limit:.2f}"),
     (f"baseline.c, {cores} processes at once", f"{wall('allcores'):.1f} s: measured limit {measured:,.0f} MB/s ({measured / limit:.2f} of baseline x cores); "
      f"text run at {mb / wall('text') / measured:.2f} of it, JSON at {mb / wall('json') / measured:.2f}"),
+    ("whole-job floor in C", f"{floor:.1f} s: listing with find {wall('floorlist'):.1f} s, then every digest and log file "
+     f"({sum(int(s['bytes']) for s in floor_shares) / 1e6:,.0f} MB) on {cores} processes {wall('floorhash'):.1f} s; "
+     f"text run at {floor / wall('text'):.2f} of it, JSON at {floor / wall('json'):.2f}"),
     ("", ""),
     ("4 shards as 4 processes at once", f"{float(read('shards', 'wall')):.1f} s wall (each: " + ", ".join(f"{wall(f'shard{k}'):.1f} s / {rss(f'shard{k}'):.0f} MB" for k in range(4)) + ")"),
     ("merge", f"{wall('merge'):.2f} s, peak RSS {rss('merge'):.0f} MB"),
