@@ -221,7 +221,7 @@ extension TrailVerifier {
                     }
                     continue
                 }
-                if isBeforeClaimedStart(previous.object) {
+                if isBeforeClaimedStart(previous.object, linkedFrom: loaded.name.chain, in: run) {
                     run.notices.append(.linkNotFollowed(digest: loaded.name.key, previous: previous.object))
                     continue
                 }

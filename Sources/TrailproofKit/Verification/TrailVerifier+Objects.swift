@@ -68,11 +68,15 @@ extension TrailVerifier {
         }
     }
 
-    /// True when the digest named `key`, absent, lies before the start an archive claims and no
-    /// --start was given: the archive's history begins after it, which is said, not hidden.
-    func isBeforeClaimedStart(_ key: String) -> Bool {
+    /// True when the digest named `key`, absent, that a digest of `chain` links to lies before
+    /// the start an archive claims, no --start was given, and no digest of `chain` present ends
+    /// at or before it: the archive's history begins after it, which is said, not hidden. An
+    /// older digest present means the absent one lay inside what was copied: it was deleted
+    /// from the middle of the chain, and the manifest (a claim, never a filter) excuses nothing.
+    func isBeforeClaimedStart(_ key: String, linkedFrom chain: ChainID, in run: RunState) -> Bool {
         guard scope.start == nil, let start = scope.archiveClaim?.start,
-              case .digest(let name)? = TrailObjectKey(key) else { return false }
-        return name.endTime < start
+              case .digest(let name)? = TrailObjectKey(key), name.endTime < start else { return false }
+        let present = run.inventory.digestsByChain[chain] ?? []
+        return !present.contains { $0.endTime <= name.endTime }
     }
 }
