@@ -260,6 +260,35 @@ import TrailproofTestSupport
         #expect(rechecked.stdout.contains("of them verified again (their day folders changed)"), "the chain line says what was re-verified: \(rechecked)")
     }
 
+    /// The head a state recorded, deleted after it was verified with the log files it lists: the
+    /// recheck reports it missing, whether or not newer digests link to it (nothing else can:
+    /// no fingerprint holds the head's own hour, and only the head names its log files), and
+    /// again on every later recheck until it is resolved.
+    @Test(arguments: [(4, true), (4, false), (6, true)])
+    func aHeadDeletedAfterItWasVerifiedIsMissingToARecheck(_ shape: (head: Int, newerArrive: Bool)) throws {
+        let split = try Split("recheck-head-\(shape.head)-\(shape.newerArrive)", hours: 9) { $0.logFilesPerHour = 1...2; $0.eventsPerLogFile = 1...2 }
+        defer { split.scratch.remove() }
+        let head = split.trail.digests[shape.head]
+        try split.deliver(before: head.endTime.adding(seconds: 60))
+        func verify() throws -> BuiltBinary.Run {
+            try BuiltBinary.run(["verify", split.copy, "--public-keys", split.trail.publicKeysFile, "--state", split.state, "--recheck"])
+        }
+        let first = try verify()
+        #expect(first.status == 0, "\(first)")
+        if shape.newerArrive { try split.deliver(before: UTCTime(secondsSinceEpoch: 4_000_000_000)) }
+        for key in head.logKeys + [head.key, head.key + ".metadata.json"] where LocalFile.exists(split.copy + "/" + key) {
+            try LocalFile.remove(split.copy + "/" + key)
+        }
+        for attempt in 0..<2 {
+            let rechecked = try verify()
+            #expect(rechecked.status == 1, "attempt \(attempt): \(rechecked)")
+            // Named by its URL when the run knows its chain's bucket (a digest since the head names it), else by its key.
+            let name = shape.newerArrive ? "s3://\(split.trail.bucket)/\(head.key)" : head.key
+            #expect(rechecked.stderr.contains("digest missing: \(name) ("), "attempt \(attempt): \(rechecked)")
+            #expect(rechecked.stderr.contains("verified by an earlier run (--state) is gone since"), "\(rechecked)")
+        }
+    }
+
     @Test func followWithoutAStateIsAUsageError() throws {
         let split = try Split("follow-usage", hours: 2)
         defer { split.scratch.remove() }

@@ -30,6 +30,15 @@ extension RunPlan {
         let current = DayFingerprints.compute(objects, heads: state.heads)
         let changed = DayFingerprints.changedDays(stored: state.days, current: current)
         var keepStored = false
+        // The heads are the verified past too, though no fingerprint holds their hour (what
+        // comes after a head is the run's own): one gone from the listing was deleted after it
+        // was verified, with or without a newer digest linking to it.
+        let gone = Self.goneHeads(state.heads, listed: objects)
+        if !gone.isEmpty {
+            report = report.adding(goneHeads: gone)
+            heads = state.heads
+            keepStored = true
+        }
         if let first = changed.first, let last = changed.last {
             var past = scope
             past.verifiedHeads = [:]
@@ -57,5 +66,16 @@ extension RunPlan {
             }
         }
         return RunOutcome(report: report, heads: heads, days: days)
+    }
+
+    /// The state's heads whose digest is not in `listed`, as missing digest records.
+    static func goneHeads(_ heads: [ObjectKey: TrailState.Head], listed: [ListedObject]) -> [DigestRecord] {
+        let keys = Set(listed.map { ObjectKey($0.key) })
+        return heads.filter { !keys.contains(ObjectKey($0.value.key)) }.map { chain, head in
+            DigestRecord(key: head.key, bucket: nil, chain: chain.text, span: TimeSpan(start: head.endTime.adding(seconds: -3600), end: head.endTime),
+                         verdict: .missing,
+                         problems: [.init(kind: .missing, detail: "the head of its chain verified by an earlier run (--state) is gone since: deleted after it was verified, with what it listed (which no surviving digest names)")],
+                         signatureSource: nil, publicKeyFingerprint: nil, logFileCount: 0, namedKey: nil, referencedBy: nil, inferred: false)
+        }
     }
 }

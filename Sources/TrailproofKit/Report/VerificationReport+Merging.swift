@@ -35,4 +35,20 @@ extension VerificationReport {
         merged.totals.exitStatus = max(totals.exitStatus, recheck.totals.exitStatus)
         return merged
     }
+
+    /// This report with `records`, digests a recheck found gone (`RunPlan.goneHeads`), each a
+    /// finding unless the report already has a record of its key.
+    func adding(goneHeads records: [DigestRecord]) -> VerificationReport {
+        var merged = self
+        let known = Set(digests.compactMap { $0.key.map { ObjectKey($0) } })
+        let added = records.filter { $0.key.map { !known.contains(ObjectKey($0)) } ?? true }
+        guard !added.isEmpty else { return self }
+        merged.digests = Self.sortedDigests(digests + added)
+        merged.totals.digests += added.count
+        merged.totals.digestsByVerdict[DigestVerdict.missing.rawValue, default: 0] += added.count
+        merged.totals.missingDigestHours += added.count
+        merged.totals.findings += added.count
+        merged.totals.exitStatus = max(totals.exitStatus, 1)
+        return merged
+    }
 }
