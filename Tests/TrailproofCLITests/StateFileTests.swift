@@ -285,7 +285,7 @@ import TrailproofTestSupport
             // Named by its URL when the run knows its chain's bucket (a digest since the head names it), else by its key.
             let name = shape.newerArrive ? "s3://\(split.trail.bucket)/\(head.key)" : head.key
             #expect(rechecked.stderr.contains("digest missing: \(name) ("), "attempt \(attempt): \(rechecked)")
-            #expect(rechecked.stderr.contains("verified by an earlier run (--state) is gone since"), "\(rechecked)")
+            #expect(rechecked.stderr.contains("verified by an earlier run (the state's head) is gone since"), "\(rechecked)")
         }
     }
 

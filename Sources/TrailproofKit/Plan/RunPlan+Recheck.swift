@@ -74,7 +74,7 @@ extension RunPlan {
         return heads.filter { !keys.contains(ObjectKey($0.value.key)) }.map { chain, head in
             DigestRecord(key: head.key, bucket: nil, chain: chain.text, span: TimeSpan(start: head.endTime.adding(seconds: -3600), end: head.endTime),
                          verdict: .missing,
-                         problems: [.init(kind: .missing, detail: "the head of its chain verified by an earlier run (--state) is gone since: deleted after it was verified, with what it listed (which no surviving digest names)")],
+                         problems: [.init(kind: .missing, detail: "the head of its chain verified by an earlier run (the state's head) is gone since: deleted after it was verified, with what it listed (which no surviving digest names)")],
                          signatureSource: nil, publicKeyFingerprint: nil, logFileCount: 0, namedKey: nil, referencedBy: nil, inferred: false)
         }
     }
