@@ -23,9 +23,10 @@ import TrailproofTrailGen
         let (html, junit) = (trail.scratch.path + "/r.html", trail.scratch.path + "/r.xml")
         let run = try trail.verify(start + ["--end", "2026-01-07", "--report", "markdown=+" + summary,
                                             "--report", "html=" + html, "--report", "junit=" + junit])
-        // Digests ending up to 2026-01-08T00:59:59 are in the window, and cover the whole day.
+        // Digests ending up to 2026-01-08T01:02:59 (an hour and the 3 minutes a digest's end
+        // drifts after the end) are in the window, and cover the whole day.
         #expect(run.status == 0, "\(run)")
-        let window = "2026-01-07T21:30:00Z to 2026-01-07T23:59:59Z (digests ending 2026-01-07T21:30:00Z to 2026-01-08T00:59:59Z)"
+        let window = "2026-01-07T21:30:00Z to 2026-01-07T23:59:59Z (digests ending 2026-01-07T21:30:00Z to 2026-01-08T01:02:59Z)"
         #expect(run.stdoutLines.contains("Results requested for " + window), "\(run)")
         let markdown = String(decoding: try LocalFile.readAll(summary, limit: 1 << 20), as: UTF8.self)
         #expect(markdown.hasPrefix("# an earlier step\n\n## trailproof"), "appended, not replaced:\n\(markdown)")

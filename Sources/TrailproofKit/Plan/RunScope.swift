@@ -34,8 +34,15 @@ public struct RunScope: Sendable {
     /// An unbounded scope: everything in the source, no bucket, no claim.
     public init() {}
 
-    /// The digest end times in scope: [start, end + 1 h], as the AWS CLI does.
-    public var digestEndTimeWindow: (lower: UTCTime?, upper: UTCTime?) { (start, end?.adding(seconds: 3600)) }
+    /// How long after the window's end a digest may end and be in scope: an hour, as the AWS CLI
+    /// takes, and the few minutes an hourly digest's end drifts (`ExpectedDigestName.drift`).
+    /// Digests end a little more than an hour apart (seconds each hour), so the one that covers
+    /// the end may end just over an hour after it: outside an hour's reach, the chain's verified
+    /// coverage would stop short of the end, an uncovered end on an untouched trail.
+    public static let digestReachAfterEnd: Int64 = 3600 + ExpectedDigestName.drift
+
+    /// The digest end times in scope: [start, end + `digestReachAfterEnd`].
+    public var digestEndTimeWindow: (lower: UTCTime?, upper: UTCTime?) { (start, end?.adding(seconds: Self.digestReachAfterEnd)) }
 
     /// True when a digest of `chain` ending at `time` is in scope: in the window and after the
     /// chain's verified head.

@@ -8,7 +8,7 @@ extension VerificationReport.Scope {
     /// The window the run used, as every report prints it: the times as resolved (a bare date
     /// for the end is the end of its day) and the digest end times that window took in, e.g.
     /// `2026-01-01T00:00:00Z to 2026-01-31T23:59:59Z (digests ending 2026-01-01T00:00:00Z to
-    /// 2026-02-01T00:59:59Z)`; `all digests (no start time or end time)` without either.
+    /// 2026-02-01T01:02:59Z)`; `all digests (no start time or end time)` without either.
     public func windowText(_ names: InputNames) -> String {
         let asked: String
         switch (start, end) {
@@ -18,7 +18,7 @@ extension VerificationReport.Scope {
         case (nil, nil): return "all digests (no \(names.start) or \(names.end))"
         }
         var digests: String
-        switch (start, end?.adding(seconds: 3600)) {
+        switch (start, end?.adding(seconds: RunScope.digestReachAfterEnd)) {
         case let (start?, upper?): digests = "\(start.iso8601) to \(upper.iso8601)"
         case let (start?, nil): digests = "from \(start.iso8601)"
         case let (nil, upper?): digests = "up to \(upper.iso8601)"

@@ -40,7 +40,7 @@ extension TrailVerifier {
             if let start = claim.start, names.filter({ $0.endTime < start }).count > 1 {
                 mismatch("it says the archive starts at \(start.iso8601), but chain \(chainLabel(chain)) has more than one digest before that")
             }
-            if let end = claim.end, names.filter({ $0.endTime > end.adding(seconds: 3600) }).count > 1 {
+            if let end = claim.end, names.filter({ $0.endTime > end.adding(seconds: RunScope.digestReachAfterEnd) }).count > 1 {
                 mismatch("it says the archive ends at \(end.iso8601), but chain \(chainLabel(chain)) has more than one digest after that")
             }
             if let end = claim.end, !chain.isBackfill {

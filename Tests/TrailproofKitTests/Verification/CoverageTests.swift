@@ -34,6 +34,38 @@ import TrailproofTrailGen
         #expect(report.totals.exitStatus == 1)
     }
 
+    /// Digests end a little more than an hour apart (seconds each hour): the one covering --end
+    /// may end just over an hour after it. It is in scope, so an untouched trail's coverage
+    /// reaches the end; deleted with its log files, the end is uncovered still.
+    @Test(arguments: [3 as UInt64, 10, 17, 42])
+    func theDigestCoveringTheEndIsInScopeThoughItEndsJustOverAnHourAfterIt(_ seed: UInt64) throws {
+        let scenario = try TrailScenario("end-drift-\(seed)") { $0.hours = 10; $0.seed = seed; $0.regions = ["us-east-1", "eu-west-1"] }
+        defer { scenario.scratch.remove() }
+        // In some chain, a digest whose successor ends more than an hour and a second after it.
+        let found = Set(scenario.digests.map(\.chain)).sorted().lazy.compactMap { chain -> [GeneratedDigest]? in
+            let digests = scenario.digests.filter { $0.chain == chain }
+            guard let index = digests.indices.dropLast().first(where: {
+                digests[$0 + 1].endTime.secondsSinceEpoch - digests[$0].endTime.secondsSinceEpoch > 3601
+            }) else { return nil }
+            return [digests[index], digests[index + 1]]
+        }.first
+        let pair = try #require(found, "the generator's digests drift past the hour")
+        let (before, covering) = (pair[0], pair[1])
+        let end = before.endTime.adding(seconds: 1)
+        #expect(covering.endTime > end.adding(seconds: 3600) && covering.endTime <= end.adding(seconds: RunScope.digestReachAfterEnd))
+        let report = try scenario.verify { $0.listEveryValidRecord(); $0.end = end }
+        #expect(report.gaps.isEmpty, "\(report.gaps.map(\.detail))")
+        #expect(report.totals.exitStatus == 0)
+        #expect(report.digests.contains { $0.key == covering.key && $0.verdict == .valid })
+
+        try scenario.trail.deleteObject(covering.key)
+        for key in covering.logKeys { try scenario.trail.deleteObject(key) }
+        let deleted = try scenario.verify { $0.end = end }
+        let gap = try #require(deleted.gaps.first { $0.kind == .uncoveredEnd })
+        #expect(gap.span == TimeSpan(start: before.endTime, end: end))
+        #expect(deleted.totals.exitStatus == 1)
+    }
+
     @Test func coverageStartingLateIsAnUncoveredStart() throws {
         let scenario = try TrailScenario("late-start") { $0.hours = 4 }
         defer { scenario.scratch.remove() }
