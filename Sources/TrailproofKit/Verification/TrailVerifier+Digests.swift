@@ -203,7 +203,7 @@ extension TrailVerifier {
                 recordRestartGap(at: index, digest: digest, in: &run)
                 continue
             }
-            guard let predecessor = predecessor(named: previous.object, in: run) else {
+            guard let predecessor = predecessor(named: previous.object, of: loaded, in: run) else {
                 // A malformed file at that key is already a finding of its own; it is not missing.
                 if let present = run.indexByKey[ObjectKey(previous.object)], case .failure(let error) = run.loaded[present].content {
                     if !run.loaded[present].inScope {
@@ -246,11 +246,16 @@ extension TrailVerifier {
         }
     }
 
-    /// The loaded digest that is the predecessor named `key`: the one at that key naming it,
-    /// else one found elsewhere that names it (moved).
-    private func predecessor(named key: String, in run: RunState) -> Int? {
+    /// The loaded digest that is `successor`'s predecessor named `key`: the one at that key
+    /// naming it, else one at another key of the successor's location that names it (moved
+    /// there). One that names it from another location is not taken: that location may be
+    /// verified in another batch or shard, and the report must not depend on how locations are
+    /// cut; the predecessor is missing where the chain needs it, and the copy is reported
+    /// where it lies (moved), as each batch sees it.
+    private func predecessor(named key: String, of successor: LoadedDigest, in run: RunState) -> Int? {
         let candidates = run.indicesByNamedKey[ObjectKey(key)] ?? []
-        return candidates.first { run.loaded[$0].name.key.sameBytes(as: key) } ?? candidates.first
+        return candidates.first { run.loaded[$0].name.key.sameBytes(as: key) }
+            ?? candidates.first { run.loaded[$0].name.chain.location == successor.name.chain.location }
     }
 
     /// Records the missing digest `key` and every further hour back to the next digest present.

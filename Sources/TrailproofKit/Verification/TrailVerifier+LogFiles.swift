@@ -61,7 +61,7 @@ extension TrailVerifier {
             guard let digest = loaded.digest, loaded.logFilesParsed else { continue }
             defer { if span == nil { run.loaded[index].releaseLogFileList() } else { run.loaded[index].dropLogFileList() } }
             guard loaded.inScope, span?.contains(loaded.name.endTime) ?? true else {
-                for entry in digest.logFiles { listed.mark(entry.object) }
+                for entry in digest.logFiles { listed.mark(entry.object, by: loaded.name.chain.location) }
                 continue
             }
             let verdict = run.checks[index].verdict
@@ -70,7 +70,7 @@ extension TrailVerifier {
                                            chain: loaded.name.chain, signatureSource: run.checks[index].signatureSource,
                                            publicKeyFingerprint: digest.publicKeyFingerprint, logFileBucket: bucket)
             for entry in digest.logFiles {
-                let minute = listed.mark(entry.object)
+                let minute = listed.mark(entry.object, by: loaded.name.chain.location)
                 let isInBucket = entry.bucket.sameBytes(as: bucket)
                 let entryTime = minute ?? logTime(entry: entry) ?? digest.endTime
                 var reason: String?
@@ -97,10 +97,15 @@ extension TrailVerifier {
         return (jobs, listed)
     }
 
-    /// Which of an inventory's log files authentic digests list.
+    /// Which of an inventory's log files authentic digests list. A log file is listed only by a
+    /// digest of its own location (CloudTrail lists an account and region's log files in that
+    /// account and region's digests): one that only a digest found in another location lists
+    /// (moved there) is unlisted in its own, whether or not that location is verified in the
+    /// same batch, so that how locations are cut into batches or shards changes no verdict.
     struct ListedLogFiles {
-        /// The inventory's lists (shared, not copied), and a flag for each of their names.
+        /// The inventory's lists (shared, not copied), their locations, and a flag for each of their names.
         private var names: [[LogFileKeyName]] = []
+        private var locations: [TrailLocation] = []
         private var isListed: [[Bool]] = []
         private var indexByLocation: [TrailLocation: Int] = [:]
         private var positionByKey: [ObjectKey: (list: Int32, index: Int32)] = [:]
@@ -111,16 +116,17 @@ extension TrailVerifier {
                 let list = Int32(names.count)
                 indexByLocation[location] = names.count
                 names.append(located)
+                locations.append(location)
                 isListed.append(Array(repeating: false, count: located.count))
                 for (index, name) in located.enumerated() { positionByKey[ObjectKey(name.key)] = (list, Int32(index)) }
             }
         }
 
-        /// Notes that a digest lists `key`; returns the delivery minute of the inventory's name
-        /// for it, when it has one.
+        /// Notes that a digest of `location` lists `key`; returns the delivery minute of the
+        /// inventory's name for it, when it has one in that location.
         @discardableResult
-        mutating func mark(_ key: String) -> UTCTime? {
-            guard let (list, index) = positionByKey[ObjectKey(key)] else { return nil }
+        mutating func mark(_ key: String, by location: TrailLocation) -> UTCTime? {
+            guard let (list, index) = positionByKey[ObjectKey(key)], locations[Int(list)] == location else { return nil }
             isListed[Int(list)][Int(index)] = true
             return names[Int(list)][Int(index)].deliveryMinute
         }

@@ -28,6 +28,17 @@ import TrailproofTrailGen
             try scenario.trail.moveObject(target.key, to: target.key.replacingOccurrences(
                 of: target.endTime.compact(withSeconds: true), with: target.endTime.adding(seconds: 1).compact(withSeconds: true)))
         }),
+        // Moved into another location (under a prefix of its own): the chain misses it where it
+        // belongs and the copy is moved where it lies, whichever batch or shard holds either.
+        Tampering(name: "digest-moved-to-another-location", tamper: { scenario in
+            let target = scenario.digestWithLogs(2)
+            try scenario.trail.moveObject(target.key, to: "copy/" + target.key)
+        }),
+        Tampering(name: "digest-moved-to-another-location-unsigned", tamper: { scenario in
+            let target = scenario.digestWithLogs(1)
+            try scenario.trail.moveObject(target.key, to: "copy/" + target.key)
+            try scenario.trail.stripSignature("copy/" + target.key)
+        }),
         Tampering(name: "malformed-digest", tamper: { try $0.trail.overwriteObject($0.digests[2].key, with: Array("not gzip".utf8)) }),
         Tampering(name: "two-deleted-digests", tamper: { scenario in for digest in scenario.digests[2..<4] { try scenario.trail.deleteObject(digest.key) } }),
         Tampering(name: "stripped-newest-signature", tamper: { if let newest = $0.digests.last { try $0.trail.stripSignature(newest.key) } }),
