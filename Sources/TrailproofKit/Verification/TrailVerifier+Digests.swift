@@ -254,8 +254,9 @@ extension TrailVerifier {
     /// where it lies (moved), as each batch sees it.
     private func predecessor(named key: String, of successor: LoadedDigest, in run: RunState) -> Int? {
         let candidates = run.indicesByNamedKey[ObjectKey(key)] ?? []
+        let location = successor.name.chain.location  // compared byte-wise (TrailLocation's ==)
         return candidates.first { run.loaded[$0].name.key.sameBytes(as: key) }
-            ?? candidates.first { run.loaded[$0].name.chain.location == successor.name.chain.location }
+            ?? candidates.first { run.loaded[$0].name.chain.location == location }
     }
 
     /// Records the missing digest `key` and every further hour back to the next digest present.
