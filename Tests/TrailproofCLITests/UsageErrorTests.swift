@@ -138,6 +138,8 @@ import TrailproofTrailGen
         (["--shard", "x/y"], "--shard x/y is not K/N"),
         (["--shard", "0/2", "--run-id", "a b"], #"--run-id "a b": 1 to"#),
         (["--head-signature", "zz"], #"--head-signature "zz" is not hex"#),
+        (["--shard", "0/2", "--run-id", "r", "--head-signature", String(repeating: "ab", count: 256)],
+         "--shard and --head-signature cannot go together"),
         (["--no-such-option"], "--no-such-option"),
     ]
 

@@ -106,6 +106,7 @@ extension RunPlan {
         }
         if request.shard != nil {
             if request.state != nil { throw RunPlanError.shardWithState }
+            if !request.headSignatures.isEmpty { throw RunPlanError.shardWithHeadSignatures }
             if request.runID == nil { throw RunPlanError.shardWithoutRunID }
             if request.isLive && request.referenceTime == nil { throw RunPlanError.shardWithoutReferenceTime }
         }

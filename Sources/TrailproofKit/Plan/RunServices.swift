@@ -37,6 +37,9 @@ public enum RunPlanError: Error, Sendable, Equatable, CustomStringConvertible {
     case shardWithoutRunID
     /// A sharded run with a state file: a state follows whole chains.
     case shardWithState
+    /// A sharded run with head signatures: they are matched against every chain's newest
+    /// unsigned digest at once, and a shard holds only some chains.
+    case shardWithHeadSignatures
     /// A sharded run of an archive, whose manifest makes claims about every chain at once.
     case shardOfAnArchive
     /// A sharded run over S3 without a planned reference time.
@@ -59,6 +62,8 @@ public enum RunPlanError: Error, Sendable, Equatable, CustomStringConvertible {
         case .recheckWithoutState: return "a recheck compares with a state file: none given"
         case .shardWithoutRunID: return ShardError.noRunID.description
         case .shardWithState: return "a sharded run cannot use a state file: a state follows whole chains from run to run"
+        case .shardWithHeadSignatures:
+            return "a sharded run cannot take head signatures: each is matched against the newest unsigned digest of every chain at once, and a shard holds only some chains"
         case .shardOfAnArchive: return "this archive's manifest makes claims about every chain at once: verify it whole, not in shards"
         case .shardWithoutReferenceTime:
             return "a sharded run over s3:// needs a reference time chosen when the run is planned, the same for every shard"

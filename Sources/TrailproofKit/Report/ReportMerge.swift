@@ -24,7 +24,15 @@ public enum ReportMerge {
     static func checkedShards(_ reports: [VerificationReport], runID: String?) throws -> [VerificationReport] {
         guard let first = reports.first else { throw MergeError.noReports }
         for (position, report) in reports.enumerated() {
-            guard report.shard != nil else { throw MergeError.notAShard(position: position) }
+            guard let shard = report.shard else { throw MergeError.notAShard(position: position) }
+            // What a report read back says is hostile until checked: a shard number outside
+            // 0..<N (N at most 10,000) or a count no run makes is refused before any is used.
+            guard Shard(index: shard.index, count: shard.count) != nil else {
+                throw MergeError.disagree(what: "shard number (\(shard.index) of \(shard.count): shards are 0 to N-1 of N, N at most 10,000)", position: position)
+            }
+            guard report.hasPlausibleNumbers else {
+                throw MergeError.disagree(what: "numbers (a count or size negative or beyond what any run makes)", position: position)
+            }
         }
         try checkOneRun(reports, runID: runID)
         var byIndex: [Int: VerificationReport] = [:]
@@ -146,5 +154,27 @@ public enum MergeError: Error, Equatable, CustomStringConvertible {
         case .mixedRuns(let what, let first, let firstValue, let other, let otherValue):
             return "the shards are of different runs: \(first) has \(what) \(firstValue.debugDescription), \(other) has \(otherValue.debugDescription); merge only the shards of one run (a replayed report of an earlier run is refused)"
         }
+    }
+}
+
+extension VerificationReport {
+    /// The largest count a shard's report may hold, and the largest byte total and single log
+    /// file size: beyond any run (2^40 objects, 256 TiB hashed, 64 GiB a file, where the limit
+    /// is 1 GiB), and small enough that what a merge adds up from 10,000 shards cannot overflow.
+    static let countLimit = 1 << 40
+    static let byteTotalLimit: Int64 = 1 << 48
+    static let fileSizeLimit: Int64 = 1 << 36
+
+    /// True when every count and size in the report is within those limits and not negative.
+    var hasPlausibleNumbers: Bool {
+        let counts = 0...Self.countLimit
+        let t = totals
+        let numbers = [t.chains, t.digests, t.digestsValid, t.logFiles, t.logFilesValid, t.missingDigestHours,
+                       t.logFilesOutOfScope, t.objectFindings, t.gaps, t.findings, t.exitStatus]
+            + Array(t.digestsByVerdict.values) + Array(t.logFilesByVerdict.values) + Array((t.signatureSources ?? [:]).values)
+            + chains.flatMap { [$0.digests, $0.validDigests, $0.recheckedDigests ?? 0] }
+            + digests.flatMap { [$0.logFileCount, $0.hours ?? 0] }
+        return numbers.allSatisfy(counts.contains) && (0...Self.byteTotalLimit).contains(t.logFileBytesHashed)
+            && logFiles.allSatisfy { (0...Self.fileSizeLimit).contains($0.uncompressedBytes ?? 0) }
     }
 }

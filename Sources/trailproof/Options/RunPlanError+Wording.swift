@@ -21,6 +21,8 @@ extension RunPlanError {
             return ValidationError(ShardError.noRunID.text(.commandLine))
         case .shardWithState:
             return ValidationError("--shard and --state cannot go together: a state follows whole chains from run to run")
+        case .shardWithHeadSignatures:
+            return ValidationError("--shard and --head-signature cannot go together: each signature is matched against the newest unsigned digest of every chain at once, and a shard holds only some chains; verify whole, or save each newest digest's metadata beside it as KEY.metadata.json")
         case .shardOfAnArchive:
             return ValidationError("--shard: this archive's manifest makes claims about every chain at once; verify it whole")
         case .shardWithoutReferenceTime:

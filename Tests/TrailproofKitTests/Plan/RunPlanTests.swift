@@ -75,6 +75,11 @@ import TrailproofNative
         #expect(throws: RunPlanError.shardWithoutReferenceTime) { try RunPlan.validate(request) }
         request.referenceTime = request.startedAt
         #expect(throws: Never.self) { try RunPlan.validate(request) }
+        // Head signatures are matched against every chain's newest unsigned digest at once: a
+        // shard, holding some chains, would take another shard's for a finding.
+        request.headSignatures = [String(repeating: "ab", count: 256)]
+        #expect(throws: RunPlanError.shardWithHeadSignatures) { try RunPlan.validate(request) }
+        request.headSignatures = []
         request.state = TrailState(source: "x")
         #expect(throws: RunPlanError.shardWithState) { try RunPlan.validate(request) }
         // A copy's reference time is its own: no planned one is needed.

@@ -165,6 +165,37 @@ import TrailproofTrailGen
         #expect(throws: MergeError.self) { try ReportMerge.merge([three[0], other, three[2]]) }
     }
 
+    /// Numbers a shard's report holds are hostile until checked: a shard number outside 0..<N
+    /// or an N beyond 10,000, and counts or sizes negative or beyond any run, are refused before
+    /// a merge adds anything up (they had trapped on an overflow or a reversed range, or built a
+    /// list of 10^12 missing shards).
+    @Test(arguments: 0..<9)
+    func aShardReportWithNumbersNoRunMakesIsRefusedNotACrash(_ edit: Int) throws {
+        let scenario = try TrailScenario("shards-numbers-\(edit)") { $0.hours = 2; $0.regions = ["us-east-1", "eu-west-2"] }
+        defer { scenario.scratch.remove() }
+        let honest = try (0..<2).map { try Self.report(scenario, shard: Shard(index: $0, count: 2)) }
+        #expect(throws: Never.self) { try ReportMerge.merge(honest) }
+        let huge = 1 << 62
+        var forged = honest
+        for index in forged.indices {
+            switch edit {
+            case 0: forged[index].totals.logFilesValid = huge
+            case 1: forged[index].totals.logFilesOutOfScope = huge
+            case 2: forged[index].shard?.count = -1
+            case 3: forged[index].shard?.count = 1_000_000_000_000
+            case 4: forged[index].totals.logFileBytesHashed = Int64(huge)
+            case 5: forged[index].totals.missingDigestHours = huge
+            case 6: forged[index].totals.digestsByVerdict["valid"] = huge
+            case 7: forged[index].shard?.index = -1
+            default: forged[index].chains = forged[index].chains.map { var chain = $0; chain.digests = huge; return chain }
+            }
+        }
+        #expect(throws: MergeError.self) { try ReportMerge.merge(forged) }
+        // Read back from its JSON, as `trailproof merge` reads it.
+        let decoded = try forged.map { try JSONReport.decode(try JSONReport.encode($0)) }
+        #expect(throws: MergeError.self) { try ReportMerge.merge(decoded) }
+    }
+
     @Test func aReplayedShardOfAnEarlierRunIsRefused() throws {
         let scenario = try TrailScenario("shards-replayed") { $0.hours = 3; $0.accounts = ["111122223333", "444455556666"] }
         defer { scenario.scratch.remove() }
