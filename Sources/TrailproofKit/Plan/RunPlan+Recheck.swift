@@ -68,10 +68,13 @@ extension RunPlan {
         return RunOutcome(report: report, heads: heads, days: days)
     }
 
-    /// The state's heads whose digest is not in `listed`, as missing digest records.
+    /// The state's heads whose digest is not in `listed`, as missing digest records. The few
+    /// heads' keys are looked for in one pass (bytes, as `ObjectKey`), not a set of every key
+    /// listed: the listing is the whole source.
     static func goneHeads(_ heads: [ObjectKey: TrailState.Head], listed: [ListedObject]) -> [DigestRecord] {
-        let keys = Set(listed.map { ObjectKey($0.key) })
-        return heads.filter { !keys.contains(ObjectKey($0.value.key)) }.map { chain, head in
+        var unseen = Set(heads.values.map { ObjectKey($0.key) })
+        for object in listed where !unseen.isEmpty { unseen.remove(ObjectKey(object.key)) }
+        return heads.filter { unseen.contains(ObjectKey($0.value.key)) }.map { chain, head in
             DigestRecord(key: head.key, bucket: nil, chain: chain.text, span: TimeSpan(start: head.endTime.adding(seconds: -3600), end: head.endTime),
                          verdict: .missing,
                          problems: [.init(kind: .missing, detail: "the head of its chain verified by an earlier run (the state's head) is gone since: deleted after it was verified, with what it listed (which no surviving digest names)")],
