@@ -11,11 +11,8 @@ import TrailproofNative
 /// The bytes are the very ones whose hash the digest's signature check covers, in the run's
 /// own unnamed temporary file (nothing else can write to it). Any thread may keep or read.
 final class DigestListSpill: Sendable {
-    /// Where one list lies in the file.
-    struct Segment: Sendable, Equatable {
-        var offset: Int64
-        var length: Int
-    }
+    /// Where one list lies in the file (an offset and a length, as the listing's spill files its keys).
+    typealias Segment = ListingSpill.Segment
 
     private let descriptor: Int32
     /// The file's length so far: each list is written at a place it reserves here.
