@@ -84,29 +84,32 @@ run() {
 run text "$BIN/trailproof" verify "$ROOT" --public-keys "$KEYS"
 run json "$BIN/trailproof" verify "$ROOT" --public-keys "$KEYS" --format json
 run baseline "$WORK/baseline" <"$WORK/logs.txt"
-# The limit measured: one baseline process per core at once, each over every CORES-th file.
 CORES="$(nproc)"
-for ((k = 0; k < CORES; k++)); do awk -v n="$CORES" -v k="$k" 'NR % n == k' "$WORK/logs.txt" >"$WORK/logs.$k"; done
-t0=$(now)
-for ((k = 0; k < CORES; k++)); do "$WORK/baseline" <"$WORK/logs.$k" >"$WORK/allcores$k.out" 2>&1 & done
-wait
-t1=$(now)
-python3 -c "print(f'{$t1 - $t0:.2f}')" >"$WORK/allcores.wall"
+# on_every_core LIST NAME: one baseline process per core at once, each over every CORES-th file
+# of LIST (interleaved, so each gets its share of large and small files); each one's output in
+# NAME<k>.out, the wall time of all in NAME.wall.
+on_every_core() {
+    local list=$1 name=$2 k t0 t1
+    for ((k = 0; k < CORES; k++)); do awk -v n="$CORES" -v k="$k" 'NR % n == k' "$list" >"$WORK/$name.list$k"; done
+    t0=$(now)
+    for ((k = 0; k < CORES; k++)); do "$WORK/baseline" <"$WORK/$name.list$k" >"$WORK/$name$k.out" 2>&1 & done
+    wait
+    t1=$(now)
+    python3 -c "print(f'{$t1 - $t0:.2f}')" >"$WORK/$name.wall"
+}
+# The limit measured: the baseline over the log files on every core at once.
+on_every_core "$WORK/logs.txt" allcores
 # The whole job's floor: what any verifier must do at the least, in C: list every object (as
 # `find`, one thread, as a listing is), then gunzip and hash every digest as well as every log
 # file, one process per core. The limit above leaves out the listing and the digests, which in
 # the busy shape are 2,500 x 148 KB: 44 % as many bytes to inflate as its log files.
 find "$ROOT" -type f -name '*.json.gz' -path '*/CloudTrail-Digest/*' | LC_ALL=C sort >"$WORK/digests.txt"
 cat "$WORK/logs.txt" "$WORK/digests.txt" >"$WORK/every.txt"
-for ((k = 0; k < CORES; k++)); do awk -v n="$CORES" -v k="$k" 'NR % n == k' "$WORK/every.txt" >"$WORK/every.$k"; done
 t0=$(now)
 find "$ROOT" -type f >"$WORK/listed.txt"
 t1=$(now)
-for ((k = 0; k < CORES; k++)); do "$WORK/baseline" <"$WORK/every.$k" >"$WORK/floor$k.out" 2>&1 & done
-wait
-t2=$(now)
 python3 -c "print(f'{$t1 - $t0:.2f}')" >"$WORK/floorlist.wall"
-python3 -c "print(f'{$t2 - $t1:.2f}')" >"$WORK/floorhash.wall"
+on_every_core "$WORK/every.txt" floor
 t0=$(now)
 for k in 0 1 2 3; do
     run "shard$k" "$BIN/trailproof" verify "$ROOT" --public-keys "$KEYS" --shard "$k/4" --run-id bench --format json &
@@ -141,7 +144,7 @@ measured = mb / wall("allcores")
 floor_shares = [dict(line.split(" ", 1) for line in read(f"floor{k}", "out").splitlines()) for k in range(cores)]
 if sum(int(s["files"]) for s in floor_shares) != files + totals["digests"]:
     sys.exit("the floor's processes together did not see every log file and digest: " + str(floor_shares))
-floor = wall("floorlist") + wall("floorhash")
+floor = wall("floorlist") + wall("floor")
 merged = json.load(open(f"{work}/merge.out"))
 for report in (single, merged):  # the shards' run id (the single run has none) and clock are no finding
     report["scope"].pop("referenceTime", None)
@@ -158,7 +161,7 @@ rows = [
     (f"baseline.c, {cores} processes at once", f"{wall('allcores'):.1f} s: measured limit {measured:,.0f} MB/s ({measured / limit:.2f} of baseline x cores); "
      f"text run at {mb / wall('text') / measured:.2f} of it, JSON at {mb / wall('json') / measured:.2f}"),
     ("whole-job floor in C", f"{floor:.1f} s: listing with find {wall('floorlist'):.1f} s, then every digest and log file "
-     f"({sum(int(s['bytes']) for s in floor_shares) / 1e6:,.0f} MB) on {cores} processes {wall('floorhash'):.1f} s; "
+     f"({sum(int(s['bytes']) for s in floor_shares) / 1e6:,.0f} MB) on {cores} processes {wall('floor'):.1f} s; "
      f"text run at {floor / wall('text'):.2f} of it, JSON at {floor / wall('json'):.2f}"),
     ("", ""),
     ("4 shards as 4 processes at once", f"{float(read('shards', 'wall')):.1f} s wall (each: " + ", ".join(f"{wall(f'shard{k}'):.1f} s / {rss(f'shard{k}'):.0f} MB" for k in range(4)) + ")"),
