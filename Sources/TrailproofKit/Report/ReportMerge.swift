@@ -62,6 +62,7 @@ public enum ReportMerge {
         guard locations.count == first.shard?.locationsListed else {
             throw MergeError.disagree(what: "locations (\(locations.count) verified of \(first.shard?.locationsListed ?? 0) listed)", position: 0)
         }
+        try checkCutLocations(shards)
 
         for report in shards {
             guard UnlistedValidRecords(of: report).isPlausible else {
@@ -69,6 +70,36 @@ public enum ReportMerge {
             }
         }
         return shards
+    }
+
+    /// Every shard that verified a slice of a location cut by date folder saw the same digests
+    /// there (`CutLocationDigests`), and says so: one that saw fewer may have missed a digest
+    /// hidden while it ran, and with it a log file of its slice that the digest lists. A live
+    /// trail's newest digests are left out of the comparison (`CutLocationDigests.cutoff`).
+    private static func checkCutLocations(_ shards: [VerificationReport]) throws {
+        var firstSeen: [ObjectKey: (seen: CutLocationDigests, shard: Int)] = [:]
+        for report in shards {
+            let index = report.shard?.index ?? 0
+            for seen in report.shard?.cutLocations ?? [] {
+                let location = ObjectKey(seen.location)
+                guard let first = firstSeen[location] else {
+                    firstSeen[location] = (seen, index)
+                    continue
+                }
+                guard seen.digests == first.seen.digests, seen.fingerprint.sameBytes(as: first.seen.fingerprint) else {
+                    throw MergeError.disagree(what: "digests of \(seen.location) (shard \(first.shard) saw \(first.seen.digests) there and shard \(index) saw \(seen.digests), not the same ones: a digest was added, removed, moved or changed between their runs; run every shard again)", position: index)
+                }
+            }
+        }
+        // A unit of a cut location is its id, "#", and its date folders.
+        for report in shards {
+            let said = Set((report.shard?.cutLocations ?? []).map { ObjectKey($0.location) })
+            for unit in report.shard?.locations ?? [] {
+                for location in firstSeen.keys where unit.hasBytePrefix(location.text + "#") && !said.contains(location) {
+                    throw MergeError.disagree(what: "digests of \(location.text) (this shard verified \(unit) but does not say which digests it saw there)", position: report.shard?.index ?? 0)
+                }
+            }
+        }
     }
 
     /// One report from the checked shards (see `checkedShards`): their records and counts, and
@@ -174,6 +205,7 @@ extension VerificationReport {
             + Array(t.digestsByVerdict.values) + Array(t.logFilesByVerdict.values) + Array((t.signatureSources ?? [:]).values)
             + chains.flatMap { [$0.digests, $0.validDigests, $0.recheckedDigests ?? 0] }
             + digests.flatMap { [$0.logFileCount, $0.hours ?? 0] }
+            + (shard?.cutLocations ?? []).map(\.digests)
         return numbers.allSatisfy(counts.contains) && (0...Self.byteTotalLimit).contains(t.logFileBytesHashed)
             && logFiles.allSatisfy { (0...Self.fileSizeLimit).contains($0.uncompressedBytes ?? 0) }
     }

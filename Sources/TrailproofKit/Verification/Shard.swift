@@ -100,4 +100,18 @@ public struct ShardRecord: Sendable, Codable, Equatable {
     public var listingFingerprint: String
     /// Locations the listing held.
     public var locationsListed: Int
+    /// For each location cut by date folder of which it verified a slice, the digests it saw
+    /// there (nil when none: absent from the JSON).
+    public var cutLocations: [CutLocationDigests]?
+
+    /// Creates a record.
+    public init(index: Int, count: Int, locations: [String], listingFingerprint: String, locationsListed: Int,
+                cutLocations: [CutLocationDigests]? = nil) {
+        self.index = index
+        self.count = count
+        self.locations = locations
+        self.listingFingerprint = listingFingerprint
+        self.locationsListed = locationsListed
+        self.cutLocations = cutLocations
+    }
 }

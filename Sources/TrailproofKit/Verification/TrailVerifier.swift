@@ -100,8 +100,12 @@ public struct TrailVerifier: Sendable {
             Result { try verify(planned[index], spill: survey.spill, newestObjectTime: newestObjectTime, consumer: consumer,
                                 progress: tally?.reporter(for: index)) }
         }, consume: { index, outcome in
-            let (part, batchHeads, digestsLoaded) = try outcome.get()
+            let (part, batchHeads, digestsLoaded, cutLocation) = try outcome.get()
             try deliver(part)
+            if let cutLocation, var record = shardRecord {
+                record.cutLocations = (record.cutLocations ?? []) + [cutLocation]
+                shardRecord = record
+            }
             if shardRecord == nil {
                 var kept = part.findings
                 (kept.digests, kept.logFiles, kept.objects, kept.notices) = ([], [], [], [])
@@ -134,11 +138,11 @@ public struct TrailVerifier: Sendable {
         return heads
     }
 
-    /// Verifies one batch of locations: its report part, its chains' heads, and how many
-    /// digests it loaded.
+    /// Verifies one batch of locations: its report part, its chains' heads, how many digests it
+    /// loaded, and for a location cut by date folder, the digests it saw there.
     private func verify(_ batch: LocationBatch, spill: ListingSpill?, newestObjectTime: UTCTime?, consumer: (any VerifiedLogFileConsumer)?,
                         progress: (@Sendable (VerificationProgress) -> Void)?) throws
-        -> (part: RunPart, heads: [ObjectKey: TrailState.Head], digestsLoaded: Int) {
+        -> (part: RunPart, heads: [ObjectKey: TrailState.Head], digestsLoaded: Int, cutLocation: CutLocationDigests?) {
         var inventory = TrailInventory(keys: try batch.listKeys(in: store, spill: spill), selection: scope.trailSelection)
             .restricted(to: Set(batch.locations), keepsOthers: false)
         inventory.listingNewestTime = newestObjectTime
@@ -151,7 +155,10 @@ public struct TrailVerifier: Sendable {
             (part.findings.chains, part.findings.digests, part.findings.gaps, part.findings.objects) = ([], [], [], [])
             (part.unlistedValid.digests, part.unlistedValid.digestSignatureSources) = (0, [:])
         }
-        return (part, nextHeads(from: run), run.loaded.count)
+        let cutLocation = try batch.logDaySlices.flatMap { _ in batch.locations.first }.map {
+            try CutLocationDigests(location: $0, loaded: run.loaded, endingBy: CutLocationDigests.cutoff(observedAt: scope.observedAt))
+        }
+        return (part, nextHeads(from: run), run.loaded.count, cutLocation)
     }
 
     /// What loading a digest needs.
