@@ -44,14 +44,15 @@ extension TrailVerifier {
 
     /// The log files to hash: every one listed by an in-scope digest that proved authentic and
     /// vouches for its log files (in release order, chain, time, key, when asked); the others
-    /// listed are recorded in `run` as unverified. Also returns which of the inventory's log
-    /// files an authentic digest lists.
+    /// listed are recorded in `run` as unverified, unless one of those digests lists them too.
+    /// Also returns which of the inventory's log files an authentic digest lists.
     /// With `ending`, only the digests ending in that span get their log files checked (the lists
     /// of the others count as listing what they list), and every list is dropped afterwards, to
     /// be built again if needed.
     func logFileJobs(in run: inout RunState, inReleaseOrder: Bool, ending span: DigestEndSpan? = nil)
         -> (jobs: [LogHashCheck.Job], listed: ListedLogFiles) {
         var jobs: [LogHashCheck.Job] = []
+        var unverified: [LogFileRecord] = []
         var listed = ListedLogFiles(run.inventory.logFilesByLocation)
         jobs.reserveCapacity(run.loaded.indices.reduce(0) { count, index in
             count + (run.loaded[index].logFilesParsed ? run.loaded[index].digest?.logFiles.count ?? 0 : 0)
@@ -83,13 +84,21 @@ extension TrailVerifier {
                 }
                 if let reason {
                     // The bucket's one string when the bytes are its own: one copy for all records.
-                    run.logRecords.append(LogFileRecord(
+                    unverified.append(LogFileRecord(
                         key: entry.object, bucket: isInBucket ? bucket : entry.bucket, digest: loaded.name.key, verdict: .unverified,
                         detail: reason, expectedSHA256: entry.hashValue, actualSHA256: nil, uncompressedBytes: nil, time: entryTime))
                 } else {
                     jobs.append(.init(object: entry.object, hashValue: entry.hashValue, time: entryTime, proof: proof))
                 }
             }
+        }
+        if !unverified.isEmpty {
+            // A log file that an authentic digest vouches for is judged by its hash alone: a copy
+            // of that digest under another name (moved) lists it too, and would count it twice,
+            // once valid and once unverified.
+            let keys = Set(unverified.map { ObjectKey($0.key) })
+            let hashed = Set(jobs.lazy.map { ObjectKey($0.object) }.filter(keys.contains))
+            run.logRecords += unverified.filter { !hashed.contains(ObjectKey($0.key)) }
         }
         if inReleaseOrder {
             jobs.sort(by: LogHashCheck.Job.releaseOrder)

@@ -49,6 +49,35 @@ import TrailproofTrailGen
         for key in target.logKeys { #expect(scenario.logFile(key, in: report)?.verdict == .unverified) }
     }
 
+    /// A genuine digest copied under another name (its signature with it) is moved, and the log
+    /// files it lists are judged once, by the original: not also unverified, counted twice.
+    @Test(arguments: [(seed: UInt64(3), modifies: false), (seed: 8, modifies: true), (seed: 21, modifies: true)])
+    func aDigestCopiedUnderAnotherNameIsMovedAndItsLogFilesAreJudgedOnce(_ run: (seed: UInt64, modifies: Bool)) throws {
+        let scenario = try TrailScenario("copied-\(run.seed)") { $0.seed = run.seed; $0.hours = 30 }
+        defer { scenario.scratch.remove() }
+        let target = scenario.digestWithLogs(Int(run.seed % 5))
+        let copy = target.key.replacingOccurrences(of: target.endTime.compact(withSeconds: true),
+                                                   with: target.endTime.adding(seconds: 1).compact(withSeconds: true))
+        try LocalFile.write(try LocalFile.readAll(scenario.trail.path(of: target.key), limit: 1 << 24), to: scenario.trail.path(of: copy))
+        try LocalFile.write(try LocalFile.readAll(scenario.trail.path(of: target.key) + SavedSignature.sidecarSuffix, limit: 1 << 20),
+                            to: scenario.trail.path(of: copy) + SavedSignature.sidecarSuffix)
+        if run.modifies { try scenario.trail.modifyLogFile(target.logKeys[0]) }
+        let whole = try scenario.verify { $0.listEveryValidRecord() }
+        #expect(scenario.digest(key: copy, in: whole)?.verdict == .moved)
+        #expect(scenario.digest(key: target.key, in: whole)?.verdict == .valid)
+        #expect(whole.logFiles.count == scenario.trail.logFiles.count, "one record per log file")
+        #expect(whole.totals.logFiles == scenario.trail.logFiles.count)
+        for key in target.logKeys {
+            let records = whole.logFiles.filter { $0.key.sameBytes(as: key) }
+            #expect(records.count == 1 && records.first?.digest?.sameBytes(as: target.key) == true)
+            #expect(records.first?.verdict == (run.modifies && key.sameBytes(as: target.logKeys[0]) ? .modified : .valid))
+        }
+        #expect(whole.totals.exitStatus == 1)
+        // The same when the location is cut by date folder.
+        let cut = try scenario.verify { $0.listEveryValidRecord(); $0.policy.batchObjectLimit = 1 }
+        #expect(try JSONReport.encode(cut) == JSONReport.encode(whole))
+    }
+
     @Test func aDigestFromAnotherBucketIsMoved() throws {
         let scenario = try TrailScenario("other-bucket") { $0.hours = 3 }
         defer { scenario.scratch.remove() }
