@@ -286,6 +286,12 @@ import TrailproofTestSupport
             let name = shape.newerArrive ? "s3://\(split.trail.bucket)/\(head.key)" : head.key
             #expect(rechecked.stderr.contains("digest missing: \(name) ("), "attempt \(attempt): \(rechecked)")
             #expect(rechecked.stderr.contains("verified by an earlier run (the state's head) is gone since"), "\(rechecked)")
+            // The chain's line says the head is gone, not that the chain is verified through it,
+            // and counts it as the head, not as a digest since the head.
+            #expect(rechecked.stdout.contains("its head, verified through \(head.endTime.iso8601) by an earlier run (the state's head), is gone"), "\(rechecked)")
+            #expect(!rechecked.stdout.contains("(the state's head)\n"), "\(rechecked)")
+            // The summary's first line agrees with the chain lines: what a recheck verified is found.
+            #expect(!(rechecked.stdout.contains("No verified digest") && rechecked.stdout.contains(", covered 20")), "\(rechecked)")
         }
     }
 

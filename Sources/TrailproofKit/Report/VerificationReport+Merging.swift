@@ -33,6 +33,11 @@ extension VerificationReport {
         merged.totals.objectFindings += recheck.totals.objectFindings
         merged.totals.findings += recheck.totals.findings
         merged.totals.exitStatus = max(totals.exitStatus, recheck.totals.exitStatus)
+        // What was verified again is covered too: the summary's "results found" says so.
+        let spans = merged.chains.flatMap(\.coverage)
+        if let start = spans.map(\.start).min(), let end = spans.map(\.end).max() {
+            merged.totals.coveredSpan = TimeSpan(start: start, end: end)
+        }
         return merged
     }
 

@@ -76,6 +76,9 @@ public struct ReportCounts: Sendable, Codable, Equatable {
         public var verifiedThroughHead: UTCTime? = nil
         /// With a recheck: how many of its digests were verified again (their day folder changed).
         public var recheckedDigests: Int? = nil
+        /// With a state: true when the head it names is gone (a missing digest of the chain ends
+        /// then); nil otherwise.
+        public var headGone: Bool? = nil
 
         /// `45/47 digests valid, 1 missing, 1 invalid, covered 2026-… to 2026-…`; with a state,
         /// what an earlier run verified, so that no new digest never reads as nothing verified.
@@ -84,12 +87,15 @@ public struct ReportCounts: Sendable, Codable, Equatable {
             guard let head = verifiedThroughHead else {
                 return digests.line() + ", " + covered + (recheckedDigests.map { " (\($0) of them verified again: their day folders changed)" } ?? "")
             }
-            let earlier = "verified through \(head.iso8601) by an earlier run (the state's head)"
+            let earlier = headGone == true
+                ? "its head, verified through \(head.iso8601) by an earlier run (the state's head), is gone"
+                : "verified through \(head.iso8601) by an earlier run (the state's head)"
             let again = recheckedDigests ?? 0
             guard digests.total > 0 else { return "no digest since the head: " + earlier }
             var parts = [digests.line()]
             if again > 0 { parts.append("\(again) of them verified again (their day folders changed)") }
-            if digests.total > again { parts.append("\(digests.total - again) since the head") }
+            let since = digests.total - again - (headGone == true ? 1 : 0)
+            if since > 0 { parts.append("\(since) since the head") }
             return parts.joined(separator: ", ") + ", " + covered + "; " + earlier
         }
     }
@@ -140,6 +146,7 @@ public struct ReportCounts: Sendable, Codable, Equatable {
             }
             if record.verdict == .missing {
                 add(\.missing)
+                if let index, let head = chains[index].verifiedThroughHead, record.span?.end == head { chains[index].headGone = true }
             } else if trust.missingInput(record) != nil {
                 add(\.notVerifiable)
             } else {

@@ -76,6 +76,9 @@ extension TrailVerifier {
                 let entryTime = minute ?? logTime(entry: entry) ?? digest.endTime
                 var reason: String?
                 if !verdict.vouchesForLogFiles {
+                    // A log file of another location is judged there, by its own digests (a
+                    // digest moved or copied here lists its old location's log files).
+                    if let home = TrailObjectKey.locationAndTime(ofKey: entry.object)?.location, home != loaded.name.chain.location { continue }
                     reason = "listed by digest \(loaded.name.key), which failed verification (\(verdict.rawValue))"
                 } else if !isInBucket {
                     reason = "listed in bucket \(entry.bucket), not in this copy of bucket \(bucket)"

@@ -50,6 +50,10 @@ import TrailproofTrailGen
         #expect(linesThatDoNotAddUp(html.components(separatedBy: "<")).isEmpty, sourceLocation: sourceLocation)
         let markdown = String(decoding: MarkdownReport.render(report), as: UTF8.self)
         #expect(linesThatDoNotAddUp(markdown.components(separatedBy: "\n")).isEmpty, "\(markdown)", sourceLocation: sourceLocation)
+        // One record per log file: no log file is counted twice (a copy of its digest elsewhere
+        // lists it too), and the summary's span is there exactly when some chain verifies one.
+        #expect(Set(report.logFiles.map { ObjectKey($0.key) }).count == report.logFiles.count, sourceLocation: sourceLocation)
+        #expect((report.totals.coveredSpan == nil) == report.chains.allSatisfy(\.coverage.isEmpty), sourceLocation: sourceLocation)
         // The JSON report writes the same counts.
         #expect((try? JSONReport.decode(JSONReport.encode(report)))?.verdict?.counts == counts, sourceLocation: sourceLocation)
     }

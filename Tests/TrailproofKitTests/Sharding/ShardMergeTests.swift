@@ -105,6 +105,7 @@ import TrailproofTrailGen
         let scenario = try Self.scenario(tampering, label: "shards")
         defer { scenario.scratch.remove() }
         let single = try Self.report(scenario, shard: nil)
+        ReportCountsTests.expectCountsAddUp(single)
         let expected = String(decoding: try JSONReport.encode(single), as: UTF8.self)
         for count in 1...5 {
             let shards = try (0..<count).map { try Self.report(scenario, shard: Shard(index: $0, count: count)) }
