@@ -17,13 +17,6 @@ public struct CutLocationDigests: Sendable, Codable, Equatable {
     /// in the byte order of the keys.
     public var fingerprint: String
 
-    /// Creates a record.
-    public init(location: String, digests: Int, fingerprint: String) {
-        self.location = location
-        self.digests = digests
-        self.fingerprint = fingerprint
-    }
-
     /// What a shard saw of `location`'s `loaded` digests: each one whose name ends at or before
     /// `cutoff` (every one when nil), as its key and its bytes' hash (a digest that could not be
     /// read counts as unread).
@@ -38,7 +31,9 @@ public struct CutLocationDigests: Sendable, Codable, Equatable {
         }
         let hash = try MessageDigest(.sha256)
         try hash.update(text)
-        self.init(location: location.id, digests: seen.count, fingerprint: Hex.encode(try hash.finish()))
+        self.location = location.id
+        digests = seen.count
+        fingerprint = Hex.encode(try hash.finish())
     }
 
     /// The time before which, in a live run, every shard sees the same digests of a location:

@@ -155,7 +155,7 @@ public struct TrailVerifier: Sendable {
             (part.findings.chains, part.findings.digests, part.findings.gaps, part.findings.objects) = ([], [], [], [])
             (part.unlistedValid.digests, part.unlistedValid.digestSignatureSources) = (0, [:])
         }
-        let cutLocation = try batch.logDaySlices.flatMap { _ in batch.locations.first }.map {
+        let cutLocation = try batch.logDaySlices.flatMap { _ in scope.shard.flatMap { _ in batch.locations.first } }.map {
             try CutLocationDigests(location: $0, loaded: run.loaded, endingBy: CutLocationDigests.cutoff(observedAt: scope.observedAt))
         }
         return (part, nextHeads(from: run), run.loaded.count, cutLocation)
