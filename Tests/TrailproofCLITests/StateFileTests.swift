@@ -251,6 +251,10 @@ import TrailproofTestSupport
         #expect(quiet.status == 0, "\(quiet)")
         #expect(quiet.stdout.contains(": no digest since the head: verified through "), "\(quiet)")
         #expect(!quiet.stdout.contains("0/0 digests"), "\(quiet)")
+        // The window it asked for is what came after the heads: the log files before them are
+        // outside it, not outside "all digests".
+        #expect(quiet.stdout.contains("Results requested for digests since each chain's head in the state (no --start or --end)"), "\(quiet)")
+        #expect(!first.stdout.contains("since each chain's head"), "\(first)")
         let target = try #require(split.trail.logFiles.first { $0.digestKey != nil })
         try LocalFile.remove(split.trail.path(of: target.key))
         let rechecked = try verify()
@@ -258,6 +262,8 @@ import TrailproofTestSupport
         #expect(rechecked.stderr.contains("log-file missing: s3://\(split.trail.bucket)/\(target.key)"), "\(rechecked)")
         #expect(!rechecked.stderr.contains("uncovered-start"), "\(rechecked)")
         #expect(rechecked.stdout.contains("of them verified again (their day folders changed)"), "the chain line says what was re-verified: \(rechecked)")
+        // What the recheck verified is found: the summary does not say nothing was.
+        #expect(rechecked.stdout.contains("Results found for "), "\(rechecked)")
     }
 
     /// The head a state recorded, deleted after it was verified with the log files it lists: the

@@ -1,7 +1,15 @@
 extension VerificationReport {
     /// The window the run used, as every report prints it (`Scope.windowText(_:)`), its inputs
-    /// named as the report's `inputNames` name them.
-    public var windowText: String { scope.windowText(inputNames) }
+    /// named as the report's `inputNames` name them. A run that follows a state's heads asks
+    /// only for what came after them, and says so (the log files before them are outside it).
+    public var windowText: String {
+        guard followsStateHeads else { return scope.windowText(inputNames) }
+        if scope.start == nil && scope.end == nil { return "digests since each chain's head in the state (no \(inputNames.start) or \(inputNames.end))" }
+        return scope.windowText(inputNames) + ", since each chain's head in the state"
+    }
+
+    /// True when some chain was verified through a head an earlier run recorded (a state).
+    public var followsStateHeads: Bool { chains.contains { $0.verifiedThroughHead != nil } }
 }
 
 extension VerificationReport.Scope {
