@@ -57,12 +57,23 @@ extension TrailVerifier {
         jobs.reserveCapacity(run.loaded.indices.reduce(0) { count, index in
             count + (run.loaded[index].logFilesParsed ? run.loaded[index].digest?.logFiles.count ?? 0 : 0)
         })
+        // What the digests outside the span that vouch for their log files list, kept only when
+        // a digest in it lists log files it cannot vouch for (see the end).
+        let checksVouchedOutside = run.loaded.indices.contains { index in
+            run.loaded[index].logFilesParsed && run.loaded[index].inScope && (span?.contains(run.loaded[index].name.endTime) ?? true)
+                && !run.checks[index].verdict.vouchesForLogFiles
+        }
+        var vouchedOutside: [ObjectKey] = []
         for index in run.loaded.indices {
             let loaded = run.loaded[index]
             guard let digest = loaded.digest, loaded.logFilesParsed else { continue }
             defer { if span == nil { run.loaded[index].releaseLogFileList() } else { run.loaded[index].dropLogFileList() } }
             guard loaded.inScope, span?.contains(loaded.name.endTime) ?? true else {
-                for entry in digest.logFiles { listed.mark(entry.object, by: loaded.name.chain.location) }
+                let vouches = checksVouchedOutside && run.checks[index].verdict.vouchesForLogFiles
+                for entry in digest.logFiles {
+                    listed.mark(entry.object, by: loaded.name.chain.location)
+                    if vouches { vouchedOutside.append(ObjectKey(entry.object)) }
+                }
                 continue
             }
             let verdict = run.checks[index].verdict
@@ -96,11 +107,11 @@ extension TrailVerifier {
             }
         }
         if !unverified.isEmpty {
-            // A log file that an authentic digest vouches for is judged by its hash alone: a copy
-            // of that digest under another name (moved) lists it too, and would count it twice,
-            // once valid and once unverified.
+            // A log file that an authentic digest vouches for is judged by its hash alone (here,
+            // or with the group of that digest's span): a copy of that digest under another name
+            // (moved) lists it too, and would count it twice, once valid and once unverified.
             let keys = Set(unverified.map { ObjectKey($0.key) })
-            let hashed = Set(jobs.lazy.map { ObjectKey($0.object) }.filter(keys.contains))
+            let hashed = Set(jobs.lazy.map { ObjectKey($0.object) }.filter(keys.contains) + vouchedOutside.filter(keys.contains))
             run.logRecords += unverified.filter { !hashed.contains(ObjectKey($0.key)) }
         }
         if inReleaseOrder {

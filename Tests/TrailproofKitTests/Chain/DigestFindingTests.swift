@@ -51,13 +51,23 @@ import TrailproofTrailGen
 
     /// A genuine digest copied under another name (its signature with it) is moved, and the log
     /// files it lists are judged once, by the original: not also unverified, counted twice.
-    @Test(arguments: [(seed: UInt64(3), modifies: false), (seed: 8, modifies: true), (seed: 21, modifies: true)])
-    func aDigestCopiedUnderAnotherNameIsMovedAndItsLogFilesAreJudgedOnce(_ run: (seed: UInt64, modifies: Bool)) throws {
+    /// Copied into the next day's folder, the copy lies in another group of days when the
+    /// location is cut by date folder, and is still no second record.
+    @Test(arguments: [(seed: UInt64(3), modifies: false, nextDay: false), (seed: 8, modifies: true, nextDay: false),
+                      (seed: 21, modifies: true, nextDay: true), (seed: 30, modifies: false, nextDay: true)])
+    func aDigestCopiedUnderAnotherNameIsMovedAndItsLogFilesAreJudgedOnce(_ run: (seed: UInt64, modifies: Bool, nextDay: Bool)) throws {
         let scenario = try TrailScenario("copied-\(run.seed)") { $0.seed = run.seed; $0.hours = 30 }
         defer { scenario.scratch.remove() }
-        let target = scenario.digestWithLogs(Int(run.seed % 5))
-        let copy = target.key.replacingOccurrences(of: target.endTime.compact(withSeconds: true),
-                                                   with: target.endTime.adding(seconds: 1).compact(withSeconds: true))
+        let firstDay = scenario.digests[0].endTime.keyDatePath
+        let target = run.nextDay
+            ? try #require(scenario.trail.primaryDigestsWithLogs.last { $0.endTime.keyDatePath.sameBytes(as: firstDay) })
+            : scenario.digestWithLogs(Int(run.seed % 5))
+        // The copy's name ends a second later, or a second after the next midnight, in that day's folder.
+        let midnight = UTCTime(secondsSinceEpoch: (target.endTime.secondsSinceEpoch / 86_400 + 1) * 86_400)
+        let copyEnd = run.nextDay ? midnight.adding(seconds: 1) : target.endTime.adding(seconds: 1)
+        let copy = target.key.replacingOccurrences(of: target.endTime.compact(withSeconds: true), with: copyEnd.compact(withSeconds: true))
+            .replacingOccurrences(of: "/\(target.endTime.keyDatePath)/", with: "/\(copyEnd.keyDatePath)/")
+        #expect(!copy.sameBytes(as: target.key))
         try LocalFile.write(try LocalFile.readAll(scenario.trail.path(of: target.key), limit: 1 << 24), to: scenario.trail.path(of: copy))
         try LocalFile.write(try LocalFile.readAll(scenario.trail.path(of: target.key) + SavedSignature.sidecarSuffix, limit: 1 << 20),
                             to: scenario.trail.path(of: copy) + SavedSignature.sidecarSuffix)
