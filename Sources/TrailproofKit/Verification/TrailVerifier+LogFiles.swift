@@ -77,19 +77,20 @@ extension TrailVerifier {
                 continue
             }
             let verdict = run.checks[index].verdict
+            let location = loaded.name.chain.location  // TrailLocation: compared as bytes
             let bucket = run.bucketByChain[loaded.name.chain] ?? digest.bucket
             let proof = LogHashCheck.Proof(digestKey: loaded.name.key, digestBucket: digest.bucket, digestEnd: digest.endTime,
                                            chain: loaded.name.chain, signatureSource: run.checks[index].signatureSource,
                                            publicKeyFingerprint: digest.publicKeyFingerprint, logFileBucket: bucket)
             for entry in digest.logFiles {
-                let minute = listed.mark(entry.object, by: loaded.name.chain.location)
+                let minute = listed.mark(entry.object, by: location)
                 let isInBucket = entry.bucket.sameBytes(as: bucket)
                 let entryTime = minute ?? logTime(entry: entry) ?? digest.endTime
                 var reason: String?
                 if !verdict.vouchesForLogFiles {
                     // A log file of another location is judged there, by its own digests (a
                     // digest moved or copied here lists its old location's log files).
-                    if let home = TrailObjectKey.locationAndTime(ofKey: entry.object)?.location, home != loaded.name.chain.location { continue }
+                    if let home = TrailObjectKey.locationAndTime(ofKey: entry.object)?.location, home != location { continue }
                     reason = "listed by digest \(loaded.name.key), which failed verification (\(verdict.rawValue))"
                 } else if !isInBucket {
                     reason = "listed in bucket \(entry.bucket), not in this copy of bucket \(bucket)"
