@@ -238,7 +238,13 @@ extension TrailVerifier {
                 }
                 // The digest that would list it: the first one ending at or after its delivery.
                 let covering = ends[Self.firstIndex(in: ends, notBefore: time)]
-                guard scope.includesDigest(endingAt: covering), inScope(time, at: location) else { run.logFilesOutOfScope += 1; continue }
+                // Delivered inside the window asked for, it is judged whatever digest comes next:
+                // one beyond the window's reach means the digests that would list it are gone.
+                let insideWindow = (scope.start.map { time >= $0 } ?? true) && (scope.end.map { time <= $0 } ?? true)
+                guard insideWindow || scope.includesDigest(endingAt: covering), inScope(time, at: location) else {
+                    run.logFilesOutOfScope += 1
+                    continue
+                }
                 let firstStart = firstStarts[location] ?? oldest.adding(seconds: -3600)
                 // A log file's name carries its minute: one named in or before the minute the first digest
                 // starts in was delivered before it. One named later is within the first digest's

@@ -66,6 +66,37 @@ import TrailproofTrailGen
         #expect(deleted.totals.exitStatus == 1)
     }
 
+    /// A log file delivered inside the window is judged whatever digest comes next: with the
+    /// digest of its hour deleted and the next one beyond the window's reach, it is unreferenced
+    /// (a finding even where gaps are allowed), never "outside the requested window". A log
+    /// file planted there is found.
+    @Test(arguments: [(seed: UInt64(3), deleted: 3), (seed: 12, deleted: 2), (seed: 27, deleted: 5)])
+    func aLogFileInsideTheWindowIsJudgedThoughTheDigestsAfterItAreGone(_ shape: (seed: UInt64, deleted: Int)) throws {
+        let scenario = try TrailScenario("window-inside-\(shape.seed)") { $0.seed = shape.seed; $0.hours = 8; $0.logFilesPerHour = 2...3 }
+        defer { scenario.scratch.remove() }
+        let deleted = scenario.digests[shape.deleted]
+        try scenario.trail.deleteObject(deleted.key)
+        let planted = try scenario.trail.plantLogFile(at: deleted.startTime.adding(seconds: 1200), seed: shape.seed)
+        // The window ends 10 minutes before the deleted digest: its successor ends beyond the reach.
+        let (start, end) = (scenario.digests[shape.deleted - 1].startTime, deleted.endTime.adding(seconds: -600))
+        for allowGaps in [false, true] {
+            let report = try scenario.verify { request in
+                request.start = start
+                request.end = end
+                request.policy.allowGaps = allowGaps
+                request.listEveryValidRecord()
+            }
+            #expect(report.totals.exitStatus == 1, "allow gaps \(allowGaps)")
+            #expect(report.logFiles.first { $0.key.sameBytes(as: planted) }?.verdict == .unreferenced, "\(report.logFiles)")
+            // Every log file delivered in the window has its record.
+            let inside = scenario.trail.logFiles.filter { file in
+                TrailObjectKey.locationAndTime(ofKey: file.key).map { start <= $0.time && $0.time <= end } ?? false
+            }
+            for file in inside { #expect(report.logFiles.contains { $0.key.sameBytes(as: file.key) }, "\(file.key)") }
+            #expect(!inside.isEmpty)
+        }
+    }
+
     @Test func coverageStartingLateIsAnUncoveredStart() throws {
         let scenario = try TrailScenario("late-start") { $0.hours = 4 }
         defer { scenario.scratch.remove() }
