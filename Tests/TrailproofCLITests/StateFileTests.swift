@@ -235,6 +235,34 @@ import TrailproofTestSupport
         #expect(try verify(["--recheck"]).status == 1)
     }
 
+    /// The digest that ends a verified day, deleted (its log files left, or deleted too): its
+    /// successor lies in the next day's folder, which did not change. The recheck of the changed
+    /// day reaches that successor, so the link to the deleted digest is checked: missing.
+    @Test(arguments: [(seed: UInt64(11), withLogFiles: false), (seed: 4, withLogFiles: true), (seed: 23, withLogFiles: false)])
+    func recheckFindsTheDigestThatEndedAChangedDayDeleted(_ shape: (seed: UInt64, withLogFiles: Bool)) throws {
+        let split = try Split("recheck-day-end-\(shape.seed)", hours: 40) { $0.seed = shape.seed; $0.logFilesPerHour = 1...2 }
+        defer { split.scratch.remove() }
+        let root = split.trail.root, keys = split.trail.publicKeysFile
+        func verify() throws -> BuiltBinary.Run {
+            try BuiltBinary.run(["verify", root, "--public-keys", keys, "--state", split.state, "--recheck"])
+        }
+        #expect(try verify().status == 0)
+        let firstDay = split.trail.primaryDigests[0].endTime.keyDatePath
+        let target = try #require(split.trail.primaryDigests.last { $0.endTime.keyDatePath.sameBytes(as: firstDay) })
+        try split.trail.deleteObject(target.key)
+        if shape.withLogFiles { for key in target.logKeys { try split.trail.deleteObject(key) } }
+        for attempt in 0..<2 {
+            let rechecked = try verify()
+            #expect(rechecked.status == 1, "attempt \(attempt): \(rechecked)")
+            // Named by its key (the recheck's window holds no digest naming the chain's bucket) or its URL.
+            let lines = rechecked.stderr.split(separator: "\n")
+            #expect(lines.contains { $0.contains("digest missing: ") && $0.contains(target.key + " (") }, "\(rechecked)")
+            if !shape.withLogFiles, let logKey = target.logKeys.first {
+                #expect(lines.contains { $0.contains("log-file unreferenced: ") && $0.contains(logKey + ":") }, "\(rechecked)")
+            }
+        }
+    }
+
     /// Issue 18: a log file of the current day folder, verified by an earlier run, deleted: the
     /// recheck names it, and a trail's first day gives no gap from midnight.
     @Test func recheckComparesTheCurrentDayFolderToo() throws {

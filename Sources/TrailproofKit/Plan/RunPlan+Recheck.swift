@@ -45,8 +45,11 @@ extension RunPlan {
             past.start = first.start
             // Through the changed days, but not past the oldest head: what comes after a head
             // is the run's own (a head's day is fingerprinted up to an hour before the head).
+            // Through the whole last day: the digests in scope then reach past it (an hour and
+            // a drift), so the first digest after it is checked, and its link to the digest that
+            // ended the changed day (deleted with the day's last log files, it is missing).
             let oldestHead = state.heads.values.map(\.endTime).min() ?? last.end
-            past.end = max(first.start, min(last.end, oldestHead).adding(seconds: -3600))
+            past.end = max(first.start, min(last.end, oldestHead.adding(seconds: -3600)))
             past.priorFindings = []
             past.checksWindowEdges = false
             let pastPlan = RunPlan(store: pastStore, trust: trust, scope: past, policy: policy, request: request, survey: nil)
