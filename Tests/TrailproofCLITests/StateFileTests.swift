@@ -263,6 +263,46 @@ import TrailproofTestSupport
         }
     }
 
+    /// What a recheck finds that the run itself found too (a digest moved into a new location,
+    /// a chain with no head, which the run verifies whole; an unexpected object) is counted
+    /// once: every total equals what the records say, as in a run without a state.
+    @Test(arguments: [(seed: UInt64(4), movesDigest: true), (seed: 9, movesDigest: true), (seed: 4, movesDigest: false), (seed: 13, movesDigest: false)])
+    func aRecheckCountsWhatTheRunAlsoFoundOnce(_ shape: (seed: UInt64, movesDigest: Bool)) throws {
+        let split = try Split("recheck-once-\(shape.seed)-\(shape.movesDigest)", hours: 30) { $0.seed = shape.seed; $0.logFilesPerHour = 1...2 }
+        defer { split.scratch.remove() }
+        let root = split.trail.root, keys = split.trail.publicKeysFile
+        func verify(_ extra: [String] = []) throws -> BuiltBinary.Run {
+            try BuiltBinary.run(["verify", root, "--public-keys", keys, "--state", split.state, "--recheck"] + extra)
+        }
+        #expect(try verify().status == 0)
+        let saved = try LocalFile.readAll(split.state, limit: 1 << 20)
+        if shape.movesDigest {
+            let digest = split.trail.primaryDigests[0].key
+            try split.trail.moveObject(digest, to: "copy/" + digest)
+        } else {
+            let log = try #require(split.trail.logFiles.first { $0.deliveredAt.keyDatePath == "2026/01/08" })
+            try split.trail.moveObject(log.key, to: log.key.replacingOccurrences(of: "/2026/01/08/", with: "/2026/01/09/"))
+        }
+        let text = try verify()
+        #expect(text.status == 1, "\(text)")
+        try LocalFile.write(saved, to: split.state)
+        let json = try verify(["--format", "json", "--list-valid"])
+        let report = try JSONReport.decode(Array(json.stdout.utf8))
+        let t = report.totals
+        #expect(t.digests == report.digests.count, "\(t)")
+        #expect(t.digestsValid == report.digests.filter { $0.verdict == .valid }.count)
+        for (verdict, count) in t.digestsByVerdict { #expect(count == report.digests.filter { $0.verdict.rawValue == verdict }.count, "\(verdict)") }
+        #expect(t.logFilesByVerdict.values.reduce(0, +) == report.logFiles.count)
+        #expect(t.logFileBytesHashed == report.logFiles.compactMap(\.uncompressedBytes).reduce(0, +))
+        #expect(t.objectFindings == report.objects.count)
+        #expect(t.missingDigestHours == report.digests.filter { $0.verdict == .missing }.map { $0.hours ?? 1 }.reduce(0, +))
+        #expect(t.findings == report.digests.filter { $0.verdict != .valid }.count + report.logFiles.filter(\.verdict.isFinding).count
+                + report.objects.count + (report.scope.gapsAllowed ? 0 : report.gaps.count), "\(t)")
+        // The text's counts add up, and its result names as many findings as the JSON.
+        #expect(text.stdout.contains("Result: INTEGRITY PROBLEMS FOUND (\(t.findings))"), "\(text)")
+        #expect(!text.stdout.contains("(0 of them verified again"), "\(text)")
+    }
+
     /// Issue 18: a log file of the current day folder, verified by an earlier run, deleted: the
     /// recheck names it, and a trail's first day gives no gap from midnight.
     @Test func recheckComparesTheCurrentDayFolderToo() throws {

@@ -3,35 +3,53 @@ extension VerificationReport {
     /// its digests, log files, gaps and objects, its counts, and a note saying what was re-verified.
     public func adding(recheck: VerificationReport, days: [TimeSpan]) -> VerificationReport {
         var merged = self
+        // What the recheck found that this report already holds (a chain with no head is this
+        // run's whole, changed days included) is counted once: its records are dropped, and
+        // their share of the recheck's counts with them.
+        var counted = recheck.totals
         let known = Set(digests.compactMap { $0.key.map { ObjectKey($0) } })
+        let repeated = recheck.digests.filter { $0.key.map { known.contains(ObjectKey($0)) } ?? false }
         merged.digests += recheck.digests.filter { $0.key.map { !known.contains(ObjectKey($0)) } ?? true }
+        for record in repeated { counted.remove(record) }
         let knownLogs = Set(logFiles.map { ObjectKey($0.key) })
-        merged.logFiles += recheck.logFiles.filter { !knownLogs.contains(ObjectKey($0.key)) }
+        for record in recheck.logFiles {
+            if knownLogs.contains(ObjectKey(record.key)) { counted.remove(record) } else { merged.logFiles.append(record) }
+        }
         merged.gaps += recheck.gaps
-        merged.objects += recheck.objects.filter { object in !objects.contains(object) }
-        // Each chain's line counts what was verified again, so its counts add up with the totals'.
+        for object in recheck.objects {
+            if objects.contains(object) { (counted.objectFindings, counted.findings) = (counted.objectFindings - 1, counted.findings - 1) } else { merged.objects.append(object) }
+        }
+        // Each chain's line counts what was verified again, so its counts add up with the totals'
+        // (its missing digests among them: none is one "since the head").
         for rechecked in recheck.chains {
-            guard let index = merged.chains.firstIndex(where: { $0.id.sameBytes(as: rechecked.id) }) else {
+            let label = rechecked.id
+            let present = rechecked.digests - repeated.filter { $0.chain.sameBytes(as: label) && $0.verdict != .missing }.count
+            let valid = rechecked.validDigests - repeated.filter { $0.chain.sameBytes(as: label) && $0.verdict == .valid }.count
+            let missing = recheck.digests.filter { $0.chain.sameBytes(as: label) && $0.verdict == .missing }.count
+                - repeated.filter { $0.chain.sameBytes(as: label) && $0.verdict == .missing }.count
+            guard let index = merged.chains.firstIndex(where: { $0.id.sameBytes(as: label) }) else {
                 merged.chains.append(rechecked)
-                merged.chains[merged.chains.count - 1].recheckedDigests = rechecked.digests
+                merged.chains[merged.chains.count - 1].recheckedDigests = rechecked.digests + missing
                 continue
             }
-            merged.chains[index].digests += rechecked.digests
-            merged.chains[index].validDigests += rechecked.validDigests
-            merged.chains[index].recheckedDigests = (merged.chains[index].recheckedDigests ?? 0) + rechecked.digests
+            merged.chains[index].digests += present
+            merged.chains[index].validDigests += valid
+            merged.chains[index].recheckedDigests = (merged.chains[index].recheckedDigests ?? 0) + present + missing
             merged.chains[index].coverage = TimeSpan.merged(merged.chains[index].coverage + rechecked.coverage)
         }
         merged.notices.append(.recheck(days: days.map { String($0.start.iso8601.prefix(10)) }, findings: recheck.totals.findings))
-        merged.totals.digests += recheck.totals.digests
-        merged.totals.digestsValid += recheck.totals.digestsValid
-        merged.totals.signatureSources = signatureSources.merging(recheck.signatureSources, uniquingKeysWith: +)
-        for (verdict, count) in recheck.totals.digestsByVerdict { merged.totals.digestsByVerdict[verdict, default: 0] += count }
-        merged.totals.logFiles += recheck.totals.logFiles
-        merged.totals.logFilesValid += recheck.totals.logFilesValid
-        for (verdict, count) in recheck.totals.logFilesByVerdict { merged.totals.logFilesByVerdict[verdict, default: 0] += count }
-        merged.totals.gaps += recheck.totals.gaps
-        merged.totals.objectFindings += recheck.totals.objectFindings
-        merged.totals.findings += recheck.totals.findings
+        merged.totals.digests += counted.digests
+        merged.totals.digestsValid += counted.digestsValid
+        merged.totals.signatureSources = signatureSources.merging(counted.signatureSources ?? [:], uniquingKeysWith: +).filter { $0.value != 0 }
+        for (verdict, count) in counted.digestsByVerdict where count != 0 { merged.totals.digestsByVerdict[verdict, default: 0] += count }
+        merged.totals.missingDigestHours += counted.missingDigestHours
+        merged.totals.logFiles += counted.logFiles
+        merged.totals.logFilesValid += counted.logFilesValid
+        for (verdict, count) in counted.logFilesByVerdict where count != 0 { merged.totals.logFilesByVerdict[verdict, default: 0] += count }
+        merged.totals.logFileBytesHashed += counted.logFileBytesHashed
+        merged.totals.gaps += counted.gaps
+        merged.totals.objectFindings += counted.objectFindings
+        merged.totals.findings += counted.findings
         merged.totals.exitStatus = max(totals.exitStatus, recheck.totals.exitStatus)
         // What was verified again is covered too: the summary's "results found" says so.
         let spans = merged.chains.flatMap(\.coverage)
@@ -55,5 +73,27 @@ extension VerificationReport {
         merged.totals.findings += added.count
         merged.totals.exitStatus = max(totals.exitStatus, 1)
         return merged
+    }
+}
+
+extension VerificationReport.Totals {
+    /// Takes `record`'s share out of these counts (a record another report holds already).
+    mutating func remove(_ record: DigestRecord) {
+        digests -= 1
+        digestsByVerdict[record.verdict.rawValue, default: 0] -= 1
+        if record.verdict == .valid { digestsValid -= 1 } else { findings -= 1 }
+        if record.verdict == .missing { missingDigestHours -= record.hours ?? 1 }
+        if let source = record.signatureSource { signatureSources?[source.rawValue, default: 0] -= 1 }
+    }
+
+    /// Takes `record`'s share out of these counts (a record another report holds already).
+    mutating func remove(_ record: LogFileRecord) {
+        if record.digest != nil {
+            logFiles -= 1
+            if record.verdict == .valid { logFilesValid -= 1 }
+        }
+        logFilesByVerdict[record.verdict.rawValue, default: 0] -= 1
+        logFileBytesHashed -= record.uncompressedBytes ?? 0
+        if record.verdict.isFinding { findings -= 1 }
     }
 }

@@ -85,7 +85,8 @@ public struct ReportCounts: Sendable, Codable, Equatable {
         public var line: String {
             let covered = verified.isEmpty ? "nothing verified" : "covered " + verified.map(\.text).joined(separator: ", ")
             guard let head = verifiedThroughHead else {
-                return digests.line() + ", " + covered + (recheckedDigests.map { " (\($0) of them verified again: their day folders changed)" } ?? "")
+                let again = recheckedDigests.flatMap { $0 > 0 ? " (\($0) of them verified again: their day folders changed)" : nil }
+                return digests.line() + ", " + covered + (again ?? "")
             }
             let earlier = headGone == true
                 ? "its head, verified through \(head.iso8601) by an earlier run (the state's head), is gone"
