@@ -230,8 +230,12 @@ extension TrailVerifier {
             }
             // An authentic successor proves what its predecessor held, so a mismatch convicts the
             // predecessor; an unauthenticated successor proves nothing and keeps the problem itself
-            // (as does one whose predecessor lies outside the scope, so the edge link is reported).
-            let blamed = run.checks[index].isAuthentic && run.loaded[predecessor].inScope ? predecessor : index
+            // (as does one whose predecessor lies outside the scope, so the edge link is reported,
+            // and one found in another location than its predecessor, a copy moved there: whether
+            // that location is in the same batch or shard must not move the problem).
+            let (location, predecessorLocation) = (loaded.name.chain.location, run.loaded[predecessor].name.chain.location)
+            let convicts = run.checks[index].isAuthentic && run.loaded[predecessor].inScope && predecessorLocation == location
+            let blamed = convicts ? predecessor : index
             let predecessorKey = run.loaded[predecessor].name.key
             if let actual = run.loaded[predecessor].uncompressedSHA256, actual != previous.hashValue {
                 run.checks[blamed].add(.hashLinkBroken,

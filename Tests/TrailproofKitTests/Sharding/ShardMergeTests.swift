@@ -39,6 +39,16 @@ import TrailproofTrailGen
             try scenario.trail.moveObject(target.key, to: "copy/" + target.key)
             try scenario.trail.stripSignature("copy/" + target.key)
         }),
+        // A modified digest, and a copy of its successor in another location: the copy's link
+        // convicts no one across locations, whichever batch or shard holds either.
+        Tampering(name: "modified-digest-and-its-successor-copied-elsewhere", tamper: { scenario in
+            let index = try #require(scenario.digests.firstIndex { $0.key.sameBytes(as: scenario.digestWithLogs(1).key) })
+            try scenario.trail.modifyDigest(scenario.digests[index].key)
+            let successor = scenario.digests[index + 1].key
+            try scenario.trail.overwriteObject("copy/" + successor, with: try LocalFile.readAll(scenario.trail.path(of: successor), limit: 1 << 24))
+            try scenario.trail.overwriteObject("copy/" + successor + ".metadata.json",
+                                               with: try LocalFile.readAll(scenario.trail.path(of: successor) + ".metadata.json", limit: 1 << 20))
+        }),
         Tampering(name: "malformed-digest", tamper: { try $0.trail.overwriteObject($0.digests[2].key, with: Array("not gzip".utf8)) }),
         Tampering(name: "two-deleted-digests", tamper: { scenario in for digest in scenario.digests[2..<4] { try scenario.trail.deleteObject(digest.key) } }),
         Tampering(name: "stripped-newest-signature", tamper: { if let newest = $0.digests.last { try $0.trail.stripSignature(newest.key) } }),
