@@ -17,7 +17,7 @@ extension VerificationReport {
         }
         merged.gaps += recheck.gaps
         for object in recheck.objects {
-            if objects.contains(object) { (counted.objectFindings, counted.findings) = (counted.objectFindings - 1, counted.findings - 1) } else { merged.objects.append(object) }
+            if objects.contains(object) { counted.removeObjectFinding() } else { merged.objects.append(object) }
         }
         // Each chain's line counts what was verified again, so its counts add up with the totals'
         // (its missing digests among them: none is one "since the head").
@@ -84,6 +84,12 @@ extension VerificationReport.Totals {
         if record.verdict == .valid { digestsValid -= 1 } else { findings -= 1 }
         if record.verdict == .missing { missingDigestHours -= record.hours ?? 1 }
         if let source = record.signatureSource { signatureSources?[source.rawValue, default: 0] -= 1 }
+    }
+
+    /// Takes an object finding out of these counts (one another report holds already).
+    mutating func removeObjectFinding() {
+        objectFindings -= 1
+        findings -= 1
     }
 
     /// Takes `record`'s share out of these counts (a record another report holds already).
