@@ -263,6 +263,38 @@ import TrailproofTestSupport
         }
     }
 
+    /// The head's own hour is the verified past too: its log files deleted, modified or joined
+    /// by a planted one, or the head's signature or body changed, are found by the recheck (its
+    /// day's fingerprint runs through the head), as a run without a state finds them.
+    @Test(arguments: ["delete", "modify", "plant", "head-signature", "head-body"], [UInt64(7), 15])
+    func recheckFindsTamperingInTheHeadsOwnHour(_ change: String, _ seed: UInt64) throws {
+        let split = try Split("recheck-head-hour-\(change)-\(seed)", hours: 3) { $0.seed = seed; $0.logFilesPerHour = 1...3 }
+        defer { split.scratch.remove() }
+        let root = split.trail.root, keys = split.trail.publicKeysFile
+        func verify() throws -> BuiltBinary.Run {
+            try BuiltBinary.run(["verify", root, "--public-keys", keys, "--state", split.state, "--recheck"])
+        }
+        #expect(try verify().status == 0)
+        let quiet = try verify()
+        #expect(quiet.status == 0 && !quiet.stderr.contains("--recheck:"), "nothing changed: \(quiet)")
+        let head = try #require(split.trail.primaryDigestsWithLogs.last)
+        let logKey = try #require(head.logKeys.last)
+        switch change {
+        case "delete": try LocalFile.remove(split.trail.path(of: logKey))
+        case "modify": try split.trail.modifyLogFile(logKey)
+        case "plant":
+            // The same minute, another unique part: a well-formed name no digest lists.
+            let base = logKey.dropLast(".json.gz".count)
+            let planted = base.dropLast() + (base.last == "A" ? "B" : "A") + ".json.gz"
+            try LocalFile.write(try LocalFile.readAll(split.trail.path(of: logKey), limit: 1 << 24), to: split.trail.path(of: String(planted)))
+        case "head-signature": try split.trail.stripSignature(head.key)
+        default: try split.trail.modifyDigest(head.key)
+        }
+        let rechecked = try verify()
+        #expect(rechecked.status == 1, "\(change): \(rechecked)")
+        #expect(try BuiltBinary.run(["verify", root, "--public-keys", keys]).status == 1, "a run without a state finds it too")
+    }
+
     /// What a recheck finds that the run itself found too (a digest moved into a new location,
     /// a chain with no head, which the run verifies whole; an unexpected object) is counted
     /// once: every total equals what the records say, as in a run without a state.

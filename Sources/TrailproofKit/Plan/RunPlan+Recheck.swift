@@ -44,10 +44,10 @@ extension RunPlan {
             past.verifiedHeads = [:]
             past.start = first.start
             // Through the changed days, but not past the oldest head: what comes after a head
-            // is the run's own (a head's day is fingerprinted up to an hour before the head).
-            // Through the whole last day: the digests in scope then reach past it (an hour and
-            // a drift), so the first digest after it is checked, and its link to the digest that
-            // ended the changed day (deleted with the day's last log files, it is missing).
+            // is the run's own. Through the whole last day, or to an hour before the oldest head:
+            // the digests in scope reach an hour and a drift past that (the head itself, and the
+            // log files it lists), so the first digest after the last changed day is checked,
+            // and its link to the digest that ended that day (deleted, it is missing).
             let oldestHead = state.heads.values.map(\.endTime).min() ?? last.end
             past.end = max(first.start, min(last.end, oldestHead.adding(seconds: -3600)))
             past.priorFindings = []

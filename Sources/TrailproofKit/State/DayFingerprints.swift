@@ -8,13 +8,15 @@ import TrailproofNative
 public enum DayFingerprints {
     /// `location folder|region|YYYY/MM/DD` → fingerprint, for every day each location's state
     /// has verified: the days before its verified head whole, and the head's own day (which
-    /// still grows) up to an hour before the head's end, what the head's digests list for sure.
+    /// still grows) through the head: the head itself, and the log files named up to the
+    /// delivery tolerance before its end, which it or an earlier digest lists (a log file is
+    /// named after its delivery, and a digest lists those delivered in its hour).
     public static func compute(_ objects: [ListedObject], heads: [ObjectKey: TrailState.Head]) -> [ObjectKey: String] {
         let through = TrailState.verifiedThrough(heads)
         var lines: [ObjectKey: [String]] = [:]
         for object in objects {
-            guard let (location, time) = TrailObjectKey.locationAndTime(ofKey: object.key), let limit = through[location],
-                  isVerified(time, through: limit) else { continue }
+            guard let (location, time, isDigest) = TrailObjectKey.dated(object.key), let limit = through[location],
+                  isVerified(time, through: isDigest ? limit : limit.adding(seconds: -VerificationOptions().deliveryTolerance)) else { continue }
             lines[dayKey(location, time), default: []].append("\(object.key)\t\(object.size.map(String.init) ?? "-")\t\(object.tag ?? "-")")
         }
         var fingerprints: [ObjectKey: String] = [:]
@@ -34,13 +36,12 @@ public enum DayFingerprints {
         }.sorted { $0.start < $1.start }
     }
 
-    /// True when an object dated `time` lies in what a state verified through `head` (a
-    /// location's oldest head end): a day before the head's, or the head's own day up to an hour
-    /// before its end.
-    static func isVerified(_ time: UTCTime, through head: UTCTime) -> Bool {
-        let day = time.keyDatePath, headDay = head.keyDatePath
-        if day.bytesPrecede(headDay) { return true }
-        return day.sameBytes(as: headDay) && time <= head.adding(seconds: -3600)
+    /// True when an object dated `time` lies in what a state verified through `limit` (from a
+    /// location's oldest head end): a day before the limit's, or the limit's own day up to it.
+    static func isVerified(_ time: UTCTime, through limit: UTCTime) -> Bool {
+        let day = time.keyDatePath, limitDay = limit.keyDatePath
+        if day.bytesPrecede(limitDay) { return true }
+        return day.sameBytes(as: limitDay) && time <= limit
     }
 
     static func dayKey(_ location: TrailLocation, _ time: UTCTime) -> ObjectKey {
