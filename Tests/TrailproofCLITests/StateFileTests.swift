@@ -263,6 +263,28 @@ import TrailproofTestSupport
         }
     }
 
+    /// Each chain's verified past runs to its own head: a region whose head is held back by a
+    /// failure (reported every run) does not narrow the recheck of another region, whose
+    /// deleted digest is found missing.
+    @Test(arguments: [UInt64(6), 21])
+    func aHeldBackHeadDoesNotNarrowTheRecheckOfAnotherChain(_ seed: UInt64) throws {
+        let split = try Split("recheck-held-back-\(seed)", hours: 30) { $0.seed = seed; $0.regions = ["us-east-1", "eu-west-1"]; $0.logFilesPerHour = 1...1 }
+        defer { split.scratch.remove() }
+        let root = split.trail.root, keys = split.trail.publicKeysFile
+        func verify() throws -> BuiltBinary.Run {
+            try BuiltBinary.run(["verify", root, "--public-keys", keys, "--state", split.state, "--recheck"])
+        }
+        let held = split.trail.digests.filter { $0.key.contains("/eu-west-1/") }
+        try split.trail.modifyDigest(held[4].key)
+        #expect(try verify().status == 1, "the broken digest holds its chain's head back")
+        let other = split.trail.digests.filter { $0.key.contains("/us-east-1/") }
+        let target = other[other.count - 3]
+        try split.trail.deleteObject(target.key)
+        let rechecked = try verify()
+        #expect(rechecked.status == 1, "\(rechecked)")
+        #expect(rechecked.stderr.split(separator: "\n").contains { $0.contains("digest missing: ") && $0.contains(target.key + " (") }, "\(rechecked)")
+    }
+
     /// The head's own hour is the verified past too: its log files deleted, modified or joined
     /// by a planted one, or the head's signature or body changed, are found by the recheck (its
     /// day's fingerprint runs through the head), as a run without a state finds them.

@@ -43,13 +43,13 @@ extension RunPlan {
             var past = scope
             past.verifiedHeads = [:]
             past.start = first.start
-            // Through the changed days, but not past the oldest head: what comes after a head
-            // is the run's own. Through the whole last day, or to an hour before the oldest head:
-            // the digests in scope reach an hour and a drift past that (the head itself, and the
-            // log files it lists), so the first digest after the last changed day is checked,
-            // and its link to the digest that ended that day (deleted, it is missing).
-            let oldestHead = state.heads.values.map(\.endTime).min() ?? last.end
-            past.end = max(first.start, min(last.end, oldestHead.adding(seconds: -3600)))
+            // Through the whole last changed day: the digests in scope reach an hour and a drift
+            // past it, so the first digest after it is checked, and its link to the digest that
+            // ended that day (deleted, it is missing). Each chain only through its own head, each
+            // location's log files only before its own (`pastThrough`): what comes after a head
+            // is the run's own, and so are chains and locations the state has no head for.
+            past.end = last.end
+            past.pastThrough = state.heads
             past.priorFindings = []
             past.checksWindowEdges = false
             let pastPlan = RunPlan(store: pastStore, trust: trust, scope: past, policy: policy, request: request, survey: nil)

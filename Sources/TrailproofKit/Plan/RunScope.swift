@@ -19,6 +19,11 @@ public struct RunScope: Sendable {
     /// The newest digest each chain was verified through by an earlier run, by chain id: only
     /// what came after is verified, and the first new digest must link to it.
     public var verifiedHeads: [ObjectKey: TrailState.Head] = [:]
+    /// For a recheck: the heads of the state whose verified past it verifies again. Only that
+    /// past is in scope: a digest ending at or before its chain's head, a log file before its
+    /// location's head (less the delivery tolerance); the rest, and chains and locations with
+    /// no head, are the run's own.
+    public var pastThrough: [ObjectKey: TrailState.Head] = [:]
     /// One trail to verify; nil verifies every chain found.
     public var trailSelection: TrailSelection?
     /// The part of a sharded run this one verifies; nil verifies everything.
@@ -45,9 +50,13 @@ public struct RunScope: Sendable {
     public var digestEndTimeWindow: (lower: UTCTime?, upper: UTCTime?) { (start, end?.adding(seconds: Self.digestReachAfterEnd)) }
 
     /// True when a digest of `chain` ending at `time` is in scope: in the window and after the
-    /// chain's verified head.
+    /// chain's verified head (for a recheck: at or before it).
     func includesDigest(endingAt time: UTCTime, chain: ChainID) -> Bool {
-        if let head = verifiedHeads[ObjectKey(chainLabel(chain))], time <= head.endTime { return false }
+        let label = ObjectKey(chainLabel(chain))
+        if let head = verifiedHeads[label], time <= head.endTime { return false }
+        if !pastThrough.isEmpty {
+            guard let head = pastThrough[label], time <= head.endTime else { return false }
+        }
         return includesDigest(endingAt: time)
     }
 

@@ -173,10 +173,15 @@ extension TrailVerifier {
     func findUnreferencedLogFiles(in run: inout RunState, listed: ListedLogFiles) {
         let tolerance = options.deliveryTolerance
         let newestAuthenticated = newestAuthenticatedEnds(in: run)
-        // In scope: in the window, and after what an earlier run (--state) verified at its location.
+        // In scope: in the window, and after what an earlier run (--state) verified at its
+        // location (for a recheck: before it, the exact complement).
         let verifiedThrough = TrailState.verifiedThrough(scope.verifiedHeads)
+        let pastThrough = TrailState.verifiedThrough(scope.pastThrough)
         func inScope(_ time: UTCTime, at location: TrailLocation) -> Bool {
             if let through = verifiedThrough[location], time < through.adding(seconds: -tolerance) { return false }
+            if !pastThrough.isEmpty {
+                guard let through = pastThrough[location], time < through.adding(seconds: -tolerance) else { return false }
+            }
             return scope.includesLogFile(deliveredAt: time)
         }
         var failedByLocation: [TrailLocation: [(span: TimeSpan, payload: (key: String, verdict: DigestVerdict))]] = [:]
