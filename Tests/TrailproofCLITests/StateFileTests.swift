@@ -285,6 +285,26 @@ import TrailproofTestSupport
         #expect(rechecked.stderr.split(separator: "\n").contains { $0.contains("digest missing: ") && $0.contains(target.key + " (") }, "\(rechecked)")
     }
 
+    /// A digest moved into a new location (a chain the state has no head for, the run's own)
+    /// links to a predecessor dated before the day the run's listing starts at: it is read
+    /// where it is, not reported missing because the listing did not reach it. The recheck
+    /// then says what a run without a state says.
+    @Test(arguments: [UInt64(3), 14])
+    func aLinkToBeforeTheListingIsReadNotReportedMissing(_ seed: UInt64) throws {
+        let split = try Split("recheck-before-listing-\(seed)", hours: 30) { $0.seed = seed; $0.logFilesPerHour = 1...1 }
+        defer { split.scratch.remove() }
+        let root = split.trail.root, keys = split.trail.publicKeysFile
+        #expect(try BuiltBinary.run(["verify", root, "--public-keys", keys, "--state", split.state]).status == 0)
+        let digests = split.trail.primaryDigests
+        let firstOfDay2 = try #require(digests.first { !$0.endTime.keyDatePath.sameBytes(as: digests[0].endTime.keyDatePath) })
+        try split.trail.moveObject(firstOfDay2.key, to: "copy/" + firstOfDay2.key)
+        let rechecked = try BuiltBinary.run(["verify", root, "--public-keys", keys, "--state", split.state, "--recheck"])
+        let stateless = try BuiltBinary.run(["verify", root, "--public-keys", keys])
+        #expect(rechecked.status == 1 && stateless.status == 1)
+        let result = { (run: BuiltBinary.Run) in run.stdout.split(separator: "\n").filter { $0.hasPrefix("Result:") || $0.contains("digest files") } }
+        #expect(result(rechecked) == result(stateless), "\(rechecked)\n\(stateless)")
+    }
+
     /// The head's own hour is the verified past too: its log files deleted, modified or joined
     /// by a planted one, or the head's signature or body changed, are found by the recheck (its
     /// day's fingerprint runs through the head), as a run without a state finds them.

@@ -12,16 +12,19 @@ extension TrailVerifier {
         try load(wanted, into: &run, progress: progress)
 
         // Predecessors outside the scope, so that the links at the window's edge are checked too.
-        // One in a location of another batch (a digest copied there) is read if it is there.
+        // One in a location of another batch (a digest copied there), or dated before the day the
+        // listing starts at (a state's), is read if it is there: the listing cannot say it is not.
         var edge: [(DigestKeyName, Bool)] = []
         var elsewhere: [(DigestKeyName, Bool)] = []
         var seen = Set(run.indexByKey.keys)
+        let listingFloor = RunPlan.listFrom(start: scope.start, heads: scope.verifiedHeads)?.keyDatePath
         for digest in run.loaded where digest.inScope {
             guard let previous = digest.digest?.previous, !seen.contains(ObjectKey(previous.object)),
                   case .digest(let name)? = TrailObjectKey(previous.object) else { continue }
+            let beforeListing = listingFloor.map { name.endTime.keyDatePath.bytesPrecede($0) } ?? false
             if run.inventory.digestKeys.contains(ObjectKey(previous.object)) {
                 edge.append((name, false))
-            } else if !run.inventory.lists(name.chain.location), (try? DirectoryStore.checkKeyIsSafe(previous.object)) != nil {
+            } else if !run.inventory.lists(name.chain.location) || beforeListing, (try? DirectoryStore.checkKeyIsSafe(previous.object)) != nil {
                 elsewhere.append((name, false))
             } else {
                 continue
