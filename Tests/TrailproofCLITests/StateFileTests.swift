@@ -305,6 +305,32 @@ import TrailproofTestSupport
         #expect(result(rechecked) == result(stateless), "\(rechecked)\n\(stateless)")
     }
 
+    /// A log file delivered in the last minutes before a state's head (here 07:18 before a head
+    /// ending 07:22, seed 2), listed by the head: with nothing newer, the run still reads the
+    /// head's list, so the file is not "not yet covered" beside the recheck's "valid", and the
+    /// totals are the same with and without the valid records listed.
+    @Test func theHeadsLastMinutesAreListedThoughNothingNewerArrived() throws {
+        let split = try Split("head-last-minutes", hours: 3) { spec in
+            spec.seed = 2
+            spec.accounts = ["111122223333", "444455556666"]
+            spec.logFilesPerHour = 0...2
+        }
+        defer { split.scratch.remove() }
+        let root = split.trail.root, keys = split.trail.publicKeysFile
+        #expect(try BuiltBinary.run(["verify", root, "--public-keys", keys, "--state", split.state]).status == 0)
+        let saved = try LocalFile.readAll(split.state, limit: 1 << 20)
+        var totals: [VerificationReport.Totals] = []
+        for extra in [[], ["--list-valid"]] {
+            try LocalFile.write(saved, to: split.state)
+            let run = try BuiltBinary.run(["verify", root, "--public-keys", keys, "--state", split.state, "--recheck", "--format", "json"] + extra)
+            #expect(run.status == 0, "\(run)")
+            #expect(!run.stderr.contains("not-yet-covered"), "\(run)")
+            totals.append(try JSONReport.decode(Array(run.stdout.utf8)).totals)
+        }
+        #expect(totals[0].logFiles == split.trail.logFiles.count && totals[1].logFiles == totals[0].logFiles, "\(totals)")
+        #expect(totals[0].logFileBytesHashed == totals[1].logFileBytesHashed)
+    }
+
     /// The head's own hour is the verified past too: its log files deleted, modified or joined
     /// by a planted one, or the head's signature or body changed, are found by the recheck (its
     /// day's fingerprint runs through the head), as a run without a state finds them.

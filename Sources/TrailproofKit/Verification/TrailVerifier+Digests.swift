@@ -8,6 +8,12 @@ extension TrailVerifier {
             let inScope = names.indices.filter { scope.includesDigest(endingAt: names[$0].endTime, chain: chain) }
             wanted += inScope.map { (names[$0], true) }
             if let newest = inScope.last, newest + 1 < names.count { wanted.append((names[newest + 1], false)) }
+            // A state's head with nothing newer yet: what it lists is verified, though no new
+            // digest links to it (its last minutes' log files are this run's to account for).
+            if inScope.isEmpty, let head = scope.verifiedHeads[ObjectKey(chainLabel(chain))],
+               let index = names.firstIndex(where: { $0.key.sameBytes(as: head.key) }) {
+                wanted.append((names[index], false))
+            }
         }
         try load(wanted, into: &run, progress: progress)
 
