@@ -366,9 +366,13 @@ import TrailproofTestSupport
     /// What a recheck finds that the run itself found too (a digest moved into a new location,
     /// a chain with no head, which the run verifies whole; an unexpected object) is counted
     /// once: every total equals what the records say, as in a run without a state.
-    @Test(arguments: [(seed: UInt64(4), movesDigest: true), (seed: 9, movesDigest: true), (seed: 4, movesDigest: false), (seed: 13, movesDigest: false)])
-    func aRecheckCountsWhatTheRunAlsoFoundOnce(_ shape: (seed: UInt64, movesDigest: Bool)) throws {
-        let split = try Split("recheck-once-\(shape.seed)-\(shape.movesDigest)", hours: 30) { $0.seed = shape.seed; $0.logFilesPerHour = 1...2 }
+    /// A digest copied under another trail's name (a chain of its own, the run's) lists log
+    /// files the recheck judges by their hash: they take the recheck's verdict, as in a run
+    /// without a state, and are not also "unverified".
+    @Test(arguments: [(seed: UInt64(4), change: "move-digest"), (seed: 9, change: "move-digest"), (seed: 4, change: "move-log"),
+                      (seed: 13, change: "move-log"), (seed: 2, change: "copy-as-another-trail"), (seed: 8, change: "copy-as-another-trail")])
+    func aRecheckCountsWhatTheRunAlsoFoundOnce(_ shape: (seed: UInt64, change: String)) throws {
+        let split = try Split("recheck-once-\(shape.seed)-\(shape.change)", hours: 30) { $0.seed = shape.seed; $0.logFilesPerHour = 1...2 }
         defer { split.scratch.remove() }
         let root = split.trail.root, keys = split.trail.publicKeysFile
         func verify(_ extra: [String] = []) throws -> BuiltBinary.Run {
@@ -376,9 +380,14 @@ import TrailproofTestSupport
         }
         #expect(try verify().status == 0)
         let saved = try LocalFile.readAll(split.state, limit: 1 << 20)
-        if shape.movesDigest {
+        if shape.change == "move-digest" {
             let digest = split.trail.primaryDigests[0].key
             try split.trail.moveObject(digest, to: "copy/" + digest)
+        } else if shape.change == "copy-as-another-trail" {
+            let digest = try #require(split.trail.primaryDigestsWithLogs.first).key
+            let copy = digest.replacingOccurrences(of: "_management-events_", with: "_mgmt-copy_")
+            try split.trail.overwriteObject(copy, with: try LocalFile.readAll(split.trail.path(of: digest), limit: 1 << 24))
+            try split.trail.overwriteObject(copy + ".metadata.json", with: try LocalFile.readAll(split.trail.path(of: digest) + ".metadata.json", limit: 1 << 20))
         } else {
             let log = try #require(split.trail.logFiles.first { $0.deliveredAt.keyDatePath == "2026/01/08" })
             try split.trail.moveObject(log.key, to: log.key.replacingOccurrences(of: "/2026/01/08/", with: "/2026/01/09/"))
@@ -401,6 +410,10 @@ import TrailproofTestSupport
         // The text's counts add up, and its result names as many findings as the JSON.
         #expect(text.stdout.contains("Result: INTEGRITY PROBLEMS FOUND (\(t.findings))"), "\(text)")
         #expect(!text.stdout.contains("(0 of them verified again"), "\(text)")
+        // The findings are a run without a state's.
+        let stateless = try BuiltBinary.run(["verify", root, "--public-keys", keys])
+        let result = { (run: BuiltBinary.Run) in run.stdout.split(separator: "\n").first { $0.hasPrefix("Result:") } }
+        if shape.change == "copy-as-another-trail" { #expect(result(text) == result(stateless), "\(text)\n\(stateless)") }
     }
 
     /// Issue 18: a log file of the current day folder, verified by an earlier run, deleted: the

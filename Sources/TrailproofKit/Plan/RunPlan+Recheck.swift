@@ -50,9 +50,14 @@ extension RunPlan {
             // is the run's own, and so are chains and locations the state has no head for.
             past.end = last.end
             past.pastThrough = state.heads
+            past.pastFloor = Self.listFrom(start: nil, heads: state.heads)
             past.priorFindings = []
             past.checksWindowEdges = false
-            let pastPlan = RunPlan(store: pastStore, trust: trust, scope: past, policy: policy, request: request, survey: nil)
+            // Its valid log files listed, so that what it judged by hash is known by name when the
+            // run's own report holds the same file (dropped again unless asked for).
+            var pastPolicy = policy
+            pastPolicy.listsValidLogFiles = true
+            let pastPlan = RunPlan(store: pastStore, trust: trust, scope: past, policy: pastPolicy, request: request, survey: nil)
             let recheckReport = try TrailVerifier(plan: pastPlan).run(progress: progress)
             report = report.adding(recheck: recheckReport, days: changed)
             if recheckReport.totals.exitStatus != 0 {

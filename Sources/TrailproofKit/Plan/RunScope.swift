@@ -21,9 +21,12 @@ public struct RunScope: Sendable {
     public var verifiedHeads: [ObjectKey: TrailState.Head] = [:]
     /// For a recheck: the heads of the state whose verified past it verifies again. Only that
     /// past is in scope: a digest ending at or before its chain's head, a log file before its
-    /// location's head (less the delivery tolerance); the rest, and chains and locations with
-    /// no head, are the run's own.
+    /// location's head (less the delivery tolerance); the rest is the run's own, and so is what
+    /// chains and locations with no head hold from the day the run's listing starts at
+    /// (`pastFloor`): before it, the run cannot see them, and the recheck verifies them.
     public var pastThrough: [ObjectKey: TrailState.Head] = [:]
+    /// For a recheck: the day the run's own listing starts at (see `pastThrough`).
+    public var pastFloor: UTCTime?
     /// One trail to verify; nil verifies every chain found.
     public var trailSelection: TrailSelection?
     /// The part of a sharded run this one verifies; nil verifies everything.
@@ -55,9 +58,19 @@ public struct RunScope: Sendable {
         let label = ObjectKey(chainLabel(chain))
         if let head = verifiedHeads[label], time <= head.endTime { return false }
         if !pastThrough.isEmpty {
-            guard let head = pastThrough[label], time <= head.endTime else { return false }
+            if let head = pastThrough[label] {
+                guard time <= head.endTime else { return false }
+            } else if !isBeforePastFloor(time) {
+                return false
+            }
         }
         return includesDigest(endingAt: time)
+    }
+
+    /// True when `time`'s date folder precedes the one the run's own listing starts at (a
+    /// recheck's `pastFloor`; false without one: the run lists everything).
+    func isBeforePastFloor(_ time: UTCTime) -> Bool {
+        pastFloor.map { time.keyDatePath.bytesPrecede($0.keyDatePath) } ?? false
     }
 
     /// True when an unlisted log file delivered at `time` is in scope: its digest would end in the window.

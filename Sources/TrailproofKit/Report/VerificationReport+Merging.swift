@@ -11,10 +11,21 @@ extension VerificationReport {
         let repeated = recheck.digests.filter { $0.key.map { known.contains(ObjectKey($0)) } ?? false }
         merged.digests += recheck.digests.filter { $0.key.map { !known.contains(ObjectKey($0)) } ?? true }
         for record in repeated { counted.remove(record) }
-        let knownLogs = Set(logFiles.map { ObjectKey($0.key) })
+        // A log file this run could only call unverified (listed by a digest that failed, such as
+        // a copy in a chain of its own) that the recheck judged by its hash, under an authentic
+        // digest of the verified past, takes the recheck's verdict.
+        let hashed = Set(recheck.logFiles.filter { $0.digest != nil && $0.verdict != .unverified }.map { ObjectKey($0.key) })
+        merged.logFiles.removeAll { record in
+            guard record.verdict == .unverified, hashed.contains(ObjectKey(record.key)) else { return false }
+            merged.totals.remove(record)
+            return true
+        }
+        let knownLogs = Set(merged.logFiles.map { ObjectKey($0.key) })
         for record in recheck.logFiles {
             if knownLogs.contains(ObjectKey(record.key)) { counted.remove(record) } else { merged.logFiles.append(record) }
         }
+        // The recheck lists its valid log files (see `RunPlan.run`); the report keeps them only when asked.
+        if !scope.listsValidLogFiles { merged.logFiles.removeAll { $0.verdict == .valid } }
         merged.gaps += recheck.gaps
         for object in recheck.objects {
             if objects.contains(object) { counted.removeObjectFinding() } else { merged.objects.append(object) }
@@ -81,6 +92,7 @@ extension VerificationReport.Totals {
     mutating func remove(_ record: DigestRecord) {
         digests -= 1
         digestsByVerdict[record.verdict.rawValue, default: 0] -= 1
+        if digestsByVerdict[record.verdict.rawValue] == 0 { digestsByVerdict[record.verdict.rawValue] = nil }
         if record.verdict == .valid { digestsValid -= 1 } else { findings -= 1 }
         if record.verdict == .missing { missingDigestHours -= record.hours ?? 1 }
         if let source = record.signatureSource { signatureSources?[source.rawValue, default: 0] -= 1 }
@@ -99,6 +111,7 @@ extension VerificationReport.Totals {
             if record.verdict == .valid { logFilesValid -= 1 }
         }
         logFilesByVerdict[record.verdict.rawValue, default: 0] -= 1
+        if logFilesByVerdict[record.verdict.rawValue] == 0 { logFilesByVerdict[record.verdict.rawValue] = nil }
         logFileBytesHashed -= record.uncompressedBytes ?? 0
         if record.verdict.isFinding { findings -= 1 }
     }

@@ -180,7 +180,11 @@ extension TrailVerifier {
         func inScope(_ time: UTCTime, at location: TrailLocation) -> Bool {
             if let through = verifiedThrough[location], time < through.adding(seconds: -tolerance) { return false }
             if !pastThrough.isEmpty {
-                guard let through = pastThrough[location], time < through.adding(seconds: -tolerance) else { return false }
+                if let through = pastThrough[location] {
+                    guard time < through.adding(seconds: -tolerance) else { return false }
+                } else if !scope.isBeforePastFloor(time) {
+                    return false
+                }
             }
             return scope.includesLogFile(deliveredAt: time)
         }
