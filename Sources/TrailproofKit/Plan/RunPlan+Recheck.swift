@@ -30,8 +30,7 @@ extension RunPlan {
         let current = DayFingerprints.compute(objects, heads: state.heads)
         let changed = DayFingerprints.changedDays(stored: state.days, current: current)
         var keepStored = false
-        // The heads are the verified past too, though no fingerprint holds their hour (what
-        // comes after a head is the run's own): one gone from the listing was deleted after it
+        // The heads are the verified past too: one gone from the listing was deleted after it
         // was verified, with or without a newer digest linking to it.
         let gone = Self.goneHeads(state.heads, listed: objects)
         if !gone.isEmpty {
@@ -47,7 +46,8 @@ extension RunPlan {
             // past it, so the first digest after it is checked, and its link to the digest that
             // ended that day (deleted, it is missing). Each chain only through its own head, each
             // location's log files only before its own (`pastThrough`): what comes after a head
-            // is the run's own, and so are chains and locations the state has no head for.
+            // is the run's own, and so is what chains and locations with no head hold from the
+            // day the run's listing starts at; before it, they are the recheck's (`pastFloor`).
             past.end = last.end
             past.pastThrough = state.heads
             past.pastFloor = Self.listFrom(start: nil, heads: state.heads)

@@ -11,12 +11,20 @@ public enum DayFingerprints {
     /// still grows) through the head: the head itself, and the log files named up to the
     /// delivery tolerance before its end, which it or an earlier digest lists (a log file is
     /// named after its delivery, and a digest lists those delivered in its hour).
+    /// A location with no head (none of its chains verified yet) is fingerprinted before the
+    /// day a run's listing starts at (`RunPlan.listFrom`): no run sees those days but a recheck,
+    /// so one planted there (a digest copied into a new prefix) changes a day.
     public static func compute(_ objects: [ListedObject], heads: [ObjectKey: TrailState.Head]) -> [ObjectKey: String] {
         let through = TrailState.verifiedThrough(heads)
+        let floor = RunPlan.listFrom(start: nil, heads: heads)
         var lines: [ObjectKey: [String]] = [:]
         for object in objects {
-            guard let (location, time, isDigest) = TrailObjectKey.dated(object.key), let limit = through[location],
-                  isVerified(time, through: isDigest ? limit : limit.adding(seconds: -VerificationOptions().deliveryTolerance)) else { continue }
+            guard let (location, time, isDigest) = TrailObjectKey.dated(object.key) else { continue }
+            if let limit = through[location] {
+                guard isVerified(time, through: isDigest ? limit : limit.adding(seconds: -VerificationOptions().deliveryTolerance)) else { continue }
+            } else {
+                guard let floor, time.keyDatePath.bytesPrecede(floor.keyDatePath) else { continue }
+            }
             lines[dayKey(location, time), default: []].append("\(object.key)\t\(object.size.map(String.init) ?? "-")\t\(object.tag ?? "-")")
         }
         var fingerprints: [ObjectKey: String] = [:]
