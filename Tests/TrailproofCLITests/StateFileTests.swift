@@ -363,6 +363,40 @@ import TrailproofTestSupport
         #expect(try BuiltBinary.run(["verify", root, "--public-keys", keys]).status == 1, "a run without a state finds it too")
     }
 
+    /// A log file its chain's head lists, delivered in the head's last 5 minutes, modified after
+    /// it was verified: the head's day changed, and the recheck finds it, as a run without a
+    /// state does.
+    @Test func recheckFindsALogFileOfTheHeadsLastMinutesModified() throws {
+        // The first of these seeds whose trail has a head listing a log file of its last 5 minutes.
+        var found: (split: Split, target: String)?
+        for seed in UInt64(50113)...50160 where found == nil {
+            let split = try Split("recheck-last-minutes-\(seed)", hours: 26) { spec in
+                spec.seed = seed
+                spec.accounts = ["111122223333", "444455556666"]
+                spec.regions = ["us-east-1", "eu-west-1"]
+                spec.logFilesPerHour = 0...2
+            }
+            let heads = Dictionary(grouping: split.trail.digests, by: { $0.chain }).values.compactMap { $0.max { $0.endTime < $1.endTime } }
+            let late = heads.flatMap { head in
+                head.logKeys.filter { key in
+                    TrailObjectKey.locationAndTime(ofKey: key).map { head.endTime.secondsSinceEpoch - $0.time.secondsSinceEpoch < 300 } ?? false
+                }
+            }
+            if let target = late.first { found = (split, target) } else { split.scratch.remove() }
+        }
+        let (split, target) = try #require(found)
+        defer { split.scratch.remove() }
+        let root = split.trail.root, keys = split.trail.publicKeysFile
+        func verify() throws -> BuiltBinary.Run {
+            try BuiltBinary.run(["verify", root, "--public-keys", keys, "--state", split.state, "--recheck"])
+        }
+        #expect(try verify().status == 0)
+        try split.trail.modifyLogFile(target)
+        let rechecked = try verify()
+        #expect(rechecked.status == 1, "\(rechecked)")
+        #expect(rechecked.stderr.contains("log-file modified: ") && rechecked.stderr.contains(target), "\(rechecked)")
+    }
+
     /// What a recheck finds that the run itself found too (a digest moved into a new location,
     /// a chain with no head, which the run verifies whole; an unexpected object) is counted
     /// once: every total equals what the records say, as in a run without a state.

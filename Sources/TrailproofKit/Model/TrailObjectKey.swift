@@ -157,16 +157,11 @@ public enum TrailObjectKey: Hashable, Sendable {
     /// The location and time a trail object's key (or its digest's `.metadata.json` sidecar) names:
     /// a digest's end time, a log file's delivery minute; nil for any other key.
     public static func locationAndTime(ofKey key: String) -> (location: TrailLocation, time: UTCTime)? {
-        dated(key).map { ($0.location, $0.time) }
-    }
-
-    /// `locationAndTime(ofKey:)`, and whether the key names a digest (or its sidecar).
-    static func dated(_ key: String) -> (location: TrailLocation, time: UTCTime, isDigest: Bool)? {
         let suffix = SavedSignature.sidecarSuffix
         let name = key.hasByteSuffix(suffix) ? String(decoding: key.utf8.dropLast(suffix.utf8.count), as: UTF8.self) : key
         switch TrailObjectKey(name) {
-        case .digest(let digest): return (digest.chain.location, digest.endTime, true)
-        case .logFile(let log): return (log.location, log.deliveryMinute, false)
+        case .digest(let digest): return (digest.chain.location, digest.endTime)
+        case .logFile(let log): return (log.location, log.deliveryMinute)
         case nil: return nil
         }
     }

@@ -8,9 +8,10 @@ import TrailproofNative
 public enum DayFingerprints {
     /// `location folder|region|YYYY/MM/DD` → fingerprint, for every day each location's state
     /// has verified: the days before its verified head whole, and the head's own day (which
-    /// still grows) through the head: the head itself, and the log files named up to the
-    /// delivery tolerance before its end, which it or an earlier digest lists (a log file is
-    /// named after its delivery, and a digest lists those delivered in its hour).
+    /// still grows) through the head: the head itself and the log files named up to its end,
+    /// which it or an earlier digest lists (a log file is named after its delivery, and a
+    /// digest lists those delivered in its hour; one delivered late and listed by the next
+    /// changes the day, and costs only a recheck of it).
     /// A location with no head (none of its chains verified yet) is fingerprinted before the
     /// day a run's listing starts at (`RunPlan.listFrom`): no run sees those days but a recheck,
     /// so one planted there (a digest copied into a new prefix) changes a day.
@@ -19,9 +20,9 @@ public enum DayFingerprints {
         let floor = RunPlan.listFrom(start: nil, heads: heads)
         var lines: [ObjectKey: [String]] = [:]
         for object in objects {
-            guard let (location, time, isDigest) = TrailObjectKey.dated(object.key) else { continue }
+            guard let (location, time) = TrailObjectKey.locationAndTime(ofKey: object.key) else { continue }
             if let limit = through[location] {
-                guard isVerified(time, through: isDigest ? limit : limit.adding(seconds: -VerificationOptions().deliveryTolerance)) else { continue }
+                guard isVerified(time, through: limit) else { continue }
             } else {
                 guard let floor, time.keyDatePath.bytesPrecede(floor.keyDatePath) else { continue }
             }
