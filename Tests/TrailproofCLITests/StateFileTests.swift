@@ -397,6 +397,32 @@ import TrailproofTestSupport
         #expect(rechecked.stderr.contains("log-file modified: ") && rechecked.stderr.contains(target), "\(rechecked)")
     }
 
+    /// A log file planted among the new objects is reported by the run, and again by every
+    /// later run until resolved, though the head moves past it (its day keeps no fingerprint).
+    @Test(arguments: [UInt64(3), 17])
+    func aPlantedLogFileIsReportedAgainUntilResolved(_ seed: UInt64) throws {
+        let split = try Split("planted-again-\(seed)", hours: 12) { $0.seed = seed; $0.logFilesPerHour = 1...2 }
+        defer { split.scratch.remove() }
+        func verify() throws -> BuiltBinary.Run {
+            try BuiltBinary.run(["verify", split.copy, "--public-keys", split.trail.publicKeysFile, "--state", split.state, "--recheck"])
+        }
+        let digests = split.trail.primaryDigests
+        try split.deliver(before: digests[5].endTime.adding(seconds: 60))
+        #expect(try verify().status == 0)
+        try split.deliver(before: UTCTime(secondsSinceEpoch: 4_000_000_000))
+        let genuine = try #require(digests[8].logKeys.first)
+        let base = genuine.dropLast(".json.gz".count)
+        let planted = String(base.dropLast() + (base.last == "A" ? "B" : "A") + ".json.gz")
+        try LocalFile.write(try LocalFile.readAll(split.copy + "/" + genuine, limit: 1 << 24), to: split.copy + "/" + planted)
+        for attempt in 0..<3 {
+            let run = try verify()
+            #expect(run.status == 1, "attempt \(attempt): \(run)")
+            #expect(run.stderr.contains("log-file unreferenced: ") && run.stderr.contains(planted), "attempt \(attempt): \(run)")
+        }
+        try LocalFile.remove(split.copy + "/" + planted)
+        #expect(try verify().status == 0, "resolved")
+    }
+
     /// What a recheck finds that the run itself found too (a digest moved into a new location,
     /// a chain with no head, which the run verifies whole; an unexpected object) is counted
     /// once: every total equals what the records say, as in a run without a state.
