@@ -78,10 +78,7 @@ extension VerificationReport {
         let added = records.filter { $0.key.map { !known.contains(ObjectKey($0)) } ?? true }
         guard !added.isEmpty else { return self }
         merged.digests = Self.sortedDigests(digests + added)
-        merged.totals.digests += added.count
-        merged.totals.digestsByVerdict[DigestVerdict.missing.rawValue, default: 0] += added.count
-        merged.totals.missingDigestHours += added.count
-        merged.totals.findings += added.count
+        for record in added { merged.totals.count(record, by: 1) }
         merged.totals.exitStatus = max(totals.exitStatus, 1)
         return merged
     }
@@ -89,13 +86,17 @@ extension VerificationReport {
 
 extension VerificationReport.Totals {
     /// Takes `record`'s share out of these counts (a record another report holds already).
-    mutating func remove(_ record: DigestRecord) {
-        digests -= 1
-        digestsByVerdict[record.verdict.rawValue, default: 0] -= 1
+    mutating func remove(_ record: DigestRecord) { count(record, by: -1) }
+
+    /// Adds `record`'s share to these counts `step` times (-1 takes it out), as a report's
+    /// totals count its digest records.
+    mutating func count(_ record: DigestRecord, by step: Int) {
+        digests += step
+        digestsByVerdict[record.verdict.rawValue, default: 0] += step
         if digestsByVerdict[record.verdict.rawValue] == 0 { digestsByVerdict[record.verdict.rawValue] = nil }
-        if record.verdict == .valid { digestsValid -= 1 } else { findings -= 1 }
-        if record.verdict == .missing { missingDigestHours -= record.hours ?? 1 }
-        if let source = record.signatureSource { signatureSources?[source.rawValue, default: 0] -= 1 }
+        if record.verdict == .valid { digestsValid += step } else { findings += step }
+        if record.verdict == .missing { missingDigestHours += step * (record.hours ?? 1) }
+        if let source = record.signatureSource { signatureSources?[source.rawValue, default: 0] += step }
     }
 
     /// Takes an object finding out of these counts (one another report holds already).
