@@ -53,10 +53,11 @@ extension RunPlan {
             past.pastFloor = Self.listFrom(start: nil, heads: state.heads)
             past.priorFindings = []
             past.checksWindowEdges = false
-            // Its valid log files listed, so that what it judged by hash is known by name when the
-            // run's own report holds the same file (dropped again unless asked for).
+            // Its valid log files listed, when the run's own report calls a file unverified, so
+            // that what the recheck judged by hash is known by name (dropped again unless asked
+            // for); otherwise counted only: a first recheck verifies the whole past, in flat memory.
             var pastPolicy = policy
-            pastPolicy.listsValidLogFiles = true
+            if report.logFiles.contains(where: { $0.verdict == .unverified }) { pastPolicy.listsValidLogFiles = true }
             let pastPlan = RunPlan(store: pastStore, trust: trust, scope: past, policy: pastPolicy, request: request, survey: nil)
             let recheckReport = try TrailVerifier(plan: pastPlan).run(progress: progress)
             report = report.adding(recheck: recheckReport, days: changed)
