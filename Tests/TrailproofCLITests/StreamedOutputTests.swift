@@ -52,4 +52,26 @@ import TrailproofTrailGen
         #expect(single.stdoutLines.filter { !$0.isEmpty }.sorted() == lines.sorted())
         #expect(single.stderrLines.sorted() == run.stderrLines.sorted())
     }
+
+    /// A genuine digest moved to two other names lists its log files twice over: the lines
+    /// printed as each batch finishes name each of them unverified once, as the report does.
+    @Test func aLogFileListedByTwoFailedDigestsIsPrintedOnce() throws {
+        let trail = try CLITrail("streamed-moved-twice") { $0.seed = 12; $0.hours = 4 }
+        defer { trail.remove() }
+        let target = try #require(trail.trail.primaryDigestsWithLogs.first)
+        for offset in 1...2 {
+            let copy = target.key.replacingOccurrences(of: target.endTime.compact(withSeconds: true),
+                                                       with: target.endTime.adding(seconds: Int64(offset)).compact(withSeconds: true))
+            try LocalFile.write(try LocalFile.readAll(trail.trail.path(of: target.key), limit: 1 << 24), to: trail.trail.path(of: copy))
+            try LocalFile.write(try LocalFile.readAll(trail.trail.path(of: target.key) + ".metadata.json", limit: 1 << 20),
+                                to: trail.trail.path(of: copy) + ".metadata.json")
+        }
+        try trail.trail.deleteObject(target.key)
+        let run = try trail.verify(["--format", "ndjson"])
+        #expect(run.status == 1, "\(run)")
+        for key in target.logKeys {
+            #expect(run.stderrLines.filter { $0.contains("log-file unverified:") && $0.contains(key) }.count == 1, "\(run)")
+            #expect(run.stdoutLines.filter { Self.kind($0) == "logFile" && $0.contains(key) }.count == 1, "\(run)")
+        }
+    }
 }

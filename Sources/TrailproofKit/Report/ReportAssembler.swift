@@ -49,7 +49,7 @@ public final class ReportAssembler: RunPartConsumer {
         let names = report.inputNames
         report.chains = chains.sorted { $0.chain < $1.chain }
         report.digests = VerificationReport.sortedDigests(digests)
-        report.logFiles = VerificationReport.sortedLogFiles(logFiles)
+        report.logFiles = VerificationReport.oneRecordPerUnverifiedLogFile(VerificationReport.sortedLogFiles(logFiles))
         report.gaps = VerificationReport.sortedGaps(gaps)
         // Parts may each find the same thing about an object (an archive folder outside its prefix).
         var seen: Set<ObjectKey> = []

@@ -19,6 +19,33 @@ extension VerificationReport {
         }.map { records[$0] }
     }
 
+    /// `sorted` (by `sortedLogFiles`) with one record per log file where digests that failed
+    /// verification list it: two copies of a genuine digest under other names (both moved, the
+    /// original gone) each list its log files, which are unverified once, not once per copy. The
+    /// first such record (the listing digest first in byte order) is kept, and none at all when
+    /// another record judges the file (an authentic digest's hash check, say).
+    static func oneRecordPerUnverifiedLogFile(_ sorted: [LogFileRecord]) -> [LogFileRecord] {
+        var kept: [LogFileRecord] = []
+        kept.reserveCapacity(sorted.count)
+        var start = sorted.startIndex
+        while start < sorted.endIndex {
+            let key = sorted[start].key
+            var end = start + 1
+            while end < sorted.endIndex, sorted[end].key.sameBytes(as: key) { end += 1 }
+            let group = sorted[start..<end]
+            let judged = group.filter { $0.verdict != .unverified }
+            if group.count == 1 || judged.count == group.count {
+                kept += group
+            } else if judged.isEmpty {
+                kept.append(group[start])
+            } else {
+                kept += judged
+            }
+            start = end
+        }
+        return kept
+    }
+
     /// Gaps by chain, then start.
     static func sortedGaps(_ gaps: [GapRecord]) -> [GapRecord] {
         gaps.sorted { (ObjectKey($0.chain), $0.span.start) < (ObjectKey($1.chain), $1.span.start) }

@@ -147,7 +147,7 @@ public struct TrailVerifier: Sendable {
             .restricted(to: Set(batch.locations), keepsOthers: false)
         inventory.listingNewestTime = newestObjectTime
         var run = try verify(inventory, cutAt: batch, spill: spill, consumer: consumer, progress: progress)
-        run.logRecords = VerificationReport.sortedLogFiles(run.logRecords)  // in place: one array, not two
+        run.logRecords = VerificationReport.oneRecordPerUnverifiedLogFile(VerificationReport.sortedLogFiles(run.logRecords))
         var part = assemblePart(from: run)
         if !batch.reportsDigests {
             // Another shard reports this location's digests, chains, gaps and objects, and

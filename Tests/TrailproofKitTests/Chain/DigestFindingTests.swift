@@ -88,6 +88,41 @@ import TrailproofTrailGen
         #expect(try JSONReport.encode(cut) == JSONReport.encode(whole))
     }
 
+    /// A genuine digest moved to two other names (both moved, the original gone): each copy
+    /// lists the same log files, which are unverified once, under the copy first in byte order,
+    /// not once per copy; the same when the location is cut by date folder, and in the lines a
+    /// run prints as it goes. Found by fuzzing `--state --recheck`, where it was reported twice.
+    @Test(arguments: [(seed: UInt64(4), copies: 2), (seed: 17, copies: 3)])
+    func aDigestMovedToSeveralNamesLeavesOneUnverifiedRecordPerLogFile(_ run: (seed: UInt64, copies: Int)) throws {
+        let scenario = try TrailScenario("moved-twice-\(run.seed)") { $0.seed = run.seed; $0.hours = 30 }
+        defer { scenario.scratch.remove() }
+        let target = scenario.digestWithLogs(Int(run.seed % 5))
+        let copies = (1...run.copies).map { offset in
+            target.key.replacingOccurrences(of: target.endTime.compact(withSeconds: true),
+                                            with: target.endTime.adding(seconds: Int64(offset)).compact(withSeconds: true))
+        }
+        for copy in copies {
+            try LocalFile.write(try LocalFile.readAll(scenario.trail.path(of: target.key), limit: 1 << 24), to: scenario.trail.path(of: copy))
+            try LocalFile.write(try LocalFile.readAll(scenario.trail.path(of: target.key) + SavedSignature.sidecarSuffix, limit: 1 << 20),
+                                to: scenario.trail.path(of: copy) + SavedSignature.sidecarSuffix)
+        }
+        try scenario.trail.deleteObject(target.key)
+        let whole = try scenario.verify { $0.listEveryValidRecord() }
+        for copy in copies { #expect(scenario.digest(key: copy, in: whole)?.verdict == .moved) }
+        #expect(whole.logFiles.count == scenario.trail.logFiles.count, "one record per log file")
+        #expect(whole.totals.logFilesByVerdict[LogFileVerdict.unverified.rawValue] == target.logKeys.count)
+        let first = try #require(copies.min { $0.bytesPrecede($1) })
+        for key in target.logKeys {
+            let records = whole.logFiles.filter { $0.key.sameBytes(as: key) }
+            #expect(records.count == 1 && records.first?.verdict == .unverified)
+            #expect(records.first?.digest?.sameBytes(as: first) == true)
+        }
+        ReportCountsTests.expectCountsAddUp(whole)
+        let cut = try scenario.verify { $0.listEveryValidRecord(); $0.policy.batchObjectLimit = 1 }
+        #expect(try JSONReport.encode(cut) == JSONReport.encode(whole))
+        #expect(TextReport(whole, verbose: false).findings.filter { $0.contains("log-file unverified") }.count == target.logKeys.count)
+    }
+
     @Test func aDigestFromAnotherBucketIsMoved() throws {
         let scenario = try TrailScenario("other-bucket") { $0.hours = 3 }
         defer { scenario.scratch.remove() }
