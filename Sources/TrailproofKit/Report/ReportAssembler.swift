@@ -11,6 +11,7 @@ public final class ReportAssembler: RunPartConsumer {
     private var notices: [Notice] = []
     private var referenceTimes: [UTCTime] = []
     private var outOfScope = 0
+    private var beforeHeads: [UTCTime: Int] = [:]
     private var unlisted = UnlistedValidRecords()
     private var shard: ShardRecord?
     /// The report, once the run is over (`finish(shard:)`).
@@ -40,6 +41,7 @@ public final class ReportAssembler: RunPartConsumer {
         logFiles += findings.logFiles
         if let time = findings.scope.referenceTime { referenceTimes.append(time) }
         outOfScope += part.logFilesOutOfScope
+        beforeHeads.merge(part.logFilesBeforeHeads, uniquingKeysWith: +)
         unlisted.add(part.unlistedValid)
     }
 
@@ -61,6 +63,7 @@ public final class ReportAssembler: RunPartConsumer {
                                                   objects: report.objects, logFilesOutOfScope: outOfScope, gapsAllowed: report.scope.gapsAllowed,
                                                   unlistedValid: unlisted)
         report.shard = shard
+        report.logFilesOutOfScopeBeforeHeads = beforeHeads
         return report
     }
 }

@@ -10,11 +10,15 @@ public struct RunPart: Sendable {
     var unlistedValid: UnlistedValidRecords
     /// Unlisted log files outside the requested window, counted and not checked.
     public var logFilesOutOfScope: Int
+    /// Of those, the ones before their location's head in the state, by delivery minute.
+    var logFilesBeforeHeads: [UTCTime: Int]
 
-    init(findings: VerificationReport, unlistedValid: UnlistedValidRecords = UnlistedValidRecords(), logFilesOutOfScope: Int = 0) {
+    init(findings: VerificationReport, unlistedValid: UnlistedValidRecords = UnlistedValidRecords(), logFilesOutOfScope: Int = 0,
+         logFilesBeforeHeads: [UTCTime: Int] = [:]) {
         self.findings = findings
         self.unlistedValid = unlistedValid
         self.logFilesOutOfScope = logFilesOutOfScope
+        self.logFilesBeforeHeads = logFilesBeforeHeads
     }
 
     /// For a progress line: the log files the part's digests list, and the bytes it hashed.

@@ -49,6 +49,7 @@ extension VerificationReport {
             merged.chains[index].coverage = TimeSpan.merged(merged.chains[index].coverage + rechecked.coverage)
         }
         merged.notices.append(.recheck(days: days.map { String($0.start.iso8601.prefix(10)) }, findings: recheck.totals.findings))
+        merged.excludeFromOutOfScope(checkedBy: recheck)
         merged.totals.digests += counted.digests
         merged.totals.digestsValid += counted.digestsValid
         merged.totals.signatureSources = signatureSources.merging(counted.signatureSources ?? [:], uniquingKeysWith: +).filter { $0.value != 0 }
@@ -115,5 +116,31 @@ extension VerificationReport.Totals {
         if logFilesByVerdict[record.verdict.rawValue] == 0 { logFilesByVerdict[record.verdict.rawValue] = nil }
         logFileBytesHashed -= record.uncompressedBytes ?? 0
         if record.verdict.isFinding { findings -= 1 }
+    }
+}
+
+extension VerificationReport {
+    /// Takes out of the count of log files outside the requested window those before a head in
+    /// the state that `recheck` verified: delivered inside its window, where it judges every log
+    /// file before its location's head (listed, by its hash; unlisted, as a finding or notice).
+    /// Those on its window's edges are left counted: "not checked" may understate what was
+    /// checked, never the reverse.
+    private mutating func excludeFromOutOfScope(checkedBy recheck: VerificationReport) {
+        guard let start = recheck.scope.start, let end = recheck.scope.end, !logFilesOutOfScopeBeforeHeads.isEmpty else { return }
+        var checked = 0
+        logFilesOutOfScopeBeforeHeads = logFilesOutOfScopeBeforeHeads.filter { minute, count in
+            guard start <= minute && minute <= end else { return true }
+            checked += count
+            return false
+        }
+        guard checked > 0 else { return }
+        let before = totals.logFilesOutOfScope
+        totals.logFilesOutOfScope = max(0, before - checked)
+        guard let index = notices.firstIndex(of: .logFilesOutOfScope(count: before)) else { return }
+        if totals.logFilesOutOfScope > 0 {
+            notices[index] = .logFilesOutOfScope(count: totals.logFilesOutOfScope)
+        } else {
+            notices.remove(at: index)
+        }
     }
 }

@@ -37,6 +37,10 @@ public struct VerificationReport: Sendable, Codable {
     /// How the sentences of this report name the run's inputs (notices, fixes, the window):
     /// the library's plain words unless the caller gives its own. Not part of the JSON.
     public var inputNames: InputNames = .plain
+    /// Of the log files counted outside the requested window (`Totals.logFilesOutOfScope`), the
+    /// ones before their location's head in the state, by delivery minute: a recheck that verifies
+    /// their day again checks them (`adding(recheck:days:)`). Not part of the JSON.
+    var logFilesOutOfScopeBeforeHeads: [UTCTime: Int] = [:]
 
     private enum CodingKeys: String, CodingKey {
         case schemaVersion, tool, scope, chains, digests, logFiles, gaps, objects, notices, totals, shard, verdict

@@ -188,6 +188,14 @@ extension TrailVerifier {
             }
             return scope.includesLogFile(deliveredAt: time)
         }
+        // Counted, and by minute when it lies before its location's head (a recheck that then
+        // verifies that minute's day again takes it out of the count: `adding(recheck:days:)`).
+        func countOutOfScope(_ time: UTCTime, at location: TrailLocation) {
+            run.logFilesOutOfScope += 1
+            if let through = verifiedThrough[location], time < through.adding(seconds: -tolerance) {
+                run.logFilesBeforeHeads[time, default: 0] += 1
+            }
+        }
         var failedByLocation: [TrailLocation: [(span: TimeSpan, payload: (key: String, verdict: DigestVerdict))]] = [:]
         for failed in unprovenDigestSpans(in: run) {
             failedByLocation[failed.location, default: []].append((failed.span, (failed.key, failed.verdict)))
@@ -229,13 +237,13 @@ extension TrailVerifier {
                         expectedSHA256: nil, actualSHA256: nil, uncompressedBytes: nil, time: time))
                 }
                 guard let newest = ends.last, let oldest = ends.first else {
-                    guard inScope(time, at: location) else { run.logFilesOutOfScope += 1; continue }
+                    guard inScope(time, at: location) else { countOutOfScope(time, at: location); continue }
                     record(.unreferenced, "no digest at all under \(location.accountFolder)CloudTrail-Digest/\(location.region)/: nothing vouches for this log file")
                     continue
                 }
                 if time > newest.adding(seconds: -tolerance) {
                     // After the newest digest present: waiting for its digest, or its digest is gone.
-                    guard inScope(time, at: location) else { run.logFilesOutOfScope += 1; continue }
+                    guard inScope(time, at: location) else { countOutOfScope(time, at: location); continue }
                     let reference = referenceTime(of: location, newestAuthenticated: newestAuthenticated)
                     if let reason = overdueReason(deliveredAt: time, newest: newest, newestAuthenticated: newestAuthenticated[location],
                                                   reference: reference) {
@@ -251,7 +259,7 @@ extension TrailVerifier {
                 // one beyond the window's reach means the digests that would list it are gone.
                 let insideWindow = (scope.start.map { time >= $0 } ?? true) && (scope.end.map { time <= $0 } ?? true)
                 guard insideWindow || scope.includesDigest(endingAt: covering), inScope(time, at: location) else {
-                    run.logFilesOutOfScope += 1
+                    countOutOfScope(time, at: location)
                     continue
                 }
                 let firstStart = firstStarts[location] ?? oldest.adding(seconds: -3600)

@@ -75,7 +75,8 @@ extension TrailVerifier {
             tool: .init(name: "trailproof", version: TrailproofVersion.current), scope: reportScope, chains: chains,
             digests: digests, logFiles: logFiles, gaps: gaps, objects: objects, notices: notices, totals: VerificationReport.Totals())
         findings.inputNames = names
-        return RunPart(findings: findings, unlistedValid: unlistedValid, logFilesOutOfScope: run.logFilesOutOfScope)
+        return RunPart(findings: findings, unlistedValid: unlistedValid, logFilesOutOfScope: run.logFilesOutOfScope,
+                       logFilesBeforeHeads: run.logFilesBeforeHeads)
     }
 }
 

@@ -284,6 +284,8 @@ struct RunState {
     var notices: [Notice] = []
     /// Unlisted log files outside the requested window (counted, not reported one by one).
     var logFilesOutOfScope = 0
+    /// Of those, the ones before their location's head in the state, by delivery minute.
+    var logFilesBeforeHeads: [UTCTime: Int] = [:]
     /// What loading a digest needs.
     let loadContext: LoadedDigest.Context
 

@@ -204,6 +204,37 @@ import TrailproofNative
         #expect(counts.chains.first?.line.contains("of them verified again (their day folders changed)") == true)
         #expect(counts.chains.map(\.digests.total).reduce(0, +) == counts.digests.total)
     }
+
+    /// A run with a state leaves the log files before each chain's head outside its window,
+    /// counted "not checked". When its recheck verifies their day again, it checked them: they
+    /// leave that count, and the sentence with it. Before, the summary said "not checked"
+    /// beside the recheck's own finding about one of them.
+    @Test(arguments: [(seed: UInt64(2), hours: 30, regions: ["us-east-1"]), (seed: 19, hours: 34, regions: ["us-east-1", "eu-west-1"])])
+    func logFilesTheRecheckVerifiedLeaveTheCountNotChecked(_ shape: (seed: UInt64, hours: Int, regions: [String])) throws {
+        let scenario = try TrailScenario("plan-recheck-out-\(shape.seed)") { $0.seed = shape.seed; $0.hours = shape.hours; $0.regions = shape.regions }
+        defer { scenario.scratch.remove() }
+        let first = try scenario.plan().run()
+        var state = TrailState(source: scenario.trail.root)
+        state.heads = first.heads
+        state.days = DayFingerprints.compute(try scenario.store.listObjects(), heads: first.heads)
+        let quiet = try scenario.plan { $0.state = state; $0.recheck = true }.run()
+        #expect(quiet.report.totals.logFilesOutOfScope > 0, "the heads' day before the heads is outside the window")
+        #expect(!quiet.report.notices.contains { if case .recheck = $0 { true } else { false } }, "nothing changed")
+        // A log file of the heads' day, an hour or more before its head, deleted: that day changed.
+        let head = try #require(scenario.trail.primaryDigests.last)
+        let victim = try #require(scenario.trail.primaryDigestsWithLogs.last {
+            $0.endTime.keyDatePath.sameBytes(as: head.endTime.keyDatePath) && $0.endTime < head.endTime.adding(seconds: -3600)
+        })
+        try LocalFile.remove(scenario.trail.root + "/" + victim.logKeys[0])
+        let second = try scenario.plan { $0.state = state; $0.recheck = true }.run()
+        #expect(second.report.logFiles.contains { $0.key.sameBytes(as: victim.logKeys[0]) && $0.verdict == .missing })
+        // Every log file left outside the window lies in the heads' day, which the recheck verified.
+        #expect(second.report.totals.logFilesOutOfScope == 0, "\(second.report.totals.logFilesOutOfScope) of \(quiet.report.totals.logFilesOutOfScope)")
+        #expect(!second.report.notices.contains { if case .logFilesOutOfScope = $0 { true } else { false } })
+        let counts = ReportCounts(second.report, trust: TrustClassifier(second.report))
+        #expect(counts.logFilesOutOfScope == 0)
+        #expect(!TextReport(second.report, verbose: false).summary.contains { $0.contains("outside the requested window") })
+    }
 }
 
 /// A store that is only a listing.
