@@ -38,6 +38,19 @@ extension RunPlan {
             heads = state.heads
             keepStored = true
         }
+        // Objects moved into a date folder no run lists, dated after it: reported by every
+        // recheck until resolved (no fingerprint holds them).
+        let unlisted = DayFingerprints.outOfEveryListing(objects, heads: state.heads)
+        if !unlisted.isEmpty {
+            let floor = Self.listFrom(start: nil, heads: state.heads)?.keyDatePath ?? ""
+            report = report.adding(objects: unlisted.map { object in
+                let what = TrailObjectKey.locationAndTime(ofKey: object.key).map {
+                    "named for \($0.time.iso8601) in an earlier date folder: CloudTrail writes each object in the folder of its own date"
+                } ?? "not named as CloudTrail names its digest and log files"
+                return ObjectRecord(key: object.key, verdict: .unexpected,
+                                    detail: "\(what); no run with this state lists a date folder before \(floor), and no verified day holds it")
+            })
+        }
         if let first = changed.first, let last = changed.last {
             var past = scope
             past.verifiedHeads = [:]

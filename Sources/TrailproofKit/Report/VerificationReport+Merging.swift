@@ -71,6 +71,19 @@ extension VerificationReport {
         return merged
     }
 
+    /// This report with object findings `records` (each once: one the report holds already is
+    /// not added again).
+    func adding(objects records: [ObjectRecord]) -> VerificationReport {
+        var merged = self
+        let added = records.filter { !objects.contains($0) }
+        guard !added.isEmpty else { return self }
+        merged.objects = Self.sortedObjects(objects + added)
+        merged.totals.objectFindings += added.count
+        merged.totals.findings += added.count
+        merged.totals.exitStatus = max(totals.exitStatus, 1)
+        return merged
+    }
+
     /// This report with `records`, digests a recheck found gone (`RunPlan.goneHeads`), each a
     /// finding unless the report already has a record of its key.
     func adding(goneHeads records: [DigestRecord]) -> VerificationReport {

@@ -20,12 +20,8 @@ public enum DayFingerprints {
         let floor = RunPlan.listFrom(start: nil, heads: heads)
         var lines: [ObjectKey: [String]] = [:]
         for object in objects {
-            guard let (location, time) = TrailObjectKey.locationAndTime(ofKey: object.key) else { continue }
-            if let limit = through[location] {
-                guard isVerified(time, through: limit) else { continue }
-            } else {
-                guard let floor, time.keyDatePath.bytesPrecede(floor.keyDatePath) else { continue }
-            }
+            guard let (location, time) = TrailObjectKey.locationAndTime(ofKey: object.key),
+                  isFingerprinted(time, through: through[location], floor: floor) else { continue }
             lines[dayKey(location, time), default: []].append("\(object.key)\t\(object.size.map(String.init) ?? "-")\t\(object.tag ?? "-")")
         }
         var fingerprints: [ObjectKey: String] = [:]
@@ -33,6 +29,34 @@ public enum DayFingerprints {
             fingerprints[day] = (try? MessageDigest.sha256Hex(Array(entries.sorted { $0.bytesPrecede($1) }.joined(separator: "\n").utf8))) ?? ""
         }
         return fingerprints
+    }
+
+    /// The objects in `objects` that no run with `heads` lists and no fingerprint holds, in a
+    /// trail's date folder before the day a run's listing starts at: trail objects named for a
+    /// time after their location's head (or, with no head, on or after that day), and objects
+    /// not named as CloudTrail names its objects. CloudTrail writes each object in the folder
+    /// of its own date: one moved to an earlier folder would otherwise be seen by no run but
+    /// one without a state.
+    public static func outOfEveryListing(_ objects: [ListedObject], heads: [ObjectKey: TrailState.Head]) -> [ListedObject] {
+        guard let floor = RunPlan.listFrom(start: nil, heads: heads) else { return [] }
+        let through = TrailState.verifiedThrough(heads)
+        let floorFolder = floor.keyDatePath
+        return objects.filter { object in
+            guard let (location, time) = TrailObjectKey.locationAndTime(ofKey: object.key) else {
+                guard let slash = object.key.utf8.lastIndex(of: UInt8(ascii: "/")) else { return false }
+                return DirectoryStore.isDateFolder(String(object.key[...slash]), before: floorFolder)
+            }
+            return ListingSurvey.dateFolder(of: object.key).bytesPrecede(floorFolder)
+                && !isFingerprinted(time, through: through[location], floor: floor)
+        }
+    }
+
+    /// True when an object dated `time` is in a day's fingerprint: verified through its
+    /// location's head (`through`), or, with no head, dated before the listing's first day.
+    private static func isFingerprinted(_ time: UTCTime, through: UTCTime?, floor: UTCTime?) -> Bool {
+        if let through { return isVerified(time, through: through) }
+        guard let floor else { return false }
+        return time.keyDatePath.bytesPrecede(floor.keyDatePath)
     }
 
     /// The days whose fingerprint differs between `stored` and `current` (changed, emptied or

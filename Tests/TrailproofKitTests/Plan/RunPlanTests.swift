@@ -235,6 +235,54 @@ import TrailproofNative
         #expect(counts.logFilesOutOfScope == 0)
         #expect(!TextReport(second.report, verbose: false).summary.contains { $0.contains("outside the requested window") })
     }
+
+    /// An object moved into a date folder before the one a state's run lists from, but named
+    /// for a time after it: a genuine digest copied under a new prefix into an old day, or a
+    /// log file planted in an old day, named after the head of its location (or of the trail). No run
+    /// with the state lists that folder and no day fingerprint holds it (it is dated after the
+    /// verified past), so it passed as VERIFIED. Every recheck reports it until it is gone.
+    /// Found by fuzzing `--state --recheck`.
+    @Test(arguments: [(seed: UInt64(6), prefix: "copy/", plantsLogFile: false), (seed: 27, prefix: "", plantsLogFile: true),
+                      (seed: 41, prefix: "elsewhere/", plantsLogFile: true)])
+    func anObjectMovedIntoAFolderNoRunListsIsReportedByEveryRecheck(_ shape: (seed: UInt64, prefix: String, plantsLogFile: Bool)) throws {
+        let scenario = try TrailScenario("plan-recheck-folder-\(shape.seed)") { $0.seed = shape.seed; $0.hours = 50 }
+        defer { scenario.scratch.remove() }
+        let first = try scenario.plan().run()
+        var state = TrailState(source: scenario.trail.root)
+        state.heads = first.heads
+        state.days = DayFingerprints.compute(try scenario.store.listObjects(), heads: first.heads)
+        let head = try #require(scenario.trail.primaryDigests.last)
+        let oldDay = try #require(scenario.trail.primaryDigests.first).endTime.keyDatePath
+        #expect(oldDay.bytesPrecede(head.endTime.keyDatePath))
+        // Into the first day's folder, each named as it was, or after the head.
+        var planted: [String] = []
+        if !shape.prefix.isEmpty {  // a new location, with no head
+            let copied = shape.prefix + head.key.replacingOccurrences(of: "/\(head.endTime.keyDatePath)/", with: "/\(oldDay)/")
+            try LocalFile.write(try LocalFile.readAll(scenario.trail.path(of: head.key), limit: 1 << 24), to: scenario.trail.path(of: copied))
+            planted.append(copied)
+        }
+        if shape.plantsLogFile {
+            let log = try #require(scenario.trail.logFiles.last)
+            let late = head.endTime.adding(seconds: 1800)
+            let parts = head.key.split(separator: "/").map(String.init)  // AWSLogs/ACCOUNT/CloudTrail-Digest/REGION/...
+            let (account, region) = (parts[1], parts[3])
+            let renamed = "\(shape.prefix)AWSLogs/\(account)/CloudTrail/\(region)/\(oldDay)/\(account)_CloudTrail_\(region)_\(late.compact(withSeconds: false))_PlantedInOldDay1.json.gz"
+            try LocalFile.write(try LocalFile.readAll(scenario.trail.path(of: log.key), limit: 1 << 24), to: scenario.trail.path(of: renamed))
+            planted.append(renamed)
+        }
+        #expect(DayFingerprints.compute(try scenario.store.listObjects(), heads: first.heads) == state.days, "no fingerprint holds them")
+        for attempt in 1...2 {
+            let rechecked = try scenario.plan { $0.state = state; $0.recheck = true }.run()
+            #expect(rechecked.report.totals.exitStatus == 1, "attempt \(attempt)")
+            for key in planted {
+                #expect(rechecked.report.objects.contains { $0.key.sameBytes(as: key) && $0.verdict == .unexpected }, "attempt \(attempt): \(key)")
+            }
+            #expect(rechecked.report.totals.objectFindings == rechecked.report.objects.count)
+        }
+        // Gone again, nothing is left to report.
+        for key in planted { try LocalFile.remove(scenario.trail.path(of: key)) }
+        #expect(try scenario.plan { $0.state = state; $0.recheck = true }.run().report.totals.exitStatus == 0)
+    }
 }
 
 /// A store that is only a listing.
