@@ -71,11 +71,12 @@ extension VerificationReport {
         return merged
     }
 
-    /// This report with object findings `records` (each once: one the report holds already is
-    /// not added again).
+    /// This report with object findings `records`, but those whose object it already reports
+    /// with the same verdict (in its own words).
     func adding(objects records: [ObjectRecord]) -> VerificationReport {
         var merged = self
-        let added = records.filter { !objects.contains($0) }
+        let reported = Set(objects.map { ObjectKey("\($0.verdict.rawValue)\u{0}\($0.key)") })
+        let added = records.filter { !reported.contains(ObjectKey("\($0.verdict.rawValue)\u{0}\($0.key)")) }
         guard !added.isEmpty else { return self }
         merged.objects = Self.sortedObjects(objects + added)
         merged.totals.objectFindings += added.count

@@ -242,9 +242,13 @@ import TrailproofNative
     /// with the state lists that folder and no day fingerprint holds it (it is dated after the
     /// verified past), so it passed as VERIFIED. Every recheck reports it until it is gone.
     /// Found by fuzzing `--state --recheck`.
-    @Test(arguments: [(seed: UInt64(6), prefix: "copy/", plantsLogFile: false), (seed: 27, prefix: "", plantsLogFile: true),
-                      (seed: 41, prefix: "elsewhere/", plantsLogFile: true)])
-    func anObjectMovedIntoAFolderNoRunListsIsReportedByEveryRecheck(_ shape: (seed: UInt64, prefix: String, plantsLogFile: Bool)) throws {
+    /// With the old day changed as well, the recheck of that day finds the same objects: each
+    /// is still one record.
+    @Test(arguments: [(seed: UInt64(6), prefix: "copy/", plantsLogFile: false, changesOldDay: false),
+                      (seed: 27, prefix: "", plantsLogFile: true, changesOldDay: false),
+                      (seed: 41, prefix: "elsewhere/", plantsLogFile: true, changesOldDay: false),
+                      (seed: 8, prefix: "", plantsLogFile: true, changesOldDay: true)])
+    func anObjectMovedIntoAFolderNoRunListsIsReportedByEveryRecheck(_ shape: (seed: UInt64, prefix: String, plantsLogFile: Bool, changesOldDay: Bool)) throws {
         let scenario = try TrailScenario("plan-recheck-folder-\(shape.seed)") { $0.seed = shape.seed; $0.hours = 50 }
         defer { scenario.scratch.remove() }
         let first = try scenario.plan().run()
@@ -270,18 +274,25 @@ import TrailproofNative
             try LocalFile.write(try LocalFile.readAll(scenario.trail.path(of: log.key), limit: 1 << 24), to: scenario.trail.path(of: renamed))
             planted.append(renamed)
         }
+        // And an object CloudTrail would never name so, in the same old folder.
+        let folder = try #require(scenario.trail.logFiles.first).key.split(separator: "/").dropLast().joined(separator: "/")
+        #expect(folder.hasSuffix(oldDay))
+        try LocalFile.write(Array("not a log file".utf8), to: scenario.trail.path(of: shape.prefix + folder + "/notes.txt"))
+        planted.append(shape.prefix + folder + "/notes.txt")
         #expect(DayFingerprints.compute(try scenario.store.listObjects(), heads: first.heads) == state.days, "no fingerprint holds them")
+        if shape.changesOldDay { try LocalFile.remove(scenario.trail.path(of: try #require(scenario.trail.logFiles.first).key)) }
         for attempt in 1...2 {
             let rechecked = try scenario.plan { $0.state = state; $0.recheck = true }.run()
             #expect(rechecked.report.totals.exitStatus == 1, "attempt \(attempt)")
             for key in planted {
-                #expect(rechecked.report.objects.contains { $0.key.sameBytes(as: key) && $0.verdict == .unexpected }, "attempt \(attempt): \(key)")
+                let records = rechecked.report.objects.filter { $0.key.sameBytes(as: key) }
+                #expect(records.count == 1 && records.first?.verdict == .unexpected, "attempt \(attempt): \(key) \(records)")
             }
             #expect(rechecked.report.totals.objectFindings == rechecked.report.objects.count)
         }
         // Gone again, nothing is left to report.
         for key in planted { try LocalFile.remove(scenario.trail.path(of: key)) }
-        #expect(try scenario.plan { $0.state = state; $0.recheck = true }.run().report.totals.exitStatus == 0)
+        #expect(try scenario.plan { $0.state = state; $0.recheck = true }.run().report.totals.exitStatus == (shape.changesOldDay ? 1 : 0))
     }
 }
 
