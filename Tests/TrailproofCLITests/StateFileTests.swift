@@ -423,6 +423,36 @@ import TrailproofTestSupport
         #expect(try verify().status == 0, "resolved")
     }
 
+    /// A genuine digest copied into a new prefix among the new objects (a chain of its own,
+    /// with no head) is reported moved by the run, and again by every later run until it is
+    /// gone, though the state's heads move on and its date folder falls before the one runs
+    /// list from: its day keeps no fingerprint. It was reported once, then forgotten.
+    @Test(arguments: [UInt64(6), 21])
+    func aDigestCopiedIntoANewPrefixIsReportedAgainUntilResolved(_ seed: UInt64) throws {
+        let split = try Split("copied-again-\(seed)", hours: 40) { $0.seed = seed; $0.logFilesPerHour = 1...2 }
+        defer { split.scratch.remove() }
+        func verify() throws -> BuiltBinary.Run {
+            try BuiltBinary.run(["verify", split.copy, "--public-keys", split.trail.publicKeysFile, "--state", split.state, "--recheck"])
+        }
+        let digests = split.trail.primaryDigests
+        try split.deliver(before: digests[5].endTime.adding(seconds: 60))
+        #expect(try verify().status == 0)
+        try split.deliver(before: digests[8].endTime.adding(seconds: 60))
+        let copied = "copy/" + digests[7].key
+        try LocalFile.write(try LocalFile.readAll(split.copy + "/" + digests[7].key, limit: 1 << 24), to: split.copy + "/" + copied)
+        try LocalFile.write(try LocalFile.readAll(split.copy + "/" + digests[7].key + ".metadata.json", limit: 1 << 20),
+                            to: split.copy + "/" + copied + ".metadata.json")
+        for attempt in 0..<3 {
+            if attempt == 1 { try split.deliver(before: UTCTime(secondsSinceEpoch: 4_000_000_000)) }  // the heads move on
+            let run = try verify()
+            #expect(run.status == 1, "attempt \(attempt): \(run)")
+            #expect(run.stderr.contains("digest moved: ") && run.stderr.contains(copied), "attempt \(attempt): \(run)")
+        }
+        try LocalFile.remove(split.copy + "/" + copied)
+        try LocalFile.remove(split.copy + "/" + copied + ".metadata.json")
+        #expect(try verify().status == 0, "resolved")
+    }
+
     /// What a recheck finds that the run itself found too (a digest moved into a new location,
     /// a chain with no head, which the run verifies whole; an unexpected object) is counted
     /// once: every total equals what the records say, as in a run without a state.

@@ -77,10 +77,13 @@ extension RunPlan {
                 days[key] = state.days[key]
             }
         }
-        // A day holding a log file or object this run reported (a log file planted beside a
-        // head that moves on) keeps the fingerprint it had, or none: it is changed to the next
-        // recheck, and reported again until resolved.
-        for key in report.logFiles.filter(\.verdict.isFinding).map(\.key) + report.objects.map(\.key) {
+        // A day holding a digest, log file or object this run reported (a log file planted
+        // beside a head that moves on, a digest copied into a prefix with no head) keeps the
+        // fingerprint it had, or none: it is changed to the next recheck, and reported again
+        // until resolved.
+        let reported = report.digests.filter { $0.verdict != .valid }.compactMap(\.key)
+            + report.logFiles.filter(\.verdict.isFinding).map(\.key) + report.objects.map(\.key)
+        for key in reported {
             guard let (location, time) = TrailObjectKey.locationAndTime(ofKey: key) else { continue }
             let day = DayFingerprints.dayKey(location, time)
             days[day] = state.days[day]
