@@ -397,39 +397,15 @@ import TrailproofTestSupport
         #expect(rechecked.stderr.contains("log-file modified: ") && rechecked.stderr.contains(target), "\(rechecked)")
     }
 
-    /// A log file planted among the new objects is reported by the run, and again by every
-    /// later run until resolved, though the head moves past it (its day keeps no fingerprint).
-    @Test(arguments: [UInt64(3), 17])
-    func aPlantedLogFileIsReportedAgainUntilResolved(_ seed: UInt64) throws {
-        let split = try Split("planted-again-\(seed)", hours: 12) { $0.seed = seed; $0.logFilesPerHour = 1...2 }
-        defer { split.scratch.remove() }
-        func verify() throws -> BuiltBinary.Run {
-            try BuiltBinary.run(["verify", split.copy, "--public-keys", split.trail.publicKeysFile, "--state", split.state, "--recheck"])
-        }
-        let digests = split.trail.primaryDigests
-        try split.deliver(before: digests[5].endTime.adding(seconds: 60))
-        #expect(try verify().status == 0)
-        try split.deliver(before: UTCTime(secondsSinceEpoch: 4_000_000_000))
-        let genuine = try #require(digests[8].logKeys.first)
-        let base = genuine.dropLast(".json.gz".count)
-        let planted = String(base.dropLast() + (base.last == "A" ? "B" : "A") + ".json.gz")
-        try LocalFile.write(try LocalFile.readAll(split.copy + "/" + genuine, limit: 1 << 24), to: split.copy + "/" + planted)
-        for attempt in 0..<3 {
-            let run = try verify()
-            #expect(run.status == 1, "attempt \(attempt): \(run)")
-            #expect(run.stderr.contains("log-file unreferenced: ") && run.stderr.contains(planted), "attempt \(attempt): \(run)")
-        }
-        try LocalFile.remove(split.copy + "/" + planted)
-        #expect(try verify().status == 0, "resolved")
-    }
-
-    /// A genuine digest copied into a new prefix among the new objects (a chain of its own,
-    /// with no head) is reported moved by the run, and again by every later run until it is
-    /// gone, though the state's heads move on and its date folder falls before the one runs
-    /// list from: its day keeps no fingerprint. It was reported once, then forgotten.
-    @Test(arguments: [UInt64(6), 21])
-    func aDigestCopiedIntoANewPrefixIsReportedAgainUntilResolved(_ seed: UInt64) throws {
-        let split = try Split("copied-again-\(seed)", hours: 40) { $0.seed = seed; $0.logFilesPerHour = 1...2 }
+    /// What is planted among the new objects is reported by the run, and again by every later
+    /// run until resolved, though the heads move past it: a log file beside a genuine one, or a
+    /// genuine digest copied into a new prefix (a chain of its own, with no head, whose date
+    /// folder then falls before the one runs list from). Its day keeps no fingerprint. The copy
+    /// was reported once, then forgotten.
+    @Test(arguments: [(seed: UInt64(3), plants: "log-file"), (seed: 17, plants: "log-file"),
+                      (seed: 6, plants: "digest-copy"), (seed: 21, plants: "digest-copy")])
+    func whatIsPlantedAmongTheNewObjectsIsReportedAgainUntilResolved(_ shape: (seed: UInt64, plants: String)) throws {
+        let split = try Split("planted-again-\(shape.seed)-\(shape.plants)", hours: 40) { $0.seed = shape.seed; $0.logFilesPerHour = 1...2 }
         defer { split.scratch.remove() }
         func verify() throws -> BuiltBinary.Run {
             try BuiltBinary.run(["verify", split.copy, "--public-keys", split.trail.publicKeysFile, "--state", split.state, "--recheck"])
@@ -438,18 +414,26 @@ import TrailproofTestSupport
         try split.deliver(before: digests[5].endTime.adding(seconds: 60))
         #expect(try verify().status == 0)
         try split.deliver(before: digests[8].endTime.adding(seconds: 60))
-        let copied = "copy/" + digests[7].key
-        try LocalFile.write(try LocalFile.readAll(split.copy + "/" + digests[7].key, limit: 1 << 24), to: split.copy + "/" + copied)
-        try LocalFile.write(try LocalFile.readAll(split.copy + "/" + digests[7].key + ".metadata.json", limit: 1 << 20),
-                            to: split.copy + "/" + copied + ".metadata.json")
+        let (genuine, planted, finding): (String, String, String)
+        if shape.plants == "log-file" {
+            genuine = try #require(digests[8].logKeys.first)
+            let base = genuine.dropLast(".json.gz".count)
+            (planted, finding) = (String(base.dropLast() + (base.last == "A" ? "B" : "A") + ".json.gz"), "log-file unreferenced: ")
+        } else {
+            (genuine, planted, finding) = (digests[7].key, "copy/" + digests[7].key, "digest moved: ")
+            try LocalFile.write(try LocalFile.readAll(split.copy + "/" + genuine + ".metadata.json", limit: 1 << 20),
+                                to: split.copy + "/" + planted + ".metadata.json")
+        }
+        try LocalFile.write(try LocalFile.readAll(split.copy + "/" + genuine, limit: 1 << 24), to: split.copy + "/" + planted)
         for attempt in 0..<3 {
             if attempt == 1 { try split.deliver(before: UTCTime(secondsSinceEpoch: 4_000_000_000)) }  // the heads move on
             let run = try verify()
             #expect(run.status == 1, "attempt \(attempt): \(run)")
-            #expect(run.stderr.contains("digest moved: ") && run.stderr.contains(copied), "attempt \(attempt): \(run)")
+            #expect(run.stderr.contains(finding) && run.stderr.contains(planted), "attempt \(attempt): \(run)")
         }
-        try LocalFile.remove(split.copy + "/" + copied)
-        try LocalFile.remove(split.copy + "/" + copied + ".metadata.json")
+        for leftover in [planted, planted + ".metadata.json"] where LocalFile.exists(split.copy + "/" + leftover) {
+            try LocalFile.remove(split.copy + "/" + leftover)
+        }
         #expect(try verify().status == 0, "resolved")
     }
 
