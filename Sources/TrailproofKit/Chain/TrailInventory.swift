@@ -160,8 +160,7 @@ public struct TrailInventory: Sendable {
             return
         }
         if let reason = TrailInventory.trailFolderReason(key) {
-            let prefix = selection.map { $0.trail.keyPrefix.isEmpty ? "AWSLogs/" : $0.trail.keyPrefix + "/AWSLogs/" } ?? ""
-            guard key.hasBytePrefix(prefix) else { otherTrailObjects += 1; return }
+            guard key.hasBytePrefix(TrailInventory.selectedFolder(selection)) else { otherTrailObjects += 1; return }
             unexpected.append((key, reason))
             return
         }
@@ -171,6 +170,12 @@ public struct TrailInventory: Sendable {
             folder = TrailInventory.otherFolders
         }
         ignoredByFolder[folder, default: 0] += 1
+    }
+
+    /// Where the selected trail's objects lie (`AWSLogs/` under its key prefix); every key
+    /// matches without a selection.
+    static func selectedFolder(_ selection: TrailSelection?) -> String {
+        selection.map { $0.trail.keyPrefix.isEmpty ? "AWSLogs/" : $0.trail.keyPrefix + "/AWSLogs/" } ?? ""
     }
 
     /// Why `key`, which is not a trail object, sits where only CloudTrail writes: nil when it is

@@ -70,7 +70,9 @@ extension RunPlan {
         }
         // Objects moved into a date folder no run lists, dated after it: reported by every
         // recheck until resolved (no fingerprint holds them), unless the recheck did.
-        report = report.adding(objects: Self.outOfEveryListing(objects, heads: state.heads))
+        report = report.adding(objects: DayFingerprints.outOfEveryListing(objects, heads: state.heads, selection: scope.trailSelection).map {
+            ObjectRecord(key: $0.key, verdict: .unexpected, detail: $0.reason)
+        })
         var days = DayFingerprints.compute(objects, heads: heads)
         if keepStored {
             for key in Set(days.keys).union(state.days.keys) where days[key] != state.days[key] {
@@ -89,19 +91,6 @@ extension RunPlan {
             days[day] = state.days[day]
         }
         return RunOutcome(report: report, heads: heads, days: days)
-    }
-
-    /// The objects of `listed` no run with `heads` lists and no day fingerprint holds
-    /// (`DayFingerprints.outOfEveryListing`), as unexpected objects.
-    static func outOfEveryListing(_ listed: [ListedObject], heads: [ObjectKey: TrailState.Head]) -> [ObjectRecord] {
-        let floor = listFrom(start: nil, heads: heads)?.keyDatePath ?? ""
-        return DayFingerprints.outOfEveryListing(listed, heads: heads).map { object in
-            let what = TrailObjectKey.locationAndTime(ofKey: object.key).map {
-                "named for \($0.time.iso8601) in an earlier date folder: CloudTrail writes each object in the folder of its own date"
-            } ?? "not named as CloudTrail names its digest and log files"
-            return ObjectRecord(key: object.key, verdict: .unexpected,
-                                detail: "\(what); no run with this state lists a date folder before \(floor), and no verified day holds it")
-        }
     }
 
     /// The state's heads whose digest is not in `listed`, as missing digest records. The few

@@ -31,23 +31,36 @@ public enum DayFingerprints {
         return fingerprints
     }
 
-    /// The objects in `objects` that no run with `heads` lists and no fingerprint holds, in a
-    /// trail's date folder before the day a run's listing starts at: trail objects named for a
-    /// time after their location's head (or, with no head, on or after that day), and objects
-    /// not named as CloudTrail names its objects. CloudTrail writes each object in the folder
-    /// of its own date: one moved to an earlier folder would otherwise be seen by no run but
-    /// one without a state.
-    public static func outOfEveryListing(_ objects: [ListedObject], heads: [ObjectKey: TrailState.Head]) -> [ListedObject] {
+    /// The objects in `objects` that no run with `heads` lists and no fingerprint holds, with
+    /// why each is a finding. They lie in a trail's date folder before the day a run's listing
+    /// starts at: a digest or log file of the selected trail named for a time after its
+    /// location's head (or, with no head, on or after that day), and what CloudTrail would never
+    /// write there (as a run judges it). CloudTrail writes each object in the folder of its own
+    /// date: one moved to an earlier folder would otherwise be seen by no run but one without a
+    /// state.
+    public static func outOfEveryListing(_ objects: [ListedObject], heads: [ObjectKey: TrailState.Head],
+                                         selection: TrailSelection?) -> [(key: String, reason: String)] {
         guard let floor = RunPlan.listFrom(start: nil, heads: heads) else { return [] }
         let through = TrailState.verifiedThrough(heads)
         let floorFolder = floor.keyDatePath
-        return objects.filter { object in
-            guard let (location, time) = TrailObjectKey.locationAndTime(ofKey: object.key) else {
-                guard let slash = object.key.utf8.lastIndex(of: UInt8(ascii: "/")) else { return false }
-                return DirectoryStore.isDateFolder(String(object.key[...slash]), before: floorFolder)
+        return objects.compactMap { object in
+            let key = object.key
+            guard let slash = key.utf8.lastIndex(of: UInt8(ascii: "/")),
+                  DirectoryStore.isDateFolder(String(key[...slash]), before: floorFolder) else { return nil }
+            let suffix = SavedSignature.sidecarSuffix
+            let bare = key.hasByteSuffix(suffix) ? String(decoding: key.utf8.dropLast(suffix.utf8.count), as: UTF8.self) : key
+            let (location, time): (TrailLocation, UTCTime)
+            switch TrailInventory.kind(of: bare, name: TrailObjectKey(bare), selection: selection) {
+            case .digest(let name): (location, time) = (name.chain.location, name.endTime)
+            case .logFile(let name): (location, time) = (name.location, name.deliveryMinute)
+            case .otherTrail, .sidecar, .archiveFile: return nil
+            case .other:
+                guard !key.utf8.contains(0), let reason = TrailInventory.trailFolderReason(key),
+                      key.hasBytePrefix(TrailInventory.selectedFolder(selection)) else { return nil }
+                return (key, "\(reason); no run with this state lists a date folder before \(floorFolder), and no verified day holds it")
             }
-            return ListingSurvey.dateFolder(of: object.key).bytesPrecede(floorFolder)
-                && !isFingerprinted(time, through: through[location], floor: floor)
+            guard !isFingerprinted(time, through: through[location], floor: floor) else { return nil }
+            return (key, "named for \(time.iso8601) in an earlier date folder: CloudTrail writes each object in the folder of its own date; no run with this state lists a date folder before \(floorFolder), and no verified day holds it")
         }
     }
 
