@@ -156,7 +156,7 @@ public struct TrailInventory: Sendable {
     mutating func classifyOther(_ key: String, selection: TrailSelection?) {
         if key.utf8.contains(0) {
             // Only a name that is not UTF-8 (or holds NUL) carries one: no S3 object is named so.
-            unexpected.append((key, "its name is not UTF-8 (each byte that is not is shown as NUL x HEX) or holds NUL: no S3 object has such a name, so CloudTrail never wrote it"))
+            unexpected.append((key, TrailInventory.notUTF8Reason))
             return
         }
         if let reason = TrailInventory.trailFolderReason(key) {
@@ -171,6 +171,9 @@ public struct TrailInventory: Sendable {
         }
         ignoredByFolder[folder, default: 0] += 1
     }
+
+    /// Why a key that is not UTF-8 (or holds NUL) is unexpected wherever it is.
+    static let notUTF8Reason = "its name is not UTF-8 (each byte that is not is shown as NUL x HEX) or holds NUL: no S3 object has such a name, so CloudTrail never wrote it"
 
     /// Where the selected trail's objects lie (`AWSLogs/` under its key prefix); every key
     /// matches without a selection.

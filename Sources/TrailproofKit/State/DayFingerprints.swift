@@ -54,9 +54,10 @@ public enum DayFingerprints {
             case .digest(let name): (location, time) = (name.chain.location, name.endTime)
             case .logFile(let name): (location, time) = (name.location, name.deliveryMinute)
             case .otherTrail, .sidecar, .archiveFile: return nil
+            case .other where key.utf8.contains(0):
+                return (key, "\(TrailInventory.notUTF8Reason); no run with this state lists a date folder before \(floorFolder)")
             case .other:
-                guard !key.utf8.contains(0), let reason = TrailInventory.trailFolderReason(key),
-                      key.hasBytePrefix(TrailInventory.selectedFolder(selection)) else { return nil }
+                guard let reason = TrailInventory.trailFolderReason(key), key.hasBytePrefix(TrailInventory.selectedFolder(selection)) else { return nil }
                 return (key, "\(reason); no run with this state lists a date folder before \(floorFolder), and no verified day holds it")
             }
             guard !isFingerprinted(time, through: through[location], floor: floor) else { return nil }

@@ -36,6 +36,8 @@ import Testing
             // What CloudTrail never writes in an old folder: a stray name, a folder marker.
             "AWSLogs/111122223333/CloudTrail/us-east-1/2026/01/08/notes.txt",
             "AWSLogs/111122223333/CloudTrail-Digest/us-east-1/2026/01/08/",
+            // A name that is not UTF-8 (in the lossless form a listing gives it).
+            "AWSLogs/111122223333/CloudTrail/us-east-1/2026/01/08/" + ObjectKey.text(fromBytes: [0x6E, 0xFF, 0x2E, 0x67, 0x7A]),
             // A log file's name dated after its folder: no log file (the parser wants the folder's
             // date), so a stray name in a trail folder, as a run calls it.
             Self.logFile(folder: "2026/01/08", minute: "20260110T0700Z"),
