@@ -237,13 +237,12 @@ import TrailproofNative
     }
 
     /// An object moved into a date folder before the one a state's run lists from, but named
-    /// for a time after it: a genuine digest copied under a new prefix into an old day, or a
-    /// log file planted in an old day, named after the head of its location (or of the trail). No run
-    /// with the state lists that folder and no day fingerprint holds it (it is dated after the
-    /// verified past), so it passed as VERIFIED. Every recheck reports it until it is gone.
-    /// Found by fuzzing `--state --recheck`.
-    /// With the old day changed as well, the recheck of that day finds the same objects: each
-    /// is still one record.
+    /// for a time after it (a genuine digest copied under a new prefix into an old day, a log
+    /// file planted in an old day and named after its head), or a stray name there: no run with
+    /// the state lists that folder and no day fingerprint holds it (it is dated after the
+    /// verified past), so it passed as VERIFIED. Every recheck reports it until it is gone, once
+    /// per object even when the old day changed too and its recheck finds it as well. Found by
+    /// fuzzing `--state --recheck`.
     @Test(arguments: [(seed: UInt64(6), prefix: "copy/", plantsLogFile: false, changesOldDay: false),
                       (seed: 27, prefix: "", plantsLogFile: true, changesOldDay: false),
                       (seed: 41, prefix: "elsewhere/", plantsLogFile: true, changesOldDay: false),
