@@ -32,14 +32,11 @@ extension VerificationReport {
             let key = sorted[start].key
             var end = start + 1
             while end < sorted.endIndex, sorted[end].key.sameBytes(as: key) { end += 1 }
-            let group = sorted[start..<end]
-            let judged = group.filter { $0.verdict != .unverified }
-            if group.count == 1 || judged.count == group.count {
-                kept += group
-            } else if judged.isEmpty {
-                kept.append(group[start])
+            if end - start == 1 {
+                kept.append(sorted[start])  // the common case: no array made for it
             } else {
-                kept += judged
+                let judged = sorted[start..<end].filter { $0.verdict != .unverified }
+                if judged.isEmpty { kept.append(sorted[start]) } else { kept += judged }
             }
             start = end
         }

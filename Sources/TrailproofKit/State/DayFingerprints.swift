@@ -45,8 +45,6 @@ public enum DayFingerprints {
         let floorFolder = floor.keyDatePath
         return objects.compactMap { object in
             let key = object.key
-            guard let slash = key.utf8.lastIndex(of: UInt8(ascii: "/")),
-                  DirectoryStore.isDateFolder(String(key[...slash]), before: floorFolder) else { return nil }
             let suffix = SavedSignature.sidecarSuffix
             let bare = key.hasByteSuffix(suffix) ? String(decoding: key.utf8.dropLast(suffix.utf8.count), as: UTF8.self) : key
             let (location, time): (TrailLocation, UTCTime)
@@ -54,13 +52,19 @@ public enum DayFingerprints {
             case .digest(let name): (location, time) = (name.chain.location, name.endTime)
             case .logFile(let name): (location, time) = (name.location, name.deliveryMinute)
             case .otherTrail, .sidecar, .archiveFile: return nil
-            case .other where key.utf8.contains(0):
-                return (key, "\(TrailInventory.notUTF8Reason); no run with this state lists a date folder before \(floorFolder)")
             case .other:
+                // Not a trail object: its folder is taken apart to see whether it is an old date folder.
+                guard let slash = key.utf8.lastIndex(of: UInt8(ascii: "/")),
+                      DirectoryStore.isDateFolder(String(key[...slash]), before: floorFolder) else { return nil }
+                if key.utf8.contains(0) {
+                    return (key, "\(TrailInventory.notUTF8Reason); no run with this state lists a date folder before \(floorFolder)")
+                }
                 guard let reason = TrailInventory.trailFolderReason(key), key.hasBytePrefix(TrailInventory.selectedFolder(selection)) else { return nil }
                 return (key, "\(reason); no run with this state lists a date folder before \(floorFolder), and no verified day holds it")
             }
-            guard !isFingerprinted(time, through: through[location], floor: floor) else { return nil }
+            // A trail object's date folder is the parser's (checked to be one).
+            guard ListingSurvey.dateFolder(of: key).bytesPrecede(floorFolder),
+                  !isFingerprinted(time, through: through[location], floor: floor) else { return nil }
             return (key, "named for \(time.iso8601) in an earlier date folder: CloudTrail writes each object in the folder of its own date; no run with this state lists a date folder before \(floorFolder), and no verified day holds it")
         }
     }

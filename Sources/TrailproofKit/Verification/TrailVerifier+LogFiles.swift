@@ -177,11 +177,15 @@ extension TrailVerifier {
         // location (for a recheck: before it, the exact complement).
         let verifiedThrough = TrailState.verifiedThrough(scope.verifiedHeads)
         let pastThrough = TrailState.verifiedThrough(scope.pastThrough)
+        func isBefore(_ through: UTCTime, _ time: UTCTime) -> Bool { time < through.adding(seconds: -tolerance) }
+        func isBeforeVerifiedHead(_ time: UTCTime, at location: TrailLocation) -> Bool {
+            verifiedThrough[location].map { isBefore($0, time) } ?? false
+        }
         func inScope(_ time: UTCTime, at location: TrailLocation) -> Bool {
-            if let through = verifiedThrough[location], time < through.adding(seconds: -tolerance) { return false }
+            if isBeforeVerifiedHead(time, at: location) { return false }
             if !pastThrough.isEmpty {
                 if let through = pastThrough[location] {
-                    guard time < through.adding(seconds: -tolerance) else { return false }
+                    guard isBefore(through, time) else { return false }
                 } else if !scope.isBeforePastFloor(time) {
                     return false
                 }
@@ -192,9 +196,7 @@ extension TrailVerifier {
         // verifies that minute's day again takes it out of the count: `adding(recheck:days:)`).
         func countOutOfScope(_ time: UTCTime, at location: TrailLocation) {
             run.logFilesOutOfScope += 1
-            if let through = verifiedThrough[location], time < through.adding(seconds: -tolerance) {
-                run.logFilesBeforeHeads[time, default: 0] += 1
-            }
+            if isBeforeVerifiedHead(time, at: location) { run.logFilesBeforeHeads[time, default: 0] += 1 }
         }
         var failedByLocation: [TrailLocation: [(span: TimeSpan, payload: (key: String, verdict: DigestVerdict))]] = [:]
         for failed in unprovenDigestSpans(in: run) {
